@@ -1,0 +1,94 @@
+"""Shared pieces of the command line: parsing, output, errors, logging."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import logging.handlers
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from app import config
+from app.domain.errors import UserError
+
+log = logging.getLogger("app.cli")
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with a Chinese first line
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：用法错误：{message}\n")
+
+
+def setup_console() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError):
+            pass
+
+
+def setup_logging() -> Path | None:
+    """Details go to a rotating log file in the data folder; the console shows one line."""
+    root = logging.getLogger()
+    if any(getattr(h, "_qingshou", False) for h in root.handlers):
+        return None
+    try:
+        path = config.log_dir() / "qingshou.log"
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError:
+        return None
+    handler._qingshou = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def run(handler: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
+    try:
+        return handler(args) or 0
+    except UserError as exc:
+        log.info("refused: %s", exc)
+        print(str(exc).replace("\n", " "), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        return 1
+    except Exception:  # a bug: full details to the log, one line to the user
+        log.exception("unexpected error in %s", getattr(args, "command", "?"))
+        print(f"程序内部错误，操作未完成，数据未改动。详情见日志：{config.log_dir() / 'qingshou.log'}",
+              file=sys.stderr)
+        return 1
+
+
+def emit_json(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", type=Path, default=None, metavar="文件",
+                   help="数据库文件（默认：用户数据文件夹中的 qingshou.db）")
+
+
+def add_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
+
+def parse_date(text: str) -> date:
+    from app.domain.dates import parse_date_text
+
+    try:
+        return parse_date_text(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期格式不对：{text}（应为 YYYY-MM-DD）") from exc
+
+
+def open_db(args: argparse.Namespace, *, create: bool = False):
+    from app.bootstrap import open_database
+
+    return open_database(args.db, create=create)

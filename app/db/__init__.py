@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engine and session set-up, unit of work, migrations."""

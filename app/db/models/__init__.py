@@ -1,0 +1,16 @@
+"""All tables.  Importing this package registers every model on ``Base.metadata``."""
+from app.db.models.units import Meta, Unit, Village, Staff, User
+from app.db.models.households import Household, Person, CategoryTag, Assignment
+from app.db.models.loans import Loan, StageEvent, Repayment, LedgerImport, LedgerBalance
+from app.db.models.visits import Visit
+from app.db.models.agreements import Agreement, AgreementLoan, Installment
+from app.db.models.audit import AuditEntry, SyncPackage, Conflict
+
+__all__ = [
+    "Meta", "Unit", "Village", "Staff", "User",
+    "Household", "Person", "CategoryTag", "Assignment",
+    "Loan", "StageEvent", "Repayment", "LedgerImport", "LedgerBalance",
+    "Visit",
+    "Agreement", "AgreementLoan", "Installment",
+    "AuditEntry", "SyncPackage", "Conflict",
+]

@@ -1,0 +1,129 @@
+"""The database: an SQLite file, its engine, its identity (role, unit, device) and clock."""
+from __future__ import annotations
+
+import logging
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from app.db import models  # noqa: F401  (registers every table)
+from app.db.models import Meta
+from app.domain.clock import HybridClock
+from app.domain.errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+
+def make_engine(path: Path | str) -> Engine:
+    url = "sqlite://" if str(path) == ":memory:" else f"sqlite:///{Path(path)}"
+    engine = create_engine(url, future=True)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: sqlite3.Connection, _record) -> None:  # pragma: no cover - trivial
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=5000")
+        cur.close()
+
+    return engine
+
+
+@dataclass
+class Identity:
+    """Who this database is: read from the ``meta`` table."""
+
+    db_id: str
+    role: str            # district | township
+    unit_id: str
+    unit_name: str
+    device: str          # this laptop's device id (short, stable)
+    device_name: str
+
+
+def read_meta(session: Session) -> dict[str, str]:
+    return {m.key: m.value for m in session.scalars(select(Meta))}
+
+
+def write_meta(session: Session, **values: str) -> None:
+    for key, value in values.items():
+        row = session.get(Meta, key)
+        if row is None:
+            session.add(Meta(key=key, value=value))
+        else:
+            row.value = value
+
+
+def new_device_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Database:
+    """An open qingshou database.  Make one with ``app.bootstrap.open_database``."""
+
+    def __init__(self, path: Path, engine: Engine):
+        self.path = path
+        self.engine = engine
+        self._identity: Identity | None = None
+        self._clock: HybridClock | None = None
+
+    # -- identity ---------------------------------------------------------------
+    def identity(self) -> Identity:
+        if self._identity is None:
+            with Session(self.engine) as s:
+                meta = read_meta(s)
+            if "unit_id" not in meta:
+                raise DatabaseError(f"数据库尚未初始化：{self.path}（请先运行 init 或 demo）")
+            self._identity = Identity(
+                db_id=meta.get("db_id", ""),
+                role=meta.get("role", "township"),
+                unit_id=meta["unit_id"],
+                unit_name=meta.get("unit_name", ""),
+                device=meta.get("device", ""),
+                device_name=meta.get("device_name", ""),
+            )
+        return self._identity
+
+    def is_initialised(self) -> bool:
+        with Session(self.engine) as s:
+            return s.get(Meta, "unit_id") is not None
+
+    def forget_identity(self) -> None:
+        self._identity = None
+        self._clock = None
+
+    # -- clock ------------------------------------------------------------------
+    def clock(self, session: Session) -> HybridClock:
+        if self._clock is None:
+            last = session.get(Meta, "hlc_last")
+            self._clock = HybridClock.resume(self.identity().device, last.value if last else None)
+        return self._clock
+
+    def stamp_columns(self, session: Session, actor: str = "system") -> dict:
+        """The sync columns for rows written in bulk (Core inserts) in this transaction."""
+        ident = self.identity()
+        now = datetime.now().replace(microsecond=0)
+        return {
+            "origin_unit": ident.unit_id,
+            "origin_device": ident.device,
+            "created_at": now,
+            "updated_at": now,
+            "updated_by": actor,
+            "hlc": self.clock(session).now(),
+            "deleted": False,
+        }
+
+    def uow(self, actor: str = "system"):
+        from app.db.uow import UnitOfWork
+
+        return UnitOfWork(self, actor)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,176 @@
+"""Unit of work: one user action, one transaction, all written or nothing.
+
+    with db.uow(actor="张三") as uow:
+        ...  # use uow.session
+        uow.commit()
+
+Leaving the block without ``commit()`` (or by an exception) rolls everything back.  Every
+insert and update of a travelling row is stamped (unit, device, clock, time, user) and
+written to the audit log by the ``before_flush`` listener below; bulk Core writes call
+``uow.stamp()`` for the same columns and ``uow.audit()`` for one summary entry.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from app.db.base import SyncMixin
+from app.db.models import AuditEntry, Meta
+from app.domain.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from app.db.session import Database
+
+_SKIP_AUDIT_FIELDS = {"hlc", "updated_at", "updated_by", "created_at"}
+
+
+class UnitOfWork:
+    def __init__(self, db: "Database", actor: str = "system"):
+        self.db = db
+        self.actor = actor
+        self.session: Session | None = None
+        self._committed = False
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = Session(self.db.engine, expire_on_commit=False, autoflush=True)
+        self.session.info["uow"] = self
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        assert self.session is not None
+        try:
+            if not self._committed:
+                self.session.rollback()
+                self.db._clock = None  # the clock may have ticked inside the rolled-back work
+        finally:
+            self.session.close()
+
+    # -- helpers ----------------------------------------------------------------
+    def stamp(self) -> dict:
+        assert self.session is not None
+        return self.db.stamp_columns(self.session, self.actor)
+
+    def audit(self, action: str, entity: str, entity_id: str | None = None,
+              summary: str | None = None, changes: dict | None = None) -> None:
+        assert self.session is not None
+        ident = self.db.identity()
+        self.session.add(AuditEntry(
+            at=datetime.now().replace(microsecond=0),
+            hlc=self.db.clock(self.session).now(),
+            actor=self.actor, unit_id=ident.unit_id, device=ident.device,
+            action=action, entity=entity, entity_id=entity_id,
+            changes=json.dumps(changes, ensure_ascii=False, default=_json_default) if changes else None,
+            summary=summary,
+        ))
+
+    def commit(self) -> None:
+        assert self.session is not None
+        try:
+            if self.db._clock is not None:
+                last = self.db._clock.last()
+                row = self.session.get(Meta, "hlc_last")
+                if row is None:
+                    self.session.add(Meta(key="hlc_last", value=last))
+                elif row.value != last:
+                    row.value = last
+            self.session.commit()
+        except Exception as exc:  # translate the ones a user can act on
+            _raise_user_facing(exc)
+            raise
+        self._committed = True
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _raise_user_facing(exc: Exception) -> None:
+    text = str(exc).lower()
+    if "database is locked" in text:
+        raise DatabaseError("数据库正被另一个程序使用，请关闭其他窗口后重试") from exc
+    if "readonly" in text or "read-only" in text:
+        raise DatabaseError("数据库文件是只读的，无法保存") from exc
+    if "disk is full" in text or "database or disk is full" in text:
+        raise DatabaseError("磁盘已满，无法保存；请清理磁盘后重试") from exc
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
+    uow: UnitOfWork | None = session.info.get("uow")
+    if uow is None:
+        return
+    db = uow.db
+    ident = db.identity()
+    clock = db.clock(session)
+    now = datetime.now().replace(microsecond=0)
+    entries: list[AuditEntry] = []
+    for obj in list(session.new):
+        if not isinstance(obj, SyncMixin):
+            continue
+        obj.origin_unit = obj.origin_unit or ident.unit_id
+        obj.origin_device = obj.origin_device or ident.device
+        obj.created_at = obj.created_at or now
+        obj.updated_at = now
+        obj.updated_by = uow.actor
+        obj.hlc = clock.now()
+        if obj.deleted is None:
+            obj.deleted = False
+        if obj.id is None:
+            from app.db.base import new_id
+            obj.id = new_id()
+        entries.append(_entry(uow, ident, obj, "insert", _values(obj), now, obj.hlc))
+    for obj in list(session.dirty):
+        if not isinstance(obj, SyncMixin) or not session.is_modified(obj):
+            continue
+        changes = _changes(obj)
+        if not changes:
+            continue
+        obj.updated_at = now
+        obj.updated_by = uow.actor
+        obj.hlc = clock.now()
+        action = "delete" if changes.get("deleted") == [False, True] else "update"
+        entries.append(_entry(uow, ident, obj, action, changes, now, obj.hlc))
+    for obj in list(session.deleted):
+        if isinstance(obj, SyncMixin):
+            raise DatabaseError("内部错误：同步数据行不能物理删除，请标记为已删除")
+    session.add_all(entries)
+
+
+def _entry(uow, ident, obj, action, changes, now, hlc) -> AuditEntry:
+    return AuditEntry(
+        at=now, hlc=hlc, actor=uow.actor, unit_id=ident.unit_id, device=ident.device,
+        action=action, entity=obj.__tablename__, entity_id=obj.id,
+        changes=json.dumps(changes, ensure_ascii=False, default=_json_default),
+    )
+
+
+def _values(obj) -> dict:
+    out = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key in _SKIP_AUDIT_FIELDS:
+            continue
+        value = getattr(obj, attr.key)
+        if value is not None:
+            out[attr.key] = value
+    return out
+
+
+def _changes(obj) -> dict:
+    state = inspect(obj)
+    out: dict[str, list] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _SKIP_AUDIT_FIELDS:
+            continue
+        hist = state.attrs[attr.key].history
+        if hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if old != new:
+                out[attr.key] = [old, new]
+    return out

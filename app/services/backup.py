@@ -1,0 +1,74 @@
+"""A consistent copy of the database, and back."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app import config
+from app.bootstrap import SQLITE_MAGIC
+from app.db.migrate import sqlite_copy
+from app.db.session import Database
+from app.domain.errors import DatabaseError, InputError
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: str
+    size: int
+
+
+def backup(db: Database, out: Path) -> BackupResult:
+    out = Path(out)
+    if out.resolve() == Path(db.path).resolve():
+        raise InputError("备份文件不能与数据库是同一个文件")
+    if not out.parent.exists():
+        raise InputError(f"文件夹不存在：{out.parent}")
+    sqlite_copy(Path(db.path), out)
+    return BackupResult(str(out), out.stat().st_size)
+
+
+def _check_backup_file(src: Path) -> None:
+    if not src.is_file():
+        raise InputError(f"备份文件不存在：{src}")
+    with src.open("rb") as fh:
+        if fh.read(16) != SQLITE_MAGIC:
+            raise InputError(f"不是清收工作台的备份文件：{src}")
+    try:
+        with sqlite3.connect(f"file:{src}?mode=ro", uri=True) as conn:
+            ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            has_meta = conn.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name IN ('meta','loans')"
+            ).fetchone()[0]
+        conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"备份文件已损坏，无法恢复：{src}（{exc}）") from exc
+    if ok != "ok":
+        raise InputError(f"备份文件已损坏，无法恢复：{src}（{ok}）")
+    if has_meta != 2:
+        raise InputError(f"不是清收工作台的备份文件：{src}")
+
+
+def restore(db_path: Path, src: Path) -> BackupResult:
+    """Replace the database at ``db_path`` with the backup ``src``.
+
+    The current database, if any, is first copied to the backups folder, so a restore can
+    itself be undone.  The caller must have closed every connection to ``db_path``.
+    """
+    db_path, src = Path(db_path), Path(src)
+    _check_backup_file(src)
+    if db_path.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        sqlite_copy(db_path, config.backup_dir() / f"{db_path.stem}-恢复前-{stamp}.db")
+    tmp = db_path.with_name(db_path.name + ".restoring")
+    shutil.copyfile(src, tmp)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    try:
+        tmp.replace(db_path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"无法替换数据库文件（是否正被程序打开？）：{db_path}") from exc
+    return BackupResult(str(db_path), db_path.stat().st_size)
