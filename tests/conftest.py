@@ -1,0 +1,62 @@
+"""Test set-up shared by every test.
+
+* Qt runs offscreen (set here, before anything imports Qt; never by hand).
+* Every test gets its own data folder (``QINGSHOU_HOME``): logs, backups, settings.
+* ``new_db`` / ``demo_db`` give real SQLite files made the way a user makes them.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def data_home(tmp_path_factory, monkeypatch) -> Path:
+    home = tmp_path_factory.mktemp("qingshou-home")
+    monkeypatch.setenv("QINGSHOU_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def new_db(tmp_path):
+    """An initialised, empty district database (open ``Database``)."""
+    from app.bootstrap import open_database
+    from app.services.setup import initialise
+
+    db = open_database(tmp_path / "district.db")
+    initialise(db, role="district", unit_name="示范区")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    from app.services.demo import DemoOptions, make_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    make_demo(path, DemoOptions(households=300, seed=7))
+    return path
+
+
+@pytest.fixture
+def demo_path(_demo_template, tmp_path) -> Path:
+    """A fresh copy of a small demo database (300 households), as a path."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(_demo_template, path)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_path):
+    from app.bootstrap import open_database
+
+    db = open_database(demo_path)
+    yield db
+    db.dispose()
