@@ -5,6 +5,7 @@ from app.db.models.loans import Loan, StageEvent, Repayment, LedgerImport, Ledge
 from app.db.models.visits import Visit
 from app.db.models.agreements import Agreement, AgreementLoan, Installment
 from app.db.models.audit import AuditEntry, SyncPackage, Conflict
+from app.db.models.sync_state import DeviceSequence
 
 __all__ = [
     "Meta", "Unit", "Village", "Staff", "User",
@@ -12,5 +13,5 @@ __all__ = [
     "Loan", "StageEvent", "Repayment", "LedgerImport", "LedgerBalance",
     "Visit",
     "Agreement", "AgreementLoan", "Installment",
-    "AuditEntry", "SyncPackage", "Conflict",
+    "AuditEntry", "SyncPackage", "Conflict", "DeviceSequence",
 ]
