@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
-
 from app.bootstrap import open_database
+from app.db.bulk import bulk_insert
 from app.db.models import (Agreement, AgreementLoan, Assignment, CategoryTag, Household, Installment,
                            Loan, Person, Repayment, Staff, StageEvent, Unit, Village, Visit)
 from app.domain import names
@@ -280,8 +279,7 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
     # Write parents before children (foreign keys are enforced).
     for model in (Unit, Village, Staff, Household, Person, Loan, CategoryTag, Assignment, StageEvent,
                   Agreement, AgreementLoan, Installment, Visit, Repayment):
-        if rows[model]:
-            s.execute(insert(model), rows[model])
+        bulk_insert(s, model, rows[model])
     return DemoResult(
         db_path=str(uow.db.path), townships=len(townships), villages=len(villages),
         households=opts.households, loans=counts["loans"], visits=counts["visits"],

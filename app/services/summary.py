@@ -110,95 +110,95 @@ def rate_number(value: Decimal) -> float:
     return float(value)  # float ok: a rate for JSON, already rounded to 4 decimals
 
 
-# One row per loan in scope with what it recovered by the date; the rest is aggregation.
+# One row per loan in scope with what it recovered by the date; aggregation is done in
+# Python (one pass over ~50k tuples is faster than SQLite grouping the same scope 4 times).
 _LOANS_AS_OF = """
-WITH rec AS (
-    SELECT loan_id, SUM(principal_fen) AS r
-    FROM repayments
-    WHERE deleted = 0 AND paid_on <= :as_of
-    GROUP BY loan_id
-), scope AS (
-    SELECT l.id, l.household_id, l.township_id, l.task_amount_fen AS task,
-           MIN(COALESCE(rec.r, 0), l.task_amount_fen) AS rec
-    FROM loans l LEFT JOIN rec ON rec.loan_id = l.id
-    WHERE l.deleted = 0 AND l.task_date <= :as_of
-)
+SELECT l.id, l.household_id, l.township_id, l.task_amount_fen, COALESCE(r.rec, 0)
+FROM loans l LEFT JOIN (
+    SELECT loan_id, SUM(principal_fen) AS rec FROM repayments
+    WHERE deleted = 0 AND paid_on <= :as_of GROUP BY loan_id
+) r ON r.loan_id = l.id
+WHERE l.deleted = 0 AND l.task_date <= :as_of
 """
 
-_BY_TOWNSHIP = _LOANS_AS_OF + """
-SELECT township_id, COUNT(*), COUNT(DISTINCT household_id), SUM(task), SUM(rec),
-       SUM(CASE WHEN rec >= task THEN 1 ELSE 0 END)
-FROM scope GROUP BY township_id
+_TAGS_AS_OF = """
+SELECT code, loan_id, household_id FROM category_tags
+WHERE deleted = 0 AND (since IS NULL OR since <= :as_of)
 """
-
-
-def _by_tag_sql(code_expr: str) -> str:
-    """Loans per category (``code_expr`` maps a tag's code to the key grouped by).
-
-    A tag on a household covers all its loans; a tag on a loan covers that loan.  Each loan
-    is counted once per key even when it carries two tags that map to the same key.
-    """
-    return _LOANS_AS_OF + f"""
-, tag AS (
-    SELECT {code_expr} AS k, loan_id, household_id FROM category_tags
-    WHERE deleted = 0 AND (since IS NULL OR since <= :as_of)
-), tagged AS (
-    SELECT t.k, s.id, s.household_id, s.task, s.rec
-    FROM tag t JOIN scope s ON t.loan_id = s.id
-    UNION
-    SELECT t.k, s.id, s.household_id, s.task, s.rec
-    FROM tag t JOIN scope s ON t.loan_id IS NULL AND t.household_id = s.household_id
-)
-SELECT k, COUNT(*), COUNT(DISTINCT household_id), SUM(task), SUM(rec) FROM tagged GROUP BY k
-"""
-
-
-_BY_CATEGORY = _by_tag_sql("code")
-_BY_GROUP = _by_tag_sql(
-    "CASE code " + " ".join(f"WHEN '{c.code}' THEN '{c.group}'" for c in CATEGORIES) + " END")
 
 _TOWNSHIPS = "SELECT id, name FROM units WHERE kind = 'township' AND deleted = 0"
+
+_GROUP_OF = {c.code: c.group for c in CATEGORIES}
+
+
+@dataclass
+class _Acc:
+    loans: int = 0
+    task: int = 0
+    rec: int = 0
+    settled: int = 0
+    households: set = field(default_factory=set)
+
+    def add(self, household_id: str, task: int, rec: int) -> None:
+        self.loans += 1
+        self.task += task
+        self.rec += rec
+        self.settled += rec >= task
+        self.households.add(household_id)
 
 
 def compute(db: Database, as_of: date | None = None) -> Summary:
     as_of = as_of or date.today()
     params = {"as_of": as_of.isoformat()}
     with db.engine.connect() as conn:
-        names = {row[0]: row[1] for row in conn.execute(text(_TOWNSHIPS))}
-        per_township = {row[0]: row for row in conn.execute(text(_BY_TOWNSHIP), params)}
-        per_code = {row[0]: row for row in conn.execute(text(_BY_CATEGORY), params)}
-        per_group = {row[0]: row for row in conn.execute(text(_BY_GROUP), params)}
-        total_households = conn.execute(
-            text(_LOANS_AS_OF + "SELECT COUNT(DISTINCT household_id) FROM scope"), params
-        ).scalar_one()
+        names = dict(conn.execute(text(_TOWNSHIPS)).all())
+        loans = conn.execute(text(_LOANS_AS_OF), params).all()
+        tags = conn.execute(text(_TAGS_AS_OF), params).all()
 
-    townships: list[TownshipFigures] = []
-    for unit_id in set(names) | set(per_township):
-        row = per_township.get(unit_id)
-        t = TownshipFigures(unit_id=unit_id, name=names.get(unit_id, "（未知乡镇）"))
-        if row:
-            t.loans, t.households, t.task_fen, t.recovered_fen, t.settled = (
-                row[1], row[2], row[3] or 0, row[4] or 0, row[5] or 0)
+    by_township: dict[str, _Acc] = {unit_id: _Acc() for unit_id in names}
+    by_loan: dict[str, tuple[str, int, int]] = {}
+    loans_of_household: dict[str, list[str]] = {}
+    total = _Acc()
+    for loan_id, household_id, township_id, task, rec in loans:
+        rec = min(rec, task)  # more than the task (interest paid as principal) is not recovered twice
+        by_township.setdefault(township_id, _Acc()).add(household_id, task, rec)
+        total.add(household_id, task, rec)
+        by_loan[loan_id] = (household_id, task, rec)
+        loans_of_household.setdefault(household_id, []).append(loan_id)
+
+    tagged_codes: dict[str, set[str]] = {}   # code -> loan ids
+    for code, loan_id, household_id in tags:
+        covered = [loan_id] if loan_id else loans_of_household.get(household_id, ())
+        tagged_codes.setdefault(code, set()).update(x for x in covered if x in by_loan)
+    tagged_groups: dict[str, set[str]] = {}
+    for code, loan_ids in tagged_codes.items():
+        tagged_groups.setdefault(_GROUP_OF.get(code, code), set()).update(loan_ids)
+
+    townships = []
+    for unit_id, acc in by_township.items():
+        t = TownshipFigures(unit_id=unit_id, name=names.get(unit_id, "（未知乡镇）"), loans=acc.loans,
+                            households=len(acc.households), task_fen=acc.task, recovered_fen=acc.rec,
+                            settled=acc.settled)
         townships.append(t)
     townships.sort(key=lambda t: (-t.rate, -t.recovered_fen, t.name))
     for i, t in enumerate(townships, start=1):
         t.rank = i
-
-    totals = Figures(
-        loans=sum(t.loans for t in townships),
-        households=total_households,
-        task_fen=sum(t.task_fen for t in townships),
-        recovered_fen=sum(t.recovered_fen for t in townships),
-        settled=sum(t.settled for t in townships),
-    )
-    categories = [_category(c.code, c.name, per_code) for c in CATEGORIES]
-    groups = [_category(code, name, per_group) for code, name in BULLETIN_GROUPS]
+    totals = Figures(loans=total.loans, households=len(total.households), task_fen=total.task,
+                     recovered_fen=total.rec, settled=total.settled)
+    categories = [_category(c.code, c.name, tagged_codes, by_loan) for c in CATEGORIES]
+    groups = [_category(code, name, tagged_groups, by_loan) for code, name in BULLETIN_GROUPS]
     return Summary(as_of=as_of, totals=totals, townships=townships, categories=categories, groups=groups)
 
 
-def _category(code: str, name: str, rows: dict) -> CategoryFigures:
+def _category(code: str, name: str, tagged: dict[str, set[str]],
+              by_loan: dict[str, tuple[str, int, int]]) -> CategoryFigures:
     f = CategoryFigures(code=code, name=name)
-    row = rows.get(code)
-    if row:
-        f.loans, f.households, f.task_fen, f.recovered_fen = row[1], row[2], row[3] or 0, row[4] or 0
+    households = set()
+    for loan_id in tagged.get(code, ()):
+        household_id, task, rec = by_loan[loan_id]
+        f.loans += 1
+        f.task_fen += task
+        f.recovered_fen += rec
+        households.add(household_id)
+    f.households = len(households)
     return f
