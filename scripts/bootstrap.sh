@@ -83,6 +83,16 @@ system_packages() {
         say "  ${wanted[*]}"
         return 0
     fi
+    if [[ "$extras" == *build* ]]; then
+        # PyInstaller needs objdump, and Python's shared library, which Debian ships apart from
+        # the interpreter (libpython3.11).
+        wanted+=(binutils)
+        local libpython
+        libpython=$("$python" -c 'import sys; print("libpython%d.%d" % sys.version_info[:2])')
+        if [ "$("$python" -c 'import sys; print(sys.base_prefix)')" = /usr ]; then
+            wanted+=("$libpython")
+        fi
+    fi
     find_missing "${wanted[@]}"
     # `python3 -m venv` needs ensurepip, which Debian ships separately.
     if [ ! -x .venv/bin/python ] && ! "$python" -c 'import ensurepip' >/dev/null 2>&1; then
