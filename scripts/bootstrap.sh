@@ -94,9 +94,9 @@ system_packages() {
         fi
     fi
     find_missing "${wanted[@]}"
-    # `python3 -m venv` needs ensurepip, which Debian ships separately.
+    # `python3 -m venv` needs ensurepip, which Debian ships separately (python3.11-venv).
     if [ ! -x .venv/bin/python ] && ! "$python" -c 'import ensurepip' >/dev/null 2>&1; then
-        missing+=(python3-venv)
+        missing+=("$("$python" -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')")
     fi
     [ "${#missing[@]}" -gt 0 ] || return 0
     local sudo=()
@@ -163,7 +163,7 @@ fi
 
 # The editable install follows code changes by itself; pip only needs to run again when the
 # packaging (dependencies, entry points) changed. One stamp per extra records what was installed.
-stamp=$(cat pyproject.toml setup.py | sha256sum | cut -d' ' -f1)
+stamp=$(cat pyproject.toml setup.py | cksum)
 stale=0
 for extra in ${extras//,/ }; do
     [ "$(cat ".venv/.qingshou-$extra" 2>/dev/null)" = "$stamp" ] || stale=1
