@@ -10,5 +10,5 @@ from setuptools import find_namespace_packages, setup
 
 setup(
     packages=find_namespace_packages(include=["app", "app.*"], exclude=["*.__pycache__"])
-    + ["app.migrations", "app.migrations.versions"],
+    + ["app.migrations", "app.migrations.versions", "app.resources"],
 )
