@@ -1,6 +1,8 @@
 """GUI fixtures: a main window on a demo database, and dialogs caught instead of shown."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 WAIT_MS = 30_000  # generous: CI machines are slow; nothing here measures speed
@@ -11,8 +13,10 @@ OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
 
 
 def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
     for item in items:
-        item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from app import config
 from app.bootstrap import open_database
+from app.domain.categories import BULLETIN_GROUPS
 from app.services.summary import compute
 from app.ui import formatting as fmt
 from app.ui import settings as ui_settings
@@ -42,6 +43,9 @@ def test_dashboard_shows_the_totals_summary_computes(window, demo_path):
     assert _card(window, "settled") == f"{t.settled:,}"
     assert dashboard.townships.rowCount() == len(summary.townships)
     assert dashboard.categories.rowCount() == 9
+    shown = dashboard.category_view.model()
+    names = [shown.index(r, 0).data() for r in range(shown.rowCount())]
+    assert names == [name for _code, name in BULLETIN_GROUPS]  # the bulletin's order
 
 
 def test_title_names_the_unit_and_the_file(window, demo_path):

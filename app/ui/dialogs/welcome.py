@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCommandLinkButton, QDialog, QFileDialog, QInputD
 from app import config
 from app.ui import dbfiles
 from app.ui.tasks import run_in_background
-from app.ui.widgets.common import scaled_font
+from app.ui.widgets.common import STYLE_SHEET, scaled_font
 
 DB_FILTER = "清收工作台数据库 (*.db);;所有文件 (*)"
 
@@ -56,7 +56,8 @@ class WelcomeDialog(QDialog):
             layout.addWidget(button)
         layout.addSpacing(8)
         layout.addWidget(hint)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
+        self.setStyleSheet(STYLE_SHEET)
 
     # -- questions (tests replace these) -------------------------------------------------
     def ask_unit_name(self) -> str | None:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.ui.pages.base import Page
 from app.ui.widgets.common import PageHeader, scaled_font
+from app.ui.widgets.icons import big_icon
 
 
 class PlaceholderPage(Page):
@@ -16,6 +17,9 @@ class PlaceholderPage(Page):
         super().__init__(parent)
         box = QFrame()
         box.setObjectName("placeholder")
+        icon = QLabel()
+        icon.setPixmap(big_icon(self.key, 56))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         soon = QLabel("即将推出")
         soon.setObjectName("comingSoon")
         soon.setFont(scaled_font(self, 1.3, bold=True))
@@ -24,16 +28,20 @@ class PlaceholderPage(Page):
         text.setObjectName("muted")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(560)
+        text.setFixedWidth(min(560, max(360, text.fontMetrics().horizontalAdvance(self.coming) // 2 + 40)))
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(text)
+        centred.addStretch(1)
         inner = QVBoxLayout(box)
-        inner.setContentsMargins(32, 40, 32, 40)
-        inner.setSpacing(10)
-        inner.addStretch(1)
+        inner.setContentsMargins(32, 36, 32, 40)
+        inner.setSpacing(12)
+        inner.addWidget(icon)
         inner.addWidget(soon)
-        inner.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
-        inner.addStretch(2)
+        inner.addLayout(centred)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setContentsMargins(20, 14, 20, 12)
         layout.setSpacing(14)
         layout.addWidget(PageHeader(self.title, self.subtitle))
-        layout.addWidget(box, 1)
+        layout.addWidget(box)
+        layout.addStretch(1)

@@ -97,3 +97,21 @@ def nav_icon(key: str) -> QIcon | None:
     icon.addPixmap(_pixmap(draw, NORMAL), QIcon.Mode.Normal)
     icon.addPixmap(_pixmap(draw, SELECTED), QIcon.Mode.Selected)
     return icon
+
+
+def big_icon(key: str, size: int) -> QPixmap:
+    """A page's icon drawn large and light, for empty and coming-soon pages."""
+    draw = _DRAW.get(key, _dashboard)
+    pixmap = QPixmap(size * 2, size * 2)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(size * 2 / _SIZE, size * 2 / _SIZE)
+    pen = QPen(QColor("#9aa5b1"), 1.2)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    draw(painter)
+    painter.end()
+    pixmap.setDevicePixelRatio(2)
+    return pixmap
