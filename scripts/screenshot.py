@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         quiet["ticks"] = quiet["ticks"] + 1 if tasks.running() == 0 else 0
         if quiet["ticks"] >= 5:  # nothing running for 5 polls: the page has its data
             timer.stop()
+            window.statusBar().clearMessage()  # e.g. "已自动备份…" from opening in a fresh folder
+            app.processEvents()
             args.out.parent.mkdir(parents=True, exist_ok=True)
             ok = window.grab().save(str(args.out))
             print(f"{'已保存' if ok else '保存失败'}：{args.out}")

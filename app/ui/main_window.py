@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QStackedWidget, QWidget)
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from app import __version__, config
 from app.db.session import Database
@@ -54,11 +54,23 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._row_changed)
 
+        self.nav_footer = QLabel("")
+        self.nav_footer.setObjectName("navFooter")
+        self.nav_footer.setWordWrap(True)
+        panel = QFrame()
+        panel.setObjectName("navPanel")
+        panel.setFixedWidth(self.nav.width())
+        side = QVBoxLayout(panel)
+        side.setContentsMargins(0, 0, 0, 10)
+        side.setSpacing(0)
+        side.addWidget(self.nav, 1)
+        side.addWidget(self.nav_footer)
+
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.nav)
+        layout.addWidget(panel)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -179,11 +191,14 @@ class MainWindow(QMainWindow):
         if db is None:
             self.setWindowTitle(config.APP_TITLE)
             self.db_label.setText("未打开数据库")
+            self.nav_footer.setText("")
         else:
             ident = db.identity()
             role = "区县" if ident.role == "district" else "乡镇"
             self.setWindowTitle(f"{ident.unit_name}（{Path(db.path).name}）- {config.APP_TITLE}")
             self.db_label.setText(f"{role}数据库：{db.path}")
+            self.nav_footer.setText(f"{ident.unit_name}\n{role}数据库")
+            self.nav_footer.setToolTip(str(db.path))
             ui_settings.remember_file(Path(db.path))
             self._auto_backup(db)
         self._update_actions()
@@ -206,7 +221,7 @@ class MainWindow(QMainWindow):
 
         def done(result) -> None:
             if result is not None:
-                self.statusBar().showMessage(f"已自动备份：{result.path}", 8000)
+                self.statusBar().showMessage(f"已自动备份：{Path(result.path).name}", 8000)
                 if self.current_page().key == "settings":
                     self.current_page().refresh()
 

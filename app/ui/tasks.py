@@ -124,7 +124,9 @@ class Task(QObject):
         self.progress_label = progress_label
         self.cancellable = cancellable
         self.cancel_event = threading.Event()
-        self.signals = _Signals()
+        # Parented to the task, so it is deleted with the task on the GUI thread, even if the
+        # worker's last Python reference to it goes away later on the worker thread.
+        self.signals = _Signals(self)
         self.context = TaskContext(self.cancel_event, self.signals)
         self.runnable = _Runnable(fn, self.context, self.signals)
         self.dialog: QProgressDialog | None = None

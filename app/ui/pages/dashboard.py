@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QDateEdit, QGridLayout, QLabel, QPushButton, QSplitter, QStyle,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDateEdit, QFrame, QGridLayout, QLabel, QPushButton, QScrollArea,
+                               QSizePolicy, QStyle, QTableView, QVBoxLayout, QWidget)
 
 from app.services.summary import Summary, compute, rate
 from app.ui import formatting as fmt
@@ -81,20 +81,37 @@ class DashboardPage(Page):
         self.township_view.sortByColumn(TownshipTableModel.RATE_COLUMN, Qt.SortOrder.DescendingOrder)
         self.category_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the bulletin's order
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setObjectName("dashboardSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self._section("各乡镇清收进度（按清收率排名）", self.township_view))
-        self.splitter.addWidget(self._section("九类特殊贷款清收情况", self.category_view))
-        self._user_split = False  # once the user drags the splitter, leave it where it is
-        self.splitter.splitterMoved.connect(self._split_moved)
+        for view in (self.township_view, self.category_view):
+            view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._fit_heights()
 
+        # Below the header everything scrolls as one page: each table shows all its rows,
+        # so there is never a small scrolled box inside the page.
+        body = QWidget()
+        body.setObjectName("dashboardBody")
+        column = QVBoxLayout(body)
+        column.setContentsMargins(20, 0, 20, 12)
+        column.setSpacing(12)
+        column.addLayout(cards)
+        column.addWidget(self._section("各乡镇清收进度（按清收率排名）", self.township_view))
+        column.addWidget(self._section("九类特殊贷款清收情况", self.category_view))
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("dashboardScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(body)
+
+        top = QVBoxLayout()
+        top.setContentsMargins(20, 14, 20, 0)
+        top.addWidget(self.header)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 14, 20, 12)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
-        layout.addWidget(self.header)
-        layout.addLayout(cards)
-        layout.addWidget(self.splitter, 1)
+        layout.addLayout(top)
+        layout.addWidget(self.scroll, 1)
 
     @staticmethod
     def _section(title: str, view: QTableView) -> QWidget:
@@ -105,31 +122,12 @@ class DashboardPage(Page):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(label)
-        layout.addWidget(view, 1)
+        layout.addWidget(view)
         return box
 
-    # -- layout ------------------------------------------------------------------------
-    def _split_moved(self, *_args) -> None:
-        self._user_split = True
-
-    def balance_tables(self) -> None:
-        """Give the categories table the rows it needs and the townships the rest."""
-        sizes = self.splitter.sizes()
-        total = sum(sizes)
-        if self._user_split or total <= 0:
-            return
-        extra = self.splitter.widget(0).height() - self.township_view.height()
-        need_t = rows_height(self.township_view, max(self.townships.rowCount(), 3)) + extra
-        need_c = rows_height(self.category_view, max(self.categories.rowCount(), 3)) + extra
-        if need_t + need_c <= total:
-            top = total - need_c
-        else:
-            top = max(min(need_t, total // 2), total - need_c)
-        self.splitter.setSizes([top, total - top])
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        QTimer.singleShot(0, self.balance_tables)
+    def _fit_heights(self) -> None:
+        for view, model in ((self.township_view, self.townships), (self.category_view, self.categories)):
+            view.setFixedHeight(rows_height(view, max(model.rowCount(), 3)))
 
     # -- data --------------------------------------------------------------------------
     def selected_date(self) -> date:
@@ -194,5 +192,5 @@ class DashboardPage(Page):
             unit = ""
         self.header.set_subtitle(f"{unit}  ·  截至 {fmt.day(summary.as_of)}  ·  "
                                  f"{len(summary.townships)} 个乡镇（街道）")
-        self.balance_tables()
+        self._fit_heights()
         self.loaded.emit()

@@ -78,10 +78,9 @@ class FigureCard(QFrame):
 
 
 STYLE_SHEET = """
-QListWidget#nav {
-    background: #f2f4f7; border: none; border-right: 1px solid #d9dde3;
-    padding-top: 8px; outline: 0;
-}
+QFrame#navPanel { background: #f2f4f7; border: none; border-right: 1px solid #d9dde3; }
+QListWidget#nav { background: transparent; border: none; padding-top: 8px; outline: 0; }
+QLabel#navFooter { color: #66707a; padding: 0px 14px; }
 QListWidget#nav::item { padding: 9px 12px; margin: 1px 6px; border-radius: 4px; color: #1f2933; }
 QListWidget#nav::item:hover { background: #e3e8ef; }
 QListWidget#nav::item:selected { background: #1f6fb2; color: white; }
@@ -93,5 +92,6 @@ QLabel[role="cardValue"] { color: #1f2933; }
 QFrame#card[accent="true"] QLabel[role="cardValue"] { color: #1f6fb2; }
 QLabel#sectionTitle { color: #1f2933; font-weight: bold; }
 QTableView::item { padding: 0px 8px; }
+QScrollArea#dashboardScroll, QWidget#dashboardBody { background: transparent; }
 QFrame#placeholder { background: white; border: 1px dashed #c3c9d1; border-radius: 8px; }
 """
