@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app import config
@@ -72,3 +72,39 @@ def restore(db_path: Path, src: Path) -> BackupResult:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(f"无法替换数据库文件（是否正被程序打开？）：{db_path}") from exc
     return BackupResult(str(db_path), db_path.stat().st_size)
+
+
+AUTO_MARK = "自动"
+_STAMP = "%Y%m%d-%H%M%S"
+
+
+def auto_backups(db_path: Path, folder: Path) -> list[tuple[datetime, Path]]:
+    """This database's automatic backups in ``folder``, oldest first (time from the file name)."""
+    prefix = f"{Path(db_path).stem}-{AUTO_MARK}-"
+    found = []
+    for p in Path(folder).glob("*.db") if Path(folder).is_dir() else ():
+        if p.name.startswith(prefix):
+            try:
+                found.append((datetime.strptime(p.name[len(prefix):-3], _STAMP), p))
+            except ValueError:
+                continue
+    return sorted(found)
+
+
+def auto_backup(db: Database, folder: Path, keep: int = 10, min_age_hours: float = 24,
+                now: datetime | None = None) -> BackupResult | None:
+    """Back up if the last automatic backup is older than ``min_age_hours``; keep the newest ``keep``.
+
+    Returns the new backup, or None when a recent one exists.  The time of the last one is
+    read from the backup files' names, so it needs no bookkeeping in the database.
+    """
+    now = (now or datetime.now()).replace(microsecond=0)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    existing = auto_backups(db.path, folder)
+    if existing and now - existing[-1][0] < timedelta(hours=min_age_hours):
+        return None
+    result = backup(db, folder / f"{Path(db.path).stem}-{AUTO_MARK}-{now:{_STAMP}}.db")
+    for _, old in auto_backups(db.path, folder)[:-keep] if keep > 0 else ():
+        old.unlink(missing_ok=True)
+    return result

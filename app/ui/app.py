@@ -1,0 +1,78 @@
+"""Starting the window: the application object, its font, the error hook, the first run."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from app import __version__, config
+from app.ui import dbfiles, errors, tasks
+
+log = logging.getLogger(__name__)
+
+MIN_POINT_SIZE = 10.0  # readable on the 1366x768 laptops township offices use
+
+
+def load_font(app: QApplication) -> str | None:
+    """Make the bundled CJK font the application's font.
+
+    Without it a machine with no Chinese fonts shows boxes.  If it cannot be loaded the
+    system font stays (and the reason goes to the log).  Returns the family used, if any.
+    """
+    try:
+        path = config.font_path()
+    except FileNotFoundError as exc:
+        log.warning("bundled font not loaded: %s", exc)
+        return None
+    if not path.is_file():
+        log.warning("bundled font not loaded: %s is missing", path)
+        return None
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("bundled font not loaded: Qt could not read %s", path)
+        return None
+    font = QFont(app.font())
+    font.setFamilies([families[0], *[f for f in app.font().families() if f != families[0]]])
+    if 0 < font.pointSizeF() < MIN_POINT_SIZE:
+        font.setPointSizeF(MIN_POINT_SIZE)
+    app.setFont(font)
+    return families[0]
+
+
+def setup_application(app: QApplication) -> None:
+    app.setOrganizationName(config.APP_NAME)
+    app.setApplicationName(config.APP_NAME)
+    app.setApplicationVersion(__version__)
+    load_font(app)
+
+
+def run_gui(db_path: Path | None) -> int:
+    """Open the window (``qingshou gui [--db P]``, or ``qingshou`` with no arguments)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    setup_application(app)
+    errors.install_excepthook()
+    from app.ui.dialogs.welcome import WelcomeDialog
+    from app.ui.main_window import MainWindow
+
+    target = Path(db_path) if db_path else config.default_db_path()
+    if dbfiles.is_initialised_file(target) is False:
+        welcome = WelcomeDialog(target)
+        if not welcome.exec() or welcome.chosen_path is None:
+            return 0
+        target = welcome.chosen_path
+
+    window = MainWindow()
+    window.show_for_start()
+
+    def open_failed() -> None:
+        if window.db is None:
+            window.show_welcome()
+
+    window.open_path(target, on_failure=open_failed)
+    code = app.exec()
+    tasks.wait_for_all()
+    return code

@@ -1,0 +1,355 @@
+"""The main window: menus, the navigation on the left, one page at a time on the right."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from app import __version__, config
+from app.db.session import Database
+from app.services.backup import auto_backup, backup, restore
+from app.ui import dbfiles, errors
+from app.ui import settings as ui_settings
+from app.ui.dialogs.welcome import DB_FILTER, WelcomeDialog
+from app.ui.pages import all_pages
+from app.ui.pages.base import Page
+from app.ui.tasks import run_in_background
+from app.ui.widgets.common import STYLE_SHEET
+from app.ui.widgets.icons import nav_icon
+
+log = logging.getLogger(__name__)
+
+AUTO_BACKUP_KEEP = 10
+AUTO_BACKUP_HOURS = 24
+
+
+class MainWindow(QMainWindow):
+    database_changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.db: Database | None = None
+        self.setWindowTitle(config.APP_TITLE)
+        self.setStyleSheet(STYLE_SHEET)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setIconSize(QSize(18, 18))
+        self.nav.setFixedWidth(max(150, self.fontMetrics().horizontalAdvance("数据同步") + 90))
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget()
+        self.pages: list[Page] = []
+        for cls in all_pages():
+            page = cls(self.stack)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(nav_icon(page.key) or self.style().standardIcon(page.icon), page.title)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._row_changed)
+
+        self.nav_footer = QLabel("")
+        self.nav_footer.setObjectName("navFooter")
+        self.nav_footer.setWordWrap(True)
+        panel = QFrame()
+        panel.setObjectName("navPanel")
+        panel.setFixedWidth(self.nav.width())
+        side = QVBoxLayout(panel)
+        side.setContentsMargins(0, 0, 0, 10)
+        side.setSpacing(0)
+        side.addWidget(self.nav, 1)
+        side.addWidget(self.nav_footer)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(panel)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.db_label = QLabel("未打开数据库")
+        self.db_label.setObjectName("dbLabel")
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self._build_menus()
+        self._start_maximized = not self._restore_settings()
+        self.nav.setCurrentRow(0)
+
+    # -- menus and shortcuts -------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)
+        elif shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self.new_action = self._action("新建区县数据库(&N)…", self.new_database, QKeySequence.StandardKey.New)
+        self.open_action = self._action("打开(&O)…", self.open_database_dialog, QKeySequence.StandardKey.Open)
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("最近打开(&R)")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self.backup_action = self._action("备份(&B)…", self.backup_dialog, tip="把当前数据库复制一份保存")
+        self.restore_action = self._action("恢复(&E)…", self.restore_dialog, tip="用备份文件替换当前数据库")
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
+        quit_action = self._action("退出(&X)", self.close, QKeySequence.StandardKey.Quit)
+        if not QKeySequence.keyBindings(QKeySequence.StandardKey.Quit):  # Windows has none
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        file_menu.addAction(quit_action)
+        self.quit_action = quit_action
+
+        view_menu = bar.addMenu("视图(&V)")
+        self.page_actions = QActionGroup(self)
+        for i, page in enumerate(self.pages):
+            action = self._action(page.title, lambda i=i: self.show_page(i), f"Ctrl+{i + 1}")
+            action.setCheckable(True)
+            action.setObjectName(f"show_{page.key}")
+            self.page_actions.addAction(action)
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        self.refresh_action = self._action("刷新(&R)", self.refresh_current, "F5")
+        self.find_action = self._action("查找(&F)", self.focus_search, QKeySequence.StandardKey.Find)
+        view_menu.addAction(self.refresh_action)
+        view_menu.addAction(self.find_action)
+
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(self._action("打开数据文件夹", lambda: self._open_folder(config.data_dir())))
+        help_menu.addAction(self._action("打开日志文件夹", lambda: self._open_folder(config.log_dir())))
+        help_menu.addSeparator()
+        help_menu.addAction(self._action("关于清收工作台(&A)", self.about))
+        self._update_actions()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = [p for p in ui_settings.recent_files() if p.exists()]
+        for i, path in enumerate(files, start=1):
+            action = self.recent_menu.addAction(f"&{i}  {path.name}    {path.parent}")
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if not files:
+            self.recent_menu.addAction("（无）").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("清除列表", self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        for path in ui_settings.recent_files():
+            ui_settings.forget_file(path)
+
+    def _update_actions(self) -> None:
+        has_db = self.db is not None
+        self.backup_action.setEnabled(has_db)
+        self.restore_action.setEnabled(has_db)
+
+    # -- pages ---------------------------------------------------------------------------
+    def page(self, key: str) -> Page:
+        return next(p for p in self.pages if p.key == key)
+
+    def current_page(self) -> Page:
+        return self.pages[self.stack.currentIndex()]
+
+    def show_page(self, which: int | str) -> None:
+        index = which if isinstance(which, int) else self.pages.index(self.page(which))
+        self.nav.setCurrentRow(index)
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.stack.setCurrentIndex(row)
+            self.page_actions.actions()[row].setChecked(True)
+
+    def refresh_current(self) -> None:
+        self.current_page().refresh()
+
+    def focus_search(self) -> None:
+        if not self.current_page().focus_search():
+            self.statusBar().showMessage("这一页没有搜索框", 2000)
+
+    # -- the database --------------------------------------------------------------------
+    def set_database(self, db: Database | None) -> None:
+        old, self.db = self.db, db
+        if old is not None and old is not db:
+            old.dispose()
+        for page in self.pages:
+            page.set_database(db)
+        if db is None:
+            self.setWindowTitle(config.APP_TITLE)
+            self.db_label.setText("未打开数据库")
+            self.nav_footer.setText("")
+        else:
+            ident = db.identity()
+            role = "区县" if ident.role == "district" else "乡镇"
+            self.setWindowTitle(f"{ident.unit_name}（{Path(db.path).name}）- {config.APP_TITLE}")
+            self.db_label.setText(f"{role}数据库：{db.path}")
+            self.nav_footer.setText(f"{ident.unit_name}\n{role}数据库")
+            self.nav_footer.setToolTip(str(db.path))
+            ui_settings.remember_file(Path(db.path))
+            self._auto_backup(db)
+        self._update_actions()
+        self.database_changed.emit()
+
+    def open_path(self, path: Path, on_failure=None) -> None:
+        """Open a set-up database (in the background) and show it."""
+        path = Path(path)
+
+        def failed(exc: BaseException) -> None:
+            errors.show_error(self, exc)
+            if on_failure is not None:
+                on_failure()
+
+        run_in_background(self, lambda ctx: dbfiles.open_existing(path), on_success=self.set_database,
+                          on_failure=failed, progress_label="正在打开数据库……", write=True)
+
+    def _auto_backup(self, db: Database) -> None:
+        folder = config.backup_dir()
+
+        def done(result) -> None:
+            if result is not None:
+                self.statusBar().showMessage(f"已自动备份：{Path(result.path).name}", 8000)
+                if self.current_page().key == "settings":
+                    self.current_page().refresh()
+
+        def failed(exc: BaseException) -> None:
+            log.warning("automatic backup failed: %s", exc, exc_info=exc)
+            self.statusBar().showMessage(f"自动备份失败：{exc}", 15000)
+
+        run_in_background(self, lambda ctx: auto_backup(db, folder, keep=AUTO_BACKUP_KEEP,
+                                                        min_age_hours=AUTO_BACKUP_HOURS),
+                          on_success=done, on_failure=failed, write=True)
+
+    def show_welcome(self) -> None:
+        dialog = WelcomeDialog(None, self)
+        if dialog.exec() and dialog.chosen_path is not None:
+            self.open_path(dialog.chosen_path)
+
+    # -- 文件 menu -------------------------------------------------------------------------
+    def confirm(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Yes).setText("确定")
+        box.button(QMessageBox.StandardButton.Cancel).setText("取消")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def new_database(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "新建区县数据库", str(config.data_dir() / "新数据库.db"),
+                                              DB_FILTER)
+        if not name:
+            return
+        path = Path(name) if name.lower().endswith(".db") else Path(name + ".db")
+        unit, ok = QInputDialog.getText(self, "新建区县数据库", "本单位名称（例如：某某区清收办）：",
+                                        QLineEdit.EchoMode.Normal, "")
+        if not ok or not unit.strip():
+            return
+        run_in_background(self, lambda ctx: dbfiles.create_district(path, unit.strip()),
+                          on_success=self.open_path, progress_label="正在新建数据库……", write=True)
+
+    def open_database_dialog(self) -> None:
+        start = str(Path(self.db.path).parent) if self.db is not None else str(config.data_dir())
+        name, _ = QFileDialog.getOpenFileName(self, "打开数据库", start, DB_FILTER)
+        if name:
+            self.open_path(Path(name))
+
+    def backup_dialog(self) -> None:
+        if self.db is None:
+            return
+        db = self.db
+        default = config.backup_dir() / f"{Path(db.path).stem}-备份-{datetime.now():%Y%m%d-%H%M}.db"
+        name, _ = QFileDialog.getSaveFileName(self, "备份数据库", str(default), DB_FILTER)
+        if not name:
+            return
+        run_in_background(self, lambda ctx: backup(db, Path(name)),
+                          on_success=lambda r: errors.inform(self, f"已备份到：\n{r.path}", "备份完成"),
+                          progress_label="正在备份数据库……", write=True)
+
+    def restore_dialog(self) -> None:
+        if self.db is None:
+            return
+        name, _ = QFileDialog.getOpenFileName(self, "从备份恢复", str(config.backup_dir()), DB_FILTER)
+        if not name:
+            return
+        target = Path(self.db.path)
+        if not self.confirm("从备份恢复",
+                            f"将用备份文件\n{name}\n替换当前数据库\n{target}\n\n"
+                            "当前数据库会先自动复制一份到备份文件夹。确定要恢复吗？"):
+            return
+        self.set_database(None)  # let go of every connection before the file is replaced
+
+        def work(ctx) -> Database:
+            restore(target, Path(name))
+            return dbfiles.open_existing(target)
+
+        def done(db: Database) -> None:
+            self.set_database(db)
+            errors.inform(self, f"已从备份恢复：\n{name}", "恢复完成")
+
+        def failed(exc: BaseException) -> None:
+            errors.show_error(self, exc)
+            self.open_path(target)
+
+        run_in_background(self, work, on_success=done, on_failure=failed,
+                          progress_label="正在从备份恢复……", write=True)
+
+    # -- 帮助 menu -------------------------------------------------------------------------
+    def _open_folder(self, folder: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "关于清收工作台",
+                          f"<h3>清收工作台 {__version__}</h3>"
+                          "<p>乡镇不良贷款清收的离线工作程序。</p>"
+                          f"<p>数据文件夹：{config.data_dir()}<br>日志：{errors.log_path()}</p>",
+                          QMessageBox.StandardButton.Ok, self)
+        box.button(QMessageBox.StandardButton.Ok).setText("确定")
+        errors.present(box)
+
+    # -- window state --------------------------------------------------------------------
+    def _restore_settings(self) -> bool:
+        s = ui_settings.settings()
+        geometry = s.value("window/geometry")
+        restored = isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        if not restored:
+            self.resize(1280, 720)
+        return restored
+
+    def save_settings(self) -> None:
+        s = ui_settings.settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.sync()
+
+    def show_for_start(self) -> None:
+        """First start: maximised on a small screen; later starts: where it was left."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if self._start_maximized and screen is not None and (screen.width() <= 1440 or screen.height() <= 800):
+            self.showMaximized()
+        else:
+            self.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        from app.ui.tasks import wait_for_all
+
+        wait_for_all(30_000)  # a write in progress is allowed to finish
+        super().closeEvent(event)
+        if self.db is not None:
+            self.db.dispose()

@@ -1,0 +1,1 @@
+"""Qt item models over plain data (dataclasses), one module per kind of table."""

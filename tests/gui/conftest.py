@@ -1,0 +1,56 @@
+"""GUI fixtures: a main window on a demo database, and dialogs caught instead of shown."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+WAIT_MS = 30_000  # generous: CI machines are slow; nothing here measures speed
+
+# Qt warnings fail tests, except this one: the offscreen platform plugin the tests run on
+# cannot pass size hints to a window system it does not have.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture
+def shown_dialogs(monkeypatch) -> list:
+    """Dialogs the program would have shown modally (errors, information), in order."""
+    from app.ui import errors
+
+    shown: list = []
+    monkeypatch.setattr(errors, "DIALOG_HOOK", shown.append)
+    return shown
+
+
+@pytest.fixture
+def idle(qtbot):
+    """Call to wait until no background task is left (also done after each test)."""
+    from app.ui import tasks
+
+    def wait() -> None:
+        qtbot.waitUntil(lambda: tasks.running() == 0, timeout=WAIT_MS)
+
+    yield wait
+    wait()
+
+
+@pytest.fixture
+def window(qtbot, demo_path, shown_dialogs, idle):
+    """The main window, shown, with the demo database open and the dashboard filled."""
+    from app.ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.page("dashboard").loaded, timeout=WAIT_MS):
+        win.open_path(demo_path)
+    idle()
+    return win
