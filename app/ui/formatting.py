@@ -4,15 +4,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.domain.money import format_yuan
+
 
 def money(fen: int) -> str:
-    """Yuan with thousands separators and two decimals.
-
-    TODO(money): use app.domain.money.format_yuan once the full module lands.
-    """
-    sign = "-" if fen < 0 else ""
-    fen = abs(int(fen))
-    return f"{sign}{fen // 100:,}.{fen % 100:02d}"
+    """Yuan with thousands separators and two decimals."""
+    return format_yuan(int(fen))
 
 
 def rate(value: Decimal) -> str:
