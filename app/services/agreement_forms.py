@@ -46,7 +46,7 @@ class PdfResult:
                 "receipt_no": self.receipt_no}
 
 
-def write_pdf(db: Database, agreement_id: str, out: Path, kind: str = "agreement", *,
+def write_pdf(db: Database, agreement_id: str, out: Path | str, kind: str = "agreement", *,
               receipt_no: str | None = None, actor: str = "system") -> PdfResult:
     """Write one form of the agreement to ``out``.  A draft printed as an agreement becomes
     ``printed`` (only after the file was written)."""
@@ -56,6 +56,7 @@ def write_pdf(db: Database, agreement_id: str, out: Path, kind: str = "agreement
 
     if kind not in KINDS:
         raise InputError(f"未知的表单：{kind}（应为 agreement、sheet 或 receipt）")
+    out = Path(out)
     view = svc.get(db, agreement_id)
     if kind == "agreement":
         write_agreement_pdf(agreement_form(db, view.id), out)
@@ -113,7 +114,7 @@ def _default_terms(view: svc.AgreementView, names, settings: AgreementSettings) 
 def _plan_text(view: svc.AgreementView) -> str:
     n = len(view.installments)
     if n == 1:
-        return f"一次性还清，还款日期{view.installments[0].due.isoformat()}" if view.installments else "—"
+        return f"于{_cn(view.installments[0].due)}前一次还清"
     name = FREQUENCY_NAMES.get(view.frequency, "分期")
     return f"{name}，共{n}期"
 
@@ -163,9 +164,23 @@ def sheet_form(db: Database, agreement_id: str) -> SheetForm:
         "condition": form.condition or "无",
     }
     return SheetForm(household=form.household, lender=form.lender, witness=form.witness, as_of=form.as_of,
-                     number=f"{form.number}（第{form.version}版）", paragraphs=templates.render_lines(SHEET_FILE, values),
+                     number=f"{form.number}（第{form.version}版）",
+                     paragraphs=sheet_paragraphs(templates.render_lines(SHEET_FILE, values), bool(form.waived_fen)),
                      rows=rows, plan_total_fen=form.total_fen, loans=form.loans, schedule=form.schedule,
                      basis_text=BASIS_TEXT, contact=settings.contact or None)
+
+
+def sheet_paragraphs(lines: list[str], reduced: bool) -> list[str]:
+    """Keep the lines for this case: ``[有减免]`` lines only with a reduction, ``[无减免]`` only
+    without one (the tag is not printed)."""
+    out = []
+    for text in lines:
+        for tag, wanted in (("[有减免]", True), ("[无减免]", False)):
+            if text.startswith(tag):
+                text = text[len(tag):] if reduced == wanted else ""
+        if text.strip():
+            out.append(text)
+    return out
 
 
 def project(loans: list[LoanLine], as_of: date, months: int, settings: AgreementSettings) -> Projection:
