@@ -14,8 +14,8 @@ from reportlab.platypus import KeepTogether, Spacer, Table
 from app.domain._money_pending import to_chinese_capital
 from app.domain.interest import format_rate
 from app.reports.forms import AgreementForm, Party
-from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, cn_date, document, grid_style, line, numbered_canvas,
-                                p, plain_style, pm, styles, yuan)
+from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, cn_date, document, fit, grid_style, line,
+                                numbered_canvas, p, plain_style, pm, styles, yuan)
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -91,43 +91,43 @@ def _label(party: Party) -> str:
 
 def _parties_table(form: AgreementForm, st) -> Table:
     c = st["cell"]
-    rows = [[p("甲方（贷款人）：", c), p(form.lender, c), "", ""]]
+    widths = [36 * mm, 32 * mm, 62 * mm, BODY_W - 130 * mm]
+    wide = BODY_W - widths[0]  # a value spanning the last three columns
+    rows = [["甲方（贷款人）：", fit(form.lender, c, wide), "", ""]]
     for party in form.parties:
-        rows.append([p(f"{_label(party)}：", c), p(party.name + (f"（{party.note}）" if party.note else ""), c),
-                     p(f"身份证号：{party.id_number}" if party.id_number else "", c),
-                     p(f"电话：{party.phone}" if party.phone else "", c)])
-    rows.append([p("住　　址：", c), p(form.address or "", c), "", ""])
-    rows.append([p("见 证 方：", c), p(form.witness, c), "", ""])
-    t = Table(rows, colWidths=[36 * mm, 32 * mm, 62 * mm, BODY_W - 130 * mm])
+        rows.append([f"{_label(party)}：", fit(party.name + (f"（{party.note}）" if party.note else ""), c, widths[1]),
+                     f"身份证号：{party.id_number}" if party.id_number else "",
+                     f"电话：{party.phone}" if party.phone else ""])
+    rows.append(["住　　址：", fit(form.address or "", c, wide), "", ""])
+    rows.append(["见 证 方：", fit(form.witness, c, wide), "", ""])
+    t = Table(rows, colWidths=widths)
     spans = [("SPAN", (1, r), (3, r)) for r in (0, len(rows) - 2, len(rows) - 1)]
-    t.setStyle(plain_style(("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                           ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), *spans))
+    t.setStyle(plain_style(("FONTSIZE", (0, 0), (-1, -1), c.fontSize), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5), *spans))
     return t
 
 
 def _loans_table(form: AgreementForm, st) -> Table:
+    widths = [w * mm for w in (31, 20, 19, 21, 20, 19, 19, 21)]
     head = ["借据号", "到期日", "年利率<br/>罚息利率", "本金余额", "台账欠息", "新增利息", "罚息", "合计"]
     rows = [[pm(h, st["head"]) for h in head]]
     for ln in form.loans:
+        money = [ln.principal_fen, _ledger(ln),
+                 ln.interest_fen - ln.ledger_interest_fen if ln.ledger_interest_fen is not None else None,
+                 ln.penalty_fen, ln.owed_fen]
         rows.append([
-            p(ln.loan_no, st["cell_c"]),
-            p(ln.due_date.isoformat() if ln.due_date else "—", st["cell_c"]),
+            fit(ln.loan_no, st["cell_c"], widths[0]),
+            ln.due_date.isoformat() if ln.due_date else "—",
             pm(f"{format_rate(ln.rate_ppm)}<br/>{format_rate(ln.penalty_rate_ppm)}"
                + ("<br/>停息挂账" if ln.suspended else ""), st["cell_c"]),
-            p(yuan(ln.principal_fen), st["cell_r"]),
-            p(yuan(ln.ledger_interest_fen if ln.ledger_interest_fen is not None else ln.interest_fen), st["cell_r"]),
-            p(yuan(ln.interest_fen - ln.ledger_interest_fen) if ln.ledger_interest_fen is not None else "—",
-              st["cell_r"]),
-            p(yuan(ln.penalty_fen), st["cell_r"]),
-            p(yuan(ln.owed_fen), st["cell_r"]),
+            *[fit(yuan(m), st["cell_r"], w) for m, w in zip(money, widths[3:])],
         ])
-    rows.append([p("合计", st["cell_c"]), "", "", p(yuan(form.principal_fen), st["cell_r"]),
-                 p(yuan(sum(_ledger(ln) for ln in form.loans)), st["cell_r"]),
-                 p(yuan(sum(ln.interest_fen - _ledger(ln) for ln in form.loans)), st["cell_r"]),
-                 p(yuan(form.penalty_fen), st["cell_r"]), p(yuan(form.owed_fen), st["cell_r"])])
-    widths = [31, 20, 19, 21, 20, 19, 19, 21]
-    t = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
-    t.setStyle(grid_style(("SPAN", (0, -1), (2, -1)), ("BACKGROUND", (0, -1), (-1, -1), SHADE)))
+    totals = [form.principal_fen, sum(_ledger(ln) for ln in form.loans),
+              sum(ln.interest_fen - _ledger(ln) for ln in form.loans), form.penalty_fen, form.owed_fen]
+    rows.append(["合计", "", "", *[fit(yuan(m), st["cell_r"], w) for m, w in zip(totals, widths[3:])]])
+    t = Table(rows, colWidths=widths, repeatRows=1)
+    t.setStyle(grid_style(("SPAN", (0, -1), (2, -1)), ("BACKGROUND", (0, -1), (-1, -1), SHADE),
+                          ("ALIGN", (0, 1), (2, -1), "CENTER"), ("ALIGN", (3, 1), (-1, -1), "RIGHT")))
     return t
 
 
@@ -147,14 +147,16 @@ def _rates_text(form: AgreementForm) -> str:
 
 
 def _schedule_table(form: AgreementForm, st) -> Table:
+    widths = [16 * mm, 32 * mm, 28 * mm, 60 * mm, 34 * mm]
     rows = [[p(h, st["head"]) for h in ("期次", "应还日期", "应还金额（元）", "金额大写", "实还记录")]]
-    for line in form.schedule:
-        rows.append([p(f"第{line.no}期", st["cell_c"]), p(cn_date(line.due), st["cell_c"]),
-                     p(yuan(line.amount_fen), st["cell_r"]), p(to_chinese_capital(line.amount_fen), st["cell"]), ""])
-    rows.append([p("合计", st["cell_c"]), p(f"共{len(form.schedule)}期", st["cell_c"]),
-                 p(yuan(form.total_fen), st["cell_r"]), p(to_chinese_capital(form.total_fen), st["cell"]), ""])
-    t = Table(rows, colWidths=[16 * mm, 32 * mm, 28 * mm, 60 * mm, 34 * mm], repeatRows=1)
-    t.setStyle(grid_style(("BACKGROUND", (0, -1), (-1, -1), SHADE)))
+    lines = [(f"第{ln.no}期", cn_date(ln.due), ln.amount_fen) for ln in form.schedule]
+    lines.append(("合计", f"共{len(form.schedule)}期", form.total_fen))
+    for no, due, fen in lines:
+        rows.append([no, due, fit(yuan(fen), st["cell_r"], widths[2]),
+                     fit(to_chinese_capital(fen), st["cell"], widths[3]), ""])
+    t = Table(rows, colWidths=widths, repeatRows=1)
+    t.setStyle(grid_style(("BACKGROUND", (0, -1), (-1, -1), SHADE), ("ALIGN", (0, 1), (1, -1), "CENTER"),
+                          ("ALIGN", (2, 1), (2, -1), "RIGHT")))
     return t
 
 
@@ -164,18 +166,19 @@ def _signature_table(form: AgreementForm, st) -> Table:
     date_text = "　　年　　月　　日"
     finger = pm("<font size=7 color='#999999'>（右手食指）</font>", st["cell_c"])
     rows = [[p(h, st["head"]) for h in ("身　份", "姓名 / 名称", "签　字", "指　印", "日　期")]]
-    rows.append([p("甲方（贷款人）", st["cell_c"]), p(form.lender, st["cell"]),
+    rows.append(["甲方（贷款人）", fit(form.lender, st["cell"], 40 * mm),
                  pm("负责人签字：<br/><br/><br/>（盖章）", st["cell"]), "", date_text])
     stamp_rows = [1]
     for party in form.parties:
         if party.signs:
-            rows.append([p(_label(party), st["cell_c"]), p(party.name, st["cell"]), "", finger, date_text])
-    rows.append([p("见证方", st["cell_c"]), p(form.witness, st["cell"]),
+            rows.append([_label(party), fit(party.name, st["cell"], 40 * mm), "", finger, date_text])
+    rows.append(["见证方", fit(form.witness, st["cell"], 40 * mm),
                  pm("经办人签字：<br/><br/><br/>（盖章）", st["cell"]), "", date_text])
     stamp_rows.append(len(rows) - 1)
     widths = [30 * mm, 40 * mm, 42 * mm, 24 * mm, 34 * mm]
     t = Table(rows, colWidths=widths, rowHeights=[8 * mm] + [21 * mm] * (len(rows) - 1))
     extra = [("SPAN", (2, r), (3, r)) for r in stamp_rows]
-    extra += [("VALIGN", (3, 1), (3, -1), "BOTTOM"), ("ALIGN", (4, 1), (4, -1), "CENTER")]
+    extra += [("VALIGN", (3, 1), (3, -1), "BOTTOM"), ("ALIGN", (0, 1), (0, -1), "CENTER"),
+              ("ALIGN", (4, 1), (4, -1), "CENTER")]
     t.setStyle(grid_style(*extra))
     return t

@@ -59,11 +59,11 @@ def write_pdf(db: Database, agreement_id: str, out: Path | str, kind: str = "agr
     out = Path(out)
     view = svc.get(db, agreement_id)
     if kind == "agreement":
-        write_agreement_pdf(agreement_form(db, view.id), out)
+        write_agreement_pdf(agreement_form(db, view.id, view), out)
         if view.status == "draft":
             svc.mark_printed(db, view.id, actor)
     elif kind == "sheet":
-        write_sheet_pdf(sheet_form(db, view.id), out)
+        write_sheet_pdf(sheet_form(db, view.id, view), out)
     else:
         if receipt_no is None:
             receipt_no = latest_receipt_no(db, view.id)
@@ -73,9 +73,9 @@ def write_pdf(db: Database, agreement_id: str, out: Path | str, kind: str = "agr
 
 # --------------------------------------------------------------------------- 还款协议书
 
-def agreement_form(db: Database, agreement_id: str) -> AgreementForm:
+def agreement_form(db: Database, agreement_id: str, view: svc.AgreementView | None = None) -> AgreementForm:
     settings = load_settings()
-    view = svc.get(db, agreement_id)
+    view = view or svc.get(db, agreement_id)
     with Session(db.engine) as s:
         ag = s.get(Agreement, view.id)
         household = s.get(Household, ag.household_id)
@@ -85,10 +85,9 @@ def agreement_form(db: Database, agreement_id: str) -> AgreementForm:
         previous = s.get(Agreement, ag.previous_id) if ag.previous_id else None
     previous_note = None
     if previous is not None:
-        when = f"于{previous.signed_on.year}年{previous.signed_on.month}月{previous.signed_on.day}日签订的" \
-            if previous.signed_on else ""
+        when = f"于{_cn(previous.signed_on)}签订的" if previous.signed_on else ""
         previous_note = f"本协议是第{view.version}版，替代双方{when}第{previous.version}版还款协议（编号相同），原协议自本协议生效之日起失效。"
-    terms = (ag.terms_text or "").splitlines() if ag.terms_text else _default_terms(view, names, settings)
+    terms = (ag.terms_text or "").splitlines() if ag.terms_text else svc.render_terms(names, view.household, view, settings)
     return AgreementForm(
         number=view.number, version=view.version, status=view.status, as_of=view.as_of, lender=names.lender,
         witness=names.witness, household=view.household, address=names.address, parties=people, loans=loans,
@@ -98,17 +97,6 @@ def agreement_form(db: Database, agreement_id: str) -> AgreementForm:
         terms=[t for t in terms if t.strip()], condition=view.condition, approval_ref=view.approval_ref,
         basis_text=BASIS_TEXT, copies=settings.copies, signed_on=view.signed_on, previous_note=previous_note,
         watermark=WATERMARKS.get(view.status))
-
-
-def _default_terms(view: svc.AgreementView, names, settings: AgreementSettings) -> list[str]:
-    """Terms for an agreement saved without them (e.g. made before the terms were stored)."""
-    from app.domain._money_pending import to_chinese_capital
-
-    return templates.render_lines(svc.TERMS_FILE, {
-        "lender": names.lender, "borrower": view.household, "witness": names.witness,
-        "total": format_yuan(view.total_fen), "total_capital": to_chinese_capital(view.total_fen),
-        "order": order_text(view.allocation_order), "grace_days": view.grace_days,
-        "void_after_missed": view.void_after_missed, "copies": settings.copies, "number": view.number})
 
 
 def _plan_text(view: svc.AgreementView) -> str:
@@ -137,11 +125,11 @@ def _loan_lines(session: Session, view: svc.AgreementView) -> list[LoanLine]:
 
 # --------------------------------------------------------------------------- 减免明白纸
 
-def sheet_form(db: Database, agreement_id: str) -> SheetForm:
+def sheet_form(db: Database, agreement_id: str, view: svc.AgreementView | None = None) -> SheetForm:
     """The reduction sheet for an agreement: now, on the plan, and unpaid in 6 and 12 months."""
     settings = load_settings()
-    form = agreement_form(db, agreement_id)
-    view = svc.get(db, agreement_id)
+    view = view or svc.get(db, agreement_id)
+    form = agreement_form(db, agreement_id, view)
     rows = [Projection("现在一次还清，不减免", form.as_of, form.principal_fen, form.interest_fen,
                        form.penalty_fen, form.owed_fen),
             Projection("按协议分期还清，减免后", form.schedule[-1].due if form.schedule else None,

@@ -364,11 +364,7 @@ def _write(session: Session, ag: Agreement, pv: Preview, loans: list[Loan], requ
     ag.signed_on = None
     household = session.get(Household, ag.household_id)
     names = names_for(session, household, loans, settings)
-    ag.terms_text = "\n".join(templates.render_lines(TERMS_FILE, {
-        "lender": names.lender, "borrower": household.head_name, "witness": names.witness,
-        "total": format_yuan(pv.total_fen), "total_capital": to_chinese_capital(pv.total_fen),
-        "order": order_text(pv.allocation_order), "grace_days": pv.grace_days,
-        "void_after_missed": pv.void_after_missed, "copies": settings.copies, "number": ag.number}))
+    ag.terms_text = "\n".join(render_terms(names, household.head_name, ag, settings))
     session.add(ag)
     session.flush()
     for ln in q.loans:
@@ -381,6 +377,17 @@ def _write(session: Session, ag: Agreement, pv: Preview, loans: list[Loan], requ
         session.add(Installment(agreement_id=ag.id, no=inst.no, due_date=inst.due, amount_fen=inst.amount_fen,
                                 paid_fen=0))
     session.flush()
+
+
+def render_terms(names, borrower: str, ag, settings: AgreementSettings) -> list[str]:
+    """The district's terms (``agreement_terms.txt``) filled in for an agreement; ``ag`` is an
+    ``Agreement`` row or an ``AgreementView`` (both have the fields used)."""
+    order = ag.allocation_order if isinstance(ag.allocation_order, tuple) else parse_order(ag.allocation_order)
+    return templates.render_lines(TERMS_FILE, {
+        "lender": names.lender, "borrower": borrower, "witness": names.witness,
+        "total": format_yuan(ag.total_fen), "total_capital": to_chinese_capital(ag.total_fen),
+        "order": order_text(order), "grace_days": ag.grace_days, "void_after_missed": ag.void_after_missed,
+        "copies": settings.copies, "number": ag.number})
 
 
 def _check_free(session: Session, loans: list[Loan], exclude: str | None) -> None:
