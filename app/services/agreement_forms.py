@@ -57,7 +57,7 @@ def write_pdf(db: Database, agreement_id: str, out: Path | str, kind: str = "agr
     if kind not in KINDS:
         raise InputError(f"未知的表单：{kind}（应为 agreement、sheet 或 receipt）")
     out = Path(out)
-    view = svc.get(db, agreement_id)
+    view = svc.get(db, agreement_id, measure=False)
     if kind == "agreement":
         write_agreement_pdf(agreement_form(db, view.id, view), out)
         if view.status == "draft":
@@ -75,11 +75,11 @@ def write_pdf(db: Database, agreement_id: str, out: Path | str, kind: str = "agr
 
 def agreement_form(db: Database, agreement_id: str, view: svc.AgreementView | None = None) -> AgreementForm:
     settings = load_settings()
-    view = view or svc.get(db, agreement_id)
+    view = view or svc.get(db, agreement_id, measure=False)
     with Session(db.engine) as s:
         ag = s.get(Agreement, view.id)
         household = s.get(Household, ag.household_id)
-        loans = _loan_lines(s, view)
+        loans = _loan_lines(s, view, settings)
         names = names_for(s, household, [s.get(Loan, ln.loan_id) for ln in view.loans], settings)
         people = parties(s, household)
         previous = s.get(Agreement, ag.previous_id) if ag.previous_id else None
@@ -107,18 +107,21 @@ def _plan_text(view: svc.AgreementView) -> str:
     return f"{name}，共{n}期"
 
 
-def _loan_lines(session: Session, view: svc.AgreementView) -> list[LoanLine]:
+def _loan_lines(session: Session, view: svc.AgreementView, settings: AgreementSettings) -> list[LoanLine]:
+    """The agreement's loans as printed.  Rows saved without their rates (before 0002a) show
+    the loan's contract rate, or the default, and the penalty rate derived from it."""
     loans = {ln.id: ln for ln in session.scalars(select(Loan).where(Loan.id.in_([x.loan_id for x in view.loans])))}
     out = []
     for x in view.loans:
         loan = loans[x.loan_id]
+        rate = x.rate_ppm if x.rate_ppm is not None else (loan.rate_ppm or settings.default_rate_ppm)
+        pen = x.penalty_rate_ppm if x.penalty_rate_ppm is not None else penalty_rate(rate, settings.penalty_markup_ppm)
         out.append(LoanLine(
             loan_no=x.loan_no, issue_date=loan.issue_date, due_date=loan.due_date, amount_fen=loan.principal_fen,
             principal_fen=x.principal_fen, interest_fen=x.interest_fen, penalty_fen=x.penalty_fen,
             ledger_interest_fen=x.ledger_interest_fen, accrued_interest_fen=x.accrued_interest_fen,
             accrued_penalty_fen=x.accrued_penalty_fen, accrued_from=x.accrued_from,
-            rate_ppm=x.rate_ppm if x.rate_ppm is not None else loan.rate_ppm,
-            penalty_rate_ppm=x.penalty_rate_ppm, suspended=x.suspended,
+            rate_ppm=rate, penalty_rate_ppm=pen, suspended=x.suspended,
             waived_interest_fen=x.waived_interest_fen, waived_penalty_fen=x.waived_penalty_fen))
     return out
 
@@ -128,7 +131,7 @@ def _loan_lines(session: Session, view: svc.AgreementView) -> list[LoanLine]:
 def sheet_form(db: Database, agreement_id: str, view: svc.AgreementView | None = None) -> SheetForm:
     """The reduction sheet for an agreement: now, on the plan, and unpaid in 6 and 12 months."""
     settings = load_settings()
-    view = view or svc.get(db, agreement_id)
+    view = view or svc.get(db, agreement_id, measure=False)
     form = agreement_form(db, agreement_id, view)
     rows = [Projection("现在一次还清，不减免", form.as_of, form.principal_fen, form.interest_fen,
                        form.penalty_fen, form.owed_fen),
@@ -136,7 +139,7 @@ def sheet_form(db: Database, agreement_id: str, view: svc.AgreementView | None =
                        form.principal_fen, form.interest_fen - form.waived_interest_fen,
                        form.penalty_fen - form.waived_penalty_fen, form.total_fen)]
     for months in (6, 12):
-        rows.append(project(form.loans, form.as_of, months, settings))
+        rows.append(project(form.loans, form.as_of, months))
     six, twelve = rows[2], rows[3]
     plan = _plan_text(view)
     plan = f"{plan}（{_schedule_brief(form.schedule)}）" if len(form.schedule) > 1 else plan
@@ -171,15 +174,14 @@ def sheet_paragraphs(lines: list[str], reduced: bool) -> list[str]:
     return out
 
 
-def project(loans: list[LoanLine], as_of: date, months: int, settings: AgreementSettings) -> Projection:
-    """The debt ``months`` after ``as_of`` if nothing is paid: no reduction, accrual as before."""
+def project(loans: list[LoanLine], as_of: date, months: int) -> Projection:
+    """The debt ``months`` after ``as_of`` if nothing is paid: no reduction, accrual as before
+    (at each loan's rates as printed)."""
     end = add_months(as_of, months)
     interest = penalty = 0
     for ln in loans:
-        rate = ln.rate_ppm if ln.rate_ppm is not None else settings.default_rate_ppm
-        pen = ln.penalty_rate_ppm if ln.penalty_rate_ppm is not None else penalty_rate(rate, settings.penalty_markup_ppm)
-        acc = accrue(ln.principal_fen, as_of, end, rate_ppm=rate, penalty_rate_ppm=pen, due_date=ln.due_date,
-                     suspended=ln.suspended)
+        acc = accrue(ln.principal_fen, as_of, end, rate_ppm=ln.rate_ppm, penalty_rate_ppm=ln.penalty_rate_ppm,
+                     due_date=ln.due_date, suspended=ln.suspended)
         interest += ln.interest_fen + acc.interest_fen
         penalty += ln.penalty_fen + acc.penalty_fen
     principal = sum(ln.principal_fen for ln in loans)
@@ -234,7 +236,7 @@ def receipt_form(db: Database, receipt_no: str) -> ReceiptForm:
             before = sum(r.amount_fen for r in others
                          if r.receipt_no != receipt_no and (r.paid_on, r.hlc or "") < this_key)
             amount = sum(r.amount_fen for r in reps)
-            view = svc.get(db, agreement_id)
+            view = svc.get(db, agreement_id, measure=False)
             amounts = [i.amount_fen for i in view.installments]
             b = fill_installments(before, amounts)
             a = fill_installments(before + amount, amounts)

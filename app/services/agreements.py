@@ -477,10 +477,11 @@ def refresh_statuses(db: Database, as_of: date, actor: str = "system") -> list[t
 
 # --------------------------------------------------------------------------- reading
 
-def get(db: Database, agreement_id: str, as_of: date | None = None) -> AgreementView:
-    """One agreement with its loans and installments; measured on ``as_of`` if in force."""
+def get(db: Database, agreement_id: str, as_of: date | None = None, *, measure: bool = True) -> AgreementView:
+    """One agreement with its loans and installments; measured on ``as_of`` (default today)
+    if in force, unless ``measure`` is False (printing needs no standing)."""
     with Session(db.engine) as s:
-        return _view(s, find_agreement(s, agreement_id), as_of)
+        return _view(s, find_agreement(s, agreement_id), as_of, measure=measure)
 
 
 def list_agreements(db: Database, *, status: str | None = None, household_id: str | None = None,
@@ -617,7 +618,7 @@ def agreement_loans(session: Session, agreement_id: str) -> list[tuple[Agreement
         .order_by(Loan.loan_no)).tuples())
 
 
-def _view(session: Session, ag: Agreement, as_of: date | None = None) -> AgreementView:
+def _view(session: Session, ag: Agreement, as_of: date | None = None, *, measure: bool = True) -> AgreementView:
     household = session.get(Household, ag.household_id)
     township = session.get(Unit, household.township_id) if household else None
     village = session.get(Village, household.village_id) if household and household.village_id else None
@@ -635,7 +636,7 @@ def _view(session: Session, ag: Agreement, as_of: date | None = None) -> Agreeme
     paid = session.scalar(select(func.coalesce(func.sum(Repayment.amount_fen), 0)).where(
         Repayment.agreement_id == ag.id, Repayment.deleted.is_(False))) or 0
     st = None
-    if ag.status in IN_FORCE:
+    if measure and ag.status in IN_FORCE:
         st = _standings(session, as_of or date.today(), [ag.id]).get(ag.id)
     return AgreementView(
         id=ag.id, number=ag.number, version=ag.version, previous_id=ag.previous_id, status=ag.status,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.domain._money_pending import format_yuan, to_chinese_capital
+from app.domain.interest import format_rate
 from app.services import agreements as svc
 from app.services.agreement_forms import sheet_form, write_pdf
 from app.services.agreement_owed import quote
@@ -145,3 +146,17 @@ def test_a_long_plan_breaks_pages_with_the_table_header_repeated(demo_db, tmp_pa
     pages = int(re.search(r"第1页共(\d+)页", text).group(1))
     assert pages >= 3 and f"第{pages}页共{pages}页" in text
     assert text.count("应还日期") >= 2 and "第60期" in text          # the header row repeats on the next page
+
+
+def test_an_agreement_made_before_the_breakdown_was_kept_still_prints(demo_db, tmp_path):
+    """The demo's signed agreements have no stored breakdown or rates (rows older than 0002a)."""
+    old = [r for r in svc.list_agreements(demo_db, status="signed") if r.number.startswith("XY-")][0]
+    view = svc.get(demo_db, old.id)
+    assert view.loans[0].rate_ppm is None
+    text = pdf_text(Path(write_pdf(demo_db, old.id, tmp_path / "old.pdf").path))
+    assert view.household in text and format_yuan(view.total_fen) in text
+    contract = quote(demo_db, [view.loans[0].loan_no], AS_OF).loans[0]   # the loan's own rates
+    assert f"{format_rate(contract.rate_ppm)}{format_rate(contract.penalty_rate_ppm)}" in text
+    rows = sheet_form(demo_db, old.id).rows
+    assert rows[3].total_fen > rows[0].total_fen              # accrues at the loan's contract rate
+    assert svc.get(demo_db, old.id).status == "signed"        # printing a signed one changes nothing
