@@ -196,16 +196,21 @@ def _request(args: argparse.Namespace):
 
 # --------------------------------------------------------------------------- handlers
 
-def cmd_quote(args: argparse.Namespace) -> int:
-    from app.services.agreement_owed import quote
-
+def _on_db(args: argparse.Namespace, action):
+    """Open the database, run ``action(db)``, close it; refused if it was never initialised."""
     db = open_db(args)
     try:
         db.identity()
-        q = quote(db, args.loan, args.as_of or date.today(), rate_ppm=_rate(args.rate, "--rate"),
-                  penalty_rate_ppm=_rate(args.penalty_rate, "--penalty-rate"))
+        return action(db)
     finally:
         db.dispose()
+
+
+def cmd_quote(args: argparse.Namespace) -> int:
+    from app.services.agreement_owed import quote
+
+    q = _on_db(args, lambda db: quote(db, args.loan, args.as_of or date.today(), rate_ppm=_rate(args.rate, "--rate"),
+                                      penalty_rate_ppm=_rate(args.penalty_rate, "--penalty-rate")))
     if args.json:
         emit_json({"as_of": q.as_of.isoformat(), "household": q.household, "loans": [ln.to_json() for ln in q.loans],
                    "principal": yuan_str(q.principal_fen), "interest": yuan_str(q.interest_fen),
@@ -228,25 +233,18 @@ def cmd_create(args: argparse.Namespace) -> int:
     if not _usage_ok(args):
         return 2
     request = _request(args)
-    db = open_db(args)
-    try:
-        db.identity()
-        if args.dry_run:
-            pv = agreements.preview(db, request)
-            if args.json:
-                emit_json({"agreement_id": None, "loans": [ln.loan_no for ln in pv.quote.loans],
-                           "owed": yuan_str(pv.owed_fen), "waived": yuan_str(pv.waived_fen),
-                           "total": yuan_str(pv.total_fen),
-                           "installments": [{"no": i.no, "due": i.due.isoformat(), "amount": yuan_str(i.amount_fen)}
-                                            for i in pv.installments]})
-            else:
-                print(f"（未保存）应还 {format_yuan(pv.owed_fen)}，减免 {format_yuan(pv.waived_fen)}，"
-                      f"合计 {format_yuan(pv.total_fen)} 元，共 {len(pv.installments)} 期")
-            return 0
-        view = agreements.create(db, request, _actor(args))
-    finally:
-        db.dispose()
-    _print_view(view, args.json)
+    if not args.dry_run:
+        _print_view(_on_db(args, lambda db: agreements.create(db, request, _actor(args))), args.json)
+        return 0
+    pv = _on_db(args, lambda db: agreements.preview(db, request))
+    if args.json:
+        emit_json({"agreement_id": None, "loans": [ln.loan_no for ln in pv.quote.loans],
+                   "owed": yuan_str(pv.owed_fen), "waived": yuan_str(pv.waived_fen), "total": yuan_str(pv.total_fen),
+                   "installments": [{"no": i.no, "due": i.due.isoformat(), "amount": yuan_str(i.amount_fen)}
+                                    for i in pv.installments]})
+    else:
+        print(f"（未保存）应还 {format_yuan(pv.owed_fen)}，减免 {format_yuan(pv.waived_fen)}，"
+              f"合计 {format_yuan(pv.total_fen)} 元，共 {len(pv.installments)} 期")
     return 0
 
 
@@ -256,24 +254,28 @@ def cmd_revise(args: argparse.Namespace) -> int:
     if not _usage_ok(args):
         return 2
     request = _request(args)
-    db = open_db(args)
-    try:
-        view = agreements.revise(db, args.agreement, request, _actor(args))
-    finally:
-        db.dispose()
-    _print_view(view, args.json)
+    _print_view(_on_db(args, lambda db: agreements.revise(db, args.agreement, request, _actor(args))), args.json)
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     from app.services import agreements
 
-    db = open_db(args)
-    try:
-        view = agreements.get(db, args.agreement, args.as_of)
-    finally:
-        db.dispose()
-    _print_view(view, args.json)
+    _print_view(_on_db(args, lambda db: agreements.get(db, args.agreement, args.as_of)), args.json)
+    return 0
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from app.services import agreements
+
+    _print_view(_on_db(args, lambda db: agreements.sign(db, args.agreement, args.date, _actor(args))), args.json)
+    return 0
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    from app.services import agreements
+
+    _print_view(_on_db(args, lambda db: agreements.cancel(db, args.agreement, args.reason, _actor(args))), args.json)
     return 0
 
 
@@ -281,59 +283,27 @@ def cmd_list(args: argparse.Namespace) -> int:
     from app.services import agreements
 
     as_of = args.as_of or date.today()
-    db = open_db(args)
-    try:
-        db.identity()
-        if args.broken or args.due is not None:
+    if args.broken or args.due is not None:
+        def worklist(db):
             items = agreements.broken_agreements(db, as_of) if args.broken else []
-            if args.due is not None:
-                items += agreements.agreements_due(db, as_of, args.due)
-            rows = None
-        else:
-            rows = agreements.list_agreements(db, status=args.status, include_history=args.all)
-    finally:
-        db.dispose()
-    if rows is None:
+            return items + (agreements.agreements_due(db, as_of, args.due) if args.due is not None else [])
+
+        items = _on_db(args, worklist)
         if args.json:
             emit_json({"as_of": as_of.isoformat(), "agreements": [d.to_json() for d in items]})
-        else:
-            for d in items:
-                state = "违约" if d.state == "broken" else "待还"
-                print(f"{d.number}  {d.household}  {d.township}{d.village}  {state}  第{d.installment_no}期 "
-                      f"{d.due}  尚欠该期 {format_yuan(d.left_fen)}  逾期 {d.days_overdue} 天")
+            return 0
+        for d in items:
+            state = "违约" if d.state == "broken" else "待还"
+            print(f"{d.number}  {d.household}  {d.township}{d.village}  {state}  第{d.installment_no}期 "
+                  f"{d.due}  尚欠该期 {format_yuan(d.left_fen)}  逾期 {d.days_overdue} 天")
         return 0
+    rows = _on_db(args, lambda db: agreements.list_agreements(db, status=args.status, include_history=args.all))
     if args.json:
         emit_json({"agreements": [r.to_json() for r in rows]})
-    else:
-        from app.services.agreements import STATUS_NAMES
-
-        for r in rows:
-            print(f"{r.number}（第{r.version}版）  {r.household}  {r.township}  {STATUS_NAMES.get(r.status, r.status)}  "
-                  f"应还 {format_yuan(r.total_fen)}  {r.installments} 期")
-    return 0
-
-
-def cmd_sign(args: argparse.Namespace) -> int:
-    from app.services import agreements
-
-    db = open_db(args)
-    try:
-        view = agreements.sign(db, args.agreement, args.date, _actor(args))
-    finally:
-        db.dispose()
-    _print_view(view, args.json)
-    return 0
-
-
-def cmd_cancel(args: argparse.Namespace) -> int:
-    from app.services import agreements
-
-    db = open_db(args)
-    try:
-        view = agreements.cancel(db, args.agreement, args.reason, _actor(args))
-    finally:
-        db.dispose()
-    _print_view(view, args.json)
+        return 0
+    for r in rows:
+        print(f"{r.number}（第{r.version}版）  {r.household}  {r.township}  "
+              f"{agreements.STATUS_NAMES.get(r.status, r.status)}  应还 {format_yuan(r.total_fen)}  {r.installments} 期")
     return 0
 
 
@@ -341,11 +311,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
     from app.services.agreement_payments import pay
 
     amount = _yuan(args.amount, "--amount")
-    db = open_db(args)
-    try:
-        result = pay(db, args.agreement, amount, args.date, _actor(args), note=args.note)
-    finally:
-        db.dispose()
+    result = _on_db(args, lambda db: pay(db, args.agreement, amount, args.date, _actor(args), note=args.note))
     if args.json:
         emit_json(result.to_json())
     else:
@@ -358,11 +324,8 @@ def cmd_pay(args: argparse.Namespace) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     from app.services.agreement_forms import KINDS, write_pdf
 
-    db = open_db(args)
-    try:
-        result = write_pdf(db, args.agreement, args.out, args.kind, receipt_no=args.receipt, actor=_actor(args))
-    finally:
-        db.dispose()
+    result = _on_db(args, lambda db: write_pdf(db, args.agreement, args.out, args.kind, receipt_no=args.receipt,
+                                               actor=_actor(args)))
     if args.json:
         emit_json(result.to_json())
     else:

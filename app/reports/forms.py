@@ -6,6 +6,29 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
+class LoanTotals:
+    """Principal, interest, penalty and what is owed, added up over ``self.loans`` (anything
+    with ``principal_fen``, ``interest_fen`` and ``penalty_fen``)."""
+
+    loans: list
+
+    @property
+    def principal_fen(self) -> int:
+        return sum(ln.principal_fen for ln in self.loans)
+
+    @property
+    def interest_fen(self) -> int:
+        return sum(ln.interest_fen for ln in self.loans)
+
+    @property
+    def penalty_fen(self) -> int:
+        return sum(ln.penalty_fen for ln in self.loans)
+
+    @property
+    def owed_fen(self) -> int:
+        return self.principal_fen + self.interest_fen + self.penalty_fen
+
+
 @dataclass
 class Party:
     """Someone named on a form: 借款人, 共同借款人, 担保人, 继承人 …"""
@@ -60,7 +83,7 @@ class ScheduleLine:
 
 
 @dataclass
-class AgreementForm:
+class AgreementForm(LoanTotals):
     number: str
     version: int
     status: str
@@ -85,22 +108,6 @@ class AgreementForm:
     signed_on: date | None = None
     previous_note: str | None = None  # "本协议替代2026年3月5日签订的第1版"
     watermark: str | None = None      # "已作废" on a cancelled or superseded one
-
-    @property
-    def principal_fen(self) -> int:
-        return sum(ln.principal_fen for ln in self.loans)
-
-    @property
-    def interest_fen(self) -> int:
-        return sum(ln.interest_fen for ln in self.loans)
-
-    @property
-    def penalty_fen(self) -> int:
-        return sum(ln.penalty_fen for ln in self.loans)
-
-    @property
-    def owed_fen(self) -> int:
-        return self.principal_fen + self.interest_fen + self.penalty_fen
 
     @property
     def waived_fen(self) -> int:

@@ -24,6 +24,7 @@ from app.db.session import Database
 from app.domain.errors import InputError, NotFound
 from app.domain.interest import BASIS_TEXT, accrue, penalty_rate
 from app.domain.money import yuan_str
+from app.reports.forms import LoanTotals
 from app.services.agreement_settings import AgreementSettings, load as load_settings
 
 
@@ -75,7 +76,7 @@ class LoanOwed:
 
 
 @dataclass
-class Quote:
+class Quote(LoanTotals):
     """The breakdown of what is owed, ready to show in the window before an agreement is made."""
 
     as_of: date
@@ -83,22 +84,6 @@ class Quote:
     household: str
     loans: list[LoanOwed] = field(default_factory=list)
     basis_text: str = BASIS_TEXT
-
-    @property
-    def principal_fen(self) -> int:
-        return sum(ln.principal_fen for ln in self.loans)
-
-    @property
-    def interest_fen(self) -> int:
-        return sum(ln.interest_fen for ln in self.loans)
-
-    @property
-    def penalty_fen(self) -> int:
-        return sum(ln.penalty_fen for ln in self.loans)
-
-    @property
-    def owed_fen(self) -> int:
-        return self.principal_fen + self.interest_fen + self.penalty_fen
 
 
 def quote(db: Database, loan_nos: list[str], as_of: date, *, rate_ppm: int | None = None,
