@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,7 +57,7 @@ def parties(session: Session, household: Household) -> list[Party]:
         Person.household_id == household.id, Person.deleted.is_(False))).all()
     order = list(ROLE_LABELS)
     people = sorted((p for p in people if p.role in ROLE_LABELS),
-                    key=lambda p: (order.index(p.role), p.created_at or 0, p.name))
+                    key=lambda p: (order.index(p.role), p.created_at or datetime.min, p.name))
     out = []
     for p in people:
         note = "已故" if p.is_deceased else ("服刑中" if p.is_imprisoned else None)

@@ -30,22 +30,28 @@ class AgreementSettings:
 
 def load() -> AgreementSettings:
     raw = templates.settings(SETTINGS_FILE)
-    where = templates.template_path(SETTINGS_FILE)
+    try:
+        return _settings(raw)
+    except InputError as exc:  # say which file to mend
+        raise InputError(exc.message, where=str(templates.template_path(SETTINGS_FILE))) from None
 
-    def number(key: str, default: int, low: int, high: int) -> int:
-        value = raw.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InputError(f"设置 {key} 应为 {low} 到 {high} 之间的整数：{value}", where=str(where))
-        return value
 
+def _int(raw: dict, key: str, default: int, low: int, high: int) -> int:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(f"设置 {key} 应为 {low} 到 {high} 之间的整数：{value}")
+    return value
+
+
+def _settings(raw: dict) -> AgreementSettings:
     return AgreementSettings(
         default_rate_ppm=parse_rate(raw.get("default_rate", "8.64%"), what="默认年利率"),
         penalty_markup_ppm=parse_rate(raw.get("penalty_markup", "50%"), what="罚息加收比例"),
         allocation_order=parse_order(raw.get("allocation_order", "principal,interest,penalty")),
-        grace_days=number("grace_days", 30, 0, 365),
-        void_after_missed=number("void_after_missed", 2, 1, 120),
-        round_to=number("round_to_fen", 100, 1, 100_000),
-        copies=number("copies", 3, 1, 9),
+        grace_days=_int(raw, "grace_days", 30, 0, 365),
+        void_after_missed=_int(raw, "void_after_missed", 2, 1, 120),
+        round_to=_int(raw, "round_to_fen", 100, 1, 100_000),
+        copies=_int(raw, "copies", 3, 1, 9),
         lender=str(raw.get("lender", "${district}农村商业银行${branch}")),
         witness=str(raw.get("witness", "${township}人民政府")),
         witness_for_street=str(raw.get("witness_for_street", "${township}办事处")),
