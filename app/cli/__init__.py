@@ -9,9 +9,9 @@ import argparse
 import logging
 import sys
 
-from app.cli import common, foundation
+from app.cli import agreements, common, foundation
 
-COMMAND_MODULES = [foundation]
+COMMAND_MODULES = [foundation, agreements]
 
 
 def build_parser() -> argparse.ArgumentParser:

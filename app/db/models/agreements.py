@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncMixin
@@ -39,6 +39,9 @@ class Agreement(SyncMixin, Base):
     grace_days: Mapped[int] = mapped_column(Integer, default=30)
     void_after_missed: Mapped[int] = mapped_column(Integer, default=2)
     note: Mapped[str | None] = mapped_column(Text, default=None)
+    # The terms as printed (rendered from the district's template when the agreement was
+    # made), so a signed agreement prints the same words after the template changes.
+    terms_text: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class AgreementLoan(SyncMixin, Base):
@@ -50,6 +53,16 @@ class AgreementLoan(SyncMixin, Base):
     principal_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     interest_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     penalty_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    # How interest_fen and penalty_fen were reached (None on rows made before 0002a):
+    # interest_fen = ledger_interest_fen + accrued_interest_fen - interest paid since accrued_from;
+    # penalty_fen = accrued_penalty_fen - penalty paid since accrued_from.
+    accrued_from: Mapped[date | None] = mapped_column(Date, default=None)  # the ledger's date
+    ledger_interest_fen: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    accrued_interest_fen: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    accrued_penalty_fen: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    rate_ppm: Mapped[int | None] = mapped_column(Integer, default=None)          # used for interest
+    penalty_rate_ppm: Mapped[int | None] = mapped_column(Integer, default=None)  # used for penalty
+    interest_suspended: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Installment(SyncMixin, Base):
