@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import ChineseArgumentParser, add_db, add_json, emit_json, open_db, parse_date
-from app.domain._money_pending import format_yuan, parse_yuan, to_chinese_capital
+from app.domain.money import format_yuan, parse_yuan, to_chinese_capital
 from app.domain.errors import InputError
 from app.domain.interest import format_rate, parse_rate
 from app.domain.money import yuan_str

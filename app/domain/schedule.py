@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app.domain._money_pending import allocate, split_installments
+from app.domain.money import allocate, split_installments
 from app.domain.dates import add_months
 from app.domain.errors import InputError
 

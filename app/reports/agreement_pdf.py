@@ -11,7 +11,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table
 
-from app.domain._money_pending import to_chinese_capital
+from app.domain.money import to_chinese_capital
 from app.domain.interest import format_rate
 from app.reports.forms import AgreementForm, Party
 from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, cn_date, document, fit, grid_style, line,

@@ -14,7 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from app.domain._money_pending import format_yuan
+from app.domain.money import format_yuan
 from app.reports.fonts import register
 
 PAGE_W, PAGE_H = A4

@@ -8,7 +8,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from app.domain._money_pending import to_chinese_capital
+from app.domain.money import to_chinese_capital
 from app.reports.fonts import register
 from app.reports.forms import ReceiptForm
 from app.reports.pdfkit import (BODY_W, SHADE, cn_date, document, grid_style, numbered_canvas, p, plain_style,

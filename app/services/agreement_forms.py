@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Agreement, Household, Loan, Repayment
 from app.db.session import Database
-from app.domain._money_pending import format_yuan
+from app.domain.money import format_yuan
 from app.domain.dates import add_months
 from app.domain.errors import InputError, NotFound
 from app.domain.interest import BASIS_TEXT, accrue, penalty_rate

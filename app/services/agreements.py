@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Repayment, Unit, Village
 from app.db.session import Database
-from app.domain._money_pending import format_yuan, to_chinese_capital
+from app.domain.money import format_yuan, to_chinese_capital
 from app.domain.errors import InputError, IntegrityError, NotFound
 from app.domain.money import yuan_str
 from app.domain.schedule import (FREQUENCY_NAMES, PlannedInstallment, Standing, make_plan, order_text,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain._money_pending import format_yuan, to_chinese_capital
+from app.domain.money import format_yuan, to_chinese_capital
 from app.domain.interest import format_rate
 from app.services import agreements as svc
 from app.services.agreement_forms import sheet_form, write_pdf

@@ -1,7 +1,7 @@
 """agreements: how each loan's interest and penalty were reached; the printed terms
 
-Revision ID: 0002a
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-22
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002a'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
