@@ -9,9 +9,9 @@ import argparse
 import logging
 import sys
 
-from app.cli import common, foundation
+from app.cli import common, foundation, ledger
 
-COMMAND_MODULES = [foundation]
+COMMAND_MODULES = [foundation, ledger]
 
 
 def build_parser() -> argparse.ArgumentParser:
