@@ -194,6 +194,11 @@ class _Found:
     fields: dict[int, str]
 
 
+def _score(fields: dict[int, str]) -> tuple[int, int]:
+    """How much a candidate header names: distinct fields, then recognised columns."""
+    return len(set(fields.values())), len(fields)
+
+
 def find_header(rows: list[list[object]]) -> _Found | None:
     best: _Found | None = None
     limit = min(len(rows), HEADER_SCAN_ROWS)
@@ -203,17 +208,14 @@ def find_header(rows: list[list[object]]) -> _Found | None:
         if singles[i]:
             labels = [(_cell_text(v), _cell_text(v), None) for v in rows[i]]
             candidates.append(_Found(i, i, labels, singles[i]))
-        if i + 1 < len(rows) and (singles[i] or (i + 1 < limit and singles[i + 1])):
+        below = singles[i + 1] if i + 1 < limit else {}
+        if i + 1 < len(rows) and (singles[i] or below):
             labels = _combine(rows[i], rows[i + 1])
             combined = _labels_fields(labels)
-            alone = max(len(set(singles[i].values())),
-                        len(set(singles[i + 1].values())) if i + 1 < limit else 0)
-            if len(set(combined.values())) > alone:
+            if _score(combined) > max(_score(singles[i]), _score(below)):
                 candidates.append(_Found(i, i + 1, labels, combined))
         for cand in candidates:
-            if not _is_header(cand.fields.values()):
-                continue
-            if best is None or len(set(cand.fields.values())) > len(set(best.fields.values())):
+            if _is_header(cand.fields.values()) and (best is None or _score(cand.fields) > _score(best.fields)):
                 best = cand
     return best
 
