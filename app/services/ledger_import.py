@@ -29,7 +29,7 @@ from app.db.session import Database
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.ledger.error_report import write_error_report as _write_report
-from app.ledger.headers import FIELDS
+from app.ledger.headers import FIELDS, clean_header
 from app.ledger.mappings import MappingStore
 from app.ledger.parse import ParsedLedger, SheetReport, parse_ledger
 from app.ledger.progress import Cancelled, CancelFn, ProgressFn, Steps
@@ -221,18 +221,12 @@ def _remember(store: MappingStore, parsed: ParsedLedger, overrides: Mapping[str,
     for sheet in parsed.tables:
         layout = sheet.layout
         keys = {c.key for c in layout.columns} | {f"#{c.letter}" for c in layout.columns}
-        mine = {k: v for k, v in overrides.items() if (k if k.startswith("#") else _key(k)) in keys}
+        mine = {k: v for k, v in overrides.items() if (k if k.startswith("#") else clean_header(k)) in keys}
         if mine:
             try:
                 store.remember(layout.signature, mine)
             except OSError:  # remembering is a convenience; the import itself is done
                 log.warning("could not save ledger column choices", exc_info=True)
-
-
-def _key(header: str) -> str:
-    from app.ledger.headers import clean_header
-
-    return clean_header(header)
 
 
 def _audit_sentence(r: ImportResult) -> str:

@@ -11,17 +11,19 @@ statements (see ``app.db.bulk``), stamped, and summarised in one audit entry by 
 """
 from __future__ import annotations
 
+import json
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from app.db.bulk import indexes_suspended, insert_rows, update_rows
 from app.db.models import (Assignment, CategoryTag, Household, LedgerBalance, LedgerImport, Loan, Person,
                            Repayment, Staff, StageEvent, Village)
 from app.domain.categories import LARGE_MORTGAGE_FEN
+from app.domain.dates import to_date
 from app.domain.money import yuan_str
 from app.domain.pinyin import initials
 from app.domain.stages import DutyRole, PersonRole, Stage
@@ -81,12 +83,12 @@ def _new_ids():
     """Row ids for one import: UUIDs that share a random prefix and count up, so that the
     primary-key B-trees are appended to instead of split all over (inserts ~15% faster).
     They are as unique as uuid4 across laptops: 80 random bits per import."""
-    prefix = uuid.uuid4().hex[:20]   # keeps uuid4's version and variant digits
+    h = uuid.uuid4().hex   # the prefix keeps uuid4's version and variant digits
+    prefix = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-"
     n = 0
     while True:
         n += 1
-        h = f"{prefix}{n:012x}"
-        yield f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        yield f"{prefix}{n:012x}"
 
 
 class LedgerWriter:
@@ -104,6 +106,16 @@ class LedgerWriter:
         self.ids = _new_ids()
         self.import_id = next(self.ids)
         self.counts = WriteCounts()
+        # Values every new row of a table shares: bound once, not per row.
+        self.shared: dict[type, dict] = {
+            Loan: {"task_date": self.fact_date, "ledger_date": as_of, "stage": Stage.COLLECTION.value},
+            Person: {"role": PersonRole.BORROWER.value},
+            Assignment: {"duty": DutyRole.LOAN_OFFICER.value, "since": self.fact_date},
+            CategoryTag: {"since": self.fact_date},
+            Repayment: {"paid_on": self.fact_date, "source": "bank", "ledger_import_id": self.import_id,
+                        "interest_fen": 0, "penalty_fen": 0},
+            LedgerBalance: {"import_id": self.import_id},
+        }
         # rows to write
         self.new: dict[type, list[dict]] = {m: [] for m in (Village, Staff, Household, Person, Loan,
                                                             LedgerBalance, Assignment, CategoryTag,
@@ -150,55 +162,61 @@ class LedgerWriter:
         self.township_ids = {name: setup.township(self.uow, name).id for name in names}
         self.counts.townships = names
 
+    def _rows(self, sql: str, **params) -> list:
+        stmt = text(sql)
+        if "tids" in params:
+            stmt = stmt.bindparams(bindparam("tids", expanding=True))
+        return self.s.execute(stmt, params).all()
+
     def _load_state(self) -> None:
-        q = lambda sql, **p: self.s.execute(text(sql), p).all()  # noqa: E731
         tids = list(self.township_ids.values())
-        in_tw = "(" + ",".join(f":t{i}" for i in range(len(tids))) + ")" if tids else "('')"
-        tw_params = {f"t{i}": t for i, t in enumerate(tids)}
         self.loans: dict[str, object] = {}   # loan number → row (attributes named as the columns)
-        for r in q("SELECT loan_no, id, household_id, township_id, task_amount_fen, balance_fen, interest_fen,"
-                   " ledger_date, principal_fen, issue_date, due_date, rate_ppm, five_class, guarantee,"
-                   " bank_branch, loan_officer, missing_from_ledger, stage, deleted, borrower_id FROM loans"):
+        for r in self._rows(
+                "SELECT l.loan_no, l.id, l.household_id, l.township_id, l.task_amount_fen, l.balance_fen,"
+                " l.interest_fen, l.ledger_date, l.principal_fen, l.issue_date, l.due_date, l.rate_ppm,"
+                " l.five_class, l.guarantee, l.bank_branch, l.loan_officer, l.missing_from_ledger, l.stage,"
+                " l.deleted, COALESCE(p.name, h.head_name, '') AS borrower"
+                " FROM loans l LEFT JOIN persons p ON p.id = l.borrower_id"
+                " LEFT JOIN households h ON h.id = l.household_id"):
             self.loans[r.loan_no] = r
         self.recovered: dict[str, tuple[int, int]] = {}
         if self.loans:
-            for loan_id, all_fen, by_date in q(
+            for loan_id, all_fen, by_date in self._rows(
                     "SELECT loan_id, SUM(principal_fen), SUM(CASE WHEN paid_on <= :d THEN principal_fen ELSE 0 END)"
                     " FROM repayments WHERE deleted = 0 GROUP BY loan_id", d=self.as_of.isoformat()):
                 self.recovered[loan_id] = (all_fen or 0, by_date or 0)
         self.villages: dict[tuple[str, str], str] = {
-            (t, name): vid for vid, t, name in q(
-                f"SELECT id, township_id, name FROM villages WHERE deleted = 0 AND township_id IN {in_tw}",
-                **tw_params)}
+            (t, name): vid for vid, t, name in self._rows(
+                "SELECT id, township_id, name FROM villages WHERE deleted = 0 AND township_id IN :tids", tids=tids)}
         village_names = {vid: name for (_t, name), vid in self.villages.items()}
         self.by_id: dict[tuple[str, str], str] = {}
         self.by_name: dict[tuple[str, str, str], str] = {}
         self.hh_has_id: dict[str, bool] = {}
         self.hh_review: dict[str, bool] = {}
-        for hid, t, vid, head, head_id, review in q(
+        for hid, t, vid, head, head_id, review in self._rows(
                 "SELECT id, township_id, village_id, head_name, head_id_number, needs_review FROM households"
-                f" WHERE deleted = 0 AND township_id IN {in_tw}", **tw_params):
+                " WHERE deleted = 0 AND township_id IN :tids", tids=tids):
             if head_id:
                 self.by_id.setdefault((t, head_id), hid)
             self.by_name.setdefault((t, village_names.get(vid, ""), head), hid)
-            self.hh_has_id[hid] = bool(head_id) and not review
+            self.hh_has_id[hid] = bool(head_id)
             self.hh_review[hid] = bool(review)
         self.persons: dict[tuple[str, str], str] = {}
-        for pid, hid, name, id_number, t, problem in q(
+        for pid, hid, name, id_number, t, problem in self._rows(
                 "SELECT p.id, p.household_id, p.name, p.id_number, h.township_id, p.id_problem FROM persons p"
                 " JOIN households h ON h.id = p.household_id"
-                f" WHERE p.deleted = 0 AND p.role = 'borrower' AND h.township_id IN {in_tw}", **tw_params):
+                " WHERE p.deleted = 0 AND p.role = 'borrower' AND h.township_id IN :tids", tids=tids):
             self.persons.setdefault((hid, name), pid)
             if id_number and not problem:
                 self.by_id.setdefault((t, id_number), hid)
-        self.staff: dict[str, str] = {name: sid for sid, name in q(
+        # Loan officers by name (of namesakes, the one recorded first).
+        self.staff: dict[str, str] = {name: sid for sid, name in self._rows(
             "SELECT id, name FROM staff WHERE deleted = 0 AND title = '信贷员' ORDER BY created_at DESC")}
-        self.officer_of: dict[str, tuple[str, str]] = {}
+        self.officer_assignment: dict[str, str] = {}   # loan id → its loan-officer assignment
         if self.loans:
-            for aid, loan_id, sid in q("SELECT id, loan_id, staff_id FROM assignments"
-                                       " WHERE deleted = 0 AND duty = 'loan_officer' AND loan_id IS NOT NULL"):
-                self.officer_of[loan_id] = (aid, sid)
-        self.staff_names = {sid: name for name, sid in self.staff.items()}
+            for aid, loan_id in self._rows("SELECT id, loan_id FROM assignments"
+                                           " WHERE deleted = 0 AND duty = 'loan_officer' AND loan_id IS NOT NULL"):
+                self.officer_assignment[loan_id] = aid
 
     # ------------------------------------------------------------------ new loans
     def _village(self, township_id: str, name: str | None) -> str | None:
@@ -217,7 +235,6 @@ class LedgerWriter:
         if sid is None:
             sid = next(self.ids)
             self.staff[name] = sid
-            self.staff_names[sid] = name
             self.new[Staff].append({"id": sid, "unit_id": None, "name": name, "title": "信贷员",
                                     "organisation": "银行"})
         return sid
@@ -285,7 +302,7 @@ class LedgerWriter:
             pid = next(self.ids)
             self.persons[key] = pid
             self.new[Person].append({"id": pid, "household_id": hid, "name": row.name,
-                                     "role": PersonRole.BORROWER.value, "id_number": row.id_number,
+                                     "id_number": row.id_number,
                                      "id_problem": row.id_problem, "phone": row.phone})
         return pid
 
@@ -298,25 +315,24 @@ class LedgerWriter:
         self.new[Loan].append({
             "id": loan_id, "loan_no": row.loan_no, "household_id": hid, "borrower_id": pid, "township_id": tid,
             "issue_date": row.issue_date, "due_date": row.due_date, "principal_fen": row.principal_fen,
-            "task_amount_fen": row.balance_fen, "task_date": self.fact_date, "balance_fen": row.balance_fen,
-            "interest_fen": row.interest_fen, "ledger_date": self.as_of, "rate_ppm": row.rate_ppm,
+            "task_amount_fen": row.balance_fen, "balance_fen": row.balance_fen,
+            "interest_fen": row.interest_fen, "rate_ppm": row.rate_ppm,
             "five_class": row.five_class, "guarantee": row.guarantee, "bank_branch": row.branch,
-            "loan_officer": row.officer, "stage": Stage.COLLECTION.value, "note": row.note,
+            "loan_officer": row.officer, "note": row.note,
         })
         self._balance(loan_id, row)
         if row.officer:
             self.new[Assignment].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id,
-                                         "staff_id": self._officer(row.officer),
-                                         "duty": DutyRole.LOAN_OFFICER.value, "since": self.fact_date})
+                                         "staff_id": self._officer(row.officer)})
         if row.guarantee and "抵押" in row.guarantee and row.balance_fen >= LARGE_MORTGAGE_FEN:
             self.new[CategoryTag].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id,
-                                          "code": "large_mortgage", "since": self.fact_date,
+                                          "code": "large_mortgage",
                                           "note": "抵押贷款，余额100万元以上（银行台账）"})
         self.counts.imported += 1
         self.counts.household_ids.add(hid)
 
     def _balance(self, loan_id: str, row: LedgerRow) -> None:
-        self.new[LedgerBalance].append({"import_id": self.import_id, "loan_id": loan_id,
+        self.new[LedgerBalance].append({"loan_id": loan_id,
                                         "balance_fen": row.balance_fen, "interest_fen": row.interest_fen,
                                         "sheet": row.sheet, "row": row.row})
 
@@ -339,9 +355,7 @@ class LedgerWriter:
         if row.balance_fen < outstanding:
             bank = outstanding - row.balance_fen
             self.new[Repayment].append({
-                "id": next(self.ids), "loan_id": loan_id, "paid_on": self.fact_date, "amount_fen": bank,
-                "principal_fen": bank, "interest_fen": 0, "penalty_fen": 0, "source": "bank",
-                "ledger_import_id": self.import_id,
+                "id": next(self.ids), "loan_id": loan_id, "amount_fen": bank, "principal_fen": bank,
                 "note": f"银行台账（{self.as_of.isoformat()}）余额 {yuan_str(row.balance_fen)} 元"})
             self.counts.bank_recovered_fen += bank
         elif row.balance_fen > outstanding:
@@ -382,12 +396,11 @@ class LedgerWriter:
             self.loan_updates.append({"id": loan_id, **changed, "ledger_date": self.as_of})
 
     def _reassign(self, loan_id: str, hid: str, officer: str) -> None:
-        old = self.officer_of.get(loan_id)
+        old = self.officer_assignment.get(loan_id)
         if old is not None:
-            self.retired_assignments.append({"id": old[0], "deleted": True})
+            self.retired_assignments.append({"id": old, "deleted": True})
         self.new[Assignment].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id,
-                                     "staff_id": self._officer(officer), "duty": DutyRole.LOAN_OFFICER.value,
-                                     "since": self.fact_date})
+                                     "staff_id": self._officer(officer)})
 
     def _missing(self) -> None:
         """Loans of these townships the ledger no longer lists: flagged for review."""
@@ -396,12 +409,11 @@ class LedgerWriter:
         listed = {r.loan_no for r in self.parsed.rows} | {r.loan_no for r in self.parsed.rejected if r.loan_no}
         tids = set(self.township_ids.values())
         names = {tid: name for name, tid in self.township_ids.items()}
-        heads = dict(self.s.execute(text("SELECT id, head_name FROM households")).all()) if tids else {}
         for no, known in self.loans.items():
             if known.township_id not in tids or no in listed or known.deleted or known.balance_fen <= 0:
                 continue
-            self.counts.missing.append(MissingLoan(no, heads.get(known.household_id, ""),
-                                                   names[known.township_id], known.balance_fen))
+            self.counts.missing.append(MissingLoan(no, known.borrower, names[known.township_id],
+                                                   known.balance_fen))
             if not known.missing_from_ledger:
                 self.loan_updates.append({"id": known.id, "missing_from_ledger": True})
 
@@ -409,11 +421,10 @@ class LedgerWriter:
     def _flush(self) -> None:
         """Write the new rows planned so far, parents before children, and forget them."""
         self.steps.check()
-        for model in (Village, Staff, Household, Person, Loan, Assignment, CategoryTag, Repayment, StageEvent):
-            insert_rows(self.s, model, self.new[model], const=self.stamp)
+        for model in (Village, Staff, Household, Person, Loan, Assignment, CategoryTag, Repayment, StageEvent,
+                      LedgerBalance):
+            insert_rows(self.s, model, self.new[model], const={**self.stamp, **self.shared.get(model, {})})
             self.new[model] = []
-        insert_rows(self.s, LedgerBalance, self.new[LedgerBalance])
-        self.new[LedgerBalance] = []
         self._pending_households.clear()
 
     def _write_updates(self) -> None:
@@ -426,7 +437,7 @@ class LedgerWriter:
 
     def summary_json(self, result_json: dict) -> None:
         self.s.execute(text("UPDATE ledger_imports SET summary_json = :j WHERE id = :i"),
-                       {"j": _dumps(result_json), "i": self.import_id})
+                       {"j": json.dumps(result_json, ensure_ascii=False), "i": self.import_id})
 
 
 def _group_by_keys(rows: list[dict]) -> dict[tuple, list[dict]]:
@@ -437,12 +448,5 @@ def _group_by_keys(rows: list[dict]) -> dict[tuple, list[dict]]:
 
 
 def _as_date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _dumps(obj) -> str:
-    import json
-
-    return json.dumps(obj, ensure_ascii=False)
+    """A date column read through ``text()`` (ISO text) as a date."""
+    return to_date(value)

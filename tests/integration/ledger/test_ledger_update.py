@@ -130,3 +130,21 @@ def test_an_older_ledger_read_late_changes_no_balance(new_db, write_xlsx):
     assert (loan.balance_fen, loan.ledger_date) == (6000_00, date(2026, 11, 30))
     with new_db.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(LedgerBalance)) == 2   # history kept
+
+
+def test_a_new_loan_officer_takes_over_the_loan(new_db, write_xlsx):
+    from app.db.models import Assignment, Staff
+
+    import_ledger(new_db, _ledger(write_xlsx, "2026年10月31日", [loan_row(1, officer="钱明")], "a.xlsx"), today=TODAY)
+    r = import_ledger(new_db, _ledger(write_xlsx, "2026年11月30日", [loan_row(1, officer="孙立新", **{"五级分类": "损失"})],
+                                      "b.xlsx"), today=TODAY)
+    assert r.loans_updated == 1 and r.bank_recovered_fen == 0
+    loan = _loan(new_db, "620100100001")
+    assert (loan.loan_officer, loan.five_class) == ("孙立新", "损失")
+    with new_db.uow() as uow:
+        s = uow.session
+        current = s.scalars(select(Staff.name).join(Assignment, Assignment.staff_id == Staff.id)
+                            .where(Assignment.loan_id == loan.id, Assignment.deleted.is_(False))).all()
+        retired = s.scalars(select(Staff.name).join(Assignment, Assignment.staff_id == Staff.id)
+                            .where(Assignment.loan_id == loan.id, Assignment.deleted.is_(True))).all()
+    assert (current, retired) == (["孙立新"], ["钱明"])
