@@ -146,6 +146,8 @@ class RowReader:
         self._texts: dict[int, dict[str, str]] = {i: {} for _c, i in self.text_cols}
         self._dates: dict[str, date | None | ValueError] = {}
         self._ids: dict[object, object] = {}
+        self._names: dict[str, str] = {}
+        self._townships: dict[str, str] = {}
 
     def read(self, rows: list[list[object]], *, tick: Callable[[int], None] | None = None) -> SheetRows:
         out = SheetRows()
@@ -184,7 +186,11 @@ class RowReader:
         if number == self.loan_header:
             out.skipped["header"] = out.skipped.get("header", 0) + 1
             return
-        name = person_name(raw_name)
+        name = self._names.get(raw_name) if type(raw_name) is str else None
+        if name is None:
+            name = person_name(raw_name)
+            if type(raw_name) is str:
+                self._names[raw_name] = name
         if not number:
             reject("missing_loan_no", f"缺少借据号（借款人：{name or '空'}）")
             return
@@ -205,7 +211,13 @@ class RowReader:
             return
         township = self.layout.township or ""
         if self.i_township is not None:
-            township = text(cells[self.i_township]).replace(" ", "") or township
+            raw_tw = cells[self.i_township]
+            cell_tw = self._townships.get(raw_tw) if type(raw_tw) is str else None
+            if cell_tw is None:
+                cell_tw = text(raw_tw).replace(" ", "")
+                if type(raw_tw) is str:
+                    self._townships[raw_tw] = cell_tw
+            township = cell_tw or township
         if not township and self.layout.township_source is not None:
             reject("missing_township", f"不知道这一行属于哪个乡镇（借据号：{number}），乡镇一栏为空", number)
             return
