@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Mapping
 
-from app.ledger.headers import (BY_CODE, FIELD_LABELS, KEY_FIELDS, REQUIRED, clean_header, header_unit,
-                                layout_signature, match_field, sheet_unit)
+from app.domain.errors import InputError
+from app.ledger.headers import (BY_CODE, FIELD_LABELS, KEY_FIELDS, REQUIRED, clean_header, field_code,
+                                header_unit, layout_signature, match_field, sheet_unit)
 from app.ledger.values import cell_date
 
 HEADER_SCAN_ROWS = 40
@@ -269,8 +270,9 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
         tw, source = township, "given"
     else:
         tw, source = None, None
-    header_cells = [rows[found.last][i] if i < len(rows[found.last]) else "" for i in range(len(columns))]
-    if found.first != found.last:
+    if found.first == found.last:   # the bank's own cells; a two-row header as "贷款信息/借据号"
+        header_cells = [rows[found.last][i] if i < len(rows[found.last]) else "" for i in range(len(columns))]
+    else:
         header_cells = [c.header for c in columns]
     return SheetLayout(
         sheet=sheet_name, header_first=found.first + 1, header_last=found.last + 1, columns=columns,
@@ -279,8 +281,6 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
 
 
 def _apply(columns: list[Column], choices: Mapping[str, str | None], how: str) -> None:
-    from app.ledger.headers import field_code
-
     by_key = {clean_header(k): v for k, v in choices.items() if not k.startswith("#")}
     by_letter = {k[1:].upper(): v for k, v in choices.items() if k.startswith("#")}
     for c in columns:
@@ -290,7 +290,10 @@ def _apply(columns: list[Column], choices: Mapping[str, str | None], how: str) -
             value = by_key[c.key]
         else:
             continue
-        c.field = field_code(value)
+        try:
+            c.field = field_code(value)
+        except KeyError:
+            raise InputError(f"不认识的字段：{value}（第 {c.letter} 列“{c.header}”）") from None
         c.how = how
 
 

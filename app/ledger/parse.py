@@ -19,6 +19,7 @@ from app.ledger.rows import LedgerRow, RejectedRow, RowReader, RowWarning
 
 Recall = Callable[[str], Mapping[str, str | None] | None]
 
+# Where a sheet's unit and township were read from, in the preview's words.
 UNIT_SOURCES = {"header": "表头", "title": "标题行", "default": "未注明，按元"}
 TOWNSHIP_SOURCES = {"sheet": "工作表名", "column": "乡镇列", "title": "标题", "given": "指定"}
 
@@ -49,8 +50,10 @@ class SheetReport:
             "unit": lay.units[0] if len(lay.units) == 1 else lay.unit,
             "units": lay.units,
             "unit_source": lay.unit_source,
+            "unit_source_label": UNIT_SOURCES[lay.unit_source],
             "township": lay.township,
             "township_source": lay.township_source,
+            "township_source_label": TOWNSHIP_SOURCES.get(lay.township_source or "", "未知"),
             "as_of": lay.as_of.isoformat() if lay.as_of else None,
             "signature": lay.signature,
             "columns": [{"column": c.letter, "header": c.header, "field": c.field,

@@ -127,3 +127,9 @@ def test_error_report_from_the_preview_or_plain_rows(sample_dir, tmp_path):
     assert out.suffix == ".xlsx" and out.exists()
     plain = write_error_report(p.rejected[:2], tmp_path / "two.xlsx")
     assert sum(ws.max_row - 1 for ws in load_workbook(plain).worksheets) == 2
+
+
+def test_an_unknown_field_in_the_mapping_is_refused_in_plain_words(write_xlsx):
+    path = write_xlsx({"柳林镇": [ODD_HEADER, *_odd_rows(1)]})
+    with pytest.raises(InputError, match="不认识的字段"):
+        preview(path, {"客户号": "no_such_field"}, store=MappingStore())
