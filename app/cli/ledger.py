@@ -52,24 +52,25 @@ def _print(r, report: Path | None) -> None:
               f"台账余额合计 {yuan_str(r.balance_fen)} 元。")
     if r.bank_recovered_fen:
         print(f"银行台账报告收回 {yuan_str(r.bank_recovered_fen)} 元，结清 {r.loans_settled} 笔。")
-    for note in r.notes:
-        if not r.already_imported:
+    if not r.already_imported:
+        for note in r.notes:
             print(f"注意：{note}")
-    if r.rows_rejected:
-        print(f"未导入 {len(r.rows_rejected)} 行：")
-        for x in r.rows_rejected[:SHOWN_ROWS]:
-            print(f"  {x.sheet} 第 {x.row} 行：{x.message}")
-        if len(r.rows_rejected) > SHOWN_ROWS:
-            print(f"  ……另有 {len(r.rows_rejected) - SHOWN_ROWS} 行（用 --error-report 导出全部）")
-    if r.warnings:
-        print(f"需核对 {len(r.warnings)} 行（已导入）：")
-        for w in r.warnings[:SHOWN_ROWS]:
-            print(f"  {w.sheet} 第 {w.row} 行：{w.message}")
-        if len(r.warnings) > SHOWN_ROWS:
-            print(f"  ……另有 {len(r.warnings) - SHOWN_ROWS} 行")
+    _rows(f"未导入 {len(r.rows_rejected)} 行：", r.rows_rejected, "（用 --error-report 导出全部）")
+    _rows(f"需核对 {len(r.warnings)} 行（已导入）：", r.warnings, "")
     if r.loans_missing:
         print(f"这份台账里没有、本系统中还有余额的贷款 {len(r.loans_missing)} 笔（已标记，请核实）：")
         for m in r.loans_missing[:SHOWN_ROWS]:
             print(f"  {m.township} {m.loan_no} {m.name} 余额 {yuan_str(m.balance_fen)} 元")
     if report is not None:
         print(f"错误报告已保存：{report}")
+
+
+def _rows(title: str, rows, more_hint: str) -> None:
+    """A few of the rows a person should look at, each with its sheet and Excel row."""
+    if not rows:
+        return
+    print(title)
+    for x in rows[:SHOWN_ROWS]:
+        print(f"  {x.sheet} 第 {x.row} 行：{x.message}")
+    if len(rows) > SHOWN_ROWS:
+        print(f"  ……另有 {len(rows) - SHOWN_ROWS} 行{more_hint}")
