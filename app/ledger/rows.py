@@ -172,8 +172,6 @@ class RowReader:
             if kind:
                 out.skipped[kind] = out.skipped.get(kind, 0) + 1
                 return
-        if len(out.samples) < self.SAMPLE_ROWS:
-            out.samples.append(list(cells))
 
         def reject(reason: str, message: str, number: str | None = None) -> None:
             out.rejected.append(RejectedRow(sheet, excel_row, reason, message, number or None, list(cells)))
@@ -183,9 +181,11 @@ class RowReader:
         except LoanNoError as exc:
             reject("bad_loan_no", f"借据号被Excel存成了数字，后几位已丢失：{exc}")
             return
-        if number == self.loan_header:
+        if number == self.loan_header:   # the header again (a long table printed over pages)
             out.skipped["header"] = out.skipped.get("header", 0) + 1
             return
+        if len(out.samples) < self.SAMPLE_ROWS:
+            out.samples.append(list(cells))
         name = self._names.get(raw_name) if type(raw_name) is str else None
         if name is None:
             name = person_name(raw_name)
