@@ -9,9 +9,9 @@ import argparse
 import logging
 import sys
 
-from app.cli import agreements, common, foundation
+from app.cli import agreements, common, foundation, ledger
 
-COMMAND_MODULES = [foundation, agreements]
+COMMAND_MODULES = [foundation, ledger, agreements]
 
 
 def build_parser() -> argparse.ArgumentParser:

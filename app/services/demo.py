@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from app.bootstrap import open_database
-from app.db.bulk import bulk_insert
+from app.db.bulk import insert_rows
 from app.db.models import (Agreement, AgreementLoan, Assignment, CategoryTag, Household, Installment,
                            Loan, Person, Repayment, Staff, StageEvent, Unit, Village, Visit)
 from app.domain import names
@@ -78,6 +78,17 @@ def _yuan(rng: random.Random, low: int, high: int) -> int:
 
     value = math.exp(rng.uniform(math.log(low), math.log(high)))
     return int(value // 100 * 100) * 100 if value > 10000 else int(value) * 100
+
+
+def _uniform(model, rows: list[dict]) -> list[dict]:
+    """Give every row the same keys so they go in one executemany: a missing key takes the
+    column's scalar default, or NULL."""
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    fill = {}
+    for k in keys:
+        default = model.__table__.c[k].default
+        fill[k] = default.arg if default is not None and default.is_scalar else None
+    return [r if len(r) == len(keys) else {**fill, **r} for r in rows]
 
 
 def make_demo(path: Path, opts: DemoOptions) -> DemoResult:
@@ -279,7 +290,7 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
     # Write parents before children (foreign keys are enforced).
     for model in (Unit, Village, Staff, Household, Person, Loan, CategoryTag, Assignment, StageEvent,
                   Agreement, AgreementLoan, Installment, Visit, Repayment):
-        bulk_insert(s, model, rows[model])
+        insert_rows(s, model, _uniform(model, rows[model]))
     return DemoResult(
         db_path=str(uow.db.path), townships=len(townships), villages=len(villages),
         households=opts.households, loans=counts["loans"], visits=counts["visits"],

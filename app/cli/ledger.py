@@ -1,0 +1,76 @@
+"""``qingshou import-ledger FILE --db P [--township NAME] [--json] [--error-report FILE]``."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli.common import add_db, add_json, emit_json, open_db
+from app.domain.money import yuan_str
+
+SHOWN_ROWS = 20
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import-ledger", help="导入银行的不良贷款任务台账（Excel）")
+    p.add_argument("file", type=Path, metavar="台账文件", help=".xlsx 或 .xls 文件")
+    add_db(p)
+    p.add_argument("--township", default=None, metavar="乡镇",
+                   help="台账看不出乡镇时（没有乡镇列、工作表名也不是乡镇名）按这个乡镇导入")
+    p.add_argument("--error-report", type=Path, default=None, metavar="文件",
+                   help="把未导入的行（原样，附原因）写到这个 .xlsx 文件，可退回银行核实")
+    add_json(p)
+    p.set_defaults(handler=cmd_import_ledger)
+
+
+def cmd_import_ledger(args: argparse.Namespace) -> int:
+    from app.services.ledger_import import import_ledger, write_error_report
+
+    db = open_db(args)  # never creates a database; the import reads the whole file before writing
+    try:
+        result = import_ledger(db, args.file, township=args.township, actor="命令行")
+    finally:
+        db.dispose()
+    report = None
+    if args.error_report is not None:
+        report = write_error_report(result, args.error_report)
+    if args.json:
+        out = result.to_json()
+        if report is not None:
+            out["error_report"] = str(report)
+        emit_json(out)
+        return 0
+    _print(result, report)
+    return 0
+
+
+def _print(r, report: Path | None) -> None:
+    if r.already_imported:
+        print(f"{r.file} 以前已经导入过，数据没有改动（{r.loans_unchanged} 笔贷款）。")
+    else:
+        print(f"已导入 {r.file}（数据截至 {r.as_of.isoformat()}）：新增 {r.loans_imported} 笔，"
+              f"更新 {r.loans_updated} 笔，未变 {r.loans_unchanged} 笔；{r.households} 户；"
+              f"台账余额合计 {yuan_str(r.balance_fen)} 元。")
+    if r.bank_recovered_fen:
+        print(f"银行台账报告收回 {yuan_str(r.bank_recovered_fen)} 元，结清 {r.loans_settled} 笔。")
+    if not r.already_imported:
+        for note in r.notes:
+            print(f"注意：{note}")
+    _rows(f"未导入 {len(r.rows_rejected)} 行：", r.rows_rejected, "（用 --error-report 导出全部）")
+    _rows(f"需核对 {len(r.warnings)} 行（已导入）：", r.warnings, "")
+    if r.loans_missing:
+        print(f"这份台账里没有、本系统中还有余额的贷款 {len(r.loans_missing)} 笔（已标记，请核实）：")
+        for m in r.loans_missing[:SHOWN_ROWS]:
+            print(f"  {m.township} {m.loan_no} {m.name} 余额 {yuan_str(m.balance_fen)} 元")
+    if report is not None:
+        print(f"错误报告已保存：{report}")
+
+
+def _rows(title: str, rows, more_hint: str) -> None:
+    """A few of the rows a person should look at, each with its sheet and Excel row."""
+    if not rows:
+        return
+    print(title)
+    for x in rows[:SHOWN_ROWS]:
+        print(f"  {x.sheet} 第 {x.row} 行：{x.message}")
+    if len(rows) > SHOWN_ROWS:
+        print(f"  ……另有 {len(rows) - SHOWN_ROWS} 行{more_hint}")

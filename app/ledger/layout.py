@@ -1,0 +1,313 @@
+"""Finding a sheet's table: the header row(s), which column is which field, the unit, the
+township and the data date.
+
+A header is the row among the first 40 that names the most fields (at least three, two of
+them among 借款人 / 借据号 / 余额 / 身份证号).  A header spread over two rows (``贷款信息``
+merged over ``借据号 / 发放日期 / …``) is found by content: the pair of rows that names more
+fields than either row alone.  Title rows above the header may give the unit (单位：万元),
+the township (…清单（柳林镇）) and the data date (数据截至：2026年10月31日).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Mapping
+
+from app.domain.errors import InputError
+from app.ledger.headers import (BY_CODE, FIELD_LABELS, KEY_FIELDS, REQUIRED, clean_header, field_code,
+                                header_unit, layout_signature, match_field, sheet_unit)
+from app.ledger.values import cell_date
+
+HEADER_SCAN_ROWS = 40
+DEFAULT_UNIT = "元"
+
+_TOWNSHIP_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道办|街道|镇|乡|苏木)$")
+_NOT_TOWNSHIP = ("说明", "汇总", "合计", "目录", "附表", "封面", "统计", "明细", "台账", "清单", "全区",
+                 "全县", "各乡镇", "乡镇")
+_TITLE_TOWNSHIP = (re.compile(r"[（(]([\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道|镇|乡))[）)]"),
+                   re.compile(r"^([\u4e00-\u9fa5]{1,8}?(?:街道办事处|街道|镇|乡))(?:不良|清收|贷款|任务|台账|清单)"))
+_AS_OF = re.compile(
+    r"(?:数据截至|数据截止|截至日期|截止日期|截至|截止|数据日期|统计日期|基准日)\s*(?:日期)?\s*[:：]?\s*"
+    r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{8})")
+
+
+@dataclass
+class Column:
+    index: int                 # 0-based column index
+    header: str                # as shown to people ("贷款信息/借据号" for a two-row header)
+    key: str                   # cleaned header text: what mapping overrides name
+    field: str | None          # the field it holds, None when not imported
+    unit: str | None = None    # money columns: 元 / 万元
+    how: str = "auto"          # auto | remembered | override | duplicate | unknown
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+    @property
+    def field_label(self) -> str:
+        return FIELD_LABELS.get(self.field, "（不导入）") if self.field else "（不导入）"
+
+
+@dataclass
+class SheetLayout:
+    sheet: str
+    header_first: int          # Excel row numbers of the header (equal for a one-row header)
+    header_last: int
+    columns: list[Column]
+    unit: str                  # the unit of money columns that do not say their own
+    unit_source: str           # header | title | default
+    title: str                 # text of the rows above the header
+    as_of: date | None
+    township: str | None       # the sheet's township when the whole sheet is one township
+    township_source: str | None  # sheet | column | title | given
+    signature: str
+    header_cells: list[object] = field(default_factory=list)  # for the error report
+
+    def index_of(self, code: str) -> int | None:
+        for c in self.columns:
+            if c.field == code:
+                return c.index
+        return None
+
+    def indexes_of(self, code: str) -> list[int]:
+        return [c.index for c in self.columns if c.field == code]
+
+    def unit_of(self, index: int) -> str:
+        for c in self.columns:
+            if c.index == index:
+                return c.unit or self.unit
+        return self.unit
+
+    @property
+    def missing(self) -> list[str]:
+        """Required fields no column holds."""
+        have = {c.field for c in self.columns}
+        return [code for code in REQUIRED if code not in have]
+
+    @property
+    def units(self) -> list[str]:
+        return sorted({c.unit or self.unit for c in self.columns if c.field and BY_CODE[c.field].money})
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def township_from_sheet_name(name: str, known: frozenset[str] = frozenset()) -> str | None:
+    """The sheet name if it names a township (柳林镇, 东关街道, or a township already known)."""
+    s = "".join(unicodedata.normalize("NFKC", name).split())
+    if s in known:
+        return s
+    if any(word in s for word in _NOT_TOWNSHIP) or s.startswith(("各", "全")):
+        return None
+    return s if _TOWNSHIP_NAME.match(s) else None
+
+
+def township_from_title(title: str) -> str | None:
+    s = "".join(unicodedata.normalize("NFKC", title).split())
+    for pattern in _TITLE_TOWNSHIP:
+        m = pattern.search(s)
+        if m and township_from_sheet_name(m.group(1)):
+            return m.group(1)
+    return None
+
+
+def as_of_from_title(title: str) -> date | None:
+    m = _AS_OF.search(unicodedata.normalize("NFKC", title))
+    if not m:
+        return None
+    try:
+        return cell_date("".join(m.group(1).split()))
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------- header search
+
+def _row_fields(row: list[object]) -> dict[int, str]:
+    out = {}
+    for i, value in enumerate(row):
+        if isinstance(value, str) and value:
+            code = match_field(value)
+            if code:
+                out[i] = code
+    return out
+
+
+def _is_header(codes) -> bool:
+    distinct = set(codes)
+    return len(distinct) >= 3 and len(distinct & KEY_FIELDS) >= 2
+
+
+def _combine(top: list[object], sub: list[object]) -> list[tuple[str, str, str | None]]:
+    """Column labels of a two-row header as (shown, sub-label or label, group label).
+
+    A group label (贷款信息, merged over several columns) stands over the following columns
+    as long as their top cell is empty and their sub cell is not.
+    """
+    width = max(len(top), len(sub))
+    out: list[tuple[str, str, str | None]] = []
+    group: str | None = None
+    for c in range(width):
+        t = _cell_text(top[c]) if c < len(top) else ""
+        s = _cell_text(sub[c]) if c < len(sub) else ""
+        if t:
+            group = t
+            out.append((f"{t}/{s}" if s else t, s or t, t))
+        elif s and group:
+            out.append((f"{group}/{s}", s, group))
+        else:
+            group = None
+            out.append((s, s, None))
+    return out
+
+
+def _cell_text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _labels_fields(labels: list[tuple[str, str, str | None]]) -> dict[int, str]:
+    out = {}
+    for i, (_shown, own, group) in enumerate(labels):
+        code = match_field(own)
+        if code is None and group and group != own:
+            g = match_field(group)
+            if g and BY_CODE[g].multi:  # 欠息 over 表内 / 表外
+                code = g
+        if code:
+            out[i] = code
+    return out
+
+
+@dataclass
+class _Found:
+    first: int   # 0-based row indexes
+    last: int
+    labels: list[tuple[str, str, str | None]]
+    fields: dict[int, str]
+
+
+def _score(fields: dict[int, str]) -> tuple[int, int]:
+    """How much a candidate header names: distinct fields, then recognised columns."""
+    return len(set(fields.values())), len(fields)
+
+
+def find_header(rows: list[list[object]]) -> _Found | None:
+    best: _Found | None = None
+    limit = min(len(rows), HEADER_SCAN_ROWS)
+    singles = [_row_fields(rows[i]) for i in range(limit)]
+    for i in range(limit):
+        candidates = []
+        if singles[i]:
+            labels = [(_cell_text(v), _cell_text(v), None) for v in rows[i]]
+            candidates.append(_Found(i, i, labels, singles[i]))
+        below = singles[i + 1] if i + 1 < limit else {}
+        if i + 1 < len(rows) and (singles[i] or below):
+            labels = _combine(rows[i], rows[i + 1])
+            combined = _labels_fields(labels)
+            if _score(combined) > max(_score(singles[i]), _score(below)):
+                candidates.append(_Found(i, i + 1, labels, combined))
+        for cand in candidates:
+            if _is_header(cand.fields.values()) and (best is None or _score(cand.fields) > _score(best.fields)):
+                best = cand
+    return best
+
+
+# ---------------------------------------------------------------------------- the layout
+
+def find_layout(sheet_name: str, rows: list[list[object]], *,
+                overrides: Mapping[str, str | None] | None = None,
+                recall: Callable[[str], Mapping[str, str | None] | None] | None = None,
+                township: str | None = None,
+                known_townships: frozenset[str] = frozenset()) -> SheetLayout | None:
+    """The table of a sheet, or None if it has none (an explanation sheet).
+
+    ``overrides`` (a person's choices) and what ``recall(signature)`` gives (choices kept
+    from an earlier file of the same layout) map a column's header text (or ``#C`` for
+    column C) to a field code, or to None for a column not to import.
+    """
+    found = find_header(rows)
+    if found is None:
+        return None
+    title_rows = rows[: found.first]
+    title = " ".join(_cell_text(v) for r in title_rows for v in r if _cell_text(v))
+    title_unit = sheet_unit(title)
+    columns: list[Column] = []
+    for i, (shown, own, group) in enumerate(found.labels):
+        unit = header_unit(own) or (header_unit(group) if group else None)
+        columns.append(Column(index=i, header=shown, key=clean_header(shown), field=found.fields.get(i),
+                              unit=unit, how="auto" if i in found.fields else "unknown"))
+    signature = layout_signature([c.header for c in columns])
+    remembered = recall(signature) if recall else None
+    for choices, how in ((remembered, "remembered"), (overrides, "override")):
+        if choices:
+            _apply(columns, choices, how)
+    _drop_duplicates(columns)
+    money = [c for c in columns if c.field and BY_CODE[c.field].money]
+    unit = title_unit or DEFAULT_UNIT
+    if money and all(c.unit for c in money):
+        unit_source = "header"
+    else:
+        unit_source = "title" if title_unit else "default"
+    name_township = township_from_sheet_name(sheet_name, known_townships)
+    has_column = any(c.field == "township" for c in columns)
+    title_township = township_from_title(title)
+    if name_township:
+        tw, source = name_township, "sheet"
+    elif has_column:
+        tw, source = title_township or township, "column"
+    elif title_township:
+        tw, source = title_township, "title"
+    elif township:
+        tw, source = township, "given"
+    else:
+        tw, source = None, None
+    if found.first == found.last:   # the bank's own cells; a two-row header as "贷款信息/借据号"
+        header_cells = [rows[found.last][i] if i < len(rows[found.last]) else "" for i in range(len(columns))]
+    else:
+        header_cells = [c.header for c in columns]
+    return SheetLayout(
+        sheet=sheet_name, header_first=found.first + 1, header_last=found.last + 1, columns=columns,
+        unit=unit, unit_source=unit_source, title=title, as_of=as_of_from_title(title),
+        township=tw, township_source=source, signature=signature, header_cells=header_cells)
+
+
+def _apply(columns: list[Column], choices: Mapping[str, str | None], how: str) -> None:
+    by_key = {clean_header(k): v for k, v in choices.items() if not k.startswith("#")}
+    by_letter = {k[1:].upper(): v for k, v in choices.items() if k.startswith("#")}
+    for c in columns:
+        if c.letter in by_letter:
+            value = by_letter[c.letter]
+        elif c.key and c.key in by_key:
+            value = by_key[c.key]
+        else:
+            continue
+        try:
+            c.field = field_code(value)
+        except KeyError:
+            raise InputError(f"不认识的字段：{value}（第 {c.letter} 列“{c.header}”）") from None
+        c.how = how
+
+
+def _drop_duplicates(columns: list[Column]) -> None:
+    """One column per field (the first, or the one a person chose); 欠息 columns add up."""
+    chosen: dict[str, Column] = {}
+    for c in columns:
+        if c.field is None or BY_CODE[c.field].multi:
+            continue
+        other = chosen.get(c.field)
+        if other is None:
+            chosen[c.field] = c
+        elif c.how == "override" and other.how != "override":
+            other.field, other.how = None, "duplicate"
+            chosen[c.field] = c
+        else:
+            c.field, c.how = None, "duplicate"

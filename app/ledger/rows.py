@@ -1,0 +1,317 @@
+"""Turning a sheet's data rows into loans: cleaning each value, rejecting rows that cannot be
+a loan (with a reason a person can act on), warning about rows that can but look wrong.
+
+Blank rows, subtotal and total rows (小计 / 合计 / 总计) and rows that carry neither a name,
+an ID number nor a loan number (notes, signatures under the table) are skipped, not
+rejected.  Row numbers are the ones a person sees in Excel.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from app.domain.errors import InputError
+from app.domain.money import yuan_str
+from app.ledger.layout import SheetLayout
+from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, loan_no, money_fen,
+                               normalize_id, person_name, rate_ppm, text)
+
+# Reasons a row is not imported, and what each means to a person.
+REJECT_REASONS: dict[str, str] = {
+    "missing_name": "缺少借款人姓名",
+    "missing_loan_no": "缺少借据号",
+    "bad_loan_no": "借据号不完整",
+    "bad_balance": "贷款余额为空、不是数字或为负数",
+    "duplicate_loan_no": "借据号重复",
+    "missing_township": "不知道属于哪个乡镇",
+}
+WARNING_CODES: dict[str, str] = {
+    "id_checksum": "身份证号校验位不对",
+    "id_mangled": "身份证号被Excel存成数字，位数已丢失",
+    "id_invalid": "身份证号格式不对",
+    "id_missing": "没有身份证号",
+    "bad_date": "日期无法识别",
+    "bad_amount": "金额无法识别",
+    "bad_rate": "利率无法识别",
+}
+
+_TOTAL = re.compile(r"小\s*计|合\s*计|总\s*计|累\s*计")
+
+
+@dataclass(slots=True)
+class LedgerRow:
+    """One loan as the ledger gives it, cleaned.  Money in fen."""
+
+    sheet: str
+    row: int
+    township: str
+    loan_no: str
+    name: str
+    id_number: str | None        # normalised when id_ok, else the cleaned text (None if mangled/empty)
+    id_ok: bool
+    id_problem: str | None
+    balance_fen: int
+    interest_fen: int = 0
+    principal_fen: int | None = None
+    village: str | None = None
+    group: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    issue_date: date | None = None
+    due_date: date | None = None
+    rate_ppm: int | None = None
+    five_class: str | None = None
+    guarantee: str | None = None
+    officer: str | None = None
+    branch: str | None = None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class RejectedRow:
+    sheet: str
+    row: int
+    reason: str
+    message: str
+    loan_no: str | None
+    cells: list[object] = field(default_factory=list)   # the row as it was, for the error report
+
+    def to_json(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "reason": self.reason, "message": self.message,
+                "loan_no": self.loan_no}
+
+
+@dataclass(slots=True)
+class RowWarning:
+    sheet: str
+    row: int
+    code: str
+    message: str
+    loan_no: str | None = None
+
+    def to_json(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "code": self.code, "message": self.message,
+                "loan_no": self.loan_no}
+
+
+@dataclass
+class SheetRows:
+    rows: list[LedgerRow] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)   # blank | subtotal | header | note
+    samples: list[list[object]] = field(default_factory=list)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class RowReader:
+    """Reads the data rows of one sheet.  ``seen`` (loan number → (sheet, row, balance)) is
+    shared by every sheet of a file so that a loan listed twice is caught across sheets."""
+
+    SAMPLE_ROWS = 5
+
+    def __init__(self, layout: SheetLayout, *, seen: dict[str, tuple[str, int, int]],
+                 today: date | None = None):
+        self.layout = layout
+        self.seen = seen
+        self.today = today or date.today()
+        idx = layout.index_of
+        self.i_loan = idx("loan_no")
+        self.i_name = idx("name")
+        self.i_balance = idx("balance")
+        self.i_id = idx("id_number")
+        self.i_township = idx("township")
+        self.balance_unit = layout.unit_of(self.i_balance) if self.i_balance is not None else layout.unit
+        self.interest_cols = [(i, layout.unit_of(i)) for i in layout.indexes_of("interest")]
+        self.i_principal = idx("principal")
+        self.principal_unit = layout.unit_of(self.i_principal) if self.i_principal is not None else layout.unit
+        self.text_cols = [(code, i) for code in ("village", "group", "phone", "address", "five_class",
+                                                  "guarantee", "officer", "branch", "note")
+                          if (i := idx(code)) is not None]
+        self.date_cols = [(code, i, label) for code, label in (("issue_date", "发放日期"), ("due_date", "到期日期"))
+                          if (i := idx(code)) is not None]
+        self.i_rate = idx("rate")
+        rate_col = next((c for c in layout.columns if c.field == "rate"), None)
+        self.rate_monthly = bool(rate_col and "月" in rate_col.header)
+        loan_header = next((c.header for c in layout.columns if c.field == "loan_no"), "")
+        self.loan_header = loan_header.split("/")[-1].strip()
+        self.width = max(len(layout.columns), 1)
+        # Values repeat down a column (villages, officers, dates, one borrower's ID on each of
+        # their loans): each distinct text is cleaned once.
+        self._texts: dict[int, dict[str, str]] = {i: {} for _c, i in self.text_cols}
+        self._dates: dict[str, date | None | ValueError] = {}
+        self._ids: dict[object, object] = {}
+        self._names: dict[str, str] = {}
+        self._townships: dict[str, str] = {}
+
+    def read(self, rows: list[list[object]], *, tick: Callable[[int], None] | None = None) -> SheetRows:
+        out = SheetRows()
+        start = self.layout.header_last  # 0-based index of the first data row
+        for n in range(start, len(rows)):
+            cells = rows[n]
+            if len(cells) < self.width:
+                cells = list(cells) + [""] * (self.width - len(cells))
+            self._row(cells, n + 1, out)
+            if tick is not None and n % 2000 == 0:
+                tick(n)
+        return out
+
+    # One row.  Kept flat: it runs once per loan of the file.
+    def _row(self, cells: list[object], excel_row: int, out: SheetRows) -> None:  # noqa: C901
+        sheet = self.layout.sheet
+        raw_no = cells[self.i_loan] if self.i_loan is not None else ""
+        raw_name = cells[self.i_name] if self.i_name is not None else ""
+        raw_id = cells[self.i_id] if self.i_id is not None else ""
+        if _blank(raw_no) or _blank(raw_name):
+            kind = self._not_a_loan(cells, raw_no, raw_name, raw_id)
+            if kind:
+                out.skipped[kind] = out.skipped.get(kind, 0) + 1
+                return
+
+        def reject(reason: str, message: str, number: str | None = None) -> None:
+            out.rejected.append(RejectedRow(sheet, excel_row, reason, message, number or None, list(cells)))
+
+        try:
+            number = loan_no(raw_no)
+        except LoanNoError as exc:
+            reject("bad_loan_no", f"借据号被Excel存成了数字，后几位已丢失：{exc}")
+            return
+        if number == self.loan_header:   # the header again (a long table printed over pages)
+            out.skipped["header"] = out.skipped.get("header", 0) + 1
+            return
+        if len(out.samples) < self.SAMPLE_ROWS:
+            out.samples.append(list(cells))
+        name = self._names.get(raw_name) if type(raw_name) is str else None
+        if name is None:
+            name = person_name(raw_name)
+            if type(raw_name) is str:
+                self._names[raw_name] = name
+        if not number:
+            reject("missing_loan_no", f"缺少借据号（借款人：{name or '空'}）")
+            return
+        if not name:
+            reject("missing_name", f"缺少借款人姓名（借据号：{number}）", number)
+            return
+        raw_balance = cells[self.i_balance]
+        try:
+            balance = money_fen(raw_balance, self.balance_unit)
+        except InputError:
+            reject("bad_balance", f"贷款余额不是数字：{text(raw_balance)}", number)
+            return
+        if balance is None:
+            reject("bad_balance", "贷款余额为空", number)
+            return
+        if balance < 0:
+            reject("bad_balance", f"贷款余额为负数：{text(raw_balance)}", number)
+            return
+        township = self.layout.township or ""
+        if self.i_township is not None:
+            raw_tw = cells[self.i_township]
+            cell_tw = self._townships.get(raw_tw) if type(raw_tw) is str else None
+            if cell_tw is None:
+                cell_tw = text(raw_tw).replace(" ", "")
+                if type(raw_tw) is str:
+                    self._townships[raw_tw] = cell_tw
+            township = cell_tw or township
+        if not township and self.layout.township_source is not None:
+            reject("missing_township", f"不知道这一行属于哪个乡镇（借据号：{number}），乡镇一栏为空", number)
+            return
+        first = self.seen.get(number)
+        if first is not None:
+            differs = "，且两行的余额不同，请与银行核对" if first[2] != balance else ""
+            reject("duplicate_loan_no", f"借据号 {number} 与“{first[0]}”第 {first[1]} 行重复{differs}", number)
+            return
+        self.seen[number] = (sheet, excel_row, balance)
+
+        warn = out.warnings.append
+        if self.i_id is not None:
+            check = self._ids.get(raw_id) if type(raw_id) is str else None
+            if check is None:
+                check = normalize_id(raw_id, today=self.today)
+                if type(raw_id) is str:
+                    self._ids[raw_id] = check
+            if check.ok:
+                id_number, id_problem = check.value, None
+            else:
+                id_problem = check.problem
+                id_number = check.value if id_problem not in ("mangled", "empty") else None
+                warn(RowWarning(sheet, excel_row, ID_WARNING_CODES[id_problem],
+                                ID_MESSAGES[id_problem].format(value=check.value, raw=text(raw_id)), number))
+        else:
+            id_number, id_problem = None, "empty"
+        row = LedgerRow(sheet, excel_row, township, number, name, id_number, id_problem is None, id_problem,
+                        balance)
+        interest = 0
+        for i, unit in self.interest_cols:
+            try:
+                interest += money_fen(cells[i], unit) or 0
+            except InputError:
+                warn(RowWarning(sheet, excel_row, "bad_amount", f"欠息不是数字：{text(cells[i])}，按0导入", number))
+        if interest < 0:
+            warn(RowWarning(sheet, excel_row, "bad_amount", f"欠息为负数：{yuan_str(interest)}，按0导入", number))
+            interest = 0
+        row.interest_fen = interest
+        if self.i_principal is not None:
+            try:
+                row.principal_fen = money_fen(cells[self.i_principal], self.principal_unit)
+            except InputError:
+                warn(RowWarning(sheet, excel_row, "bad_amount",
+                                f"贷款金额不是数字：{text(cells[self.i_principal])}", number))
+        for code, i in self.text_cols:
+            raw = cells[i]
+            if type(raw) is str:
+                cache = self._texts[i]
+                value = cache.get(raw)
+                if value is None:
+                    value = cache[raw] = text(raw)
+            else:
+                value = text(raw)
+            if value:
+                setattr(row, code, value)
+        if row.officer:
+            row.officer = person_name(row.officer)
+        for code, i, label in self.date_cols:
+            value = self._date(cells[i])
+            if isinstance(value, ValueError):
+                warn(RowWarning(sheet, excel_row, "bad_date", f"{label}无法识别：{text(cells[i])}", number))
+            else:
+                setattr(row, code, value)
+        if self.i_rate is not None:
+            try:
+                row.rate_ppm = rate_ppm(cells[self.i_rate], monthly=self.rate_monthly)
+            except ValueError:
+                warn(RowWarning(sheet, excel_row, "bad_rate", f"利率无法识别：{text(cells[self.i_rate])}", number))
+        out.rows.append(row)
+
+    def _date(self, raw: object) -> date | None | ValueError:
+        if type(raw) is date or raw == "":
+            return raw or None
+        if type(raw) is not str:
+            try:
+                return cell_date(raw)
+            except (ValueError, OverflowError) as exc:
+                return ValueError(str(exc))
+        try:
+            return self._dates[raw]
+        except KeyError:
+            pass
+        try:
+            value: date | None | ValueError = cell_date(raw)
+        except (ValueError, OverflowError) as exc:
+            value = ValueError(str(exc))
+        self._dates[raw] = value
+        return value
+
+    def _not_a_loan(self, cells, raw_no, raw_name, raw_id) -> str | None:
+        """Why a row without a loan number or a name is no loan at all (None: it may be one)."""
+        for value in cells:
+            if isinstance(value, str) and value and _TOTAL.search(value):
+                return "subtotal"
+        if _blank(raw_no) and _blank(raw_name) and _blank(raw_id):
+            return "blank" if all(_blank(v) for v in cells) else "note"
+        return None

@@ -1,0 +1,254 @@
+"""Importing a bank's task ledger: preview, import, error report.
+
+The window's import wizard and ``qingshou import-ledger`` both use these:
+
+* :func:`preview` reads the file and says, per sheet, which row is the header, the unit,
+  which column became which field (and which were not recognised), the township, sample
+  rows and the counts, without touching a database.  A person's corrections to the column
+  mapping are passed back as ``overrides`` ({header text or "#C": field code or None}).
+* :func:`import_ledger` reads and writes in one unit of work: all or nothing.  It reports
+  progress as ``progress(percent, message)`` and stops, rolling everything back, as soon as
+  ``cancel`` (a ``threading.Event`` or a callable) says so.  The column choices it used are
+  remembered for the next file of the same layout (:class:`MappingStore`).
+* :func:`write_error_report` writes the rejected rows back out for the bank.
+
+Re-importing the same file (same SHA-256) changes nothing.  Money is integer fen.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from sqlalchemy import select, text
+
+from app.db.models import LedgerImport, Unit
+from app.db.session import Database
+from app.domain.errors import InputError
+from app.domain.money import yuan_str
+from app.ledger.error_report import write_error_report as _write_report
+from app.ledger.headers import FIELDS, clean_header
+from app.ledger.mappings import MappingStore
+from app.ledger.parse import ParsedLedger, SheetReport, parse_ledger
+from app.ledger.progress import Cancelled, CancelFn, ProgressFn, Steps
+from app.ledger.rows import RejectedRow, RowWarning
+from app.services.ledger_writer import LedgerWriter, MissingLoan
+
+log = logging.getLogger(__name__)
+
+__all__ = ["preview", "import_ledger", "write_error_report", "LedgerPreview", "ImportResult",
+           "MappingStore", "Cancelled", "FIELD_CHOICES"]
+
+# What the preview offers for a column: (code, label); None means "do not import".
+FIELD_CHOICES: tuple[tuple[str | None, str], ...] = tuple((f.code, f.label) for f in FIELDS) + ((None, "（不导入）"),)
+
+
+@dataclass
+class LedgerPreview:
+    file: str
+    sha256: str
+    as_of: date | None
+    sheets: list[SheetReport]
+    loans: int
+    balance_fen: int
+    rejected: list[RejectedRow]
+    warnings: list[RowWarning]
+    problems: list[str]            # what must be fixed before importing
+    already_imported: bool = False
+
+    @property
+    def ready(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "sha256": self.sha256,
+                "as_of": self.as_of.isoformat() if self.as_of else None,
+                "loans": self.loans, "balance_total": yuan_str(self.balance_fen),
+                "rows_rejected": [r.to_json() for r in self.rejected],
+                "warnings": [w.to_json() for w in self.warnings],
+                "problems": self.problems, "already_imported": self.already_imported,
+                "sheets": [s.to_json() for s in self.sheets]}
+
+
+@dataclass
+class ImportResult:
+    file: str
+    sha256: str
+    import_id: str | None          # None when the file had been imported already
+    as_of: date
+    already_imported: bool
+    loans_imported: int
+    loans_updated: int
+    loans_unchanged: int
+    households: int                # households the file's loans belong to
+    households_new: int
+    balance_fen: int               # the ledger's balance total over the imported rows
+    bank_recovered_fen: int        # lower balances counted as recovered by this ledger
+    loans_settled: int             # paid off according to this ledger
+    loans_missing: list[MissingLoan]
+    rows_rejected: list[RejectedRow]
+    warnings: list[RowWarning]
+    sheets: list[SheetReport] = field(default_factory=list)
+    townships: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self, *, limit: int | None = None) -> dict:
+        rejected = self.rows_rejected if limit is None else self.rows_rejected[:limit]
+        warnings = self.warnings if limit is None else self.warnings[:limit]
+        return {
+            "file": self.file, "sha256": self.sha256, "import_id": self.import_id,
+            "as_of": self.as_of.isoformat(), "already_imported": self.already_imported,
+            "loans_imported": self.loans_imported, "loans_updated": self.loans_updated,
+            "loans_unchanged": self.loans_unchanged, "households": self.households,
+            "households_new": self.households_new, "balance_total": yuan_str(self.balance_fen),
+            "bank_recovered": yuan_str(self.bank_recovered_fen), "loans_settled": self.loans_settled,
+            "loans_missing": [m.to_json() for m in self.loans_missing],
+            "rows_rejected": [r.to_json() for r in rejected],
+            "warnings": [w.to_json() for w in warnings],
+            "townships": self.townships, "notes": self.notes,
+            "sheets": [s.to_json() for s in self.sheets],
+        }
+
+
+# ---------------------------------------------------------------------------- preview
+
+def preview(path: Path | str, overrides: Mapping[str, str | None] | None = None, *,
+            township: str | None = None, db: Database | None = None, store: MappingStore | None = None,
+            progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> LedgerPreview:
+    """What an import of ``path`` would read (nothing is written).  ``InputError`` if the file
+    cannot be read or has no ledger table at all."""
+    store = store or MappingStore()
+    known, township = _context(db, township)
+    parsed = parse_ledger(path, township=township, overrides=overrides, recall=store.get,
+                          known_townships=known, steps=Steps(progress, cancel))
+    already = False
+    if db is not None:
+        with db.engine.connect() as conn:
+            already = conn.execute(text("SELECT 1 FROM ledger_imports WHERE sha256 = :h AND deleted = 0"),
+                                   {"h": parsed.sha256}).first() is not None
+    return LedgerPreview(file=parsed.file_name, sha256=parsed.sha256, as_of=parsed.as_of, sheets=parsed.sheets,
+                         loans=len(parsed.rows), balance_fen=parsed.balance_fen, rejected=parsed.rejected,
+                         warnings=parsed.warnings, problems=parsed.problems, already_imported=already)
+
+
+def _context(db: Database | None, township: str | None) -> tuple[frozenset[str], str | None]:
+    """Township names this database knows, and the township a township database implies."""
+    if db is None:
+        return frozenset(), township
+    ident = db.identity()
+    with db.engine.connect() as conn:
+        names = frozenset(n for (n,) in conn.execute(
+            select(Unit.name).where(Unit.kind == "township", Unit.deleted.is_(False))))
+    if ident.role == "township" and not township:
+        township = ident.unit_name
+    return names, township
+
+
+# ---------------------------------------------------------------------------- import
+
+def import_ledger(db: Database, path: Path | str, *, township: str | None = None,
+                  mapping_overrides: Mapping[str, str | None] | None = None,
+                  progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+                  actor: str = "system", store: MappingStore | None = None,
+                  today: date | None = None) -> ImportResult:
+    """Read ``path`` and write its loans into ``db``: all or nothing.
+
+    ``InputError`` (nothing written) for a file that cannot be read, has no table, misses a
+    required column or a township; :class:`Cancelled` if ``cancel`` fired.
+    """
+    today = today or date.today()
+    steps = Steps(progress, cancel)
+    store = store or MappingStore()
+    known, township = _context(db, township)
+    parsed = parse_ledger(path, township=township, overrides=mapping_overrides, recall=store.get,
+                          known_townships=known, steps=steps, share=(0, 45), today=today)
+    if parsed.problems:
+        more = f"（另有 {len(parsed.problems) - 1} 个问题）" if len(parsed.problems) > 1 else ""
+        raise InputError(parsed.problems[0] + more)
+    as_of = parsed.as_of or today
+    notes = []
+    if not parsed.as_of:
+        notes.append(f"台账没有写明数据日期，按导入日期 {today.isoformat()} 记")
+    elif as_of > today:
+        notes.append(f"台账的数据日期 {as_of.isoformat()} 晚于今天，银行报告的还款按今天记；请检查电脑日期")
+    with db.uow(actor) as uow:
+        if _imported_before(uow, parsed.sha256):
+            return _unchanged(uow, parsed, as_of)
+        writer = LedgerWriter(uow, parsed, as_of=as_of, today=today, steps=steps, share=(45, 98))
+        counts = writer.run()
+        result = ImportResult(
+            file=parsed.file_name, sha256=parsed.sha256, import_id=writer.import_id, as_of=as_of,
+            already_imported=False, loans_imported=counts.imported, loans_updated=counts.updated,
+            loans_unchanged=counts.unchanged, households=len(counts.household_ids),
+            households_new=counts.households_new, balance_fen=parsed.balance_fen,
+            bank_recovered_fen=counts.bank_recovered_fen, loans_settled=counts.settled,
+            loans_missing=counts.missing, rows_rejected=parsed.rejected,
+            warnings=parsed.warnings + counts.warnings, sheets=parsed.sheets, townships=counts.townships,
+            notes=notes)
+        writer.summary_json(result.to_json(limit=200))
+        uow.audit("import", "ledger_imports", writer.import_id, summary=_audit_sentence(result))
+        steps.check()
+        uow.commit()
+    steps.report(100, "导入完成")
+    if mapping_overrides:
+        _remember(store, parsed, mapping_overrides)
+    return result
+
+
+def _imported_before(uow, sha256: str) -> bool:
+    return uow.session.scalars(
+        select(LedgerImport.id).where(LedgerImport.sha256 == sha256, LedgerImport.deleted.is_(False))
+    ).first() is not None
+
+
+def _unchanged(uow, parsed: ParsedLedger, as_of: date) -> ImportResult:
+    """The result of importing a file read before: nothing to write."""
+    numbers = {r.loan_no for r in parsed.rows}
+    households = {hid for no, hid in uow.session.execute(text("SELECT loan_no, household_id FROM loans"))
+                  if no in numbers}
+    return ImportResult(
+        file=parsed.file_name, sha256=parsed.sha256, import_id=None, as_of=as_of, already_imported=True,
+        loans_imported=0, loans_updated=0, loans_unchanged=len(parsed.rows), households=len(households),
+        households_new=0, balance_fen=parsed.balance_fen, bank_recovered_fen=0, loans_settled=0,
+        loans_missing=[], rows_rejected=parsed.rejected, warnings=parsed.warnings, sheets=parsed.sheets,
+        townships=sorted({r.township for r in parsed.rows}),
+        notes=["这个文件以前已经导入过，数据没有任何改动"])
+
+
+def _remember(store: MappingStore, parsed: ParsedLedger, overrides: Mapping[str, str | None]) -> None:
+    for sheet in parsed.tables:
+        layout = sheet.layout
+        keys = {c.key for c in layout.columns} | {f"#{c.letter}" for c in layout.columns}
+        mine = {k: v for k, v in overrides.items() if (k if k.startswith("#") else clean_header(k)) in keys}
+        if mine:
+            try:
+                store.remember(layout.signature, mine)
+            except OSError:  # remembering is a convenience; the import itself is done
+                log.warning("could not save ledger column choices", exc_info=True)
+
+
+def _audit_sentence(r: ImportResult) -> str:
+    parts = [f"导入银行台账 {r.file}（数据截至 {r.as_of.isoformat()}）：新增 {r.loans_imported} 笔",
+             f"更新 {r.loans_updated} 笔", f"未变 {r.loans_unchanged} 笔", f"未导入 {len(r.rows_rejected)} 行"]
+    if r.bank_recovered_fen:
+        parts.append(f"银行报告收回 {yuan_str(r.bank_recovered_fen)} 元")
+    if r.loans_missing:
+        parts.append(f"台账中缺少 {len(r.loans_missing)} 笔")
+    return "，".join(parts)
+
+
+# ---------------------------------------------------------------------------- error report
+
+def write_error_report(result_or_rows: ImportResult | LedgerPreview | Sequence[RejectedRow],
+                       out_path: Path | str) -> Path:
+    """Write the rejected rows (as they were, with the reason) and the warnings to ``out_path``."""
+    if isinstance(result_or_rows, (ImportResult, LedgerPreview)):
+        rejected = result_or_rows.rows_rejected if isinstance(result_or_rows, ImportResult) \
+            else result_or_rows.rejected
+        warnings = result_or_rows.warnings
+        headers = {s.name: s.layout.header_cells for s in result_or_rows.sheets if s.layout is not None}
+    else:
+        rejected, warnings, headers = list(result_or_rows), [], {}
+    return _write_report(out_path, rejected, warnings, headers)
