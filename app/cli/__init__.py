@@ -9,9 +9,9 @@ import argparse
 import logging
 import sys
 
-from app.cli import common, foundation
+from app.cli import common, foundation, work
 
-COMMAND_MODULES = [foundation]
+COMMAND_MODULES = [foundation, work]
 
 
 def build_parser() -> argparse.ArgumentParser:
