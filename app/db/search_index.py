@@ -45,6 +45,7 @@ MARK = "^"       # starts a set of pinyin initials: letters match from the start
 _CHUNK = 500
 _TOP = "\U0010ffff"
 _DIGITS = re.compile(r"\d{3,}")
+_PHONE_JOINERS = re.compile(r"[\s\-–—()（）]")
 _STAGE_RANK = {s.value: i for i, s in enumerate(STAGE_ORDER)}
 
 # The household list's filters on the index, as of :as_of (app.domain.followup defines them).
@@ -127,7 +128,7 @@ def _names_tokens(names: Iterable[str]) -> tuple[list[str], list[str]]:
 def _digits_tokens(values: Iterable[str | None]) -> list[str]:
     out = []
     for v in values:
-        out += _DIGITS.findall(unicodedata.normalize("NFKC", v or ""))
+        out += _DIGITS.findall(_PHONE_JOINERS.sub("", unicodedata.normalize("NFKC", v or "")))
     return out
 
 
@@ -151,7 +152,8 @@ def build_row(hh: dict, persons: list[dict], loans: list[dict], tags: list[str],
     row = {
         "household_id": hh["id"], "township_id": hh["township_id"], "village_id": hh["village_id"],
         "group_name": hh.get("group_name"), "head_name": hh["head_name"],
-        "sort_name": f"{pinyin.full(hh['head_name'])}{SEP}{hh['head_name']}"[:200],
+        # "\x01" sorts before the space between syllables: 郭贵 (guo gui) before 郭桂兰 (guo gui lan)
+        "sort_name": f"{pinyin.full(hh['head_name'])}\x01{hh['head_name']}"[:200],
         "capacity": hh.get("capacity") or "unknown",
         "categories": ("," + ",".join(sorted(set(tags))) + ",") if tags else "",
         "stages": ("," + ",".join(stages) + ",") if stages else "",

@@ -452,7 +452,7 @@ def update(db: Database, household_id: str, changes: HouseholdChanges, actor: st
         if changes.assignments is not None:
             _update_assignments(s, h, list(changes.assignments), said, today)
         if said:
-            uow.audit("update", "households", h.id, summary=f"修改借款户 {h.head_name}：{'；'.join(said)}")
+            uow.audit("edit", "households", h.id, summary=f"修改借款户 {h.head_name}：{'；'.join(said)}")
             refresh_search(s, [h.id])
             uow.commit()
     return detail(db, household_id)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Loan
 from app.domain.errors import InputError, NotFound
-from app.domain.stages import METHOD_NAMES, OUTCOME_NAMES, VisitMethod, VisitOutcome
+from app.domain.stages import METHOD_NAMES, OUTCOME_NAMES
 
 
 def find_loan(s: Session, *, loan_no: str | None = None, loan_id: str | None = None) -> Loan:
@@ -38,7 +38,7 @@ def check_day(value: date | None, what: str, *, today: date | None = None) -> da
     return day
 
 
-def _code(value: str, enum, names: dict, what: str, aliases: dict | None = None) -> str:
+def _code(value: str, names: dict, what: str, aliases: dict | None = None) -> str:
     t = (value or "").strip()
     if aliases and t in aliases:
         return aliases[t]
@@ -51,10 +51,10 @@ def _code(value: str, enum, names: dict, what: str, aliases: dict | None = None)
 
 def outcome_code(value: str) -> str:
     """A visit outcome from its code or its Chinese name (承诺还款, 部分还款, 拒绝 …)."""
-    return _code(value, VisitOutcome, OUTCOME_NAMES, "走访结果",
+    return _code(value, OUTCOME_NAMES, "走访结果",
                  {"无能力": "unable", "已还款": "paid", "还款": "paid", "承诺": "promised"})
 
 
 def method_code(value: str) -> str:
     """A visit method from its code or its Chinese name (上门, 电话, 委托, 村委协助 …)."""
-    return _code(value, VisitMethod, METHOD_NAMES, "走访方式", {"入户": "home", "村委": "village"})
+    return _code(value, METHOD_NAMES, "走访方式", {"入户": "home", "村委": "village"})
