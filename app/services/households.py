@@ -158,8 +158,7 @@ def _conditions(f: HouseholdFilter) -> tuple[list[str], dict]:
         where.append("i.capacity = :f_capacity")
         params["f_capacity"] = f.capacity
     if f.staff_id:
-        where.append("i.household_id IN (SELECT household_id FROM assignments "
-                     "WHERE staff_id = :f_staff AND deleted = 0)")
+        where.append("i.seq IN (SELECT seq FROM household_staff WHERE staff_id = :f_staff)")
         params["f_staff"] = f.staff_id
     if f.followup_due:
         where.append(FOLLOWUP_DUE_SQL)
@@ -184,10 +183,20 @@ def _count(conn, f: HouseholdFilter, match: TextMatch | None) -> int:
     if seqs is None:
         return conn.execute(sql("SELECT COUNT(*) FROM household_index i "
                                 "WHERE instr(i.text, :q_needle) > 0" + _and(where)), params).scalar_one()
-    if not where:
-        return conn.execute(sql(f"SELECT COUNT(*) FROM ({seqs})"), params).scalar_one()
-    return conn.execute(sql(f"SELECT COUNT(*) FROM household_index i WHERE i.seq IN ({seqs})" + _and(where)),
-                        params).scalar_one()
+    matched = conn.execute(sql(f"SELECT COUNT(*) FROM ({seqs})"), params).scalar_one()
+    if not where or not matched:
+        return matched
+    if matched >= _everyone(conn) * _BROAD:
+        # Most rows match the text: let the other conditions pick the rows, then test the text.
+        return conn.execute(sql("SELECT COUNT(*) FROM household_index i "
+                                "WHERE instr(i.text, :q_needle) > 0" + _and(where)), params).scalar_one()
+    return conn.execute(sql(f"SELECT COUNT(*) FROM ({seqs}) m CROSS JOIN household_index i ON i.seq = m.seq "
+                            "WHERE 1 = 1" + _and(where)), params).scalar_one()
+
+
+def _everyone(conn) -> int:
+    """About how many households there are (the highest row number: instant)."""
+    return conn.execute(sql("SELECT COALESCE(MAX(seq), 0) FROM household_index")).scalar_one()
 
 
 def count(db: Database, f: HouseholdFilter) -> int:
@@ -220,14 +229,19 @@ def _ids(conn, f: HouseholdFilter, sort_key: str, descending: bool, limit: int |
         tail += " LIMIT :limit OFFSET :offset"
         params.update(limit=int(limit), offset=max(0, int(offset)))
     if match is None:
-        stmt = f"SELECT i.household_id FROM household_index i{join} WHERE 1 = 1{_and(where)}{tail}"
+        hint = ""
+        if sort_key == "name" and where:
+            if total is None:
+                total = _count(conn, f, None)
+            if total >= _everyone(conn) * _BROAD:   # walk the name index rather than sort them all
+                hint = " INDEXED BY ix_household_index_sort_name"
+        stmt = f"SELECT i.household_id FROM household_index i{hint}{join} WHERE 1 = 1{_and(where)}{tail}"
         return [r[0] for r in conn.execute(sql(stmt), params)]
     params.update(match.params())
     if sort_key == "name":
         if total is None:
             total = _count(conn, f, match)
-        everyone = conn.execute(sql("SELECT COALESCE(MAX(seq), 0) FROM household_index")).scalar_one()
-        if total >= everyone * _BROAD:
+        if total >= _everyone(conn) * _BROAD:
             # Most rows match: walk the name index and stop after the page.
             stmt = ("SELECT i.household_id FROM household_index i INDEXED BY ix_household_index_sort_name "
                     f"WHERE instr(i.text, :q_needle) > 0{_and(where)}{tail}")

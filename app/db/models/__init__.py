@@ -14,4 +14,4 @@ __all__ = [
     "Agreement", "AgreementLoan", "Installment",
     "AuditEntry", "SyncPackage", "Conflict",
 ]
-from app.db.models.search import HouseholdIndex, HouseholdSearchKey  # noqa: E402,F401  (derived, local)
+from app.db.models.search import HouseholdIndex, HouseholdSearchKey, HouseholdStaff  # noqa: E402,F401  (derived, local)

@@ -1,4 +1,4 @@
-"""household list index: household_index, household_search_keys, household_search_fts
+"""household list index: household_index, household_staff, household_search_keys, household_search_fts
 
 Derived, local tables for the household list and search-as-you-type (see
 app/db/models/search.py).  They start empty; ``app.db.search_index.ensure_index`` fills in
@@ -35,6 +35,7 @@ def upgrade() -> None:
     sa.Column('stage', sa.String(length=16), nullable=True),
     sa.Column('stage_rank', sa.Integer(), nullable=False),
     sa.Column('loans', sa.Integer(), nullable=False),
+    sa.Column('loans_settled', sa.Integer(), nullable=False),
     sa.Column('task_fen', sa.BigInteger(), nullable=False),
     sa.Column('recovered_fen', sa.BigInteger(), nullable=False),
     sa.Column('outstanding_fen', sa.BigInteger(), nullable=False),
@@ -55,6 +56,20 @@ def upgrade() -> None:
                     'last_visit_on', 'next_date', 'promise_date'):
             batch_op.create_index(batch_op.f(f'ix_household_index_{col}'), [col], unique=False)
 
+    op.create_table('household_staff',
+    sa.Column('staff_id', sa.String(length=36), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('duties', sa.String(length=80), nullable=False),
+    sa.Column('loans', sa.Integer(), nullable=False),
+    sa.Column('loans_settled', sa.Integer(), nullable=False),
+    sa.Column('task_fen', sa.BigInteger(), nullable=False),
+    sa.Column('recovered_fen', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('staff_id', 'seq', name=op.f('pk_household_staff')),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('household_staff', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_household_staff_seq'), ['seq'], unique=False)
+
     op.create_table('household_search_keys',
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
@@ -70,6 +85,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TABLE IF EXISTS household_search_fts")
     op.drop_table('household_search_keys')
+    with op.batch_alter_table('household_staff', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_household_staff_seq'))
+    op.drop_table('household_staff')
     with op.batch_alter_table('household_index', schema=None) as batch_op:
         for col in ('promise_date', 'next_date', 'last_visit_on', 'outstanding_fen', 'capacity',
                     'sort_name', 'village_id', 'township_id'):

@@ -95,3 +95,29 @@ def test_json_shape(demo_db):
     assert item["days_overdue"] > 0 and isinstance(item["outstanding"], str)
     assert isinstance(j["by_village"][0]["recovery_rate"], float)
     assert worklist.compute(demo_db, TODAY + timedelta(days=1)).as_of == TODAY + timedelta(days=1)
+
+
+def test_progress_from_the_index_and_from_the_facts_agree(demo_db):
+    from app.services import households
+    with households._read(demo_db) as conn:
+        for scope in (HouseholdFilter(), HouseholdFilter(township_id=conn.execute(
+                text("SELECT id FROM units WHERE kind = 'township' LIMIT 1")).scalar_one())):
+            fast = worklist._progress_from_index(conn, scope)
+            slow = worklist._progress_from_facts(conn, scope, TODAY)
+            for a, b in zip(fast, slow):
+                assert sorted(a, key=lambda p: p.id or "") == sorted(b, key=lambda p: p.id or "")
+
+
+def test_progress_follows_a_repayment_at_once(demo_db):
+    from app.services.repayments import record_repayment
+    with demo_db.engine.connect() as conn:
+        loan_no, village, staff = conn.execute(text(
+            "SELECT l.loan_no, h.village_id, a.staff_id FROM loans l JOIN households h ON h.id = l.household_id "
+            "JOIN assignments a ON a.loan_id = l.id WHERE l.stage = 'collection' AND NOT EXISTS "
+            "(SELECT 1 FROM agreement_loans x WHERE x.loan_id = l.id) LIMIT 1")).one()
+    before_v, before_s = worklist.progress(demo_db)
+    record_repayment(demo_db, loan_no=loan_no, amount_fen=10_000, paid_on=date(2026, 11, 20))
+    after_v, after_s = worklist.progress(demo_db)
+    rec = lambda lst, key: next(p.recovered_fen for p in lst if p.id == key)  # noqa: E731
+    assert rec(after_v, village) == rec(before_v, village) + 10_000
+    assert rec(after_s, staff) == rec(before_s, staff) + 10_000
