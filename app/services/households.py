@@ -174,24 +174,30 @@ def _and(where: list[str]) -> str:
 
 
 def _count(conn, f: HouseholdFilter, match: TextMatch | None) -> int:
+    return _counts(conn, f, match)[0]
+
+
+def _counts(conn, f: HouseholdFilter, match: TextMatch | None) -> tuple[int, bool]:
+    """The count, and whether the text alone matches most households ("broad")."""
     where, params = _conditions(f)
     if match is None:
         return conn.execute(sql("SELECT COUNT(*) FROM household_index i WHERE 1 = 1" + _and(where)),
-                            params).scalar_one()
+                            params).scalar_one(), True
     params.update(match.params())
     seqs = match.seq_sql()
     if seqs is None:
         return conn.execute(sql("SELECT COUNT(*) FROM household_index i "
-                                "WHERE instr(i.text, :q_needle) > 0" + _and(where)), params).scalar_one()
+                                "WHERE instr(i.text, :q_needle) > 0" + _and(where)), params).scalar_one(), True
     matched = conn.execute(sql(f"SELECT COUNT(*) FROM ({seqs})"), params).scalar_one()
+    broad = matched >= _everyone(conn) * _BROAD
     if not where or not matched:
-        return matched
-    if matched >= _everyone(conn) * _BROAD:
+        return matched, broad
+    if broad:
         # Most rows match the text: let the other conditions pick the rows, then test the text.
         return conn.execute(sql("SELECT COUNT(*) FROM household_index i "
-                                "WHERE instr(i.text, :q_needle) > 0" + _and(where)), params).scalar_one()
+                                "WHERE instr(i.text, :q_needle) > 0" + _and(where)), params).scalar_one(), broad
     return conn.execute(sql(f"SELECT COUNT(*) FROM ({seqs}) m CROSS JOIN household_index i ON i.seq = m.seq "
-                            "WHERE 1 = 1" + _and(where)), params).scalar_one()
+                            "WHERE 1 = 1" + _and(where)), params).scalar_one(), broad
 
 
 def _everyone(conn) -> int:
@@ -220,7 +226,10 @@ def _order(sort_key: str, descending: bool) -> str:
 
 
 def _ids(conn, f: HouseholdFilter, sort_key: str, descending: bool, limit: int | None, offset: int,
-         match: TextMatch | None, total: int | None) -> list[str]:
+         match: TextMatch | None, counted: tuple[int, bool] | None) -> list[str]:
+    """The ordered ids.  The plan depends on how many rows match (``counted`` from ``_counts``):
+    when most households match, walk the name index and stop after the page; when few do,
+    start from them and sort them."""
     where, params = _conditions(f)
     order = _order(sort_key, descending)
     join = " LEFT JOIN villages v ON v.id = i.village_id" if sort_key == "village" else ""
@@ -228,29 +237,29 @@ def _ids(conn, f: HouseholdFilter, sort_key: str, descending: bool, limit: int |
     if limit is not None:
         tail += " LIMIT :limit OFFSET :offset"
         params.update(limit=int(limit), offset=max(0, int(offset)))
+    by_name = sort_key == "name"
+    if by_name and (match is not None or where):
+        total, broad = counted if counted is not None else _counts(conn, f, match)
+        many = total >= _everyone(conn) * _BROAD
+    else:
+        total, broad, many = 0, False, False
     if match is None:
-        hint = ""
-        if sort_key == "name" and where:
-            if total is None:
-                total = _count(conn, f, None)
-            if total >= _everyone(conn) * _BROAD:   # walk the name index rather than sort them all
-                hint = " INDEXED BY ix_household_index_sort_name"
+        hint = " INDEXED BY ix_household_index_sort_name" if many else ""
         stmt = f"SELECT i.household_id FROM household_index i{hint}{join} WHERE 1 = 1{_and(where)}{tail}"
         return [r[0] for r in conn.execute(sql(stmt), params)]
     params.update(match.params())
-    if sort_key == "name":
-        if total is None:
-            total = _count(conn, f, match)
-        if total >= _everyone(conn) * _BROAD:
-            # Most rows match: walk the name index and stop after the page.
-            stmt = ("SELECT i.household_id FROM household_index i INDEXED BY ix_household_index_sort_name "
-                    f"WHERE instr(i.text, :q_needle) > 0{_and(where)}{tail}")
-            return [r[0] for r in conn.execute(sql(stmt), params)]
     seqs = match.seq_sql()
-    if seqs is None:
-        stmt = (f"SELECT i.household_id FROM household_index i{join} "
+    if by_name and many:
+        # Most rows match: walk the name index and stop after the page.
+        stmt = ("SELECT i.household_id FROM household_index i INDEXED BY ix_household_index_sort_name "
                 f"WHERE instr(i.text, :q_needle) > 0{_and(where)}{tail}")
-    elif sort_key == "name":
+    elif seqs is None or (by_name and broad and where):
+        # The text matches most rows but the other conditions few: they pick the rows
+        # (``|| ''`` keeps SQLite from walking the name index instead).
+        order_expr = tail.replace("i.sort_name", "(i.sort_name || '')") if by_name else tail
+        stmt = f"SELECT i.household_id FROM household_index i{join} WHERE instr(i.text, :q_needle) > 0" \
+               f"{_and(where)}{order_expr}"
+    elif by_name:
         # Few rows match: start from them (CROSS JOIN keeps that order), then sort.
         stmt = (f"SELECT i.household_id FROM ({seqs}) m CROSS JOIN household_index i ON i.seq = m.seq"
                 f"{join} WHERE 1 = 1{_and(where)}{tail}")
@@ -271,9 +280,9 @@ def page(db: Database, f: HouseholdFilter, sort_key: str = "name", descending: b
     """The count and one page of ids in one go (what search-as-you-type needs)."""
     match = plan_query(f.text)
     with _read(db) as conn:
-        total = _count(conn, f, match)
-        found = _ids(conn, f, sort_key, descending, limit, offset, match, total) if total else []
-    return IdPage(total, found)
+        counted = _counts(conn, f, match)
+        found = _ids(conn, f, sort_key, descending, limit, offset, match, counted) if counted[0] else []
+    return IdPage(counted[0], found)
 
 
 def _d(value) -> date | None:

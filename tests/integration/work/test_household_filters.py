@@ -116,3 +116,22 @@ def test_figures_in_the_list_add_up_to_the_summary(demo_db):
     assert sum(r.task_fen for r in rows) == s.totals.task_fen
     assert sum(r.recovered_fen for r in rows) == s.totals.recovered_fen
     assert sum(r.loans for r in rows) == s.totals.loans
+
+
+@pytest.mark.parametrize("q", ["6224", "62", "6", "z", "zs", "620100", "张", "秀英", "x"])
+def test_search_within_a_village_every_plan(demo_db, q, monkeypatch):
+    village = sql_set(demo_db, "SELECT village_id FROM households GROUP BY village_id "
+                               "ORDER BY COUNT(*) DESC LIMIT 1").pop()
+    in_village = ids(demo_db, village_id=village)
+    expected = ids(demo_db, text=q) & in_village
+    # Try the plans for "few rows" and for "most rows" by moving the threshold.
+    for broad in (1 / 50, 10.0, 0.0):
+        monkeypatch.setattr(H, "_BROAD", broad)
+        f = HouseholdFilter(text=q, village_id=village)
+        everything = H.ids(demo_db, f)
+        assert set(everything) == expected, (q, broad)
+        pg = H.page(demo_db, f, limit=7)
+        assert pg.total == len(expected) and pg.ids == everything[:7]
+        names = [r.head_name for r in H.rows(demo_db, everything)]
+        from app.domain.pinyin import full
+        assert [full(n) for n in names] == sorted(full(n) for n in names)
