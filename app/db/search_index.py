@@ -11,7 +11,7 @@ index, or a writer that forgot) and is run when the list opens.
 
 Why these tables (measured with 100,000 households, see bench/RESULTS_search.md): summing
 loans, repayments and visits per household takes 0.3–0.9 s, far too slow for a list that
-filters and sorts as you type, so the list reads one narrow derived row per household.
+filters and sorts as you type, so the list reads one derived row per household.
 Search has three paths, chosen by the query:
 
 * 3+ characters (and 2+ letters of initials, which become ``^zs``): the FTS5 trigram index;
@@ -370,7 +370,7 @@ def _refresh_chunk(conn, ids: list[str]) -> int:
         seq = old[row["household_id"]][0] if row["household_id"] in old else None
         if seq is None:
             seq, next_seq = next_seq, next_seq + 1
-        conn.execute(sql(_INSERT), {"seq": seq, **row})
+        conn.execute(sql(_INSERT), {"seq": seq, **row, **{k: _iso(row[k]) for k in _DATES}})
         conn.execute(sql(_FTS_ADD), {"seq": seq, "text": row["text"]})
         if keys:
             conn.execute(sql("INSERT INTO household_search_keys (key, seq) VALUES (:key, :seq)"),
