@@ -9,9 +9,9 @@ import argparse
 import logging
 import sys
 
-from app.cli import agreements, common, foundation, ledger
+from app.cli import agreements, common, foundation, ledger, work
 
-COMMAND_MODULES = [foundation, ledger, agreements]
+COMMAND_MODULES = [foundation, ledger, work, agreements]
 
 
 def build_parser() -> argparse.ArgumentParser:

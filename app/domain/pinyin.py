@@ -1,18 +1,95 @@
-"""Pinyin initials for search-as-you-type (typing ``zs`` finds 张三).
+"""Pinyin for search-as-you-type (typing ``zs`` finds 张三) and for sorting names.
 
-pypinyin reads some common surnames with their everyday sound (单 dan, 曾 ceng, 解 jie …);
-the first character of a name is looked up in a surname table first.
+pypinyin reads some common surnames with their everyday sound (单 dan, 曾 ceng, 解 jie,
+仇 chou, 区 qu …), so the start of a name is looked up in surname tables first: compound
+surnames (长孙, 单于, 万俟 …), then single ones.  A few surnames have two readings in use
+(覃 qin / tan); ``initials_variants`` gives every plausible set of initials so either finds
+the person.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-# Surnames whose reading as a surname differs from the usual reading of the character.
-SURNAME_INITIALS: dict[str, str] = {
-    "单": "s", "曾": "z", "解": "x", "仇": "q", "区": "o", "查": "z", "朴": "p", "盖": "g",
-    "尉": "y", "乐": "y", "缪": "m", "种": "c", "秘": "b", "冼": "x", "句": "g", "覃": "q",
-    "繁": "p", "员": "y", "能": "n", "华": "h", "沈": "s", "翟": "z", "宿": "s", "长": "c",
+# Single-character surnames whose reading as a surname differs from pypinyin's everyday
+# reading of the character (checked against pypinyin 0.5x: only entries that differ matter,
+# a few that agree are kept so the table documents itself).
+SURNAME_PINYIN: dict[str, str] = {
+    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "查": "zha", "朴": "piao",
+    "盖": "ge", "尉": "yu", "乐": "yue", "缪": "miao", "种": "chong", "秘": "bi", "冼": "xian",
+    "句": "gou", "覃": "qin", "繁": "po", "员": "yun", "能": "nai", "华": "hua", "沈": "shen",
+    "翟": "zhai", "宿": "su", "长": "chang", "阚": "kan", "隗": "wei", "祭": "zhai", "召": "shao",
+    "折": "she", "蕃": "pi", "粘": "nian", "佴": "nai", "么": "yao", "藏": "zang", "省": "xing",
+    "缴": "zhuo", "薄": "bo", "柏": "bai", "卜": "bu", "郇": "huan", "谌": "chen", "莘": "shen",
+    "贲": "ben", "啜": "chuai", "亓": "qi", "仉": "zhang", "燕": "yan", "都": "du", "黑": "he",
+    "那": "na", "车": "che", "盛": "sheng", "宁": "ning", "任": "ren", "纪": "ji", "过": "guo",
+    "牟": "mou", "逄": "pang", "眭": "sui", "朝": "chao",
 }
+
+# Other readings in real use for the same surname.  For search, pypinyin's everyday reading
+# is added as well (someone who reads 曾 as ceng still finds 曾国藩 with ``cgf``).
+SURNAME_ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "覃": ("tan",), "隗": ("kui",), "郇": ("xun",), "谌": ("shen",),
+}
+
+# Two-character surnames; checked before the single-character table (长孙 is zhang sun,
+# not chang sun; 单于 is chan yu, not shan yu).
+COMPOUND_SURNAMES: dict[str, tuple[str, str]] = {
+    "长孙": ("zhang", "sun"), "单于": ("chan", "yu"), "万俟": ("mo", "qi"), "尉迟": ("yu", "chi"),
+    "乐正": ("yue", "zheng"), "澹台": ("tan", "tai"), "欧阳": ("ou", "yang"), "上官": ("shang", "guan"),
+    "司马": ("si", "ma"), "诸葛": ("zhu", "ge"), "令狐": ("ling", "hu"), "皇甫": ("huang", "fu"),
+    "东方": ("dong", "fang"), "夏侯": ("xia", "hou"), "公孙": ("gong", "sun"), "慕容": ("mu", "rong"),
+    "宇文": ("yu", "wen"), "轩辕": ("xuan", "yuan"), "呼延": ("hu", "yan"), "端木": ("duan", "mu"),
+    "南宫": ("nan", "gong"), "西门": ("xi", "men"), "司徒": ("si", "tu"), "申屠": ("shen", "tu"),
+    "钟离": ("zhong", "li"), "闻人": ("wen", "ren"), "濮阳": ("pu", "yang"), "太叔": ("tai", "shu"),
+}
+
+# Kept for callers written against the first version of this module.
+SURNAME_INITIALS: dict[str, str] = {ch: py[0] for ch, py in SURNAME_PINYIN.items()}
+
+
+def _clean(name: str) -> str:
+    return "".join((name or "").split())
+
+
+def _split_surname(name: str) -> tuple[list[list[str]], str]:
+    """Readings of the surname (a list of alternatives per syllable) and the rest of the name."""
+    compound = COMPOUND_SURNAMES.get(name[:2])
+    if compound and len(name) > 2:
+        return [[compound[0]], [compound[1]]], name[2:]
+    reading = SURNAME_PINYIN.get(name[0])
+    if reading:
+        alts = [reading, *SURNAME_ALTERNATIVES.get(name[0], ())]
+        alts += [r for r in _rest(name[0]) if r not in alts]
+        return [alts], name[1:]
+    return [], name
+
+
+def _rest(text: str) -> list[str]:
+    """pypinyin's reading of ``text``: one syllable per Chinese character, other letters and
+    digits one per character, everything else dropped."""
+    from pypinyin import Style, lazy_pinyin
+
+    if not text:
+        return []
+    out = []
+    for syl in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: list(s)):
+        syl = "".join(c for c in syl.lower() if c.isalnum())
+        if syl:
+            out.append(syl)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def full(name: str) -> str:
+    """The full pinyin of a name, syllables joined by spaces: ``曾国藩`` → ``zeng guo fan``.
+
+    Sorts Chinese names the way people expect (by sound) when used as a sort key.
+    """
+    name = _clean(name)
+    if not name:
+        return ""
+    surname, rest = _split_surname(name)
+    return " ".join([alts[0] for alts in surname] + _rest(rest))
 
 
 @lru_cache(maxsize=65536)
@@ -21,18 +98,22 @@ def initials(name: str) -> str:
 
     Non-Chinese characters are kept if they are letters or digits; spaces are dropped.
     """
-    from pypinyin import Style, lazy_pinyin
+    return initials_variants(name)[0] if _clean(name) else ""
 
-    name = "".join(name.split())
+
+@lru_cache(maxsize=65536)
+def initials_variants(name: str) -> tuple[str, ...]:
+    """Every plausible set of initials, the usual one first: ``覃明`` → ``("qm", "tm")``."""
+    name = _clean(name)
     if not name:
-        return ""
-    out = []
-    first = SURNAME_INITIALS.get(name[0])
-    rest = name
-    if first:
-        out.append(first)
-        rest = name[1:]
-    for syl in lazy_pinyin(rest, style=Style.FIRST_LETTER, errors=lambda s: list(s)):
-        if syl and syl[0].isalnum():
-            out.append(syl[0].lower())
-    return "".join(out)
+        return ("",)
+    surname, rest = _split_surname(name)
+    tail = "".join(s[0] for s in _rest(rest))
+    heads = [""]
+    for alts in surname:
+        heads = [h + a[0] for h in heads for a in alts]
+    out: list[str] = []
+    for h in heads:
+        if h + tail not in out:
+            out.append(h + tail)
+    return tuple(out)

@@ -16,6 +16,7 @@ from app.bootstrap import open_database
 from app.db.bulk import insert_rows
 from app.db.models import (Agreement, AgreementLoan, Assignment, CategoryTag, Household, Installment,
                            Loan, Person, Repayment, Staff, StageEvent, Unit, Village, Visit)
+from app.db.search_index import refresh_search
 from app.domain import names
 from app.domain.categories import LARGE_MORTGAGE_FEN
 from app.domain.dates import add_months
@@ -291,6 +292,7 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
     for model in (Unit, Village, Staff, Household, Person, Loan, CategoryTag, Assignment, StageEvent,
                   Agreement, AgreementLoan, Installment, Visit, Repayment):
         insert_rows(s, model, _uniform(model, rows[model]))
+    refresh_search(s)  # the household list's index and search text
     return DemoResult(
         db_path=str(uow.db.path), townships=len(townships), villages=len(villages),
         households=opts.households, loans=counts["loans"], visits=counts["visits"],

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from app.db import models  # noqa: F401  (registers every table)
-from app.db.base import Base
+from app.db.base import Base, include_name as _include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -16,7 +16,7 @@ target_metadata = Base.metadata
 
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_name=_include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -33,7 +33,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_name=_include_name)
     with context.begin_transaction():
         context.run_migrations()
 

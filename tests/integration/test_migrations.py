@@ -85,12 +85,13 @@ def test_models_match_the_migrations(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from app.db.base import Base
+    from app.db.base import Base, include_name
 
     db = open_database(tmp_path / "fresh.db")
     try:
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"include_name": include_name}), Base.metadata)
     finally:
         db.dispose()
     assert diff == []

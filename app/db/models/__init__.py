@@ -15,3 +15,4 @@ __all__ = [
     "Agreement", "AgreementLoan", "Installment",
     "AuditEntry", "SyncPackage", "Conflict", "DeviceSequence",
 ]
+from app.db.models.search import HouseholdIndex, HouseholdSearchKey, HouseholdStaff  # noqa: E402,F401  (derived, local)

@@ -1,0 +1,344 @@
+"""Commands of the daily work: visit, repay, stage, households, household, worklist, reindex."""
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.cli.common import add_db, add_json, emit_json, open_db, parse_date
+from app.domain.errors import InputError
+from app.domain.money import yuan_str
+from app.domain.stages import OUTCOME_NAMES, STAGE_NAMES
+
+OUTCOMES = [o.value for o in OUTCOME_NAMES]
+
+
+def _actor() -> str:
+    """Who the audit log names for a command-line change (no log-in on the command line yet)."""
+    return os.environ.get("QINGSHOU_USER", "").strip() or "命令行"
+
+
+def _outcome_arg(text: str) -> str:
+    from app.services.work_common import outcome_code
+
+    try:
+        return outcome_code(text)
+    except InputError:
+        raise argparse.ArgumentTypeError(f"未知的走访结果：{text}（可用：{', '.join(OUTCOMES)}）") from None
+
+
+def _stage_arg(text: str) -> str:
+    from app.domain.stages import stage_from_text
+
+    try:
+        return stage_from_text(text).value
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"未知的清收阶段：{text}（可用：{', '.join(s.value for s in STAGE_NAMES)}）") from None
+
+
+def _fen(text: str, what: str) -> int:
+    from app.domain.money import parse_yuan
+
+    try:
+        return parse_yuan(text)
+    except InputError as exc:
+        raise InputError(f"{what}：{exc}") from None
+
+
+def register(sub) -> None:
+    p = sub.add_parser("visit", help="登记走访")
+    add_db(p)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--loan", metavar="借据号", help="借款户的任一借据号")
+    who.add_argument("--household", metavar="ID", help="借款户编号（代替 --loan）")
+    p.add_argument("--date", type=parse_date, required=True, metavar="日期", help="走访日期 YYYY-MM-DD")
+    p.add_argument("--outcome", type=_outcome_arg, required=True, metavar="结果",
+                   help="promised 承诺还款、paid 当场还款、partial 部分还款、refused 拒绝、unreachable 失联、"
+                        "unable 无还款能力、other 其他")
+    p.add_argument("--method", default="home", metavar="方式", help="home 上门、phone 电话、proxy 委托、village 村委协助、other")
+    p.add_argument("--visitors", default=None, metavar="姓名", help="走访人")
+    p.add_argument("--promised-amount", default=None, metavar="元", help="承诺还款金额")
+    p.add_argument("--promised-date", type=parse_date, default=None, metavar="日期", help="承诺还款日期")
+    p.add_argument("--next", type=parse_date, default=None, metavar="日期", help="下次跟进日期")
+    p.add_argument("--note", default=None, metavar="文字", help="备注")
+    add_json(p)
+    p.set_defaults(handler=cmd_visit)
+
+    p = sub.add_parser("repay", help="登记还款")
+    add_db(p)
+    p.add_argument("--loan", required=True, metavar="借据号")
+    p.add_argument("--amount", required=True, metavar="元", help="还款金额（元）")
+    p.add_argument("--date", type=parse_date, required=True, metavar="日期", help="还款日期 YYYY-MM-DD")
+    p.add_argument("--receipt", default=None, metavar="编号", help="收据编号")
+    p.add_argument("--note", default=None, metavar="文字", help="备注")
+    add_json(p)
+    p.set_defaults(handler=cmd_repay)
+
+    p = sub.add_parser("stage", help="转清收阶段（催收、诉讼、立案、执行、结清、核销）")
+    add_db(p)
+    p.add_argument("--loan", required=True, metavar="借据号")
+    p.add_argument("--to", type=_stage_arg, required=True, metavar="阶段",
+                   help="collection 催收、suit 诉讼、filed 立案、enforcement 执行、settled 结清、written_off 核销")
+    p.add_argument("--date", type=parse_date, default=None, metavar="日期", help="日期（默认今天）")
+    p.add_argument("--note", default=None, metavar="文字", help="备注")
+    add_json(p)
+    p.set_defaults(handler=cmd_stage)
+
+    p = sub.add_parser("households", help="借款户列表：搜索、筛选、导出 Excel")
+    add_db(p)
+    p.add_argument("--search", default="", metavar="文字", help="姓名、拼音首字母、身份证号、借据号或电话的一部分")
+    p.add_argument("--township", default=None, metavar="名称")
+    p.add_argument("--village", default=None, metavar="名称")
+    p.add_argument("--staff", default=None, metavar="姓名", help="责任人")
+    p.add_argument("--category", default=None, metavar="代码", help="特殊类别代码，如 deceased")
+    p.add_argument("--stage", default=None, type=_stage_arg, metavar="阶段")
+    p.add_argument("--capacity", default=None, choices=["unknown", "able", "partial", "unable", "evasive"])
+    p.add_argument("--followup-due", action="store_true", help="跟进日期已到")
+    p.add_argument("--promise-broken", action="store_true", help="承诺还款未兑现")
+    p.add_argument("--never-visited", action="store_true", help="从未走访")
+    p.add_argument("--sort", default="name", metavar="列",
+                   help="name、village、group、loans、task、recovered、outstanding、stage、capacity、last_visit、next_date")
+    p.add_argument("--desc", action="store_true", help="倒序")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--offset", type=int, default=0, metavar="N")
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="日期")
+    p.add_argument("--out", type=Path, default=None, metavar="文件.xlsx", help="把筛选结果导出到 Excel")
+    add_json(p)
+    p.set_defaults(handler=cmd_households)
+
+    p = sub.add_parser("household", help="一个借款户的详细情况和清收建议")
+    add_db(p)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", metavar="ID")
+    which.add_argument("--loan", metavar="借据号")
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="日期")
+    add_json(p)
+    p.set_defaults(handler=cmd_household)
+
+    p = sub.add_parser("worklist", help="工作台：今日跟进、承诺未兑现、未走访、进度")
+    add_db(p)
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="日期")
+    p.add_argument("--township", default=None, metavar="名称")
+    p.add_argument("--staff", default=None, metavar="姓名", help="只看这位责任人的")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="每张清单最多列出几户")
+    add_json(p)
+    p.set_defaults(handler=cmd_worklist)
+
+    p = sub.add_parser("reindex", help="重建借款户列表的搜索索引")
+    add_db(p)
+    add_json(p)
+    p.set_defaults(handler=cmd_reindex)
+
+
+# -- handlers -----------------------------------------------------------------------------
+def cmd_visit(args: argparse.Namespace) -> int:
+    from app.services.visits import record_visit
+
+    promised = _fen(args.promised_amount, "承诺还款金额") if args.promised_amount else None
+    db = open_db(args)
+    try:
+        db.identity()
+        r = record_visit(db, loan_no=args.loan, household_id=args.household, visited_on=args.date,
+                         outcome=args.outcome, method=args.method, visitors=args.visitors,
+                         promised_fen=promised, promised_date=args.promised_date, next_date=args.next,
+                         note=args.note, actor=_actor())
+    finally:
+        db.dispose()
+    if args.json:
+        emit_json(r.to_json())
+    else:
+        print(f"已登记走访：{r.head_name}，{r.visited_on}，{OUTCOME_NAMES.get(args.outcome, args.outcome)}")
+    return 0
+
+
+def cmd_repay(args: argparse.Namespace) -> int:
+    from app.domain.money import format_yuan
+    from app.services.repayments import record_repayment
+
+    amount = _fen(args.amount, "还款金额")
+    db = open_db(args)
+    try:
+        db.identity()
+        r = record_repayment(db, loan_no=args.loan, amount_fen=amount, paid_on=args.date, note=args.note,
+                             receipt_no=args.receipt, actor=_actor())
+    finally:
+        db.dispose()
+    if args.json:
+        emit_json(r.to_json())
+    else:
+        print(f"已登记还款：借据号 {r.loan_no}，{format_yuan(r.amount_fen)} 元，尚欠本金 {format_yuan(r.outstanding_fen)} 元"
+              + ("，已结清" if r.settled else ""))
+    return 0
+
+
+def cmd_stage(args: argparse.Namespace) -> int:
+    from app.services.stages import move_stage
+
+    db = open_db(args)
+    try:
+        db.identity()
+        r = move_stage(db, loan_no=args.loan, to_stage=args.to, on_date=args.date, note=args.note, actor=_actor())
+    finally:
+        db.dispose()
+    if args.json:
+        emit_json(r.to_json())
+    else:
+        print(f"借据号 {r.loan_no}：{STAGE_NAMES.get(r.from_stage, r.from_stage)} → "
+              f"{STAGE_NAMES.get(r.to_stage, r.to_stage)}（{r.on_date}）")
+    return 0
+
+
+def cmd_households(args: argparse.Namespace) -> int:
+    from app.services import households
+    from app.services.household_export import export_xlsx
+
+    if args.sort not in households.SORT_KEYS:
+        raise InputError(f"不能按“{args.sort}”排序（可用：{'、'.join(households.SORT_KEYS)}）")
+    db = open_db(args)
+    try:
+        db.identity()
+        households.prepare(db)
+        f = households.filter_from_labels(
+            db, text=args.search, township=args.township, village=args.village, staff=args.staff,
+            category=args.category, stage=args.stage, capacity=args.capacity, followup_due=args.followup_due,
+            promise_broken=args.promise_broken, never_visited=args.never_visited, as_of=args.as_of)
+        if args.out is not None:
+            result = export_xlsx(db, f, args.out, args.sort, args.desc)
+            if args.json:
+                emit_json({"out": result.path, "rows": result.rows})
+            else:
+                print(f"已导出 {result.rows} 户到 {result.path}")
+            return 0
+        pg = households.page(db, f, args.sort, args.desc, limit=max(0, args.limit), offset=args.offset)
+        rows = households.rows(db, pg.ids, f.day())
+    finally:
+        db.dispose()
+    if args.json:
+        emit_json({"total": pg.total, "households": [_row_json(r) for r in rows]})
+    else:
+        print(f"共 {pg.total} 户" + (f"（显示 {len(rows)} 户）" if len(rows) < pg.total else ""))
+        for r in rows:
+            flags = ("  跟进到期" if r.followup_due else "") + ("  承诺未兑现" if r.promise_broken else "")
+            print(f"  {r.head_name}  {r.village}{r.group_name}  贷款 {r.loans} 笔  尚欠 {yuan_str(r.outstanding_fen)} 元"
+                  f"  {r.stage_names}  {r.capacity_name}{flags}")
+    return 0
+
+
+def _row_json(r) -> dict:
+    return {"id": r.id, "name": r.head_name, "township": r.township, "village": r.village, "group": r.group_name,
+            "borrowers": r.borrowers, "phone": r.phone, "id_number": r.id_number, "loans": r.loans,
+            "task_amount": yuan_str(r.task_fen), "recovered": yuan_str(r.recovered_fen),
+            "outstanding": yuan_str(r.outstanding_fen), "categories": list(r.categories), "stage": r.stage,
+            "stages": list(r.stages), "capacity": r.capacity, "responsible": r.responsible,
+            "last_visit": _iso(r.last_visit_on), "last_outcome": r.last_outcome, "next_date": _iso(r.next_date),
+            "followup_due": r.followup_due, "promise_broken": r.promise_broken}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _jsonable(value: Any) -> Any:
+    """Dataclasses as JSON: ``*_fen`` become yuan strings without the suffix, dates ISO text."""
+    if is_dataclass(value):
+        value = asdict(value)
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k.endswith("_fen"):
+                out[k[:-4] or k] = yuan_str(v) if isinstance(v, int) else None
+            else:
+                out[k] = _jsonable(v)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def cmd_household(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from app.services import households, suggestions
+    from app.services.work_common import find_loan
+
+    db = open_db(args)
+    try:
+        db.identity()
+        hid = args.id
+        if args.loan:
+            with Session(db.engine) as s:
+                hid = find_loan(s, loan_no=args.loan).household_id
+        d = households.detail(db, hid, args.as_of)
+        tips = suggestions.for_detail(d)
+    finally:
+        db.dispose()
+    if args.json:
+        emit_json({**_jsonable(d), "suggestions": [{"rule": t.rule_id, "text": t.text, "priority": t.priority}
+                                                   for t in tips]})
+        return 0
+    print(f"{d.head_name}（{d.township}{d.village}{d.group_name or ''}）  还款能力：{d.capacity_name}"
+          + (f"（{d.capacity_reason}）" if d.capacity_reason else ""))
+    for p in d.people:
+        print(f"  {p.role_name} {p.name} {p.id_number or ''} {p.phone or ''} {p.flags}")
+    for ln in d.loans:
+        print(f"  借据 {ln.loan_no}  任务 {yuan_str(ln.task_fen)}  尚欠 {yuan_str(ln.outstanding_fen)}  {ln.stage_name}")
+    if d.categories:
+        print("  类别：" + "、".join(dict.fromkeys(c.name for c in d.categories)))
+    for a in d.assignments:
+        print(f"  {a.duty_name}：{a.staff_name}" + (f"（借据 {a.loan_no}）" if a.loan_no else ""))
+    for t in d.timeline[:10]:
+        print(f"  {t.on}  {t.title}  {t.detail}")
+    for t in tips:
+        print(f"  建议：{t.text}")
+    return 0
+
+
+def cmd_worklist(args: argparse.Namespace) -> int:
+    from app.services import households, worklist
+
+    db = open_db(args)
+    try:
+        db.identity()
+        households.prepare(db)
+        f = households.filter_from_labels(db, township=args.township, staff=args.staff)
+        w = worklist.compute(db, args.as_of, township_id=f.township_id, staff_id=f.staff_id,
+                             limit=max(0, args.limit))
+    finally:
+        db.dispose()
+    if args.json:
+        emit_json(w.to_json())
+        return 0
+    print(f"工作台（{w.as_of}）")
+    for title, lst in (("今日跟进", w.due_today), ("跟进逾期", w.overdue), ("承诺未兑现", w.broken_promises),
+                       ("从未走访", w.never_visited)):
+        print(f"{title}：{lst.total} 户")
+        for r in lst.items:
+            print(f"  {r.head_name}  {r.village}{r.group_name}  尚欠 {yuan_str(r.outstanding_fen)} 元"
+                  f"  跟进 {r.next_date or '—'}  {r.responsible}")
+    print("各村进度：")
+    for p in w.by_village:
+        print(f"  {p.detail}{p.name}  {p.households} 户  清收 {yuan_str(p.recovered_fen)} 元  清收率 {p.rate:.2%}")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from app.db.search_index import refresh_search
+
+    db = open_db(args)
+    try:
+        db.identity()
+        with db.engine.begin() as conn:
+            n = refresh_search(conn)
+    finally:
+        db.dispose()
+    if args.json:
+        emit_json({"households": n})
+    else:
+        print(f"已重建搜索索引：{n} 户")
+    return 0

@@ -1,0 +1,405 @@
+"""Keeping the household list's index (``household_index`` and its search tables) up to date.
+
+Every writer of households, persons, loans, repayments, visits, category tags or assignments calls
+
+    refresh_search(uow.session, [household_id, ...])    # the households it touched
+    refresh_search(uow.session)                          # or everything, after a bulk write
+
+inside its unit of work, before ``commit()``: the index then changes with the facts or not at
+all.  ``ensure_index`` repairs households that have no row (a database from before this
+index, or a writer that forgot) and is run when the list opens.
+
+Why these tables (measured with 100,000 households, see bench/RESULTS_search.md): summing
+loans, repayments and visits per household takes 0.3–0.9 s, far too slow for a list that
+filters and sorts as you type, so the list reads one derived row per household.
+Search has three paths, chosen by the query:
+
+* 3+ characters (and 2+ letters of initials, which become ``^zs``): the FTS5 trigram index;
+* 1–2 characters of a name or 1 letter of initials: a range scan of
+  ``household_search_keys`` (every suffix of every name, every set of initials), because
+  the trigram index silently finds nothing for such short queries;
+* 1–2 characters with a digit: ``instr`` over every row's text (a full scan, rarely useful).
+
+All three agree with ``instr(text, needle) > 0`` on the row's text, which the list uses to
+walk the name index when a query matches most households.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+from sqlalchemy import text as sql
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from app.domain import pinyin
+from app.domain.followup import VisitFact, visit_state
+from app.domain.stages import STAGE_ORDER
+
+SEP = "|"        # between tokens of the search text; never part of a query
+MARK = "^"       # starts a set of pinyin initials: letters match from the start of a name
+_CHUNK = 500
+_TOP = "\U0010ffff"
+_DIGITS = re.compile(r"\d{3,}")
+_PHONE_JOINERS = re.compile(r"[\s\-–—()（）]")
+_STAGE_RANK = {s.value: i for i, s in enumerate(STAGE_ORDER)}
+
+# The household list's filters on the index, as of :as_of (app.domain.followup defines them).
+FOLLOWUP_DUE_SQL = "(i.next_date IS NOT NULL AND i.next_date <= :as_of)"
+PROMISE_BROKEN_SQL = ("(i.promise_date IS NOT NULL AND i.promise_date < :as_of AND "
+                      "(i.paid_after_promise_on IS NULL OR i.paid_after_promise_on > :as_of))")
+NEVER_VISITED_SQL = "(i.last_visit_on IS NULL)"
+
+
+# -- queries -----------------------------------------------------------------------------
+def normalise_query(raw: str | None) -> str:
+    """What a person typed, as the index spells it: half-width, lower case, no spaces."""
+    t = unicodedata.normalize("NFKC", raw or "").lower()
+    return "".join(c for c in t if not c.isspace() and c not in (SEP, MARK))
+
+
+def _is_letters(q: str) -> bool:
+    return q.isascii() and q.isalpha()
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """How one query is answered.  ``needle``: ``instr(text, needle) > 0`` finds the same rows."""
+
+    kind: str                 # fts | keys | scan
+    needle: str
+    fts: str | None = None    # the MATCH expression
+    lo: str | None = None     # key range [lo, hi)
+    hi: str | None = None
+
+    def seq_sql(self) -> str | None:
+        """A query returning the matching ``seq`` values (None for ``scan``)."""
+        if self.kind == "fts":
+            return "SELECT rowid AS seq FROM household_search_fts WHERE household_search_fts MATCH :q_fts"
+        if self.kind == "keys":
+            return "SELECT DISTINCT seq FROM household_search_keys WHERE key >= :q_lo AND key < :q_hi"
+        return None
+
+    def params(self) -> dict:
+        return {"q_fts": self.fts, "q_lo": self.lo, "q_hi": self.hi, "q_needle": self.needle}
+
+
+def plan_query(raw: str | None) -> TextMatch | None:
+    """The plan for a search text, or None when it is empty.
+
+    Letters only are pinyin initials, matched from the start of a name (``zs`` finds 张三 and
+    张树森, not 王振山); anything else is matched anywhere in a name, ID number, phone or IOU
+    number.
+    """
+    q = normalise_query(raw)
+    if not q:
+        return None
+    needle = MARK + q if _is_letters(q) else q
+    if len(needle) >= 3:
+        return TextMatch("fts", needle, fts='"' + needle.replace('"', '""') + '"')
+    if not any(c.isdigit() for c in needle):
+        return TextMatch("keys", needle, lo=needle, hi=needle + _TOP)
+    return TextMatch("scan", needle)
+
+
+# -- building rows -------------------------------------------------------------------------
+def _names_tokens(names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Search tokens and short-query keys for a household's names."""
+    tokens: list[str] = []
+    keys: set[str] = set()
+    for name in names:
+        name = "".join((name or "").split()).lower()
+        if not name:
+            continue
+        tokens.append(name)
+        for i in range(len(name)):
+            keys.add(name[i:][:32])
+        for v in pinyin.initials_variants(name):
+            if v:
+                tokens.append(MARK + v)
+                keys.add((MARK + v)[:32])
+    return tokens, sorted(keys)
+
+
+def _digits_tokens(values: Iterable[str | None]) -> list[str]:
+    out = []
+    for v in values:
+        out += _DIGITS.findall(_PHONE_JOINERS.sub("", unicodedata.normalize("NFKC", v or "")))
+    return out
+
+
+def staff_shares(loans: list[dict], assignments: Iterable[tuple[str, str | None, str]]) -> list[dict]:
+    """Per responsible person of one household: the loans they answer for and their figures.
+
+    A household-level duty covers every loan; a loan-level duty its loan; each loan counts
+    once per person.  Figures follow the summary's rules (recovered capped at the task amount,
+    settled when recovered ≥ task).
+    """
+    people: dict[str, tuple[list[str], set[str | None]]] = {}
+    for staff_id, loan_id, duty in assignments:
+        duties, covered = people.setdefault(staff_id, ([], set()))
+        if duty not in duties:
+            duties.append(duty)
+        covered.add(loan_id)
+    if not people:
+        return []
+    figures = {ln["id"]: (ln["task_fen"], min(ln["recovered_fen"], ln["task_fen"])) for ln in loans}
+    whole = (len(figures), sum(1 for t, r in figures.values() if r >= t),
+             sum(t for t, _r in figures.values()), sum(r for _t, r in figures.values()))
+    out = []
+    for staff_id, (duties, covered) in people.items():
+        if None in covered:
+            n, settled, task, rec = whole
+        else:
+            mine = [figures[i] for i in covered if i in figures]
+            n, settled = len(mine), sum(1 for t, r in mine if r >= t)
+            task, rec = sum(t for t, _r in mine), sum(r for _t, r in mine)
+        out.append({"staff_id": staff_id, "duties": "," + ",".join(duties) + ",", "loans": n,
+                    "loans_settled": settled, "task_fen": task, "recovered_fen": rec})
+    return out
+
+
+def build_row(hh: dict, persons: list[dict], loans: list[dict], tags: list[str],
+              visits: list[VisitFact], paid_dates: list[date],
+              assignments: Iterable[tuple[str, str | None, str]] = (), *,
+              search: bool = True) -> tuple[dict, list[str], list[dict]]:
+    """One ``household_index`` row (without ``seq``), its search keys and its responsible
+    people's shares (``household_staff`` rows without ``seq``).  ``search=False`` leaves the
+    search text and keys empty (figures only)."""
+    tokens: list[str] = []
+    keys: list[str] = []
+    if search:
+        names = [hh["head_name"]] + [p["name"] for p in persons]
+        name_tokens, keys = _names_tokens(dict.fromkeys(n for n in names if n))
+        ids = [hh.get("head_id_number")] + [p.get("id_number") for p in persons]
+        id_tokens = [unicodedata.normalize("NFKC", i).strip().lower() for i in ids if i and i.strip()]
+        phones = _digits_tokens([hh.get("phone")] + [p.get("phone") for p in persons])
+        loan_nos = [unicodedata.normalize("NFKC", ln["loan_no"]).lower() for ln in loans]
+        tokens = list(dict.fromkeys(name_tokens + id_tokens + phones + loan_nos))
+
+    stages = sorted({ln["stage"] for ln in loans}, key=lambda s: _STAGE_RANK.get(s, 99))
+    active = [s for s in stages if s not in ("settled", "written_off")]
+    stage = (active or stages or [None])[0]
+    capped = [(ln["task_fen"], min(ln["recovered_fen"], ln["task_fen"])) for ln in loans]
+    task = sum(t for t, _r in capped)
+    recovered = sum(r for _t, r in capped)
+    state = visit_state(visits, paid_dates)
+    row = {
+        "household_id": hh["id"], "township_id": hh["township_id"], "village_id": hh["village_id"],
+        "group_name": hh.get("group_name"), "head_name": hh["head_name"],
+        # "\x01" sorts before the space between syllables: 郭贵 (guo gui) before 郭桂兰 (guo gui lan)
+        "sort_name": f"{pinyin.full(hh['head_name']) if search else ''}\x01{hh['head_name']}"[:200],
+        "capacity": hh.get("capacity") or "unknown",
+        "categories": ("," + ",".join(sorted(set(tags))) + ",") if tags else "",
+        "stages": ("," + ",".join(stages) + ",") if stages else "",
+        "stage": stage, "stage_rank": _STAGE_RANK.get(stage, 99) if stage else 99,
+        "loans": len(loans), "task_fen": task, "recovered_fen": recovered,
+        "loans_settled": sum(1 for t, r in capped if r >= t),
+        "outstanding_fen": task - recovered,
+        "last_visit_on": state.last_visit_on, "last_outcome": state.last_outcome,
+        "next_date": state.next_date, "promise_visit_on": state.promise_visit_on,
+        "promise_date": state.promise_date, "promise_fen": state.promise_fen,
+        "paid_after_promise_on": state.paid_after_promise_on, "last_paid_on": state.last_paid_on,
+        "text": SEP.join(tokens),
+    }
+    return row, keys, staff_shares(loans, assignments)
+
+
+def _d(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _in(ids: list[str] | None, column: str) -> tuple[str, dict]:
+    if ids is None:
+        return "", {}
+    names = {f"h{i}": v for i, v in enumerate(ids)}
+    return f" AND {column} IN ({', '.join(':' + n for n in names)})", names
+
+
+def _fetch(conn, stmt: str, params: dict):
+    """Rows straight from the sqlite3 cursor of ``conn``'s transaction (much less overhead than
+    SQLAlchemy rows when reading every household)."""
+    raw = conn.connection.driver_connection
+    return raw.execute(stmt, params)
+
+
+def _gather(conn, ids: list[str] | None, as_of: date | None = None, *,
+            search: bool = True) -> list[tuple[dict, list[str], list[dict]]]:
+    """Index rows for live households among ``ids`` (all when None), from the facts
+    (up to ``as_of`` when given)."""
+    upto_v = " AND visited_on <= :as_of" if as_of else ""
+    upto_r = " AND r.paid_on <= :as_of" if as_of else ""
+    base = {"as_of": as_of.isoformat()} if as_of else {}
+    w, p = _in(ids, "id")
+    cols = ("id", "township_id", "village_id", "group_name", "head_name", "head_id_number", "phone", "capacity")
+    hhs = [dict(zip(cols, r)) for r in _fetch(conn, f"SELECT {', '.join(cols)} FROM households WHERE deleted = 0" + w, p)]
+    if not hhs:
+        return []
+    w, p = _in(ids, "household_id")
+    persons: dict[str, list[dict]] = defaultdict(list)
+    if search:
+        for r in _fetch(conn, "SELECT household_id, name, id_number, phone FROM persons "
+                              "WHERE deleted = 0" + w + " ORDER BY household_id, rowid", p):
+            persons[r[0]].append({"name": r[1], "id_number": r[2], "phone": r[3]})
+    tags: dict[str, list[str]] = defaultdict(list)
+    for r in _fetch(conn, "SELECT household_id, code FROM category_tags WHERE deleted = 0" + w, p):
+        tags[r[0]].append(r[1])
+    assigns: dict[str, list[tuple]] = defaultdict(list)
+    for r in _fetch(conn, "SELECT household_id, staff_id, loan_id, duty FROM assignments WHERE deleted = 0" + w, p):
+        assigns[r[0]].append((r[1], r[2], r[3]))
+    visits: dict[str, list[VisitFact]] = defaultdict(list)
+    for r in _fetch(conn, "SELECT household_id, visited_on, hlc, outcome, next_date, promised_date, promised_fen "
+                          "FROM visits WHERE deleted = 0" + upto_v + w, {**p, **base}):
+        visits[r[0]].append(VisitFact(_d(r[1]), r[2] or "", r[3], _d(r[4]), _d(r[5]), r[6]))
+    w, p = _in(ids, "l.household_id")
+    loans: dict[str, list[dict]] = defaultdict(list)
+    for r in _fetch(conn,
+                    "SELECT l.household_id, l.loan_no, l.stage, l.task_amount_fen, l.id, "
+                    " (SELECT COALESCE(SUM(r.principal_fen), 0) FROM repayments r "
+                    "  WHERE r.loan_id = l.id AND r.deleted = 0" + upto_r + ") "
+                    "FROM loans l WHERE l.deleted = 0" + (" AND l.task_date <= :as_of" if as_of else "") + w,
+                    {**p, **base}):
+        loans[r[0]].append({"loan_no": r[1], "stage": r[2], "task_fen": r[3] or 0, "id": r[4],
+                            "recovered_fen": r[5] or 0})
+    paid: dict[str, list[date]] = defaultdict(list)
+    for r in _fetch(conn, "SELECT l.household_id, r.paid_on FROM repayments r JOIN loans l ON l.id = r.loan_id "
+                          "WHERE r.deleted = 0 AND l.deleted = 0" + upto_r + w, {**p, **base}):
+        paid[r[0]].append(_d(r[1]))
+    return [build_row(h, persons[h["id"]], loans[h["id"]], tags[h["id"]], visits[h["id"]], paid[h["id"]],
+                      assigns[h["id"]], search=search) for h in hhs]
+
+
+def states_as_of(conn, as_of: date, household_ids: list[str] | None = None) -> dict[str, dict]:
+    """Index rows computed from the facts up to ``as_of`` (for reports on a past date), each
+    with its ``staff`` shares."""
+    out: dict[str, dict] = {}
+    ids = None if household_ids is None else list(household_ids)
+    chunks = [None] if ids is None else [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+    for chunk in chunks:
+        for row, _keys, staff in _gather(conn, chunk, as_of, search=False):
+            out[row["household_id"]] = {**row, "staff": staff}
+    return out
+
+
+# -- writing --------------------------------------------------------------------------------
+_COLUMNS = ("household_id", "township_id", "village_id", "group_name", "head_name", "sort_name",
+            "capacity", "categories", "stages", "stage", "stage_rank", "loans", "loans_settled", "task_fen",
+            "recovered_fen", "outstanding_fen", "last_visit_on", "last_outcome", "next_date",
+            "promise_visit_on", "promise_date", "promise_fen", "paid_after_promise_on",
+            "last_paid_on", "text")
+_INSERT = (f"INSERT INTO household_index (seq, {', '.join(_COLUMNS)}) "
+           f"VALUES (:seq, {', '.join(':' + c for c in _COLUMNS)})")
+_DATES = ("last_visit_on", "next_date", "promise_visit_on", "promise_date", "paid_after_promise_on", "last_paid_on")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+_STAFF_COLUMNS = ("staff_id", "seq", "duties", "loans", "loans_settled", "task_fen", "recovered_fen")
+_STAFF_INSERT = (f"INSERT INTO household_staff ({', '.join(_STAFF_COLUMNS)}) "
+                 f"VALUES ({', '.join(':' + c for c in _STAFF_COLUMNS)})")
+_FTS_ADD = "INSERT INTO household_search_fts (rowid, text) VALUES (:seq, :text)"
+_FTS_DEL = "INSERT INTO household_search_fts (household_search_fts, rowid, text) VALUES ('delete', :seq, :text)"
+
+
+def _connection(target: Session | Connection) -> Connection:
+    if isinstance(target, Session):
+        target.flush()
+        return target.connection()
+    return target
+
+
+def refresh_search(target: Session | Connection, household_ids: Iterable[str] | None = None) -> int:
+    """Recompute the index rows of these households (all of them when None).
+
+    Runs in the caller's transaction (a ``Session`` of a unit of work, or a ``Connection``)
+    and never commits.  Households that are deleted or gone lose their row.  Returns the
+    number of rows written.
+    """
+    conn = _connection(target)
+    if household_ids is None:
+        return _rebuild_all(conn)
+    ids = list(dict.fromkeys(h for h in household_ids if h))
+    if len(ids) > 2000:
+        indexed = conn.execute(sql("SELECT COUNT(*) FROM household_index")).scalar_one()
+        if len(ids) * 5 > indexed:  # row by row would be slower than starting afresh
+            return _rebuild_all(conn)
+    written = 0
+    for i in range(0, len(ids), _CHUNK):
+        written += _refresh_chunk(conn, ids[i:i + _CHUNK])
+    return written
+
+
+def _rebuild_all(conn) -> int:
+    conn.execute(sql("DELETE FROM household_search_keys"))
+    conn.execute(sql("DELETE FROM household_staff"))
+    conn.execute(sql("DELETE FROM household_index"))
+    conn.execute(sql("INSERT INTO household_search_fts (household_search_fts) VALUES ('delete-all')"))
+    rows, keys, staff = [], [], []
+    for seq, (row, row_keys, shares) in enumerate(_gather(conn, None), start=1):
+        rows.append({"seq": seq, **row})
+        keys += [{"key": k, "seq": seq} for k in row_keys]
+        staff += [{"seq": seq, **share} for share in shares]
+    raw = conn.connection.driver_connection   # plain executemany: ~3x faster for 100,000 rows
+    raw.executemany(_INSERT, [{**r, **{k: _iso(r[k]) for k in _DATES}} for r in rows])
+    raw.executemany("INSERT INTO household_search_keys (key, seq) VALUES (:key, :seq)", keys)
+    raw.executemany(_STAFF_INSERT, staff)
+    conn.execute(sql("INSERT INTO household_search_fts (household_search_fts) VALUES ('rebuild')"))
+    return len(rows)
+
+
+def _refresh_chunk(conn, ids: list[str]) -> int:
+    w, p = _in(ids, "household_id")
+    old = {r[1]: (r[0], r[2]) for r in conn.execute(
+        sql("SELECT seq, household_id, text FROM household_index WHERE 1 = 1" + w), p)}
+    for seq, text in old.values():
+        conn.execute(sql(_FTS_DEL), {"seq": seq, "text": text})
+        conn.execute(sql("DELETE FROM household_search_keys WHERE seq = :seq"), {"seq": seq})
+        conn.execute(sql("DELETE FROM household_staff WHERE seq = :seq"), {"seq": seq})
+        conn.execute(sql("DELETE FROM household_index WHERE seq = :seq"), {"seq": seq})
+    built = _gather(conn, ids)
+    next_seq = conn.execute(sql("SELECT COALESCE(MAX(seq), 0) FROM household_index")).scalar_one() + 1
+    for row, keys, shares in built:
+        seq = old[row["household_id"]][0] if row["household_id"] in old else None
+        if seq is None:
+            seq, next_seq = next_seq, next_seq + 1
+        conn.execute(sql(_INSERT), {"seq": seq, **row, **{k: _iso(row[k]) for k in _DATES}})
+        conn.execute(sql(_FTS_ADD), {"seq": seq, "text": row["text"]})
+        if keys:
+            conn.execute(sql("INSERT INTO household_search_keys (key, seq) VALUES (:key, :seq)"),
+                         [{"key": k, "seq": seq} for k in keys])
+        if shares:
+            conn.execute(sql(_STAFF_INSERT), [{"seq": seq, **share} for share in shares])
+    return len(built)
+
+
+def ensure_index(target: Session | Connection, *, full_check: bool = False) -> int:
+    """Give every live household an index row and drop rows of deleted ones.
+
+    Cheap when the counts agree (two counts; ``full_check`` compares row by row anyway);
+    rebuilds everything when most rows are missing (a database upgraded from before the
+    index).  Returns the rows written.
+    """
+    conn = _connection(target)
+    live = conn.execute(sql("SELECT COUNT(*) FROM households WHERE deleted = 0")).scalar_one()
+    indexed = conn.execute(sql("SELECT COUNT(*) FROM household_index")).scalar_one()
+    if live == indexed and not full_check:
+        return 0
+    missing = [r[0] for r in conn.execute(sql(
+        "SELECT h.id FROM households h WHERE h.deleted = 0 AND NOT EXISTS "
+        "(SELECT 1 FROM household_index i WHERE i.household_id = h.id)"))]
+    stale = [r[0] for r in conn.execute(sql(
+        "SELECT i.household_id FROM household_index i LEFT JOIN households h ON h.id = i.household_id "
+        "WHERE h.id IS NULL OR h.deleted = 1"))]
+    if not missing and not stale:
+        return 0
+    if len(missing) > indexed:
+        return _rebuild_all(conn)
+    return refresh_search(conn, missing + stale)

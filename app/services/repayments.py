@@ -1,0 +1,179 @@
+"""Recording a repayment (还款) from the household page or ``qingshou repay``.
+
+A repayment pays principal first, then interest — unless the loan is covered by a repayment
+agreement in force, whose own order applies (``app.services.agreement_payments`` books it;
+see ``_agreement_payments``).  ``Loan.balance_fen`` is kept equal to the task amount less the principal
+recovered; when it reaches 0 the loan moves to the stage 结清 (with a stage event).  The
+household list's index is refreshed in the same unit of work, so every figure shows it at
+once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import Agreement, AgreementLoan, Loan, Repayment, StageEvent
+from app.db.search_index import refresh_search
+from app.db.session import Database
+from app.domain.errors import InputError, NotFound
+from app.domain.money import yuan_str
+from app.domain.stages import Stage
+from app.domain.money import format_yuan
+from app.services.work_common import check_day, find_loan
+
+
+class Allocation(NamedTuple):
+    principal_fen: int
+    interest_fen: int
+    penalty_fen: int = 0
+
+
+@dataclass(frozen=True)
+class Owed:
+    principal_fen: int     # task amount − principal recovered (= the loan's balance)
+    interest_fen: int      # the latest ledger's 欠息 less interest paid since that ledger
+
+    @property
+    def total_fen(self) -> int:
+        return self.principal_fen + self.interest_fen
+
+
+@dataclass(frozen=True)
+class RepaymentResult:
+    repayment_id: str
+    loan_id: str
+    loan_no: str
+    household_id: str
+    paid_on: date
+    amount_fen: int
+    principal_fen: int
+    interest_fen: int
+    penalty_fen: int
+    outstanding_fen: int            # principal still owed after this repayment
+    interest_outstanding_fen: int
+    settled: bool                   # this repayment moved the loan to 结清
+    agreement_id: str | None
+
+    def to_json(self) -> dict:
+        return {"repayment_id": self.repayment_id, "loan": self.loan_no, "amount": yuan_str(self.amount_fen),
+                "outstanding": yuan_str(self.outstanding_fen), "principal": yuan_str(self.principal_fen),
+                "interest": yuan_str(self.interest_fen), "interest_outstanding": yuan_str(self.interest_outstanding_fen),
+                "date": self.paid_on.isoformat(), "settled": self.settled}
+
+
+def owed(s: Session, loan: Loan) -> Owed:
+    """What the loan still owes, from its task amount, its latest ledger and the repayments."""
+    recovered = s.scalar(select(func.coalesce(func.sum(Repayment.principal_fen), 0)).where(
+        Repayment.loan_id == loan.id, Repayment.deleted.is_(False))) or 0
+    paid_interest = select(func.coalesce(func.sum(Repayment.interest_fen), 0)).where(
+        Repayment.loan_id == loan.id, Repayment.deleted.is_(False))
+    if loan.ledger_date is not None:
+        paid_interest = paid_interest.where(Repayment.paid_on > loan.ledger_date)
+    interest = max(0, (loan.interest_fen or 0) - (s.scalar(paid_interest) or 0))
+    return Owed(max(0, loan.task_amount_fen - recovered), interest)
+
+
+def _agreement_payments():
+    """``app.services.agreement_payments`` (the agreements engineer's module), if present.
+
+    HOOK(agreements): a repayment on a loan covered by an agreement in force is booked by
+    ``record_agreement_payment(uow, agreement_id, amount_fen, paid_on, note=, receipt_no=)``,
+    which splits it in the agreement's order over its loans and installments, writes one
+    ``Repayment`` per loan reached (with ``agreement_id``) and lowers their balances.
+    TODO(agreements): drop the fallback below once that module is merged.
+    """
+    try:
+        from app.services import agreement_payments  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return agreement_payments
+
+
+def _agreement_in_force(s: Session, loan: Loan) -> str | None:
+    return s.scalars(select(Agreement.id).join(AgreementLoan, AgreementLoan.agreement_id == Agreement.id).where(
+        AgreementLoan.loan_id == loan.id, AgreementLoan.deleted.is_(False), Agreement.deleted.is_(False),
+        Agreement.status.in_(("signed", "broken"))).order_by(Agreement.signed_on.desc())).first()
+
+
+def record_repayment(db: Database, *, amount_fen: int, loan_no: str | None = None, loan_id: str | None = None,
+                     paid_on: date | None = None, note: str | None = None, receipt_no: str | None = None,
+                     agreement_id: str | None = None, actor: str = "system") -> RepaymentResult:
+    """Record money that came back on one loan.
+
+    Principal first, then interest; under an agreement in force (signed or broken), the
+    agreement's own order over its loans (see ``_agreement_payments``).  Refused, with nothing
+    written: an unknown loan, an amount ≤ 0 or above what the loan still owes (principal +
+    interest; under an agreement: what the agreement still needs), a date in the future or
+    before the loan entered the task list.
+    """
+    if amount_fen is None or amount_fen <= 0:
+        raise InputError("还款金额必须大于 0")
+    with db.uow(actor) as uow:
+        s = uow.session
+        loan = find_loan(s, loan_no=loan_no, loan_id=loan_id)
+        day = check_day(paid_on, "还款日期")
+        if day < loan.task_date:
+            raise InputError(f"还款日期（{day}）早于借据号 {loan.loan_no} 列入清收任务的日期（{loan.task_date}）")
+        if agreement_id is not None:
+            ag = s.get(Agreement, agreement_id)
+            if ag is None or ag.deleted:
+                raise NotFound(f"找不到这份还款协议（{agreement_id}）")
+        agreement = agreement_id or _agreement_in_force(s, loan)
+        payments = _agreement_payments() if agreement else None
+        note = (note or "").strip() or None
+        receipt_no = (receipt_no or "").strip() or None
+        if payments is not None:
+            paid = payments.record_agreement_payment(uow, agreement, amount_fen, day, note=note,
+                                                     receipt_no=receipt_no)
+            reached = [p for p in paid.allocation.parts if p.amount_fen]
+            ids = dict(zip([p.loan_id for p in reached], paid.repayment_ids))
+            loans = [s.get(Loan, p.loan_id) for p in reached]
+            rep_id = ids.get(loan.id) or paid.repayment_ids[0]
+            part = Allocation(sum(p.principal_fen for p in reached), sum(p.interest_fen for p in reached),
+                              sum(p.penalty_fen for p in reached))
+        else:
+            due = owed(s, loan)
+            if amount_fen > due.total_fen:
+                raise InputError(f"还款金额 {format_yuan(amount_fen)} 元超过借据号 {loan.loan_no} 尚欠的本息 "
+                                 f"{format_yuan(due.total_fen)} 元（本金 {format_yuan(due.principal_fen)}，"
+                                 f"利息 {format_yuan(due.interest_fen)}）")
+            principal = min(amount_fen, due.principal_fen)
+            part = Allocation(principal, amount_fen - principal, 0)
+            rep = Repayment(loan_id=loan.id, paid_on=day, amount_fen=amount_fen, principal_fen=part.principal_fen,
+                            interest_fen=part.interest_fen, penalty_fen=0, source="township",
+                            agreement_id=agreement, receipt_no=receipt_no, note=note)
+            s.add(rep)
+            s.flush()
+            rep_id, loans = rep.id, [loan]
+        settled = _settle(s, loans, day)
+        after = owed(s, loan)
+        if payments is None:
+            uow.audit("repay", "repayments", rep_id,
+                      summary=f"{day} 借据号 {loan.loan_no} 还款 {format_yuan(amount_fen)} 元（本金 "
+                              f"{format_yuan(part.principal_fen)}，利息 {format_yuan(part.interest_fen)}），"
+                              f"尚欠本金 {format_yuan(after.principal_fen)} 元" + ("，已结清" if settled else ""))
+        refresh_search(s, {ln.household_id for ln in loans} | {loan.household_id})
+        uow.commit()
+        return RepaymentResult(rep_id, loan.id, loan.loan_no, loan.household_id, day, amount_fen,
+                               part.principal_fen, part.interest_fen, part.penalty_fen, after.principal_fen,
+                               after.interest_fen, loan.id in settled, agreement)
+
+
+def _settle(s: Session, loans: list[Loan], day: date) -> set[str]:
+    """Keep each loan's balance = task − principal recovered; a loan whose balance reached 0
+    moves to 结清 with a stage event.  Returns the ids of the loans settled now."""
+    settled = set()
+    for ln in loans:
+        left = owed(s, ln).principal_fen
+        if ln.balance_fen != left:
+            ln.balance_fen = left
+        if left == 0 and ln.stage != Stage.SETTLED.value:
+            s.add(StageEvent(loan_id=ln.id, from_stage=ln.stage, to_stage=Stage.SETTLED.value, on_date=day,
+                             note="本金已还清，自动结清"))
+            ln.stage, ln.stage_date = Stage.SETTLED.value, day
+            settled.add(ln.id)
+    return settled

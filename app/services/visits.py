@@ -1,0 +1,78 @@
+"""Recording a visit (入户走访) — fast: a date (today by default), who went, how, what came of
+it, a promise, the next follow-up date, notes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.db.models import Household, Visit
+from app.db.search_index import refresh_search
+from app.db.session import Database
+from app.domain.errors import InputError, NotFound
+from app.domain.stages import METHOD_NAMES, OUTCOME_NAMES
+from app.domain.money import format_yuan
+from app.services.work_common import check_day, find_loan, method_code, outcome_code
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    visit_id: str
+    household_id: str
+    head_name: str
+    loan_id: str | None
+    loan_no: str | None
+    visited_on: date
+
+    def to_json(self) -> dict:
+        return {"visit_id": self.visit_id, "loan": self.loan_no, "household_id": self.household_id,
+                "date": self.visited_on.isoformat()}
+
+
+def record_visit(db: Database, *, outcome: str, household_id: str | None = None, loan_no: str | None = None,
+                 loan_id: str | None = None, visited_on: date | None = None, visitors: str | None = None,
+                 method: str = "home", promised_fen: int | None = None, promised_date: date | None = None,
+                 next_date: date | None = None, note: str | None = None, actor: str = "system") -> VisitResult:
+    """Record one visit to a household (named directly or through one of its loans).
+
+    Refused, with nothing written: an unknown household or loan, an unknown outcome or
+    method, a date in the future, a promise or follow-up dated before the visit, a promised
+    amount that is not positive.
+    """
+    outcome_c = outcome_code(outcome)
+    method_c = method_code(method or "home")
+    with db.uow(actor) as uow:
+        s = uow.session
+        loan = find_loan(s, loan_no=loan_no, loan_id=loan_id) if (loan_no or loan_id) else None
+        if loan is not None:
+            if household_id and household_id != loan.household_id:
+                raise InputError(f"借据号 {loan.loan_no} 不属于这个借款户")
+            household_id = loan.household_id
+        if not household_id:
+            raise InputError("请指明走访的借款户或借据号")
+        h = s.get(Household, household_id)
+        if h is None or h.deleted:
+            raise NotFound(f"找不到这个借款户（{household_id}）")
+        day = check_day(visited_on, "走访日期")
+        if next_date is not None and next_date < day:
+            raise InputError(f"下次跟进日期（{next_date}）不能早于走访日期（{day}）")
+        if promised_date is not None and promised_date < day:
+            raise InputError(f"承诺还款日期（{promised_date}）不能早于走访日期（{day}）")
+        if promised_fen is not None and promised_fen <= 0:
+            raise InputError("承诺还款金额必须大于 0")
+        visit = Visit(household_id=h.id, loan_id=loan.id if loan else None, visited_on=day,
+                      visitors=(visitors or "").strip() or None, method=method_c, outcome=outcome_c,
+                      promised_fen=promised_fen, promised_date=promised_date, next_date=next_date,
+                      note=(note or "").strip() or None)
+        s.add(visit)
+        s.flush()
+        promise = ""
+        if promised_fen or promised_date:
+            amount = f"{format_yuan(promised_fen)} 元" if promised_fen else ""
+            promise = f"，承诺{promised_date or ''}还款{amount}"
+        uow.audit("visit", "visits", visit.id,
+                  summary=f"{day} {METHOD_NAMES.get(method_c, method_c)}走访 {h.head_name}："
+                          f"{OUTCOME_NAMES.get(outcome_c, outcome_c)}{promise}")
+        refresh_search(s, [h.id])
+        uow.commit()
+        return VisitResult(visit.id, h.id, h.head_name, loan.id if loan else None,
+                           loan.loan_no if loan else None, day)

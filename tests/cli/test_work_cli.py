@@ -1,0 +1,135 @@
+"""The command line of the daily work (CLI.md: visit, repay; extras: stage, households, household,
+worklist, reindex)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def a_loan(path) -> tuple[str, int]:
+    import sqlite3
+    with sqlite3.connect(path) as conn:
+        row = conn.execute(
+            "SELECT loan_no, task_amount_fen + interest_fen FROM loans l WHERE stage = 'collection' AND NOT EXISTS "
+            "(SELECT 1 FROM repayments r WHERE r.loan_id = l.id) AND NOT EXISTS "
+            "(SELECT 1 FROM agreement_loans a WHERE a.loan_id = l.id) ORDER BY loan_no LIMIT 1").fetchone()
+    conn.close()
+    return row[0], row[1]
+
+
+def counts(path) -> tuple:
+    import sqlite3
+    with sqlite3.connect(path) as conn:
+        out = tuple(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                    for t in ("visits", "repayments", "stage_events", "audit_log"))
+    conn.close()
+    return out
+
+
+def test_repay_json(demo_path, capsys):
+    loan, _owed = a_loan(demo_path)
+    code, out, err = run(capsys, "repay", "--db", str(demo_path), "--loan", loan, "--amount", "1,234.5",
+                         "--date", "2026-11-20", "--note", "现金", "--json")
+    assert code == 0, err
+    j = json.loads(out)
+    assert {"repayment_id", "loan", "amount", "outstanding"} <= set(j)
+    assert j["loan"] == loan and j["amount"] == "1234.50"
+    code, out, _ = run(capsys, "summary", "--db", str(demo_path), "--json")
+    assert code == 0
+
+
+def test_repay_refusals_exit_1_and_write_nothing(demo_path, capsys):
+    loan, owed = a_loan(demo_path)
+    before = counts(demo_path)
+    for args in (["--loan", "NO-SUCH-LOAN", "--amount", "100"],
+                 ["--loan", loan, "--amount", "0"],
+                 ["--loan", loan, "--amount", "-5"],
+                 ["--loan", loan, "--amount", f"{owed / 100 + 1:.2f}"],
+                 ["--loan", loan, "--amount", "一百"]):
+        code, out, err = run(capsys, "repay", "--db", str(demo_path), *args, "--date", "2026-11-20", "--json")
+        assert code == 1, args
+        assert out == "" and err.strip() and "Traceback" not in err
+    assert counts(demo_path) == before
+
+
+def test_visit_json_and_outcome_codes(demo_path, capsys):
+    loan, _ = a_loan(demo_path)
+    for outcome in ("promised", "paid", "refused", "unreachable", "unable", "other", "partial"):
+        code, out, err = run(capsys, "visit", "--db", str(demo_path), "--loan", loan, "--date", "2026-11-20",
+                             "--outcome", outcome, "--note", "入户", "--next", "2026-12-01", "--json")
+        assert code == 0, err
+        j = json.loads(out)
+        assert j["loan"] == loan and j["visit_id"]
+
+
+def test_visit_refusals(demo_path, capsys):
+    loan, _ = a_loan(demo_path)
+    before = counts(demo_path)
+    code, _, err = run(capsys, "visit", "--db", str(demo_path), "--loan", "NO-SUCH", "--date", "2026-11-20",
+                       "--outcome", "paid", "--json")
+    assert code == 1 and "NO-SUCH" in err
+    code, _, _ = run(capsys, "visit", "--db", str(demo_path), "--loan", loan, "--date", "2026-11-20",
+                     "--outcome", "happy")
+    assert code == 2
+    code, _, _ = run(capsys, "visit", "--db", str(demo_path), "--loan", loan, "--date", "2099-01-01",
+                     "--outcome", "paid")
+    assert code == 1
+    assert counts(demo_path) == before
+
+
+def test_stage_households_household_worklist(demo_path, capsys, tmp_path):
+    loan, _ = a_loan(demo_path)
+    code, out, err = run(capsys, "stage", "--db", str(demo_path), "--loan", loan, "--to", "诉讼",
+                         "--date", "2026-11-20", "--json")
+    assert code == 0, err
+    assert json.loads(out)["to"] == "suit"
+    code, out, _ = run(capsys, "households", "--db", str(demo_path), "--search", loan, "--json")
+    j = json.loads(out)
+    assert j["total"] == 1 and j["households"][0]["stages"] == ["suit"]
+    hid = j["households"][0]["id"]
+    code, out, _ = run(capsys, "households", "--db", str(demo_path), "--stage", "suit", "--sort", "outstanding",
+                       "--desc", "--limit", "5", "--json")
+    j = json.loads(out)
+    assert j["total"] >= 1 and len(j["households"]) <= 5
+    code, out, _ = run(capsys, "household", "--db", str(demo_path), "--loan", loan, "--json")
+    j = json.loads(out)
+    assert j["id"] == hid and j["loans"][0]["loan_no"] == loan and j["suggestions"]
+    assert isinstance(j["outstanding"], str)
+    code, out, _ = run(capsys, "worklist", "--db", str(demo_path), "--limit", "3", "--json")
+    j = json.loads(out)
+    assert code == 0 and len(j["overdue"]["households"]) <= 3
+    xlsx = tmp_path / "list.xlsx"
+    code, out, _ = run(capsys, "households", "--db", str(demo_path), "--search", "z", "--out", str(xlsx), "--json")
+    assert code == 0 and xlsx.is_file() and json.loads(out)["rows"] > 0
+    code, out, _ = run(capsys, "reindex", "--db", str(demo_path), "--json")
+    assert json.loads(out)["households"] == 300
+    code, _, err = run(capsys, "households", "--db", str(demo_path), "--village", "没有这个村")
+    assert code == 1 and "没有这个村" in err
+
+
+@pytest.mark.slow
+def test_as_a_subprocess(demo_path, tmp_path):
+    loan, _ = a_loan(demo_path)
+    p = subprocess.run([sys.executable, "-m", "app", "repay", "--db", str(demo_path), "--loan", loan,
+                        "--amount", "10", "--date", "2026-11-20", "--json"], cwd=ROOT, capture_output=True,
+                       text=True, encoding="utf-8")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["amount"] == "10.00"
+    p = subprocess.run([sys.executable, "-m", "app", "repay", "--db", str(demo_path), "--loan", "NOPE",
+                        "--amount", "10", "--date", "2026-11-20", "--json"], cwd=ROOT, capture_output=True,
+                       text=True, encoding="utf-8")
+    assert p.returncode == 1 and p.stdout == "" and "NOPE" in p.stderr
