@@ -359,13 +359,14 @@ def _refresh_chunk(conn, ids: list[str]) -> int:
     w, p = _in(ids, "household_id")
     old = {r[1]: (r[0], r[2]) for r in conn.execute(
         sql("SELECT seq, household_id, text FROM household_index WHERE 1 = 1" + w), p)}
+    # Before the old rows go: a new household must not take the number of one being rewritten.
+    next_seq = conn.execute(sql("SELECT COALESCE(MAX(seq), 0) FROM household_index")).scalar_one() + 1
     for seq, text in old.values():
         conn.execute(sql(_FTS_DEL), {"seq": seq, "text": text})
         conn.execute(sql("DELETE FROM household_search_keys WHERE seq = :seq"), {"seq": seq})
         conn.execute(sql("DELETE FROM household_staff WHERE seq = :seq"), {"seq": seq})
         conn.execute(sql("DELETE FROM household_index WHERE seq = :seq"), {"seq": seq})
     built = _gather(conn, ids)
-    next_seq = conn.execute(sql("SELECT COALESCE(MAX(seq), 0) FROM household_index")).scalar_one() + 1
     for row, keys, shares in built:
         seq = old[row["household_id"]][0] if row["household_id"] in old else None
         if seq is None:

@@ -25,6 +25,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db.search_index import refresh_search
 from app.db.models import Agreement, AgreementLoan, Installment, Loan, Repayment
 from app.db.session import Database
 from app.domain.errors import InputError, IntegrityError
@@ -178,6 +179,7 @@ def record_agreement_payment(uow, agreement_id: str, amount_fen: int, paid_on: d
         s.add(rep)
         s.flush()
         ids.append(rep.id)
+    refresh_search(s, {s.get(Loan, p.loan_id).household_id for p in alloc.parts if p.amount_fen})
     uow.audit("repay", "agreements", alloc.agreement_id,
               summary=f"按协议 {alloc.number} 收款 {yuan_str(amount_fen)} 元（凭证 {receipt_no}），"
                       f"尚欠 {yuan_str(alloc.remaining_fen)} 元")

@@ -24,6 +24,7 @@ from typing import Mapping, Sequence
 
 from sqlalchemy import select, text
 
+from app.db.search_index import refresh_search
 from app.db.models import LedgerImport, Unit
 from app.db.session import Database
 from app.domain.errors import InputError
@@ -188,6 +189,7 @@ def import_ledger(db: Database, path: Path | str, *, township: str | None = None
             warnings=parsed.warnings + counts.warnings, sheets=parsed.sheets, townships=counts.townships,
             notes=notes)
         writer.summary_json(result.to_json(limit=200))
+        refresh_search(uow.session, counts.household_ids)  # the household list shows it at once
         uow.audit("import", "ledger_imports", writer.import_id, summary=_audit_sentence(result))
         steps.check()
         uow.commit()

@@ -2,7 +2,7 @@
 
 A repayment pays principal first, then interest — unless the loan is covered by a repayment
 agreement in force, whose own order applies (``app.services.agreement_payments`` books it;
-see ``_agreement_payments``).  ``Loan.balance_fen`` is kept equal to the task amount less the principal
+see ``agreement_payments.record_agreement_payment``).  ``Loan.balance_fen`` is kept equal to the task amount less the principal
 recovered; when it reaches 0 the loan moves to the stage 结清 (with a stage event).  The
 household list's index is refreshed in the same unit of work, so every figure shows it at
 once.
@@ -16,13 +16,13 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Agreement, AgreementLoan, Loan, Repayment, StageEvent
+from app.db.models import Agreement, Loan, Repayment, StageEvent
 from app.db.search_index import refresh_search
 from app.db.session import Database
 from app.domain.errors import InputError, NotFound
-from app.domain.money import yuan_str
+from app.domain.money import format_yuan, yuan_str
 from app.domain.stages import Stage
-from app.domain.money import format_yuan
+from app.services.agreement_payments import agreement_in_force, record_agreement_payment
 from app.services.work_common import check_day, find_loan
 
 
@@ -77,35 +77,13 @@ def owed(s: Session, loan: Loan) -> Owed:
     return Owed(max(0, loan.task_amount_fen - recovered), interest)
 
 
-def _agreement_payments():
-    """``app.services.agreement_payments`` (the agreements engineer's module), if present.
-
-    HOOK(agreements): a repayment on a loan covered by an agreement in force is booked by
-    ``record_agreement_payment(uow, agreement_id, amount_fen, paid_on, note=, receipt_no=)``,
-    which splits it in the agreement's order over its loans and installments, writes one
-    ``Repayment`` per loan reached (with ``agreement_id``) and lowers their balances.
-    TODO(agreements): drop the fallback below once that module is merged.
-    """
-    try:
-        from app.services import agreement_payments  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return agreement_payments
-
-
-def _agreement_in_force(s: Session, loan: Loan) -> str | None:
-    return s.scalars(select(Agreement.id).join(AgreementLoan, AgreementLoan.agreement_id == Agreement.id).where(
-        AgreementLoan.loan_id == loan.id, AgreementLoan.deleted.is_(False), Agreement.deleted.is_(False),
-        Agreement.status.in_(("signed", "broken"))).order_by(Agreement.signed_on.desc())).first()
-
-
 def record_repayment(db: Database, *, amount_fen: int, loan_no: str | None = None, loan_id: str | None = None,
                      paid_on: date | None = None, note: str | None = None, receipt_no: str | None = None,
                      agreement_id: str | None = None, actor: str = "system") -> RepaymentResult:
     """Record money that came back on one loan.
 
     Principal first, then interest; under an agreement in force (signed or broken), the
-    agreement's own order over its loans (see ``_agreement_payments``).  Refused, with nothing
+    agreement's own order over its loans (``agreement_payments.record_agreement_payment``).  Refused, with nothing
     written: an unknown loan, an amount ≤ 0 or above what the loan still owes (principal +
     interest; under an agreement: what the agreement still needs), a date in the future or
     before the loan entered the task list.
@@ -122,12 +100,11 @@ def record_repayment(db: Database, *, amount_fen: int, loan_no: str | None = Non
             ag = s.get(Agreement, agreement_id)
             if ag is None or ag.deleted:
                 raise NotFound(f"找不到这份还款协议（{agreement_id}）")
-        agreement = agreement_id or _agreement_in_force(s, loan)
-        payments = _agreement_payments() if agreement else None
+        agreement = agreement_id or agreement_in_force(s, loan.id)
         note = (note or "").strip() or None
         receipt_no = (receipt_no or "").strip() or None
-        if payments is not None:
-            paid = payments.record_agreement_payment(uow, agreement, amount_fen, day, note=note,
+        if agreement is not None:
+            paid = record_agreement_payment(uow, agreement, amount_fen, day, note=note,
                                                      receipt_no=receipt_no)
             reached = [p for p in paid.allocation.parts if p.amount_fen]
             ids = dict(zip([p.loan_id for p in reached], paid.repayment_ids))
@@ -151,7 +128,7 @@ def record_repayment(db: Database, *, amount_fen: int, loan_no: str | None = Non
             rep_id, loans = rep.id, [loan]
         settled = _settle(s, loans, day)
         after = owed(s, loan)
-        if payments is None:
+        if agreement is None:
             uow.audit("repay", "repayments", rep_id,
                       summary=f"{day} 借据号 {loan.loan_no} 还款 {format_yuan(amount_fen)} 元（本金 "
                               f"{format_yuan(part.principal_fen)}，利息 {format_yuan(part.interest_fen)}），"

@@ -106,6 +106,7 @@ def compute(db: Database, as_of: date | None = None, *, township_id: str | None 
     """The worklist as of a date (default today), for a township and/or a responsible person."""
     day = as_of or date.today()
     scope = HouseholdFilter(township_id=township_id, staff_id=staff_id, as_of=day)
+    households.prepare(db)  # an upgraded database gets its index here (cheap when complete)
     if day >= date.today():
         return Worklist(day, *_lists_from_index(db, scope, limit),
                         *progress(db, day, township_id=township_id, staff_id=staff_id))

@@ -130,3 +130,27 @@ def test_a_lost_index_is_rebuilt_the_same(demo_db):
         conn.execute(text("INSERT INTO household_search_fts (household_search_fts) VALUES ('integrity-check')"))
     assert dump() == before
     assert {q: found(demo_db, q) for q in results} == results
+
+
+def test_refreshing_old_and_new_households_together_keeps_every_row(demo_db):
+    """A writer that touches existing households and adds one in the same refresh (a later
+    ledger) must not hand the new one the number of a row being rewritten."""
+    from sqlalchemy import func, select
+
+    from app.db.models import Household, Unit
+    from app.db.models.search import HouseholdIndex
+    from app.db.search_index import refresh_search
+
+    with demo_db.uow("测试") as uow:
+        s = uow.session
+        existing = s.scalars(select(HouseholdIndex.household_id).order_by(HouseholdIndex.seq.desc()).limit(3)).all()
+        township = s.scalars(select(Unit.id).where(Unit.kind == "township")).first()
+        h = Household(township_id=township, head_name="新户")
+        s.add(h)
+        s.flush()
+        refresh_search(s, [*existing, h.id])
+        uow.commit()
+    with demo_db.engine.connect() as c:
+        live = c.execute(select(func.count()).select_from(Household).where(Household.deleted.is_(False))).scalar_one()
+        indexed = c.execute(select(func.count()).select_from(HouseholdIndex)).scalar_one()
+    assert indexed == live
