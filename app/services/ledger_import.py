@@ -24,7 +24,7 @@ from typing import Mapping, Sequence
 
 from sqlalchemy import select, text
 
-from app.db.search_index import refresh_search
+from app.db.search_index import forget as forget_index_rows
 from app.db.models import LedgerImport, Unit
 from app.db.session import Database
 from app.domain.errors import InputError
@@ -189,7 +189,9 @@ def import_ledger(db: Database, path: Path | str, *, township: str | None = None
             warnings=parsed.warnings + counts.warnings, sheets=parsed.sheets, townships=counts.townships,
             notes=notes)
         writer.summary_json(result.to_json(limit=200))
-        refresh_search(uow.session, counts.household_ids)  # the household list shows it at once
+        # The household list's index: rows of touched households are dropped here and built
+        # again when the list is next read (households.prepare), so no figure is ever stale.
+        forget_index_rows(uow.session, counts.household_ids)
         uow.audit("import", "ledger_imports", writer.import_id, summary=_audit_sentence(result))
         steps.check()
         uow.commit()

@@ -148,3 +148,23 @@ def test_a_new_loan_officer_takes_over_the_loan(new_db, write_xlsx):
         retired = s.scalars(select(Staff.name).join(Assignment, Assignment.staff_id == Staff.id)
                             .where(Assignment.loan_id == loan.id, Assignment.deleted.is_(True))).all()
     assert (current, retired) == (["孙立新"], ["钱明"])
+
+
+def test_the_household_list_shows_each_ledgers_figures(new_db, write_xlsx):
+    """After an import the list (once prepared, as the window and the CLI do) shows the new
+    households and the balances of the latest ledger, never the old figures."""
+    from app.services import households
+    from app.services.households import HouseholdFilter
+
+    import_ledger(new_db, _ledger(write_xlsx, "2026年10月31日", [loan_row(1, balance=10000)], "a.xlsx"),
+                  today=TODAY)
+    households.prepare(new_db)
+    found = households.page(new_db, HouseholdFilter(text="620"), "name", limit=10)
+    assert found.total == 1
+    [before] = households.rows(new_db, found.ids)
+    import_ledger(new_db, _ledger(write_xlsx, "2026年11月30日", [loan_row(1, balance=4000)], "b.xlsx"),
+                  today=TODAY)
+    households.prepare(new_db)
+    [after] = households.rows(new_db, found.ids)
+    assert before.outstanding_fen == 1_000_000
+    assert (after.outstanding_fen, after.recovered_fen) == (400_000, 600_000)
