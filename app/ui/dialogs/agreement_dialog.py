@@ -629,6 +629,7 @@ class AgreementDialog(QDialog):
                 continue
             if owed is not None and fen > owed:
                 errs[key] = f"超过应还{what[2:]} {fmt.money(owed)} 元"
+                continue
             waived[key] = fen
         frequency = self.frequency.currentData()
         n = self._installments()
@@ -674,8 +675,8 @@ class AgreementDialog(QDialog):
         blanks = amounts.count(None)
         if blanks > 1:
             return None, "只能有一期金额留空（取剩余金额），其余各期请填写金额"
-        if quote is None or any(v is None for v in waived.values()):
-            return amounts, None
+        if quote is None or len(waived) < 2 or any(v is None for v in waived.values()):
+            return amounts, None  # the total is not known yet
         total = quote.owed_fen - sum(waived.values())
         typed = sum(a for a in amounts if a is not None)
         if blanks and typed >= total:
@@ -782,8 +783,8 @@ class AgreementDialog(QDialog):
     def _show_totals(self, preview: Preview | None) -> None:
         if preview is None:
             self.total_amount.setText("应还合计 —")
-            self.total_figures.setText("")
-            self.total_capital.setText("")
+            self.total_figures.setText(f"欠款 {fmt.money(self.quote.owed_fen)} 元" if self.quote else "")
+            self.total_capital.setText("改正标红的地方后显示还款计划和应还合计" if self.quote else "")
             return
         n = len(preview.installments)
         self.total_amount.setText(f"应还合计 {fmt.money(preview.total_fen)} 元")

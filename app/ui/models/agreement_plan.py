@@ -9,7 +9,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
+from app.domain.errors import InputError
 from app.domain.interest import format_rate
+from app.domain.money import parse_yuan_or_none
 from app.services.agreement_owed import LoanOwed
 from app.services.agreement_picker import LoanChoice
 from app.ui import formatting as fmt
@@ -142,8 +144,8 @@ class OwedModel(RowsModel):
         Column("利息", lambda ln: ln.interest_fen, "money", "台账欠息 + 台账日以来的新增利息 − 已还利息"),
         Column("罚息", lambda ln: ln.penalty_fen, "money", "到期日以后按罚息利率计算"),
         Column("合计", lambda ln: ln.owed_fen, "money"),
-        Column("年利率 / 罚息", lambda ln: "停息挂账" if ln.suspended else
-               f"{format_rate(ln.rate_ppm)} / {format_rate(ln.penalty_rate_ppm)}"),
+        Column("利率/罚息", lambda ln: "停息挂账" if ln.suspended else
+               f"{format_rate(ln.rate_ppm)}/{format_rate(ln.penalty_rate_ppm)}"),
     )
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -221,7 +223,11 @@ class PlanModel(QAbstractTableModel):
             if col == 1:
                 return row.due.isoformat() if row.due else ""
             if self.amounts_editable and row.text.strip():
-                return row.text
+                try:
+                    typed = parse_yuan_or_none(row.text)
+                except InputError:
+                    return row.text
+                return fmt.money(typed) if typed is not None else row.text
             if row.fen is None:
                 return "（剩余）" if self.amounts_editable else "—"
             return f"（剩余）{fmt.money(row.fen)}" if self.amounts_editable else fmt.money(row.fen)
