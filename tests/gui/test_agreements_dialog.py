@@ -131,7 +131,7 @@ def test_rates_change_what_is_owed(qtbot, db, loans, idle):
     after = dialog.quote
     assert all(ln.rate_ppm == 200_000 and ln.penalty_rate_ppm == 300_000 for ln in after.loans)
     assert after.interest_fen + after.penalty_fen > before.interest_fen + before.penalty_fen
-    assert dialog.owed.index(0, 5).data() == "20%/30%"
+    assert "年利率 20%，罚息年利率 30%" in dialog.basis.text()
 
 
 def test_custom_dates_and_unticking_a_loan(qtbot, db, loans, idle):
@@ -171,7 +171,7 @@ def test_loans_in_another_agreement_cannot_be_ticked(qtbot, db, loans, idle):
     assert [ln.loan_no for ln in dialog.loans.checked_loans()] == [loans[1]]
     busy_row = next(i for i, ln in enumerate(dialog.loans.loans) if ln.loan_no == loans[0])
     assert not dialog.loans.flags(dialog.loans.index(busy_row, 0)) & Qt.ItemFlag.ItemIsUserCheckable
-    assert "已在协议" in dialog.loans.index(busy_row, 4).data()
+    assert "已在协议" in dialog.loans.index(busy_row, 5).data()
 
 
 def test_open_new_agreement_for_a_household_and_loan(qtbot, db, loans, idle):
@@ -240,3 +240,18 @@ def test_dialog_models_pass_modeltester(qtmodeltester, db, loans):
     plan = PlanModel()
     plan.set_plan([date.today(), None], ["", "5"], [100, None], dates_editable=True, amounts_editable=True)
     qtmodeltester.check(plan)
+
+
+def test_save_and_print_writes_the_agreement_form(qtbot, db, loans, idle, shown_dialogs):
+    from app.ui.printing import PdfReadyDialog
+
+    dialog = make_dialog(qtbot, db)
+    find_household(qtbot, dialog, idle, loans[0])
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(d, PdfReadyDialog) for d in shown_dialogs), timeout=WAIT_MS)
+    idle()
+    ready = next(d for d in shown_dialogs if isinstance(d, PdfReadyDialog))
+    assert ready.form.path.is_file() and ready.form.path.suffix == ".pdf"
+    assert ready.form.result.agreement_id == dialog.saved_id
+    assert agreements.get(db, dialog.saved_id).status == "printed"

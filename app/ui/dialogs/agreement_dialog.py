@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
 from app.db.session import Database
 from app.domain.dates import add_months
 from app.domain.errors import InputError, UserError
+from app.domain.interest import format_rate
 from app.domain.money import parse_yuan_or_none, to_chinese_capital
 from app.domain.schedule import MAX_INSTALLMENTS, due_dates
 from app.services import agreement_owed, agreements
@@ -248,9 +249,11 @@ class AgreementDialog(QDialog):
         self.count.setSuffix(" 期")
         self.first_due = date_edit(add_months(self.today, 1), self, object_name="firstDue")
         self.first_due_note = FieldNote(self, object_name="firstDueNote")
-        self.equal = QRadioButton("平均分配（整元，余数放在最后一期）")
+        self.equal = QRadioButton("平均分配")
         self.equal.setObjectName("equalAmounts")
+        self.equal.setToolTip("各期金额相同（整元），余数放在最后一期")
         self.typed = QRadioButton("逐期填写（可留一期空着，取剩余金额）")
+        self.typed.setToolTip("在下表黄色格子里填写各期金额；留空的一期取剩余金额")
         self.typed.setObjectName("typedAmounts")
         self.equal.setChecked(True)
         self.amount_mode = QButtonGroup(self)
@@ -307,8 +310,8 @@ class AgreementDialog(QDialog):
         tb.setContentsMargins(12, 8, 12, 8)
         tb.setVerticalSpacing(2)
         tb.addWidget(self.total_amount, 0, 0)
-        tb.addWidget(self.total_figures, 0, 1, Qt.AlignmentFlag.AlignRight)
-        tb.addWidget(self.total_capital, 1, 0, 1, 2)
+        tb.addWidget(self.total_figures, 1, 0)
+        tb.addWidget(self.total_capital, 2, 0)
 
         # -- buttons -----------------------------------------------------------------
         self.status = QLabel("Enter 保存草稿，Esc 取消")
@@ -338,10 +341,17 @@ class AgreementDialog(QDialog):
         right.addWidget(waive_box)
         right.addWidget(plan_box, 1)
         right.addWidget(self.totals)
+        left_box, right_box = QWidget(), QWidget()
+        left.setContentsMargins(0, 0, 0, 0)
+        right.setContentsMargins(0, 0, 0, 0)
+        left_box.setLayout(left)
+        right_box.setLayout(right)
+        left_box.setMinimumWidth(640)  # the loan tables need the room; the plan fits in less
+        right_box.setMinimumWidth(520)
         columns = QHBoxLayout()
         columns.setSpacing(14)
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
+        columns.addWidget(left_box, 1)
+        columns.addWidget(right_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(8)
@@ -774,7 +784,10 @@ class AgreementDialog(QDialog):
         self.owed_total.setText(
             f"<b>欠款合计 {fmt.money(quote.owed_fen)} 元</b>　本金 {fmt.money(quote.principal_fen)}　"
             f"利息 {fmt.money(quote.interest_fen)}　罚息 {fmt.money(quote.penalty_fen)}（计算至 {quote.as_of.isoformat()}）")
-        self.basis.setText(f"利息含台账欠息和台账日以来新增的利息（鼠标停在数字上看明细）。{quote.basis_text}。")
+        rates = sorted({(ln.rate_ppm, ln.penalty_rate_ppm) for ln in quote.loans if not ln.suspended})
+        used = "；".join(f"年利率 {format_rate(r)}，罚息年利率 {format_rate(p)}" for r, p in rates)
+        self.basis.setText(f"按{used or '停息挂账，不计息'}。利息含台账欠息和台账日以来新增的利息"
+                           f"（鼠标停在数字上看明细）。{quote.basis_text}。")
         self.interest_owed.setText(f"应还利息 {fmt.money(quote.interest_fen)} 元")
         self.penalty_owed.setText(f"应还罚息 {fmt.money(quote.penalty_fen)} 元")
         self.waive_interest.setPlaceholderText(fmt.money(quote.interest_fen) if self.waive_interest_all.isChecked() else "0")
@@ -788,8 +801,8 @@ class AgreementDialog(QDialog):
             return
         n = len(preview.installments)
         self.total_amount.setText(f"应还合计 {fmt.money(preview.total_fen)} 元")
-        self.total_figures.setText(f"欠款 {fmt.money(preview.owed_fen)} − 减免 {fmt.money(preview.waived_fen)}"
-                                   f"　·　共 {n} 期，各期合计 {fmt.money(sum(i.amount_fen for i in preview.installments))} 元")
+        self.total_figures.setText(f"= 欠款 {fmt.money(preview.owed_fen)} − 减免 {fmt.money(preview.waived_fen)}"
+                                   f"；共 {n} 期，各期合计 {fmt.money(sum(i.amount_fen for i in preview.installments))} 元")
         self.total_capital.setText(f"大写：人民币{to_chinese_capital(preview.total_fen)}")
 
     # ================================================================== saving

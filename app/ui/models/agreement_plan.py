@@ -28,7 +28,7 @@ class LoanChoiceModel(QAbstractTableModel):
     """The household's loans with a tick box each; a loan in another agreement cannot be ticked."""
 
     checked_changed = Signal()
-    HEADERS = ("借据号", "本金余额", "台账欠息", "到期日", "说明")
+    HEADERS = ("借据号", "本金余额", "台账欠息", "到期日", "合同利率", "说明")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -72,7 +72,8 @@ class LoanChoiceModel(QAbstractTableModel):
             return None
         ln, col = self.loans[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            values = (ln.loan_no, ln.balance_fen, ln.interest_fen, ln.due_date, self.note(ln))
+            values = (ln.loan_no, ln.balance_fen, ln.interest_fen, ln.due_date,
+                      format_rate(ln.rate_ppm) if ln.rate_ppm else "不明", self.note(ln))
             value = values[col]
             if role == SORT_ROLE:
                 return value.isoformat() if isinstance(value, date) else ("" if value is None else value)
@@ -82,7 +83,7 @@ class LoanChoiceModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and col == 0:
             return (Qt.CheckState.Checked if ln.id in self.checked else Qt.CheckState.Unchecked)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if col in (1, 2) else _CENTER if col == 3 else None
+            return _RIGHT if col in (1, 2) else _CENTER if col in (3, 4) else None
         if role == Qt.ItemDataRole.ForegroundRole and not ln.free:
             return GREY
         if role == Qt.ItemDataRole.ToolTipRole and ln.busy:
@@ -144,19 +145,18 @@ class OwedModel(RowsModel):
         Column("利息", lambda ln: ln.interest_fen, "money", "台账欠息 + 台账日以来的新增利息 − 已还利息"),
         Column("罚息", lambda ln: ln.penalty_fen, "money", "到期日以后按罚息利率计算"),
         Column("合计", lambda ln: ln.owed_fen, "money"),
-        Column("利率/罚息", lambda ln: "停息挂账" if ln.suspended else
-               f"{format_rate(ln.rate_ppm)}/{format_rate(ln.penalty_rate_ppm)}"),
     )
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and index.isValid() and index.row() < self.rowCount():
             ln = self.record(index.row())
             if index.column() == 2:
-                return _interest_tip(ln)
-            if index.column() == 5:
-                return f"年利率按{RATE_SOURCES.get(ln.rate_source, '')}利率；罚息利率 {format_rate(ln.penalty_rate_ppm)}"
+                return _interest_tip(ln) + f"；年利率 {format_rate(ln.rate_ppm)}（{RATE_SOURCES.get(ln.rate_source, '')}）"
+            if ln.suspended:
+                return "停息挂账：不再计息"
             if index.column() == 3:
-                return (f"罚息 {fmt.money(ln.accrued_penalty_fen)}（{ln.penalty_days} 天）"
+                return (f"罚息 {fmt.money(ln.accrued_penalty_fen)}（{ln.penalty_days} 天，年利率 "
+                        f"{format_rate(ln.penalty_rate_ppm)}）"
                         + (f" − 已还罚息 {fmt.money(ln.paid_penalty_fen)}" if ln.paid_penalty_fen else ""))
         return super().data(index, role)
 

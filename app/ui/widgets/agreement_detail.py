@@ -120,12 +120,12 @@ class AgreementDetail(QFrame):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(5)
         grid.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        for key, caption in (("owed", "欠款合计"), ("parts", ""), ("waived", "减免"), ("total", "应还合计"),
-                             ("capital", ""), ("paid", "已还 / 尚欠"), ("plan", "还款方式")):
+        for key, caption in (("owed", "欠款合计"), ("parts", ""), ("waived", "减免"), ("waived_parts", ""),
+                             ("total", "应还合计"), ("capital", ""), ("paid", "已还 / 尚欠"), ("plan", "还款方式")):
             label = QLabel("")
             label.setObjectName(f"fig_{key}")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if key in ("parts", "capital"):
+            if key in ("parts", "waived_parts", "capital"):
                 label.setStyleSheet("color: #66707a;")
             self.figures[key] = label
             grid.addRow(caption, label)
@@ -140,7 +140,7 @@ class AgreementDetail(QFrame):
         left.addStretch(1)
         left_box = QWidget()
         left_box.setLayout(left)
-        left_box.setFixedWidth(340)
+        left_box.setFixedWidth(360)
 
         self.schedule = InstallmentModel(self)
         self.loans = LoanPartsModel(self)
@@ -209,11 +209,12 @@ class AgreementDetail(QFrame):
 
         f = self.figures
         f["owed"].setText(f"{fmt.money(view.owed_fen)} 元")
-        f["parts"].setText(f"本金 {fmt.money(view.principal_fen)}，利息 {fmt.money(view.interest_fen)}，"
+        f["parts"].setText(f"本金 {fmt.money(view.principal_fen)}  利息 {fmt.money(view.interest_fen)}  "
                            f"罚息 {fmt.money(view.penalty_fen)}")
-        f["waived"].setText("无" if not view.waived_fen else
-                            f"{fmt.money(view.waived_fen)} 元（利息 {fmt.money(view.waived_interest_fen)}，"
-                            f"罚息 {fmt.money(view.waived_penalty_fen)}）")
+        f["waived"].setText(f"{fmt.money(view.waived_fen)} 元" if view.waived_fen else "无")
+        f["waived_parts"].setText(f"利息 {fmt.money(view.waived_interest_fen)}  罚息 {fmt.money(view.waived_penalty_fen)}"
+                                  if view.waived_fen else "")
+        f["waived_parts"].setVisible(bool(view.waived_fen))
         f["total"].setText(f"{fmt.money(view.total_fen)} 元")
         f["capital"].setText(to_chinese_capital(view.total_fen))
         f["paid"].setText(f"{fmt.money(view.paid_fen)} 元 / {fmt.money(view.total_fen - view.paid_fen)} 元")
