@@ -150,12 +150,13 @@ class AgreementsPage(Page):
         self._generation += 1
         generation = self._generation
         db = self.db
-        self.as_of = date.today()
+        self.as_of = as_of = date.today()
+        self.new_button.setEnabled(db is not None)
         if db is None:
             self._show(generation, [])
             return
         self.header.set_subtitle("正在读取……")
-        run_in_background(self, lambda ctx: overview(db, self.as_of), on_success=lambda rows: self._show(generation, rows),
+        run_in_background(self, lambda ctx: overview(db, as_of), on_success=lambda rows: self._show(generation, rows),
                           on_failure=lambda exc: self._failed(generation, exc))
 
     def _failed(self, generation: int, exc: BaseException) -> None:
@@ -249,11 +250,9 @@ class AgreementsPage(Page):
             make_form(self, self.db, view.id, FORM_KINDS[key], number=view.number, version=view.version,
                       household=view.household, on_done=lambda _f: self._after_write(view.id))
         elif key == "sign":
-            self._open(SignDialog(view, self.as_of, self), lambda d: self._write(
-                lambda db: agreements.sign(db, view.id, d.signed_on(), actor()), "已标记为已签订"))
+            self._open(SignDialog(view, self.as_of, self), lambda d: self._sign(view.id, d.signed_on()))
         elif key == "cancel":
-            self._open(CancelDialog(view, self), lambda d: self._write(
-                lambda db: agreements.cancel(db, view.id, d.reason_text(), actor()), "协议已作废"))
+            self._open(CancelDialog(view, self), lambda d: self._cancel(view.id, d.reason_text()))
         elif key == "pay":
             self._open(PaymentDialog(view, self.as_of, self), lambda d: self._pay(view, d))
         elif key == "revise":
@@ -269,10 +268,16 @@ class AgreementsPage(Page):
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         dialog.open()
 
-    def _write(self, fn, message: str) -> None:
-        db = self.db
-        run_in_background(self, lambda ctx: fn(db), write=True,
-                          on_success=lambda view: self._after_write(view.id, message=message))
+    # The dialogs' values are read here, on the GUI thread; the workers get plain values.
+    def _sign(self, agreement_id: str, signed_on: date) -> None:
+        db, who = self.db, actor()
+        run_in_background(self, lambda ctx: agreements.sign(db, agreement_id, signed_on, who), write=True,
+                          on_success=lambda view: self._after_write(view.id, message="已标记为已签订"))
+
+    def _cancel(self, agreement_id: str, reason: str | None) -> None:
+        db, who = self.db, actor()
+        run_in_background(self, lambda ctx: agreements.cancel(db, agreement_id, reason, who), write=True,
+                          on_success=lambda view: self._after_write(view.id, message="协议已作废"))
 
     def _pay(self, view, dialog: PaymentDialog) -> None:
         db = self.db
@@ -287,7 +292,8 @@ class AgreementsPage(Page):
                 receipt_no=result.receipt_no))
             errors.present(done_dialog)
 
-        run_in_background(self, lambda ctx: agreement_payments.pay(db, view.id, amount, paid_on, actor(), note=note),
+        who = actor()
+        run_in_background(self, lambda ctx: agreement_payments.pay(db, view.id, amount, paid_on, who, note=note),
                           on_success=done, write=True, progress_label="正在登记还款……")
 
     def _after_write(self, agreement_id: str | None, *, select: str | None = None, message: str | None = None) -> None:
