@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1366x700", help="窗口内容大小，默认 1366x700")
     parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="工作台的截至日期")
     parser.add_argument("--home", type=Path, default=None, help="数据文件夹（默认用临时文件夹）")
+    parser.add_argument("--filter", default=None, help="还款协议页的筛选（broken / due / waiting …）")
+    parser.add_argument("--dialog", default=None, choices=["agreement"],
+                        help="再打开一个对话框并只截对话框：agreement = 新建还款协议")
+    parser.add_argument("--search", default="", help="对话框里查找借款户的文字（选第一户）")
+    parser.add_argument("--installments", type=int, default=None, help="对话框里的期数")
+    parser.add_argument("--waive-interest", default=None, help="对话框里的减免利息（元或 all）")
     args = parser.parse_args(argv)
     os.environ["QINGSHOU_HOME"] = str(args.home or tempfile.mkdtemp(prefix="qingshou-shot-"))
     width, height = (int(v) for v in args.size.lower().split("x"))
@@ -53,15 +59,21 @@ def main(argv: list[str] | None = None) -> int:
     window.set_database(dbfiles.open_existing(args.db))
 
     quiet = {"ticks": 0}
+    steps = _steps(args, window, page)
 
     def poll() -> None:
         quiet["ticks"] = quiet["ticks"] + 1 if tasks.running() == 0 else 0
         if quiet["ticks"] >= 5:  # nothing running for 5 polls: the page has its data
+            quiet["ticks"] = 0
+            if steps:
+                steps.pop(0)()  # the next step of a scenario, then wait for quiet again
+                return
             timer.stop()
             window.statusBar().clearMessage()  # e.g. "已自动备份…" from opening in a fresh folder
             app.processEvents()
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            ok = window.grab().save(str(args.out))
+            shown = getattr(page, "dialog", None) if args.dialog else None
+            ok = (shown if shown is not None else window).grab().save(str(args.out))
             print(f"{'已保存' if ok else '保存失败'}：{args.out}")
             app.exit(0 if ok else 1)
 
@@ -71,6 +83,30 @@ def main(argv: list[str] | None = None) -> int:
     code = app.exec()
     tasks.wait_for_all()
     return code
+
+
+def _steps(args, window, page) -> list:
+    """What to do on the page before the picture, one step per quiet moment."""
+    steps = []
+    if args.filter and hasattr(page, "set_filter"):
+        steps.append(lambda: page.set_filter(args.filter))
+    if args.dialog == "agreement":
+        steps.append(page.new_agreement)
+        if args.search:
+            def find() -> None:
+                page.dialog.search.setText(args.search)
+                page.dialog._run_search(choose_first=True)
+            steps.append(find)
+        if args.installments:
+            steps.append(lambda: page.dialog.count.setValue(args.installments))
+        if args.waive_interest:
+            def waive() -> None:
+                if args.waive_interest == "all":
+                    page.dialog.waive_interest_all.setChecked(True)
+                else:
+                    page.dialog.waive_interest.setText(args.waive_interest)
+            steps.append(waive)
+    return steps
 
 
 if __name__ == "__main__":

@@ -255,11 +255,12 @@ class AgreementDue:
 
 # --------------------------------------------------------------------------- making one
 
-def preview(db: Database, request: PlanRequest) -> Preview:
-    """The agreement ``request`` would make, computed and checked; nothing is written."""
+def preview(db: Database, request: PlanRequest, *, revising: str | None = None) -> Preview:
+    """The agreement ``request`` would make, computed and checked; nothing is written.
+    ``revising``: the agreement being revised (its loans are not "in another agreement")."""
     with Session(db.engine) as session:
         loans = load_loans(session, request.loan_nos)
-        _check_free(session, loans, exclude=None)
+        _check_free(session, loans, exclude=revising)
         return _preview(session, loans, request, load_settings())
 
 

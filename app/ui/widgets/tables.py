@@ -1,6 +1,7 @@
 """Read-only, sortable table views with the look the whole program shares."""
 from __future__ import annotations
 
+from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -20,9 +21,10 @@ class FigureTable(QTableView):
 
 
 def make_table_view(model: RecordTableModel, parent: QWidget, *,
-                    rate_column: int | None = None) -> QTableView:
+                    rate_column: int | None = None, proxy: QSortFilterProxyModel | None = None) -> QTableView:
+    """``proxy``: a sorting (and filtering) proxy already over ``model``; by default one is made."""
     view = FigureTable(parent)
-    view.setModel(sorted_view(model, view))
+    view.setModel(proxy if proxy is not None else sorted_view(model, view))
     view.setSortingEnabled(True)
     view.setShowGrid(False)
     view.setAlternatingRowColors(True)

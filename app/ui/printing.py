@@ -1,0 +1,173 @@
+"""Printed forms from the window: the PDF is written in the background into the data folder's
+``forms/``, then a small dialog offers 打开PDF (the computer's PDF reader opens it and prints
+it, Ctrl+P) and 另存为….
+
+Why not a print dialog of our own: PySide6-Essentials has no QtPdf, so the window cannot draw
+a PDF page onto a ``QPrinter``.  Rasterising the pages with another library would add a
+dependency and print blurrier text than the reader, which also knows the printer's paper,
+duplex and copies; every office laptop has a PDF reader (WPS, Edge, Acrobat).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
+                               QStyle, QVBoxLayout, QWidget)
+
+from app import config
+from app.db.session import Database
+from app.domain.errors import UserError
+from app.services import agreement_forms
+from app.services.agreement_forms import KINDS, PdfResult
+from app.ui import errors
+from app.ui.actor import actor
+from app.ui.tasks import Task, run_in_background
+
+FORMS_FOLDER = "forms"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def forms_dir() -> Path:
+    path = config.data_dir() / FORMS_FOLDER
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class FormFile:
+    """A form written for an agreement: where, and what it is (for the dialog's words)."""
+
+    result: PdfResult
+    path: Path
+    title: str          # 还款协议书 …
+    label: str          # XY-2026-00001（第1版）许春梅
+
+
+def form_name(kind: str, number: str, version: int, household: str, receipt_no: str | None = None) -> str:
+    what = f"{receipt_no}" if kind == "receipt" and receipt_no else f"{number}-第{version}版"
+    return _UNSAFE.sub("_", f"{KINDS[kind]}-{what}-{household}") + ".pdf"
+
+
+def _free_path(path: Path) -> Path:
+    """``path``, or ``name (2).pdf`` … when the old file cannot be replaced (open in a reader)."""
+    candidate, n = path, 1
+    while candidate.exists():
+        try:
+            candidate.unlink()
+            return candidate
+        except OSError:
+            n += 1
+            candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+    return candidate
+
+
+def write_form(db: Database, agreement_id: str, kind: str, *, number: str, version: int, household: str,
+               receipt_no: str | None = None, folder: Path | None = None) -> FormFile:
+    """Write the form (runs in a worker): the agreement printed as a draft becomes 已打印."""
+    if kind == "receipt" and receipt_no is None:
+        receipt_no = agreement_forms.latest_receipt_no(db, agreement_id)
+    path = _free_path((folder or forms_dir()) / form_name(kind, number, version, household, receipt_no))
+    result = agreement_forms.write_pdf(db, agreement_id, path, kind, receipt_no=receipt_no, actor=actor())
+    label = f"{number}（第{version}版）{household}" if kind != "receipt" else f"凭证号 {receipt_no}，{household}"
+    return FormFile(result, path, KINDS[kind], label)
+
+
+def make_form(parent: QWidget, db: Database, agreement_id: str, kind: str, *, number: str, version: int,
+              household: str, receipt_no: str | None = None,
+              on_done: Callable[[FormFile], None] | None = None) -> Task:
+    """Write the form in the background, then show :class:`PdfReadyDialog`."""
+
+    def done(form: FormFile) -> None:
+        if on_done is not None:
+            on_done(form)
+        errors.present(PdfReadyDialog(form, parent))
+
+    return run_in_background(
+        parent, lambda ctx: write_form(db, agreement_id, kind, number=number, version=version, household=household,
+                                       receipt_no=receipt_no),
+        on_success=done, progress_label=f"正在生成{KINDS[kind]}……", write=kind == "agreement")
+
+
+class PdfReadyDialog(QDialog):
+    """The form is ready: open it to print, save a copy, or show the folder."""
+
+    last_folder: Path | None = None   # where the user last saved a copy (this session)
+
+    def __init__(self, form: FormFile, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("pdfReadyDialog")
+        self.setWindowTitle(f"{form.title}已生成")
+        self.form = form
+        icon = QLabel()
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon).pixmap(36, 36))
+        head = QLabel(f"<b>{form.title}</b>（{form.label}）已生成。<br>"
+                      "点“打开PDF”，用电脑上的PDF阅读器打开，在阅读器里按 Ctrl+P 打印。")
+        head.setWordWrap(True)
+        self.where = QLabel(f"文件：{form.path}")
+        self.where.setObjectName("muted")
+        self.where.setWordWrap(True)
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.open_button = QPushButton("打开PDF")
+        self.open_button.setObjectName("openPdf")
+        self.open_button.setDefault(True)
+        self.open_button.clicked.connect(self.open_pdf)
+        self.save_button = QPushButton("另存为…")
+        self.save_button.setObjectName("savePdf")
+        self.save_button.clicked.connect(self.save_as)
+        folder = QPushButton("打开所在文件夹")
+        folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(form.path.parent))))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        for b in (self.open_button, self.save_button, folder):
+            buttons.addButton(b, QDialogButtonBox.ButtonRole.ActionRole)
+
+        top = QHBoxLayout()
+        top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(head, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.where)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+
+    def open_pdf(self) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.form.path))):
+            errors.warn_user(self, "这台电脑上没有找到能打开PDF的程序。请点“另存为…”把文件复制出来，"
+                                   "在装有PDF阅读器（如WPS）的电脑上打印。")
+            return
+        self.accept()
+
+    def save_as(self) -> None:
+        start = (self.last_folder or Path.home()) / self.form.path.name
+        name, _ = QFileDialog.getSaveFileName(self, "另存为", str(start), "PDF 文件 (*.pdf)")
+        if not name:
+            return
+        target = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
+        source = self.form.path
+        self.save_button.setEnabled(False)
+
+        def saved(path: Path) -> None:
+            type(self).last_folder = path.parent
+            self.save_button.setEnabled(True)
+            self.where.setText(f"文件：{source}\n已另存为：{path}")
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            errors.show_error(self, exc)
+
+        run_in_background(self, lambda ctx: copy_file(source, target), on_success=saved, on_failure=failed)
+
+
+def copy_file(source: Path, target: Path) -> Path:
+    try:
+        return Path(shutil.copyfile(source, target))
+    except OSError as exc:
+        raise UserError(f"无法保存到 {target}：{exc.strerror or exc}（文件可能正被打开，或没有写入权限）") from exc

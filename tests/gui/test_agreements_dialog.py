@@ -1,0 +1,257 @@
+"""新建还款协议: find a household, tick loans, see what they owe, reduce, plan, save — typed
+into the widgets as a user would."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtWidgets import QApplication
+
+from app.bootstrap import open_database
+from app.domain.money import to_chinese_capital
+from app.services import agreements
+from app.services.agreement_picker import household_loans, search_households
+from app.services.agreements import PlanRequest
+from app.ui.dialogs.agreement_dialog import AgreementDialog, open_new_agreement
+from app.ui.models.agreement_plan import LoanChoiceModel, OwedModel, PlanModel
+from tests.integration.agreement_helpers import free_households
+
+WAIT_MS = 30_000
+
+
+@pytest.fixture
+def db(demo_path):
+    database = open_database(demo_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def loans(db) -> list[str]:
+    """Loan numbers of a demo household with two loans in no agreement."""
+    return free_households(db, min_loans=2, limit=1)[0]
+
+
+def make_dialog(qtbot, db, **kwargs) -> AgreementDialog:
+    dialog = AgreementDialog(None, db, **kwargs)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=WAIT_MS)
+    return dialog
+
+
+def settle(qtbot, dialog, idle) -> None:
+    """Wait until the preview answers what the fields say now."""
+    qtbot.waitUntil(lambda: not dialog._preview_timer.isActive(), timeout=WAIT_MS)
+    idle()
+    qtbot.waitUntil(lambda: not dialog._preview_timer.isActive(), timeout=WAIT_MS)
+    idle()
+
+
+def find_household(qtbot, dialog, idle, loan_no: str) -> None:
+    qtbot.keyClicks(dialog.search, loan_no)
+    with qtbot.waitSignal(dialog.loans_ready, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    settle(qtbot, dialog, idle)
+
+
+def set_spin(qtbot, spin, value: int) -> None:
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), str(value))
+
+
+def test_create_an_agreement_by_typing_into_the_dialog(qtbot, db, loans, idle):
+    dialog = make_dialog(qtbot, db)
+    assert not dialog.save_button.isEnabled()  # nothing chosen yet
+    find_household(qtbot, dialog, idle, loans[0])
+    assert dialog.who.text() and {ln.loan_no for ln in dialog.loans.checked_loans()} == set(loans)
+    assert dialog.owed.rowCount() == 2 and "欠款合计" in dialog.owed_total.text()
+    quote = dialog.quote
+    set_spin(qtbot, dialog.count, 3)
+    qtbot.keyClicks(dialog.waive_penalty, "100")
+    dialog.waive_interest_all.click()
+    qtbot.keyClicks(dialog.approval, "No.12")
+    settle(qtbot, dialog, idle)
+    pv = dialog.preview
+    assert pv is not None and len(pv.installments) == 3
+    assert pv.total_fen == quote.owed_fen - quote.interest_fen - 10_000
+    assert dialog.schedule.rowCount() == 3 and dialog.schedule.rows[2].fen == pv.installments[2].amount_fen
+    assert to_chinese_capital(pv.total_fen) in dialog.total_capital.text()
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert dialog.result() == AgreementDialog.DialogCode.Accepted
+    view = agreements.get(db, dialog.saved_id)
+    assert view.status == "draft" and sorted(ln.loan_no for ln in view.loans) == sorted(loans)
+    assert len(view.installments) == 3 and sum(i.amount_fen for i in view.installments) == view.total_fen
+    assert view.total_fen == pv.total_fen and view.approval_ref == "No.12"
+    assert view.waived_interest_fen == quote.interest_fen and view.waived_penalty_fen == 10_000
+
+
+def test_typed_installments_must_add_up(qtbot, db, loans, idle):
+    dialog = make_dialog(qtbot, db)
+    find_household(qtbot, dialog, idle, loans[0])
+    set_spin(qtbot, dialog.count, 2)
+    settle(qtbot, dialog, idle)
+    total = dialog.preview.total_fen
+    dialog.typed.click()
+    assert dialog.schedule.amounts_editable and dialog.schedule.texts()[1] == ""  # the last one: the rest
+    model = dialog.schedule
+    model.setData(model.index(0, 2), "100")
+    model.setData(model.index(1, 2), "200")
+    assert "各期合计 300.00 元" in dialog.plan_note.text() and "少" in dialog.plan_note.text()
+    assert dialog.plan_note.isVisible() and not dialog.save_button.isEnabled()
+    model.setData(model.index(1, 2), "")
+    settle(qtbot, dialog, idle)
+    assert not dialog.plan_note.isVisible() and dialog.save_button.isEnabled()
+    assert [i.amount_fen for i in dialog.preview.installments] == [10_000, total - 10_000]
+    model.setData(model.index(0, 2), "一百")
+    assert "第1期金额不是金额" in dialog.plan_note.text() and not dialog.save_button.isEnabled()
+
+
+def test_a_reduction_above_what_is_owed_is_refused_next_to_the_field(qtbot, db, loans, idle):
+    dialog = make_dialog(qtbot, db)
+    find_household(qtbot, dialog, idle, loans[0])
+    too_much = dialog.quote.penalty_fen // 100 + 1
+    qtbot.keyClicks(dialog.waive_penalty, str(too_much))
+    assert dialog.waive_penalty_note.isVisible() and "超过应还罚息" in dialog.waive_penalty_note.text()
+    assert not dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.rate, "abc")
+    assert dialog.rate_note.isVisible() and "年利率" in dialog.rate_note.text()
+
+
+def test_rates_change_what_is_owed(qtbot, db, loans, idle):
+    dialog = make_dialog(qtbot, db)
+    find_household(qtbot, dialog, idle, loans[0])
+    before = dialog.quote
+    qtbot.keyClicks(dialog.rate, "20")
+    settle(qtbot, dialog, idle)
+    after = dialog.quote
+    assert all(ln.rate_ppm == 200_000 and ln.penalty_rate_ppm == 300_000 for ln in after.loans)
+    assert after.interest_fen + after.penalty_fen > before.interest_fen + before.penalty_fen
+    assert "年利率 20%，罚息年利率 30%" in dialog.basis.text()
+
+
+def test_custom_dates_and_unticking_a_loan(qtbot, db, loans, idle):
+    dialog = make_dialog(qtbot, db)
+    find_household(qtbot, dialog, idle, loans[0])
+    dialog.frequency.setCurrentIndex(dialog.frequency.findData("custom"))
+    set_spin(qtbot, dialog.count, 2)
+    harvest = date.today() + timedelta(days=200)
+    dialog.schedule.setData(dialog.schedule.index(1, 1), harvest)
+    dialog.loans.set_checked(loans[1], False)
+    settle(qtbot, dialog, idle)
+    assert [ln.loan_no for ln in dialog.quote.loans] == [loans[0]]
+    assert dialog.preview.installments[1].due == harvest
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.approval, Qt.Key.Key_Return)  # Enter saves
+    idle()
+    view = agreements.get(db, dialog.saved_id)
+    assert view.frequency == "custom" and view.installments[1].due == harvest
+    assert [ln.loan_no for ln in view.loans] == [loans[0]]
+
+
+def test_escape_cancels_and_writes_nothing(qtbot, db, loans, idle):
+    dialog = make_dialog(qtbot, db)
+    find_household(qtbot, dialog, idle, loans[0])
+    before = len(agreements.list_agreements(db, include_history=True))
+    qtbot.keyClick(dialog.approval, Qt.Key.Key_Escape)
+    assert dialog.result() == AgreementDialog.DialogCode.Rejected and not dialog.isVisible()
+    assert len(agreements.list_agreements(db, include_history=True)) == before
+
+
+def test_loans_in_another_agreement_cannot_be_ticked(qtbot, db, loans, idle):
+    agreements.create(db, PlanRequest(loans[:1], date.today(), installments=1, frequency="lump",
+                                      first_due=date.today() + timedelta(days=9)))
+    hh = household_loans(db, search_households(db, loans[0])[0].id)
+    dialog = make_dialog(qtbot, db, household_id=hh.id)
+    idle()
+    assert [ln.loan_no for ln in dialog.loans.checked_loans()] == [loans[1]]
+    busy_row = next(i for i, ln in enumerate(dialog.loans.loans) if ln.loan_no == loans[0])
+    assert not dialog.loans.flags(dialog.loans.index(busy_row, 0)) & Qt.ItemFlag.ItemIsUserCheckable
+    assert "已在协议" in dialog.loans.index(busy_row, 5).data()
+
+
+def test_open_new_agreement_for_a_household_and_loan(qtbot, db, loans, idle):
+    hh = search_households(db, loans[0])[0]
+    loan_id = next(ln.id for ln in household_loans(db, hh.id).loans if ln.loan_no == loans[1])
+    seen = {}
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, AgreementDialog):
+            QTimer.singleShot(20, fill_in)
+            return
+        qtbot.waitUntil(lambda: dialog.household is not None, timeout=WAIT_MS)
+        settle(qtbot, dialog, idle)
+        seen["checked"] = [ln.loan_no for ln in dialog.loans.checked_loans()]
+        seen["who"] = dialog.who.text()
+        dialog.frequency.setCurrentIndex(dialog.frequency.findData("lump"))
+        settle(qtbot, dialog, idle)
+        dialog.save_button.click()
+
+    QTimer.singleShot(0, fill_in)
+    new_id = open_new_agreement(None, db, household_id=hh.id, loan_ids=[loan_id])
+    idle()
+    assert seen == {"checked": [loans[1]], "who": hh.name}
+    view = agreements.get(db, new_id)
+    assert [ln.loan_no for ln in view.loans] == [loans[1]] and len(view.installments) == 1
+
+
+def test_revise_a_signed_agreement_from_the_page(window, qtbot, db, loans, idle):
+    first = date.today() + timedelta(days=15)
+    old = agreements.create(db, PlanRequest(loans, date.today(), installments=4, first_due=first))
+    agreements.sign(db, old.id, date.today())
+    page = window.page("agreements")
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        window.show_page("agreements")
+    idle()
+    with qtbot.waitSignal(page.detail_loaded, timeout=WAIT_MS):
+        page.select(old.id)
+    idle()
+    qtbot.mouseClick(page.detail.buttons["revise"], Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, AgreementDialog)
+    qtbot.waitUntil(lambda: dialog.household is not None, timeout=WAIT_MS)
+    settle(qtbot, dialog, idle)
+    assert "第2版" in dialog.windowTitle() and dialog.count.value() == 4 and not dialog.change.isVisible()
+    set_spin(qtbot, dialog.count, 2)
+    settle(qtbot, dialog, idle)
+    with qtbot.waitSignal(page.detail_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    idle()
+    new = agreements.get(db, dialog.saved_id)
+    assert new.version == 2 and new.number == old.number and len(new.installments) == 2
+    assert agreements.get(db, old.id).status == "superseded"
+    assert page.detail.view.id == new.id and page.detail.versions.rowCount() == 2
+
+
+def test_dialog_models_pass_modeltester(qtmodeltester, db, loans):
+    hh = household_loans(db, search_households(db, loans[0])[0].id)
+    choices = LoanChoiceModel()
+    choices.set_loans(hh.loans, {hh.loans[0].id})
+    qtmodeltester.check(choices)
+    owed = OwedModel()
+    owed.set_rows(agreements.preview(db, PlanRequest(loans, date.today(), installments=2,
+                                                     first_due=date.today())).quote.loans)
+    qtmodeltester.check(owed)
+    plan = PlanModel()
+    plan.set_plan([date.today(), None], ["", "5"], [100, None], dates_editable=True, amounts_editable=True)
+    qtmodeltester.check(plan)
+
+
+def test_save_and_print_writes_the_agreement_form(qtbot, db, loans, idle, shown_dialogs):
+    from app.ui.printing import PdfReadyDialog
+
+    dialog = make_dialog(qtbot, db)
+    find_household(qtbot, dialog, idle, loans[0])
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(d, PdfReadyDialog) for d in shown_dialogs), timeout=WAIT_MS)
+    idle()
+    ready = next(d for d in shown_dialogs if isinstance(d, PdfReadyDialog))
+    assert ready.form.path.is_file() and ready.form.path.suffix == ".pdf"
+    assert ready.form.result.agreement_id == dialog.saved_id
+    assert agreements.get(db, dialog.saved_id).status == "printed"
