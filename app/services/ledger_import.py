@@ -33,16 +33,20 @@ from app.domain.money import yuan_str
 from app.ledger.error_report import write_error_report as _write_report
 from app.ledger.headers import FIELDS, clean_header
 from app.ledger.mappings import MappingStore
-from app.ledger.parse import ParsedLedger, SheetReport, parse_ledger
-from app.ledger.reader import file_sha256
+from app.ledger.layout import Column
+from app.ledger.parse import TOWNSHIP_SOURCES, UNIT_SOURCES, ParsedLedger, SheetReport, parse_ledger
+from app.ledger.reader import EXCEL_SUFFIXES, file_sha256
 from app.ledger.progress import Cancelled, CancelFn, ProgressFn, Steps
-from app.ledger.rows import RejectedRow, RowWarning
+from app.ledger.rows import REJECT_REASONS, WARNING_CODES, RejectedRow, RowWarning
+from app.ledger.values import text as cell_text
 from app.services.ledger_writer import LedgerWriter, MissingLoan
 
 log = logging.getLogger(__name__)
 
 __all__ = ["preview", "import_ledger", "write_error_report", "LedgerPreview", "ImportResult",
-           "MappingStore", "Cancelled", "FIELD_CHOICES"]
+           "MappingStore", "Cancelled", "FIELD_CHOICES", "HOW_LABELS", "UNIT_SOURCES", "TOWNSHIP_SOURCES",
+           "REJECT_REASONS", "WARNING_CODES", "EXCEL_SUFFIXES", "known_townships", "needs_township",
+           "override_key", "column_samples"]
 
 # What the preview offers for a column: (code, label); None means "do not import".
 FIELD_CHOICES: tuple[tuple[str | None, str], ...] = tuple((f.code, f.label) for f in FIELDS) + ((None, "（不导入）"),)
@@ -159,6 +163,40 @@ def _parsed_from(earlier: LedgerPreview | None, path, read_with: tuple) -> Parse
     except OSError:
         return None
     return earlier.parsed if same else None
+
+
+# How a column got its field, in the preview's words.
+HOW_LABELS = {"auto": "自动识别", "remembered": "按上次的选择", "override": "已手动指定",
+              "duplicate": "与其他列重复，不导入", "unknown": "未识别"}
+
+
+def known_townships(db: Database | None) -> list[str]:
+    """Names of the townships this database holds, for a person to choose from."""
+    return sorted(_context(db, None)[0]) if db is not None else []
+
+
+def needs_township(p: LedgerPreview) -> bool:
+    """Whether a sheet's township can only come from the person importing (no township in
+    the sheet name, no 乡镇 column, none in the title)."""
+    return any(s.layout.township_source in (None, "given") for s in p.sheets if s.layout is not None)
+
+
+def override_key(column: Column) -> str:
+    """How a person's choice for ``column`` is passed back (and remembered): its header
+    text, or ``#C`` for a column without one."""
+    return column.header if column.key else f"#{column.letter}"
+
+
+def column_samples(sheet: SheetReport, index: int, limit: int = 3) -> list[str]:
+    """The first few non-empty values of a column in the sheet's sample rows, as text."""
+    out = []
+    for row in sheet.samples:
+        value = cell_text(row[index]) if index < len(row) else ""
+        if value:
+            out.append(value)
+            if len(out) == limit:
+                break
+    return out
 
 
 def _context(db: Database | None, township: str | None) -> tuple[frozenset[str], str | None]:
