@@ -160,7 +160,7 @@ def test_a_column_fixed_by_hand_changes_the_preview_and_is_remembered(qtbot, ope
     page = wizard.preview_page
     panel = page.panel("柳林镇")
     row = panel.model.row_of_header("客户号")
-    assert panel.model.index(row, 4).data() == "未识别" and not page.isComplete()
+    assert panel.model.index(row, MappingModel.HOW_COLUMN).data() == "未识别" and not page.isComplete()
     assert panel.model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None   # shown in yellow
     assert "借据号" in page.notes.text()
 
@@ -170,7 +170,7 @@ def test_a_column_fixed_by_hand_changes_the_preview_and_is_remembered(qtbot, ope
     qtbot.waitUntil(page.isComplete, timeout=WAIT_MS)
     panel = page.panel("柳林镇")
     qtmodeltester.check(panel.model)
-    assert panel.model.index(row, 4).data() == "已手动指定"
+    assert panel.model.index(row, MappingModel.HOW_COLUMN).data() == "已手动指定"
     assert page.result.loans == 3 and "3" in page.tabs.tabText(0)
     assert wizard.overrides == {"客户号": "loan_no"}
     _import(qtbot, wizard)
@@ -181,7 +181,7 @@ def test_a_column_fixed_by_hand_changes_the_preview_and_is_remembered(qtbot, ope
     _to_preview(qtbot, again)
     panel = again.preview_page.panel("柳林镇")
     assert again.preview_page.isComplete()
-    assert panel.model.index(row, 4).data() == "按上次的选择"
+    assert panel.model.index(row, MappingModel.HOW_COLUMN).data() == "按上次的选择"
     assert panel.combo(row).currentText() == "借据号"
 
 
@@ -194,7 +194,7 @@ def test_choosing_not_to_import_a_column_is_a_choice_too(qtbot, open_wizard, new
     panel.combo(row).setCurrentIndex(panel.combo(row).findText("（不导入）"))
     _wait_preview(qtbot, page)
     assert wizard.overrides == {"联系电话": None}
-    assert page.panel("柳林镇").model.index(row, 3).data() == "（不导入）"
+    assert page.panel("柳林镇").model.index(row, MappingModel.FIELD_COLUMN).data() == "（不导入）"
 
 
 def _hold_at(monkeypatch, percent: int) -> threading.Event:

@@ -71,7 +71,9 @@ class FilePage(QWizardPage):
         elif path.suffix.lower() not in EXCEL_SUFFIXES:
             self.hint.setText("这不像是 Excel 文件，预览时会再检查一次。")
         else:
-            self.hint.setText(f"{path.name}，{path.stat().st_size / 1024 / 1024:.1f} MB")
+            size = path.stat().st_size
+            shown = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
+            self.hint.setText(f"{path.name}，{shown}")
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

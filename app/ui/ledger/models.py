@@ -18,14 +18,17 @@ _UNKNOWN = QColor("#fff4ce")    # a column nobody has said what it is
 _CHANGED = QColor("#e6f0fa")    # a person's own choice
 _IDLE = QColor("#8a939c")       # not imported
 _ROLE_KEY = Qt.ItemDataRole.UserRole + 2
+_HOW_COLOURS = {"auto": QColor("#66707a"), "unknown": QColor("#9a6700"), "override": QColor("#1f6fb2"),
+                "remembered": QColor("#1f6fb2"), "duplicate": QColor("#8a939c")}
 
 
 class MappingModel(QAbstractTableModel):
     """One sheet's columns: Excel letter, header, sample values, the field (editable: a field
     code, or None for "do not import") and how the field was found."""
 
-    HEADERS = ("列", "表头", "示例（前几行）", "导入为", "识别")
-    FIELD_COLUMN = 3
+    HEADERS = ("列", "表头", "导入为", "识别", "示例（前几行）")
+    FIELD_COLUMN = 2
+    HOW_COLUMN = 3
     field_chosen = Signal(str, object)    # override key, field code or None
 
     def __init__(self, parent=None):
@@ -64,12 +67,12 @@ class MappingModel(QAbstractTableModel):
                 return c.letter
             if col == 1:
                 return c.header or "（无表头）"
-            if col == 2:
-                return self._samples[index.row()]
-            if col == 3:
+            if col == self.FIELD_COLUMN:
                 label = FIELD_LABELS.get(c.field, "（不导入）")
                 return f"{label}（{c.unit}）" if c.unit and c.field and role == Qt.ItemDataRole.ToolTipRole else label
-            return HOW_LABELS.get(c.how, c.how)
+            if col == self.HOW_COLUMN:
+                return HOW_LABELS.get(c.how, c.how)
+            return self._samples[index.row()]
         if role == Qt.ItemDataRole.EditRole and col == self.FIELD_COLUMN:
             return c.field or ""
         if role == _ROLE_KEY:
@@ -80,8 +83,12 @@ class MappingModel(QAbstractTableModel):
             if c.how in ("override", "remembered"):
                 return _CHANGED
             return None
-        if role == Qt.ItemDataRole.ForegroundRole and (c.field is None and c.how != "unknown"):
-            return _IDLE
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == self.HOW_COLUMN:
+                return _HOW_COLOURS.get(c.how)
+            if c.field is None and c.how != "unknown":
+                return _IDLE
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter if col == 0 else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         return None

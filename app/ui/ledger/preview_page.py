@@ -19,6 +19,11 @@ from app.ui.tasks import run_in_background
 TOWNSHIP_DELAY_MS = 600   # typing a township name: read again once the typing stops
 
 
+def plain(problem: str) -> str:
+    """A problem as the window says it (the service's hint for the command line left out)."""
+    return problem.replace("（命令行用 --township）", "")
+
+
 class _Relay(QObject):
     """Carries progress from the worker to the page (queued to the GUI thread)."""
 
@@ -66,6 +71,7 @@ class PreviewPage(QWizardPage):
         self.township.setEditable(True)
         self.township.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.township.setMinimumContentsLength(12)
+        self.township.setMinimumWidth(self.township.fontMetrics().horizontalAdvance("选择或输入乡镇名称") + 60)
         self.township.lineEdit().setPlaceholderText("选择或输入乡镇名称")
         self._township_timer = QTimer(self)
         self._township_timer.setSingleShot(True)
@@ -241,7 +247,7 @@ class PreviewPage(QWizardPage):
         if p.already_imported:
             notes.append("<span style='color:#9a6700'>这个文件以前已经导入过，再导入不会改动任何数据。</span>")
         for problem in p.problems:
-            notes.append(f"<span style='color:#b42318'>● {problem}</span>")
+            notes.append(f"<span style='color:#b42318'>⚠ {plain(problem)}</span>")
         if notes:
             self.notes.setText("<br>".join(notes))
             self.notes.show()

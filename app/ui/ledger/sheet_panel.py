@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel
                                QTableView, QVBoxLayout, QWidget)
 
 from app.domain.money import format_yuan
-from app.services.ledger_import import FIELD_CHOICES, TOWNSHIP_SOURCES
+from app.services.ledger_import import FIELD_CHOICES, HOW_LABELS, TOWNSHIP_SOURCES
 from app.ui.ledger.models import MappingModel
 
 SKIPPED_LABELS = {"blank": "空行", "subtotal": "小计/合计行", "header": "重复的表头行", "note": "说明文字行"}
@@ -102,10 +102,7 @@ class SheetPanel(QWidget):
         skipped = _rows_text(sheet.skipped)
         if skipped:
             counts.append(f"略过 {skipped}")
-        html = "　·　".join(parts) + "<br>" + "　·　".join(counts)
-        for problem in sheet.problems:
-            html += f"<br><span style='color:#b42318'>{problem}</span>"
-        self.info.setText(html)
+        self.info.setText("　·　".join(parts) + "<br>" + "　·　".join(counts))
         self.model.set_sheet(sheet)
 
     def _open_editors(self) -> None:
@@ -114,6 +111,7 @@ class SheetPanel(QWidget):
         self._fit()
 
     def _fit(self) -> None:
+        """Letter, header, field and status as wide as they need; the samples take the rest."""
         header = self.table.horizontalHeader()
         fm = self.fontMetrics()
         header.resizeSection(0, fm.horizontalAdvance("列") + 28)
@@ -121,10 +119,9 @@ class SheetPanel(QWidget):
         header.resizeSection(1, min(max(header.sectionSize(1) + 16, 120), 260))
         field_width = max(fm.horizontalAdvance(label) for _c, label in FIELD_CHOICES) + 56
         header.resizeSection(MappingModel.FIELD_COLUMN, field_width)
-        self.table.resizeColumnToContents(4)
-        header.resizeSection(4, header.sectionSize(4) + 16)
-        spare = self.table.viewport().width() - sum(header.sectionSize(c) for c in (0, 1, 3, 4))
-        header.resizeSection(2, max(spare, 160))
+        header.resizeSection(MappingModel.HOW_COLUMN, max(fm.horizontalAdvance(t) for t in HOW_LABELS.values()) + 24)
+        used = sum(header.sectionSize(c) for c in range(MappingModel.HOW_COLUMN + 1))
+        header.resizeSection(4, max(self.table.viewport().width() - used, 160))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

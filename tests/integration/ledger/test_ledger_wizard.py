@@ -160,3 +160,13 @@ def test_a_preview_that_no_longer_applies_is_not_used(new_db, write_xlsx, monkey
     other = preview(path, db=new_db, township="别的镇", today=TODAY)   # other settings than the import's
     import_ledger(new_db, path, preview=other, today=TODAY)
     assert len(reads) == 3   # the preview's own reading, then the import's
+
+
+def test_a_sheet_missing_a_required_column_still_shows_sample_values(write_xlsx):
+    from app.services.ledger_import import column_samples
+
+    path = write_xlsx({"柳林镇": [ODD_HEADER, [], *_odd_rows(4)]})
+    p = preview(path, store=MappingStore())
+    sheet = p.sheets[0]
+    assert not p.ready and sheet.loans == 0
+    assert column_samples(sheet, 1) == ["620190000001", "620190000002", "620190000003"]   # 客户号
