@@ -222,7 +222,8 @@ def test_cancel_during_the_import_leaves_the_database_unchanged(qtbot, open_wiza
     wizard.next()
     page = wizard.import_page
     qtbot.waitUntil(reached.is_set, timeout=WAIT_MS)
-    assert page.running and page.bar.value() >= 0
+    qtbot.waitUntil(lambda: page.bar.value() >= 50, timeout=WAIT_MS)   # progress reaches the page
+    assert page.running and page.message.text().endswith("……")
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.state == "cancelled", timeout=WAIT_MS)
     assert "没有任何改动" in page.outcome.text() and page.retry_button.isVisible()

@@ -112,6 +112,8 @@ class ImportPage(QWizardPage):
         wiz = self.wizard()
         self.state = "done"
         wiz.result = result
+        if wiz.preview is not None:
+            wiz.preview.parsed = None   # its reading of the file (every row) is not needed any more
         wiz.set_busy(False)
         self.bar.setValue(100)
         self.message.setText("导入完成")

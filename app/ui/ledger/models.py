@@ -130,7 +130,7 @@ class MappingModel(QAbstractTableModel):
 class RejectedModel(RecordTableModel):
     columns = (
         Column("工作表", lambda r: r.sheet),
-        Column("行号", lambda r: r.row, "int", "Excel 里的行号"),
+        Column("行号", lambda r: r.row, "rank", "Excel 里的行号"),
         Column("借据号", lambda r: r.loan_no or ""),
         Column("原因", lambda r: REJECT_REASONS.get(r.reason, r.reason)),
         Column("说明", lambda r: r.message),
@@ -140,7 +140,7 @@ class RejectedModel(RecordTableModel):
 class WarningModel(RecordTableModel):
     columns = (
         Column("工作表", lambda w: w.sheet),
-        Column("行号", lambda w: w.row, "int", "Excel 里的行号"),
+        Column("行号", lambda w: w.row, "rank", "Excel 里的行号"),
         Column("借据号", lambda w: w.loan_no or ""),
         Column("问题", lambda w: WARNING_CODES.get(w.code, w.code)),
         Column("说明", lambda w: w.message),
