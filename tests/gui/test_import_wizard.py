@@ -196,6 +196,16 @@ def test_choosing_not_to_import_a_column_is_a_choice_too(qtbot, open_wizard, new
     assert wizard.overrides == {"联系电话": None}
     assert page.panel("柳林镇").model.index(row, MappingModel.FIELD_COLUMN).data() == "（不导入）"
 
+    wizard.back()   # the same file again keeps the choice; another file starts afresh
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        wizard.next()
+    assert wizard.overrides == {"联系电话": None}
+    wizard.back()
+    wizard.file_page.set_path(SAMPLE.with_name("update.xlsx"))
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        wizard.next()
+    assert wizard.overrides == {} and page.panel("柳林镇").combo(row).currentText() == "联系电话"
+
 
 def _hold_at(monkeypatch, percent: int) -> threading.Event:
     """The import pauses once its progress reaches ``percent`` until 取消 is pressed."""

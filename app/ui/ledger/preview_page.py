@@ -112,6 +112,10 @@ class PreviewPage(QWizardPage):
     # -- life cycle --------------------------------------------------------------------
     def initializePage(self) -> None:
         wiz = self.wizard()
+        if wiz.path != wiz.previewed_path:   # another file: the choices made for the last one go
+            wiz.previewed_path = wiz.path
+            wiz.overrides.clear()
+            wiz.township = None
         names = known_townships(wiz.db)
         self.township.blockSignals(True)
         self.township.clear()

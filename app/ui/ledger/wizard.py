@@ -53,6 +53,7 @@ class LedgerWizard(QWizard):
         self.township: str | None = None
         self.overrides: dict[str, str | None] = {}
         self.preview = None        # the LedgerPreview shown on the preview page
+        self.previewed_path: Path | None = None
         self.result = None         # the ImportResult once imported
         self._close_when_stopped = False
         self.file_page = FilePage(self)
