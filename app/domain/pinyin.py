@@ -67,15 +67,46 @@ def _split_surname(name: str) -> tuple[list[list[str]], str]:
 def _rest(text: str) -> list[str]:
     """pypinyin's reading of ``text``: one syllable per Chinese character, other letters and
     digits one per character, everything else dropped."""
-    from pypinyin import Style, lazy_pinyin
-
     if not text:
         return []
+    fast = _by_character(text)
+    return fast if fast is not None else _by_pypinyin(text)
+
+
+def _by_pypinyin(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
     out = []
     for syl in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: list(s)):
         syl = "".join(c for c in syl.lower() if c.isalnum())
         if syl:
             out.append(syl)
+    return out
+
+
+# pypinyin's per-call overhead is most of its cost (a ledger brings tens of thousands of
+# distinct names), so a name whose characters all have a reading and that holds no word of
+# pypinyin's phrase dictionary is spelled one cached character at a time: exactly what
+# pypinyin does for such a name.  Any other name goes through pypinyin whole.
+_CHAR_READING: dict[str, list[str]] = {}
+
+
+def _by_character(text: str) -> list[str] | None:
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    out: list[str] = []
+    for ch in text:
+        got = _CHAR_READING.get(ch)
+        if got is None:
+            if ord(ch) not in PINYIN_DICT:
+                return None
+            got = _CHAR_READING[ch] = _by_pypinyin(ch)
+        out += got
+    n = len(text)
+    for size in range(2, n + 1):
+        for start in range(n - size + 1):
+            if text[start:start + size] in PHRASES_DICT:
+                return None
     return out
 
 

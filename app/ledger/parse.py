@@ -133,6 +133,7 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
         if layout.missing:
             labels = "、".join(FIELD_LABELS[m] for m in layout.missing)
             report.problems.append(f"工作表“{raw.name}”找不到“{labels}”这一列：请在预览中指定哪一列是{labels}")
+            report.samples = _first_rows(raw.rows, layout.header_last, RowReader.SAMPLE_ROWS)  # to choose by
             continue
         if layout.township_source is None:
             report.problems.append(f"看不出工作表“{raw.name}”属于哪个乡镇：请指定乡镇（命令行用 --township）")
@@ -153,3 +154,14 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
     steps.report(hi, "文件已读完")
     return ParsedLedger(path=str(path), file_name=path.name, sha256=file_sha256(path), sheets=sheets,
                         rows=rows, rejected=rejected, warnings=warnings, as_of=max(dates) if dates else None)
+
+
+def _first_rows(rows: list[list[object]], start: int, n: int) -> list[list[object]]:
+    """The first ``n`` non-blank rows from index ``start``: samples of a sheet not read."""
+    out = []
+    for cells in rows[start:]:
+        if any(not (v is None or (isinstance(v, str) and not v.strip())) for v in cells):
+            out.append(list(cells))
+            if len(out) == n:
+                break
+    return out

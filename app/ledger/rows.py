@@ -273,8 +273,12 @@ class RowReader:
                 value = text(raw)
             if value:
                 setattr(row, code, value)
-        if row.officer:
-            row.officer = person_name(row.officer)
+        officer = row.officer
+        if officer:
+            name = self._names.get(officer)
+            if name is None:
+                name = self._names[officer] = person_name(officer)
+            row.officer = name
         for code, i, label in self.date_cols:
             value = self._date(cells[i])
             if isinstance(value, ValueError):

@@ -42,6 +42,13 @@ def money_fen(value: object, unit: str) -> int | None:
 def _float_yuan_fen(value: float) -> int | None:
     if value.is_integer() and abs(value) < 1e15:
         return int(value) * 100
+    if -1e12 < value < 1e12:
+        # At most two decimals (1234.56): the nearest whole fen, divided back, is the very
+        # float.  Below 1e12 floats lie closer together than 0.01, so no other two-decimal
+        # number gives it, and Python's repr shows exactly those digits.
+        fen = round(value * 100)
+        if fen / 100 == value:
+            return fen
     shown = repr(value)
     if "e" in shown or "n" in shown or len(shown) > 20:  # 1e-05, nan, inf, huge: the long way
         return None

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(nav_icon(page.key) or self.style().standardIcon(page.icon), page.title)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._row_changed)
+        self.page("dashboard").import_requested.connect(lambda: self.import_ledger())
 
         self.nav_footer = QLabel("")
         self.nav_footer.setObjectName("navFooter")
@@ -104,6 +105,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("最近打开(&R)")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self.import_action = self._action("导入银行台账(&I)…", self.import_ledger, "Ctrl+I",
+                                          tip="读入银行发来的不良贷款任务台账（Excel）")
+        self.import_action.setObjectName("importLedger")
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         self.backup_action = self._action("备份(&B)…", self.backup_dialog, tip="把当前数据库复制一份保存")
         self.restore_action = self._action("恢复(&E)…", self.restore_dialog, tip="用备份文件替换当前数据库")
@@ -157,6 +163,7 @@ class MainWindow(QMainWindow):
         has_db = self.db is not None
         self.backup_action.setEnabled(has_db)
         self.restore_action.setEnabled(has_db)
+        self.import_action.setEnabled(has_db)
 
     # -- pages ---------------------------------------------------------------------------
     def page(self, key: str) -> Page:
@@ -305,6 +312,23 @@ class MainWindow(QMainWindow):
 
         run_in_background(self, work, on_success=done, on_failure=failed,
                           progress_label="正在从备份恢复……", write=True)
+
+    def import_ledger(self) -> None:
+        """The bank-ledger import wizard; the pages reload afterwards if it wrote anything."""
+        if self.db is None:
+            return
+        from app.ui import ledger
+
+        result = ledger.open_ledger_wizard(self, self.db)
+        if result is not None and not result.already_imported:
+            self.data_changed()
+            self.statusBar().showMessage(f"已导入 {result.file}：新增 {result.loans_imported:,} 笔，"
+                                         f"更新 {result.loans_updated:,} 笔", 10000)
+
+    def data_changed(self) -> None:
+        """The database changed behind the pages' backs: each reloads (the visible one now)."""
+        for page in self.pages:
+            page.set_database(self.db)
 
     # -- 帮助 menu -------------------------------------------------------------------------
     def _open_folder(self, folder: Path) -> None:

@@ -31,6 +31,7 @@ class DashboardPage(Page):
     icon = QStyle.StandardPixmap.SP_ComputerIcon
 
     loaded = Signal()  # figures shown (after each refresh)
+    import_requested = Signal()  # 导入台账 pressed (the main window opens the wizard)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -61,6 +62,11 @@ class DashboardPage(Page):
         self.header.add_right(self.as_of)
         self.header.add_right(today)
         self.header.add_right(refresh)
+        self.import_button = QPushButton("导入银行台账…")
+        self.import_button.setObjectName("importLedgerButton")
+        self.import_button.setToolTip("读入银行发来的不良贷款任务台账（Ctrl+I）")
+        self.import_button.clicked.connect(self.import_requested)
+        self.header.add_right(self.import_button)
 
         self.cards = {key: FigureCard(key, caption) for key, caption in CARDS}
         self.cards["rate"].setProperty("accent", True)

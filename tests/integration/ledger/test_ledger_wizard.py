@@ -133,3 +133,40 @@ def test_an_unknown_field_in_the_mapping_is_refused_in_plain_words(write_xlsx):
     path = write_xlsx({"柳林镇": [ODD_HEADER, *_odd_rows(1)]})
     with pytest.raises(InputError, match="不认识的字段"):
         preview(path, {"客户号": "no_such_field"}, store=MappingStore())
+
+
+def test_importing_right_after_the_preview_does_not_read_the_file_again(new_db, sample_dir, monkeypatch):
+    import app.services.ledger_import as service
+
+    p = preview(sample_dir / "ledger.xlsx", db=new_db, today=TODAY)
+    reads = []
+    real = service.parse_ledger
+    monkeypatch.setattr(service, "parse_ledger", lambda *a, **k: reads.append(a) or real(*a, **k))
+    r = import_ledger(new_db, sample_dir / "ledger.xlsx", preview=p, today=TODAY)
+    assert reads == [] and (r.loans_imported, len(r.rows_rejected)) == (223, 21)
+
+
+def test_a_preview_that_no_longer_applies_is_not_used(new_db, write_xlsx, monkeypatch):
+    import app.services.ledger_import as service
+
+    path = write_xlsx({"柳林镇": [HEADER, loan_row(1), loan_row(2)]})
+    p = preview(path, db=new_db, today=TODAY)
+    write_xlsx({"柳林镇": [HEADER, loan_row(1), loan_row(2), loan_row(3)]})   # the file changed since
+    reads = []
+    real = service.parse_ledger
+    monkeypatch.setattr(service, "parse_ledger", lambda *a, **k: reads.append(a) or real(*a, **k))
+    assert import_ledger(new_db, path, preview=p, today=TODAY).loans_imported == 3
+    assert len(reads) == 1
+    other = preview(path, db=new_db, township="别的镇", today=TODAY)   # other settings than the import's
+    import_ledger(new_db, path, preview=other, today=TODAY)
+    assert len(reads) == 3   # the preview's own reading, then the import's
+
+
+def test_a_sheet_missing_a_required_column_still_shows_sample_values(write_xlsx):
+    from app.services.ledger_import import column_samples
+
+    path = write_xlsx({"柳林镇": [ODD_HEADER, [], *_odd_rows(4)]})
+    p = preview(path, store=MappingStore())
+    sheet = p.sheets[0]
+    assert not p.ready and sheet.loans == 0
+    assert column_samples(sheet, 1) == ["620190000001", "620190000002", "620190000003"]   # 客户号

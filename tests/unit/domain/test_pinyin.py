@@ -49,3 +49,17 @@ def test_full_pinyin_sorts_by_sound():
     assert full("区志强") == "ou zhi qiang"
     names = ["张三", "安红", "曾国藩", "李四"]
     assert sorted(names, key=full) == ["安红", "李四", "曾国藩", "张三"]
+
+
+def test_spelling_by_cached_characters_agrees_with_pypinyin_whole():
+    """The fast path (one cached character at a time) gives pypinyin's own answer, or steps
+    aside when a phrase could change a reading."""
+    from app.domain import pinyin
+    from app.domain.names import GIVEN, SURNAMES
+
+    for surname in SURNAMES:
+        for given in GIVEN:
+            name = surname + given
+            fast = pinyin._by_character(name)
+            assert fast is None or fast == pinyin._by_pypinyin(name), name
+    assert pinyin._by_character("重庆") is None  # a phrase: read as a word, not per character
