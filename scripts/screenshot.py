@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1366x700", help="窗口内容大小，默认 1366x700")
     parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="工作台的截至日期")
     parser.add_argument("--home", type=Path, default=None, help="数据文件夹（默认用临时文件夹）")
+    parser.add_argument("--household", default=None, help="借款户页：查找这段文字并打开第一户")
+    parser.add_argument("--tab", default=None, help="借款户页或工作台上要显示的标签页（名称开头）")
     args = parser.parse_args(argv)
     os.environ["QINGSHOU_HOME"] = str(args.home or tempfile.mkdtemp(prefix="qingshou-shot-"))
     width, height = (int(v) for v in args.size.lower().split("x"))
@@ -53,10 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     window.set_database(dbfiles.open_existing(args.db))
 
     quiet = {"ticks": 0}
+    steps = _steps(args, window, page)
 
     def poll() -> None:
         quiet["ticks"] = quiet["ticks"] + 1 if tasks.running() == 0 else 0
         if quiet["ticks"] >= 5:  # nothing running for 5 polls: the page has its data
+            quiet["ticks"] = 0
+            if steps:
+                steps.pop(0)()  # the next step of a scenario, then wait for quiet again
+                return
             timer.stop()
             window.statusBar().clearMessage()  # e.g. "已自动备份…" from opening in a fresh folder
             app.processEvents()
@@ -71,6 +78,25 @@ def main(argv: list[str] | None = None) -> int:
     code = app.exec()
     tasks.wait_for_all()
     return code
+
+
+def _steps(args, window, page) -> list:
+    """What to do on the page before the picture, one step per quiet moment."""
+    steps = []
+    if args.household is not None and page.key == "households":
+        def find() -> None:
+            page.search.setText(args.household)
+            page.apply_filter()
+        steps.append(find)
+        steps.append(lambda: page.open_household(page.model.household_id(0)))
+    if args.tab:
+        def tab() -> None:
+            tabs = getattr(page.view, "tabs", None) if page.key == "households" else getattr(page, "tabs", None)
+            for i in range(tabs.count() if tabs is not None else 0):
+                if tabs.tabText(i).startswith(args.tab):
+                    tabs.setCurrentIndex(i)
+        steps.append(tab)
+    return steps
 
 
 if __name__ == "__main__":
