@@ -24,6 +24,8 @@ from app.services.households import HouseholdFilter, HouseholdRow
 from app.ui import formatting
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.TextAlignmentRole, ID_ROLE})
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -85,7 +87,7 @@ NEXT_COLUMN = COLUMN["下次跟进"]
 
 class HouseholdTableModel(QAbstractTableModel):
     PAGE = 200          # ids fetched at a time
-    ROW_BATCH = 80      # rows loaded at a time, from the first one the view asks for
+    ROW_BATCH = 30      # rows loaded at a time, from the first one the view asks for (a screen is ~20)
     CACHE_MAX = 4000    # display rows kept
 
     totalChanged = Signal(int)
@@ -100,6 +102,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self.total = 0
         self._ids: list[str] = []
         self._rows: OrderedDict[str, HouseholdRow | None] = OrderedDict()
+        self._texts: dict[str, tuple[str, ...]] = {}      # each loaded row's cells, formatted once
 
     # -- queries -------------------------------------------------------------------------
     def set_database(self, db: Database | None) -> None:
@@ -128,6 +131,7 @@ class HouseholdTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids, self.total = ids, total
         self._rows.clear()
+        self._texts.clear()
         self.endResetModel()
         self.totalChanged.emit(total)
         self.queryChanged.emit()
@@ -170,9 +174,12 @@ class HouseholdTableModel(QAbstractTableModel):
         batch = [h for h in self._ids[row:row + self.ROW_BATCH] if h not in self._rows]
         found = {r.id: r for r in households.rows(self.db, batch, self.filter.as_of)} if self.db else {}
         for h in batch:
-            self._rows[h] = found.get(h)     # None: deleted meanwhile
+            r = found.get(h)                 # None: deleted meanwhile
+            self._rows[h] = r
+            self._texts[h] = tuple(c.text(r) for c in COLUMNS) if r is not None else ()
         while len(self._rows) > self.CACHE_MAX:
-            self._rows.popitem(last=False)
+            gone, _r = self._rows.popitem(last=False)
+            self._texts.pop(gone, None)
         return self._rows.get(hid)
 
     # -- Qt ------------------------------------------------------------------------------
@@ -183,20 +190,25 @@ class HouseholdTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids) or not 0 <= index.column() < len(COLUMNS):
+        if role not in _ROLES or not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if not 0 <= row < len(self._ids) or not 0 <= col < len(COLUMNS):
             return None
         if role == ID_ROLE:
-            return self._ids[index.row()]
-        column = COLUMNS[index.column()]
+            return self._ids[row]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column.money else _LEFT
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
-            return None
-        r = self.record(index.row())
-        if r is None:
-            return "（已删除）" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
+            return _RIGHT if COLUMNS[col].money else _LEFT
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(r)
+            texts = self._texts.get(self._ids[row])
+            if texts is None:
+                self.record(row)
+                texts = self._texts.get(self._ids[row], ())
+            return texts[col] if texts else ("（已删除）" if col == 0 else None)
+        column = COLUMNS[col]
+        r = self.record(row)
+        if r is None:
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return column.tooltip(r) if column.tooltip else None
         if index.column() == FLAGS_COLUMN and (r.promise_broken or r.followup_due):

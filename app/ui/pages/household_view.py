@@ -7,8 +7,8 @@ import importlib
 import importlib.util
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea,
-                               QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
+                               QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from app.db.session import Database
 from app.domain.categories import BY_CODE
@@ -203,7 +203,7 @@ class HouseholdView(QWidget):
         self.timeline_view = make_table_view(self.timeline, self)
         self.timeline_view.setObjectName("timelineTable")
         self.timeline_view.setSortingEnabled(False)
-        self.timeline_view.horizontalHeader().setStretchLastSection(True)
+        self.timeline_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.tabs.addTab(loan_tab, "贷款")
         self.tabs.addTab(self.people, "人员")
         self.tabs.addTab(_scrolled(self.categories), "类别与研判")

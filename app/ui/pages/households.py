@@ -24,6 +24,8 @@ from app.ui.widgets.household_filters import HouseholdFilterBar
 from app.ui.widgets.local_keys import LocalKeys
 
 SEARCH_DELAY_MS = 150
+MIN_DIGITS = 3
+CHOICES_DELAY_MS = 300
 # Column widths in characters of the font (money columns hold digits, which are narrower).
 _WIDTHS = (4.0, 6.0, 5.4, 2.0, 5.6, 5.6, 5.6, 2.4, 5.0, 5.4, 10.4, 5.6, 8.0, 6.0)
 
@@ -87,9 +89,7 @@ class HouseholdsPage(Page):
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self._build_list())
-        self.view = HouseholdView(self)
-        self.view.back_requested.connect(self.show_list)
-        self.stack.addWidget(self.view)
+        self._view: HouseholdView | None = None      # made when a household is first opened
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
@@ -187,6 +187,15 @@ class HouseholdsPage(Page):
         self.keys = LocalKeys(box, {"Ctrl+N": self.visit_current})
         return box
 
+    @property
+    def view(self) -> HouseholdView:
+        """The household page (made on first use: the list opens faster without it)."""
+        if self._view is None:
+            self._view = HouseholdView(self)
+            self._view.back_requested.connect(self.show_list)
+            self.stack.addWidget(self._view)
+        return self._view
+
     def eventFilter(self, watched, event) -> bool:
         table = getattr(self, "table", None)
         if event.type() == QEvent.Type.Resize and table is not None and watched is table.viewport():
@@ -203,7 +212,8 @@ class HouseholdsPage(Page):
         if self.db is not self._db_seen:
             self._db_seen = self.db
             self._ready = False
-            self.view.discard()
+            if self._view is not None:
+                self._view.discard()
             self.stack.setCurrentIndex(0)
             self.search.blockSignals(True)
             self.search.clear()
@@ -231,11 +241,17 @@ class HouseholdsPage(Page):
         self._ready = True
         self.model.db = db
         self.apply_filter()
-        run_in_background(self, lambda ctx: (choices.townships(db), choices.villages(db), choices.staff(db)),
-                          on_success=lambda found: self._set_choices(db, found))
+        # The filter bar's choices a moment later: sorting names by pinyin may load its tables
+        # (a quarter of a second), which should not hold up the first rows.
+        QTimer.singleShot(CHOICES_DELAY_MS, lambda: self._load_choices(db))
         if self._pending_open:
             hid, self._pending_open = self._pending_open, None
             self.open_household(hid)
+
+    def _load_choices(self, db) -> None:
+        if db is self.db:
+            run_in_background(self, lambda ctx: (choices.townships(db), choices.villages(db), choices.staff(db)),
+                              on_success=lambda found: self._set_choices(db, found))
 
     def _set_choices(self, db, found) -> None:
         if db is not self.db:
@@ -252,14 +268,25 @@ class HouseholdsPage(Page):
         self.table.verticalScrollBar().setValue(top)
 
     # -- the list ------------------------------------------------------------------------
+    def search_text(self) -> str:
+        """The text searched for.  One or two digits would match nearly every ID number and phone
+        (and no index can answer them quickly): digits count from the third one typed."""
+        text = self.search.text().strip()
+        return "" if text.isdigit() and len(text) < MIN_DIGITS else text
+
     def current_filter(self) -> HouseholdFilter:
-        return HouseholdFilter(text=self.search.text().strip(), as_of=date.today(), **self.filters.values())
+        return HouseholdFilter(text=self.search_text(), as_of=date.today(), **self.filters.values())
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
         if self.db is None or not self._ready:
             return
-        self.model.set_query(self.current_filter())
+        f = self.current_filter()
+        if f == self.model.filter and self.model.db is self.db:
+            self._show_total(self.model.total)     # e.g. a second digit typed: nothing to ask
+            self.list_loaded.emit()
+            return
+        self.model.set_query(f)
         if self.model.rowCount():
             self.table.scrollToTop()
 
@@ -283,8 +310,10 @@ class HouseholdsPage(Page):
         self.apply_filter()
 
     def _show_total(self, total: int) -> None:
-        self.count_label.setText(f"共 {fmt.count(total)} 户")
-        filtered = bool(self.search.text().strip()) or self.filters.is_active()
+        typed = self.search.text().strip()
+        short = bool(typed) and not self.search_text()
+        self.count_label.setText(f"共 {fmt.count(total)} 户" + ("（数字请至少输入 3 位）" if short else ""))
+        filtered = bool(self.search_text()) or self.filters.is_active()
         self.empty.setVisible(total == 0 and self.db is not None)
         if self.empty.isVisible():
             self.empty.setText("没有找到符合条件的借款户" + ("（可以点“清除筛选”）" if filtered else ""))
@@ -367,7 +396,7 @@ class HouseholdsPage(Page):
         return True
 
     def can_leave(self) -> bool:
-        return self.stack.currentIndex() == 0 or self.view.can_leave()
+        return self.stack.currentIndex() == 0 or self._view is None or self._view.can_leave()
 
     def visit_current(self) -> None:
         hid = self.current_household()

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStyle, QVBoxLayout,
+                               QWidget)
 
 from app.domain.money import format_yuan
 from app.domain.stages import OUTCOME_NAMES
@@ -99,7 +100,9 @@ class VisitsPage(Page):
         self.model = VisitTableModel(self)
         self.table = make_table_view(self.model, self)
         self.table.setObjectName("visitsTable")
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(len(VisitTableModel.columns) - 1,
+                                                           QHeaderView.ResizeMode.Stretch)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(self._open)
 
         layout = QVBoxLayout(self)
