@@ -150,3 +150,14 @@ def test_ctrl_f_focuses_the_search_box(window, qtbot, idle):
     page.table.setFocus()
     window.find_action.trigger()
     assert page.search.hasFocus() or window.focusWidget() is page.search
+
+
+def test_double_click_opens_the_household_page(window, qtbot, idle):
+    page = open_list(window, qtbot, idle)
+    assert page._view is None                        # made only when first needed
+    index = page.model.index(3, COLUMN["村组"])
+    page.table.doubleClicked.emit(index)
+    qtbot.waitUntil(lambda: page._view is not None and page._view.detail is not None, timeout=WAIT_MS)
+    assert page.stack.currentWidget() is page.view
+    assert page.view.household_id == page.model.household_id(3)
+    assert page.view.name.text() == page.model.index(3, COLUMN["户主"]).data()

@@ -92,7 +92,7 @@ class DashboardPage(Page):
         body = QWidget()
         body.setObjectName("dashboardBody")
         column = QVBoxLayout(body)
-        column.setContentsMargins(0, 0, 0, 12)
+        column.setContentsMargins(0, 6, 0, 12)
         column.setSpacing(12)
         column.addWidget(self._section("各乡镇清收进度（按清收率排名）", self.township_view))
         column.addWidget(self._section("九类特殊贷款清收情况", self.category_view))

@@ -176,6 +176,7 @@ class HouseholdView(QWidget):
         self.loans = LoanTableModel(self)
         self.loan_view = make_table_view(self.loans, self)
         self.loan_view.setObjectName("loanTable")
+        self.loan_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)     # the service's order
         self.loan_view.setSortingEnabled(False)
         self.loan_view.doubleClicked.connect(lambda _i: self.record_repayment())
         self.stage_button = QPushButton("变更阶段…")
@@ -202,6 +203,7 @@ class HouseholdView(QWidget):
         self.timeline = TimelineModel(self)
         self.timeline_view = make_table_view(self.timeline, self)
         self.timeline_view.setObjectName("timelineTable")
+        self.timeline_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # newest first, as given
         self.timeline_view.setSortingEnabled(False)
         self.timeline_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.tabs.addTab(loan_tab, "贷款")

@@ -27,7 +27,7 @@ SEARCH_DELAY_MS = 150
 MIN_DIGITS = 3
 CHOICES_DELAY_MS = 300
 # Column widths in characters of the font (money columns hold digits, which are narrower).
-_WIDTHS = (4.0, 6.0, 5.4, 2.0, 5.6, 5.6, 5.6, 2.4, 5.0, 5.4, 10.4, 5.6, 8.0, 6.0)
+_WIDTHS = (4.0, 6.0, 5.2, 2.0, 5.3, 5.3, 5.3, 5.3, 5.0, 5.0, 10.7, 5.6, 8.0, 6.0)
 
 
 class HouseholdTable(QTableView):
@@ -379,10 +379,11 @@ class HouseholdsPage(Page):
         if not self._ready:
             self._pending_open = household_id
             return
-        if self.stack.currentIndex() == 1 and self.view.household_id != household_id and not self.view.can_leave():
+        view = self.view
+        if self.stack.currentIndex() == 1 and view.household_id != household_id and not view.can_leave():
             return
-        self.stack.setCurrentIndex(1)
-        self.view.load(self.db, household_id)
+        self.stack.setCurrentWidget(view)
+        view.load(self.db, household_id)
 
     def show_list(self) -> bool:
         if not self.view.can_leave():

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QTableView, QVBoxLayout,
+                               QWidget)
 
 from app.db.session import Database
 from app.services import worklist
@@ -40,7 +41,9 @@ class _ListTab(QWidget):
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)    # the service's order
         for column in hidden:
             self.view.setColumnHidden(column, True)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # the responsible people take the width left (their full names are in the tooltip)
+        self.view.horizontalHeader().setSectionResizeMode(len(WorkItemModel.columns) - 1,
+                                                          QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda index: panel.open_index(self.view, self.model, index))
         self.note = QLabel(about)
         self.note.setObjectName("muted")
