@@ -192,3 +192,40 @@ def test_agreement_button_without_the_agreements_dialog(window, qtbot, idle, mon
     open_household(page, qtbot, hid)
     page.view.new_agreement()
     assert calls == [(hid, [page.view.selected_loan_id()])]
+
+
+def test_new_person_and_responsible_people_saved_together(window, qtbot, idle):
+    from app.ui.widgets.household_edit import PersonDialog
+
+    hid, _name, code = unique_initials_household(window.db)
+    page = open_list(window, qtbot, idle)
+    type_search(page, qtbot, code)
+    open_household(page, qtbot, hid)
+    view = page.view
+    before = households.detail(window.db, hid)
+    # a guarantor, through the small dialog
+    view.tabs.setCurrentIndex(1)
+    view.people.add_button.click()
+    dialog = view.people.findChild(PersonDialog)
+    dialog.name.setText("担保人甲")
+    dialog._accept()
+    assert view.dirty and view.people.table.rowCount() == len(before.people) + 1
+    # one more responsible person, and one less
+    view.tabs.setCurrentIndex(3)
+    editor = view.assignments
+    taken = {a.staff_id for a in before.assignments}
+    free = next(i for i in range(editor.staff.count()) if editor.staff.itemData(i) not in taken)
+    editor.staff.setCurrentIndex(free)
+    editor.duty.setCurrentIndex(editor.duty.findData("village"))
+    editor.add_button.click()
+    editor.table.selectRow(0)
+    editor.remove_button.click()
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    idle()
+    after = households.detail(window.db, hid)
+    assert [p.name for p in after.people if p.name == "担保人甲"] and len(after.people) == len(before.people) + 1
+    staff_after = {(a.staff_id, a.duty) for a in after.assignments}
+    assert (editor.staff.itemData(free), "village") in staff_after
+    assert (before.assignments[0].staff_id, before.assignments[0].duty) not in staff_after
+    assert len(after.assignments) == len(before.assignments)
