@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search", default="", help="对话框里查找借款户的文字（选第一户）")
     parser.add_argument("--installments", type=int, default=None, help="对话框里的期数")
     parser.add_argument("--waive-interest", default=None, help="对话框里的减免利息（元或 all）")
+    parser.add_argument("--household", default=None, help="借款户页：查找这段文字并打开第一户")
+    parser.add_argument("--tab", default=None, help="借款户页或工作台上要显示的标签页（名称开头）")
     args = parser.parse_args(argv)
     os.environ["QINGSHOU_HOME"] = str(args.home or tempfile.mkdtemp(prefix="qingshou-shot-"))
     width, height = (int(v) for v in args.size.lower().split("x"))
@@ -106,6 +108,19 @@ def _steps(args, window, page) -> list:
                 else:
                     page.dialog.waive_interest.setText(args.waive_interest)
             steps.append(waive)
+    if args.household is not None and page.key == "households":
+        def find() -> None:
+            page.search.setText(args.household)
+            page.apply_filter()
+        steps.append(find)
+        steps.append(lambda: page.open_household(page.model.household_id(0)))
+    if args.tab:
+        def tab() -> None:
+            tabs = getattr(page.view, "tabs", None) if page.key == "households" else getattr(page, "tabs", None)
+            for i in range(tabs.count() if tabs is not None else 0):
+                if tabs.tabText(i).startswith(args.tab):
+                    tabs.setCurrentIndex(i)
+        steps.append(tab)
     return steps
 
 

@@ -181,6 +181,11 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentIndex(row)
             self.page_actions.actions()[row].setChecked(True)
 
+    def data_written(self) -> None:
+        """Something was written: every page reloads (the visible one now, the others when shown)."""
+        for page in self.pages:
+            page.mark_stale()
+
     def refresh_current(self) -> None:
         self.current_page().refresh()
 
@@ -370,6 +375,9 @@ class MainWindow(QMainWindow):
             self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not all(page.can_leave() for page in self.pages):
+            event.ignore()
+            return
         self.save_settings()
         from app.ui.tasks import wait_for_all
 

@@ -25,10 +25,18 @@ class Page(QWidget):
 
     def set_database(self, db: Database | None) -> None:
         self.db = db
+        self.mark_stale()
+
+    def mark_stale(self) -> None:
+        """The data changed: reload now if shown, else when next shown."""
         self._stale = True
         if self.isVisible():
             self._stale = False
             self.refresh()
+
+    def can_leave(self) -> bool:
+        """False if the page has unsaved edits the user chose to keep (asked when the window closes)."""
+        return True
 
     def refresh(self) -> None:
         """Reload what the page shows from the database."""
@@ -42,3 +50,17 @@ class Page(QWidget):
         if self._stale:
             self._stale = False
             self.refresh()
+
+
+def notify_written(widget: QWidget) -> None:
+    """After a write from ``widget``: every page of its window shows the new figures (the visible
+    one at once, the others when next shown)."""
+    window = widget.window()
+    if hasattr(window, "data_written"):
+        window.data_written()
+        return
+    page = widget
+    while page is not None and not isinstance(page, Page):
+        page = page.parentWidget()
+    if page is not None:
+        page.mark_stale()

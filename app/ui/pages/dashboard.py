@@ -5,7 +5,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDateEdit, QFrame, QGridLayout, QLabel, QPushButton, QScrollArea,
-                               QSizePolicy, QStyle, QTableView, QVBoxLayout, QWidget)
+                               QSizePolicy, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from app.services.summary import Summary, compute, rate
 from app.ui import formatting as fmt
@@ -14,6 +14,7 @@ from app.ui.pages.base import Page
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import FigureCard, PageHeader
 from app.ui.widgets.tables import make_table_view, rows_height
+from app.ui.widgets.worklist_panel import WorklistPanel
 
 CARDS = (
     ("task", "任务金额（元）"),
@@ -97,9 +98,8 @@ class DashboardPage(Page):
         body = QWidget()
         body.setObjectName("dashboardBody")
         column = QVBoxLayout(body)
-        column.setContentsMargins(20, 0, 20, 12)
+        column.setContentsMargins(0, 6, 0, 12)
         column.setSpacing(12)
-        column.addLayout(cards)
         column.addWidget(self._section("各乡镇清收进度（按清收率排名）", self.township_view))
         column.addWidget(self._section("九类特殊贷款清收情况", self.category_view))
         column.addStretch(1)
@@ -110,14 +110,19 @@ class DashboardPage(Page):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(body)
 
-        top = QVBoxLayout()
-        top.setContentsMargins(20, 14, 20, 0)
-        top.addWidget(self.header)
+        # The worklist sits in tabs next to the progress tables, so the page fits 1366x768.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dashboardTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.scroll, "清收进度")
+        self.worklist = WorklistPanel(self.tabs, self)
+
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(20, 14, 20, 8)
         layout.setSpacing(12)
-        layout.addLayout(top)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.header)
+        layout.addLayout(cards)
+        layout.addWidget(self.tabs, 1)
 
     @staticmethod
     def _section(title: str, view: QTableView) -> QWidget:
@@ -151,6 +156,7 @@ class DashboardPage(Page):
         self._generation += 1
         generation = self._generation
         db, as_of = self.db, self.selected_date()
+        self.worklist.refresh(db, as_of)
         if db is None:
             self._show(generation, None)
             return

@@ -1,0 +1,64 @@
+"""Read-only tables of the household page: its loans and its timeline."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app.domain.categories import BY_CODE
+from app.services.household_page import LoanInfo, TimelineEntry
+from app.ui.models.table import Column, RecordTableModel
+
+
+def _day(d) -> str:
+    return d.isoformat() if d else ""
+
+
+class LoanTableModel(RecordTableModel[LoanInfo]):
+    columns = (
+        Column("借据号", lambda ln: ln.loan_no),
+        Column("借款人", lambda ln: ln.borrower),
+        Column("发放日期", lambda ln: _day(ln.issue_date)),
+        Column("到期日期", lambda ln: _day(ln.due_date)),
+        Column("任务金额（元）", lambda ln: ln.task_fen, "money", "列入清收任务时的贷款余额"),
+        Column("已清收（元）", lambda ln: ln.recovered_fen, "money", "已收回的本金"),
+        Column("剩余本金（元）", lambda ln: ln.outstanding_fen, "money", "任务金额 − 已清收"),
+        Column("欠息（元）", lambda ln: ln.interest_fen, "money", "最近一期银行台账的欠息"),
+        Column("阶段", lambda ln: ln.stage_name),
+        Column("阶段日期", lambda ln: _day(ln.stage_date), tooltip="进入当前阶段的日期"),
+        Column("五级分类", lambda ln: ln.five_class or ""),
+        Column("担保方式", lambda ln: ln.guarantee or ""),
+        Column("贷款上的类别", lambda ln: "、".join(BY_CODE[c].short if c in BY_CODE else c for c in ln.categories)),
+    )
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            loan = self.record(index.row())
+            if loan.stage in ("settled", "written_off"):
+                return QColor("#7b8794")
+        return super().data(index, role)
+
+
+_KIND_NAMES = {"visit": "走访", "repayment": "还款", "agreement": "协议", "stage": "阶段"}
+_KIND_COLOURS = {"visit": QColor("#1f6fb2"), "repayment": QColor("#1e8449"), "agreement": QColor("#7d3c98"),
+                 "stage": QColor("#52606d")}
+
+
+class TimelineModel(RecordTableModel[TimelineEntry]):
+    columns = (
+        Column("日期", lambda t: _day(t.on)),
+        Column("类型", lambda t: _KIND_NAMES.get(t.kind, t.kind)),
+        Column("事项", lambda t: t.title),
+        Column("详情", lambda t: t.detail),
+    )
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self.rowCount():
+            return None
+        entry = self.record(index.row())
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() in (1, 2):
+            return _KIND_COLOURS.get(entry.kind)
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
+            return entry.detail or None
+        return super().data(index, role)

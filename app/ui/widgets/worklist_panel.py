@@ -1,0 +1,139 @@
+"""The worklist on the 工作台 page: today's follow-ups, overdue ones, broken promises, households
+never visited (double-click opens the household), and progress by village and by person."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QTableView, QVBoxLayout,
+                               QWidget)
+
+from app.db.session import Database
+from app.services import worklist
+from app.services.worklist import Worklist
+from app.ui import formatting as fmt
+from app.ui.models.worklist import StaffProgressModel, VillageProgressModel, WorkItemModel, ranked
+from app.ui.tasks import run_in_background
+from app.ui.widgets.tables import make_table_view
+
+LIMIT = 100
+
+# key, tab title, what the list is, the 借款户 filter that shows all of them, columns to hide
+LISTS = (
+    ("due_today", "今日待跟进", "约定今天跟进的借款户", "followup_due",
+     (WorkItemModel.OVERDUE_COLUMN, WorkItemModel.PROMISE_COLUMN)),
+    ("overdue", "已逾期", "约定的跟进日期已过、还没有再走访的借款户（逾期最久的在前）", "followup_due",
+     (WorkItemModel.PROMISE_COLUMN,)),
+    ("broken_promises", "承诺未兑现", "承诺的还款日期已过、之后没有还款的借款户", "promise_broken",
+     (WorkItemModel.OVERDUE_COLUMN,)),
+    ("never_visited", "从未走访", "还没有任何走访记录的借款户（剩余金额大的在前）", "never_visited",
+     (WorkItemModel.OVERDUE_COLUMN, WorkItemModel.PROMISE_COLUMN, 4, 5)),
+)
+
+
+class _ListTab(QWidget):
+    def __init__(self, panel: "WorklistPanel", key: str, title: str, about: str, filter_key: str, hidden):
+        super().__init__()
+        self.key, self.title, self.about, self.filter_key = key, title, about, filter_key
+        self.model = WorkItemModel(self)
+        self.view = make_table_view(self.model, self)
+        self.view.setObjectName(f"worklist_{key}")
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)    # the service's order
+        for column in hidden:
+            self.view.setColumnHidden(column, True)
+        # the responsible people take the width left (their full names are in the tooltip)
+        self.view.horizontalHeader().setSectionResizeMode(len(WorkItemModel.columns) - 1,
+                                                          QHeaderView.ResizeMode.Stretch)
+        self.view.doubleClicked.connect(lambda index: panel.open_index(self.view, self.model, index))
+        self.note = QLabel(about)
+        self.note.setObjectName("muted")
+        self.all_button = QPushButton("在借款户列表中查看全部")
+        self.all_button.setObjectName(f"showAll_{key}")
+        self.all_button.clicked.connect(lambda: panel.show_all(self.filter_key))
+        row = QHBoxLayout()
+        row.addWidget(self.note, 1)
+        row.addWidget(self.all_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(row)
+        layout.addWidget(self.view, 1)
+
+
+class WorklistPanel(QObject):
+    """Adds its tabs to ``tabs``; ``refresh(db, as_of)`` computes the worklist in the background."""
+
+    loaded = Signal()
+
+    def __init__(self, tabs: QTabWidget, owner: QWidget):
+        super().__init__(owner)
+        self.owner = owner
+        self.tabs = tabs
+        self.result: Worklist | None = None
+        self._generation = 0
+        self.lists: dict[str, _ListTab] = {}
+        for key, title, about, filter_key, hidden in LISTS:
+            tab = _ListTab(self, key, title, about, filter_key, hidden)
+            self.lists[key] = tab
+            tabs.addTab(tab, title)
+        self.villages = VillageProgressModel(self)
+        self.village_view = make_table_view(self.villages, owner, rate_column=VillageProgressModel.RATE_COLUMN)
+        self.village_view.setObjectName("villageProgress")
+        self.staff = StaffProgressModel(self)
+        self.staff_view = make_table_view(self.staff, owner, rate_column=StaffProgressModel.RATE_COLUMN)
+        self.staff_view.setObjectName("staffProgress")
+        for view in (self.village_view, self.staff_view):
+            view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        tabs.addTab(self._wrap(self.village_view, "各村（社区）按清收率排名"), "各村进度")
+        tabs.addTab(self._wrap(self.staff_view, "每位责任人负责的借款户，按清收率排名"), "责任人进度")
+
+    @staticmethod
+    def _wrap(view: QTableView, about: str) -> QWidget:
+        box = QWidget()
+        note = QLabel(about)
+        note.setObjectName("muted")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(note)
+        layout.addWidget(view, 1)
+        return box
+
+    def refresh(self, db: Database | None, as_of: date) -> None:
+        self._generation += 1
+        generation = self._generation
+        if db is None:
+            self._show(generation, None)
+            return
+        run_in_background(self.owner, lambda ctx: worklist.compute(db, as_of, limit=LIMIT),
+                          on_success=lambda result: self._show(generation, result))
+
+    def _show(self, generation: int, result: Worklist | None) -> None:
+        if generation != self._generation:
+            return
+        self.result = result
+        for key, tab in self.lists.items():
+            found = getattr(result, key) if result is not None else None
+            tab.model.as_of = result.as_of if result is not None else date.today()
+            tab.model.set_rows(found.items if found else [])
+            total = found.total if found else 0
+            self.tabs.setTabText(self.tabs.indexOf(tab), f"{tab.title}（{fmt.count(total)}）")
+            more = f"，列出前 {fmt.count(len(found.items))} 户" if found and total > len(found.items) else ""
+            tab.note.setText(f"{tab.about}：共 {fmt.count(total)} 户{more}。双击一户打开。")
+            tab.all_button.setVisible(total > 0)
+        self.villages.set_rows(ranked(result.by_village) if result else [])
+        self.staff.set_rows(ranked(result.by_staff) if result else [])
+        self.loaded.emit()
+
+    # -- going to the household ------------------------------------------------------------
+    def open_index(self, view: QTableView, model: WorkItemModel, index) -> None:
+        from app.ui.pages.households import show_household
+
+        source = view.model().mapToSource(index)
+        if source.isValid():
+            show_household(self.owner, model.record(source.row()).id)
+
+    def show_all(self, filter_key: str) -> None:
+        from app.ui.pages.households import show_filtered
+
+        show_filtered(self.owner, filter_key)

@@ -1,0 +1,231 @@
+"""The township's daily work, walked as a user would: find a household by its pinyin initials,
+open it, record a visit, tick a category and save, move a loan's stage, record a repayment,
+and see the household's figures and the dashboard's totals change."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.domain.money import format_yuan
+from app.services import households
+from app.ui.dialogs.loan_dialogs import RepaymentDialog, StageDialog
+from app.ui.dialogs.visit_dialog import VisitDialog
+from app.ui.models.households import COLUMN
+from tests.gui.helpers_households import (WAIT_MS, open_household, open_list, type_search,
+                                          unique_initials_household)
+
+
+def _money(text: str) -> int:
+    return round(float(text.replace(",", "")) * 100)
+
+
+def test_the_daily_walk(window, qtbot, idle):
+    db = window.db
+    dashboard = window.page("dashboard")
+    recovered_before = _money(dashboard.cards["recovered"].value.text())
+    hid, name, code = unique_initials_household(db)
+
+    # find the household by its pinyin initials and open it
+    page = open_list(window, qtbot, idle)
+    type_search(page, qtbot, code)
+    open_household(page, qtbot, hid)
+    view = page.view
+    assert view.name.text() == name
+    outstanding = _money(view.cards["outstanding"].value.text())
+    assert view.suggest_list.count() > 0                                  # the next steps are shown
+
+    # record a visit with the keyboard: outcome 1 (承诺还款), an amount, Enter
+    qtbot.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = view.findChild(VisitDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.outcome, "1")
+    assert dialog.outcome.currentData() == "promised" and dialog.promise_row.isEnabled()
+    qtbot.keyClicks(dialog.promised, "500")
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.promised, Qt.Key.Key_Return)
+    idle()
+    assert view.detail.visits[0].outcome == "promised" and view.detail.visits[0].promised_fen == 50_000
+    assert view.timeline.record(0).title == "走访：承诺还款"
+    assert view.cards["last_visit"].value.text() == date.today().isoformat()
+
+    # tick a category, judge the capacity (the reason is required), save with Ctrl+S
+    view.tabs.setCurrentIndex(2)
+    editor = view.categories
+    editor.checks["low_income"].setChecked(True)
+    judged = "partial" if view.detail.capacity != "partial" else "able"
+    editor.radios[judged].setChecked(True)
+    editor.reason.clear()
+    assert view.dirty and view.save_button.isEnabled()
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert editor.reason_note.isVisible() and "理由" in editor.reason_note.text()    # refused inline
+    editor.reason.setPlainText("外出务工，收入稳定")
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    idle()
+    assert not view.dirty
+    assert "low_income" in view.detail.household_category_codes and view.detail.capacity == judged
+    assert view.capacity_badge.text() == {"partial": "部分能力", "able": "有偿还能力"}[judged]
+
+    # move the loan from 催收 to 诉讼
+    view.tabs.setCurrentIndex(0)
+    view.loan_view.selectRow(0)
+    loan = view.selected_loan()
+    assert loan.stage == "collection"
+    view.stage_button.click()
+    stage = view.findChild(StageDialog)
+    stage.target.setCurrentIndex(stage.target.findData("suit"))
+    stage.note.setText("已向法院起诉")
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        stage.save_button.click()
+    idle()
+    assert next(ln for ln in view.detail.loans if ln.id == loan.id).stage == "suit"
+
+    # record a repayment of 100 yuan: the figures change at once
+    view.repay_loan_button.click()
+    repay = view.findChild(RepaymentDialog)
+    assert repay.loan.currentData() == loan.id and "合计" in repay.owed_label.text()
+    qtbot.keyClicks(repay.amount, "100")
+    assert repay.save_button.isEnabled()
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        qtbot.keyClick(repay.amount, Qt.Key.Key_Return)
+    idle()
+    assert _money(view.cards["outstanding"].value.text()) == outstanding - 10_000
+    assert view.timeline.record(0).kind == "repayment"
+
+    # the list shows it too
+    qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    row = page.model.row_of(hid)
+    assert page.model.index(row, COLUMN["剩余"]).data() == format_yuan(outstanding - 10_000)
+    assert "低保户" in page.model.index(row, COLUMN["类别"]).data()
+    assert "诉讼" in page.model.index(row, COLUMN["阶段"]).data()
+
+    # and the dashboard
+    with qtbot.waitSignal(dashboard.loaded, timeout=WAIT_MS):
+        window.show_page("dashboard")
+    idle()
+    assert _money(dashboard.cards["recovered"].value.text()) == recovered_before + 10_000
+
+
+def test_too_much_money_is_refused_inside_the_form(window, qtbot, idle):
+    hid, _name, code = unique_initials_household(window.db)
+    page = open_list(window, qtbot, idle)
+    type_search(page, qtbot, code)
+    open_household(page, qtbot, hid)
+    page.view.repay_button.click()
+    repay = page.view.findChild(RepaymentDialog)
+    owed = repay.owed[repay.loan.currentData()].total_fen
+    qtbot.keyClicks(repay.amount, str(owed // 100 + 1))
+    assert not repay.save_button.isEnabled() and "超过" in repay.amount_note.text()
+    repay.amount.setText("abc")
+    assert not repay.save_button.isEnabled() and "不是金额" in repay.amount_note.text()
+    repay.amount.setText("-5")
+    assert not repay.save_button.isEnabled()
+    repay.reject()
+    assert households.detail(window.db, hid).repayments == page.view.detail.repayments
+
+
+def test_unsaved_edits_are_guarded(window, qtbot, idle, monkeypatch):
+    from app.ui import errors
+
+    hid, _name, code = unique_initials_household(window.db)
+    page = open_list(window, qtbot, idle)
+    type_search(page, qtbot, code)
+    open_household(page, qtbot, hid)
+    view = page.view
+    view.categories.checks["disabled"].setChecked(True)
+    asked: list[QMessageBox] = []
+    monkeypatch.setattr(errors, "DIALOG_HOOK", asked.append)      # the user closes the question: cancel
+    view.back_button.click()
+    assert asked and page.stack.currentIndex() == 1 and view.dirty
+    assert not window.page("households").can_leave()
+
+    def discard(box: QMessageBox) -> None:
+        box.button(QMessageBox.StandardButton.Discard).click()
+
+    monkeypatch.setattr(errors, "DIALOG_HOOK", discard)
+    view.back_button.click()
+    assert page.stack.currentIndex() == 0
+    assert "disabled" not in households.detail(window.db, hid).household_category_codes
+
+
+def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
+    hid, _name, code = unique_initials_household(window.db)
+    page = open_list(window, qtbot, idle)
+    type_search(page, qtbot, code)
+    open_household(page, qtbot, hid)
+    view = page.view
+    people = view.people
+    people.table.item(0, people.C_UNREACH).setCheckState(Qt.CheckState.Checked)
+    people.phone.setText("13900001111")
+    people.phone.textEdited.emit("13900001111")
+    assert view.dirty
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        view.save_button.click()
+    idle()
+    d = households.detail(window.db, hid)
+    assert d.people[0].is_unreachable and d.phone == "13900001111"
+    assert not view.dirty
+
+
+def test_agreement_button_without_the_agreements_dialog(window, qtbot, idle, monkeypatch):
+    import sys
+    import types
+    from importlib.machinery import ModuleSpec
+
+    from app.ui.pages import household_view
+
+    page = window.page("households")
+    if not household_view._agreements_available():
+        assert not page.view.agreement_button.isEnabled()
+        assert "尚未" in page.view.agreement_button.toolTip()
+    calls = []
+    fake = types.ModuleType(household_view.AGREEMENT_MODULE)
+    fake.__spec__ = ModuleSpec(household_view.AGREEMENT_MODULE, None)
+    fake.open_new_agreement = lambda parent, db, household_id=None, loan_ids=None: calls.append(
+        (household_id, loan_ids)) or None
+    monkeypatch.setitem(sys.modules, household_view.AGREEMENT_MODULE, fake)
+    hid, _name, code = unique_initials_household(window.db)
+    page = open_list(window, qtbot, idle)
+    type_search(page, qtbot, code)
+    open_household(page, qtbot, hid)
+    page.view.new_agreement()
+    assert calls == [(hid, [page.view.selected_loan_id()])]
+
+
+def test_new_person_and_responsible_people_saved_together(window, qtbot, idle):
+    from app.ui.widgets.household_edit import PersonDialog
+
+    hid, _name, code = unique_initials_household(window.db)
+    page = open_list(window, qtbot, idle)
+    type_search(page, qtbot, code)
+    open_household(page, qtbot, hid)
+    view = page.view
+    before = households.detail(window.db, hid)
+    # a guarantor, through the small dialog
+    view.tabs.setCurrentIndex(1)
+    view.people.add_button.click()
+    dialog = view.people.findChild(PersonDialog)
+    dialog.name.setText("担保人甲")
+    dialog._accept()
+    assert view.dirty and view.people.table.rowCount() == len(before.people) + 1
+    # one more responsible person, and one less
+    view.tabs.setCurrentIndex(3)
+    editor = view.assignments
+    taken = {a.staff_id for a in before.assignments}
+    free = next(i for i in range(editor.staff.count()) if editor.staff.itemData(i) not in taken)
+    editor.staff.setCurrentIndex(free)
+    editor.duty.setCurrentIndex(editor.duty.findData("village"))
+    editor.add_button.click()
+    editor.table.selectRow(0)
+    editor.remove_button.click()
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
+        qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    idle()
+    after = households.detail(window.db, hid)
+    assert [p.name for p in after.people if p.name == "担保人甲"] and len(after.people) == len(before.people) + 1
+    staff_after = {(a.staff_id, a.duty) for a in after.assignments}
+    assert (editor.staff.itemData(free), "village") in staff_after
+    assert (before.assignments[0].staff_id, before.assignments[0].duty) not in staff_after
+    assert len(after.assignments) == len(before.assignments)
