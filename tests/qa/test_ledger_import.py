@@ -1,0 +1,36 @@
+"""``qingshou import-ledger`` on ledgers like the banks' but not the sample: built here."""
+from __future__ import annotations
+
+import pytest
+
+from tests.qa.helpers import make_id, query, snapshot
+
+HEADER = ["序号", "客户名称", "证件号码", "借据号码", "贷款发放日", "贷款到期日", "本金余额", "应收未收利息", "村"]
+
+
+def row(n: int, balance: object = 10000, *, name: str | None = None, loan_no: str | None = None,
+        issued: object = "2015-03-05", due: object = "2017-03-05", interest: object = 0) -> list:
+    return [n, name or f"借款人{n}", make_id(f"6224211960101{n:04d}"), loan_no or f"QA{n:04d}",
+            issued, due, balance, interest, "李家村"]
+
+
+def test_an_error_report_that_cannot_be_saved_stops_the_import_before_anything_is_written(
+        cli, district_path, write_xlsx, tmp_path):
+    path = write_xlsx({"柳林镇": [HEADER, row(1), row(2, balance="待核实")]})
+    blocked = tmp_path / "不是文件夹.txt"
+    blocked.write_text("x", encoding="utf-8")
+    before = snapshot(district_path)
+
+    r = cli("import-ledger", path, "--db", district_path, "--error-report", blocked / "错误.xlsx", "--json")
+
+    assert r.code == 1 and r.out == ""
+    assert len(r.err.strip().splitlines()) == 1 and "错误报告" in r.err
+    assert snapshot(district_path) == before
+
+
+def test_an_error_report_is_written_next_to_a_successful_import(cli, district_path, write_xlsx, tmp_path):
+    path = write_xlsx({"柳林镇": [HEADER, row(1), row(2, balance="待核实")]})
+    report = tmp_path / "退回 银行.xlsx"
+    r = cli("import-ledger", path, "--db", district_path, "--error-report", report, "--json")
+    assert r.code == 0, r.err
+    assert r.json()["loans_imported"] == 1 and report.exists()
