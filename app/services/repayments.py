@@ -129,7 +129,7 @@ def record_repayment(db: Database, *, amount_fen: int, loan_no: str | None = Non
             s.add(rep)
             s.flush()
             rep_id, loans = rep.id, [loan]
-        settled = _settle(s, loans, day)
+        settled = settle_loans(s, loans, day)
         after = owed(s, loan)
         if agreement is None:
             uow.audit("repay", "repayments", rep_id,
@@ -177,7 +177,7 @@ def _explain_bank_decreases(s: Session, reported: list[Repayment], principal_fen
     return matched
 
 
-def _settle(s: Session, loans: list[Loan], day: date) -> set[str]:
+def settle_loans(s: Session, loans: list[Loan], day: date) -> set[str]:
     """Keep each loan's balance = task − principal recovered; a loan whose balance reached 0
     moves to 结清 with a stage event.  Returns the ids of the loans settled now."""
     settled = set()
