@@ -34,3 +34,13 @@ def test_an_error_report_is_written_next_to_a_successful_import(cli, district_pa
     r = cli("import-ledger", path, "--db", district_path, "--error-report", report, "--json")
     assert r.code == 0, r.err
     assert r.json()["loans_imported"] == 1 and report.exists()
+
+
+@pytest.mark.parametrize("text", ["2015/3/5 0:00:00", "2015-3-5 0:00", "2015-03-05T00:00:00", "2015年3月5日 10:20",
+                                  "2015.03.05 00:00:00", "2015年3月5号"])
+def test_dates_written_as_text_with_a_time_or_as_people_say_them(cli, district_path, write_xlsx, text):
+    path = write_xlsx({"柳林镇": [HEADER, row(1, issued=text, due=text)]})
+    r = cli("import-ledger", path, "--db", district_path, "--json")
+    assert r.code == 0, r.err
+    assert not [w for w in r.json()["warnings"] if w["code"] == "bad_date"]
+    assert query(district_path, "SELECT issue_date, due_date FROM loans") == [("2015-03-05", "2015-03-05")]
