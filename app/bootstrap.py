@@ -25,6 +25,22 @@ def check_sqlite_file(path: Path) -> None:
         head = fh.read(16)
     if head != SQLITE_MAGIC:
         raise DatabaseError(f"不是清收工作台的数据库文件：{path}")
+    if _foreign_tables(path):   # another program's database: never add our tables to it
+        raise DatabaseError(f"不是清收工作台的数据库文件（是别的程序的数据库）：{path}")
+
+
+def _foreign_tables(path: Path) -> bool:
+    """True if the SQLite file holds tables but none of ours (no schema version, no meta)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False   # damaged or locked: opening it says so in plain words
+    names = {n for n in names if not n.startswith("sqlite_")}
+    return bool(names) and not names & {"alembic_version", "meta"}
 
 
 # What SQLite says, in the user's words (its own text is English and names no file).

@@ -118,3 +118,22 @@ def test_an_export_to_a_read_only_folder_prints_one_line_without_library_noise(d
     assert p.returncode == 1
     _one_chinese_line(p.stderr)
     assert "只读" in p.stderr
+
+
+@pytest.mark.parametrize("command", [("summary", "--json"), ("init", "--role", "district", "--unit", "示范区"),
+                                     ("households", "--json")])
+def test_another_programs_database_is_refused_and_left_as_it_was(cli, tmp_path, command):
+    other = tmp_path / "财务 数据.db"
+    conn = sqlite3.connect(str(other))
+    conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO customers (name) VALUES ('某某')")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+
+    r = cli(command[0], "--db", other, *command[1:])
+
+    assert r.code == 1
+    _one_chinese_line(r.err)
+    assert "不是清收工作台的数据库" in r.err
+    assert other.read_bytes() == before
