@@ -62,3 +62,12 @@ def test_paying_an_agreement_in_full_settles_its_loan_as_a_repayment_would(cli, 
                             "WHERE l.loan_no = :n AND e.to_stage = 'settled'", n=loan_no) == [(1,)]
     row = cli("households", "--db", demo_path, "--search", loan_no, "--json").json()["households"][0]
     assert row["outstanding"] == "0.00" and row["stage"] == "settled"
+
+
+def test_listing_by_a_status_that_does_not_exist_is_bad_usage_not_an_empty_list(cli, demo_path):
+    r = cli("agreement", "list", "--db", demo_path, "--status", "signd", "--json")
+    assert r.code == 2 and r.out == ""
+    assert "signd" in r.err
+    r = cli("agreement", "list", "--db", demo_path, "--status", "signed", "--json")
+    assert r.code == 0 and r.json()["agreements"]
+    assert {a["status"] for a in r.json()["agreements"]} == {"signed"}
