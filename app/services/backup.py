@@ -28,8 +28,26 @@ def backup(db: Database, out: Path) -> BackupResult:
         raise InputError(f"请给出备份文件的名字，而不是文件夹：{out}")
     if not out.parent.is_dir():
         raise InputError(f"文件夹不存在：{out.parent}")
+    if out.exists() and out.stat().st_size > 0 and _database_id(out) != db.identity().db_id:
+        raise InputError(f"文件已存在，且不是这个数据库以前的备份，不会覆盖：{out}")
     sqlite_copy(Path(db.path), out)
     return BackupResult(str(out), out.stat().st_size)
+
+
+def _database_id(path: Path) -> str | None:
+    """The ``db_id`` of a qingshou database file (a backup keeps its database's), else None."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16) != SQLITE_MAGIC:
+                return None
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return None
+    return row[0] if row and row[0] else None
 
 
 def _check_backup_file(src: Path) -> None:

@@ -137,3 +137,41 @@ def test_another_programs_database_is_refused_and_left_as_it_was(cli, tmp_path, 
     _one_chinese_line(r.err)
     assert "不是清收工作台的数据库" in r.err
     assert other.read_bytes() == before
+
+
+def test_a_backup_never_overwrites_a_file_that_is_not_a_backup_of_this_database(cli, district_path, demo_path, tmp_path):
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(b"PK\x03\x04 not really a workbook")
+    other = tmp_path / "别的 数据库.db"
+    other.write_bytes(demo_path.read_bytes())
+    for target in (ledger, other):
+        before = target.read_bytes()
+        r = cli("backup", "--db", district_path, "--out", target, "--json")
+        assert r.code == 1 and r.out == ""
+        _one_chinese_line(r.err)
+        assert "不会覆盖" in r.err
+        assert target.read_bytes() == before
+
+
+def test_a_backup_may_replace_an_earlier_backup_of_the_same_database(cli, district_path, tmp_path):
+    out = tmp_path / "每日 备份.db"
+    assert cli("backup", "--db", district_path, "--out", out).code == 0
+    cli("import-ledger", _tiny_ledger(tmp_path), "--db", district_path)
+    r = cli("backup", "--db", district_path, "--out", out, "--json")
+    assert r.code == 0, r.err
+    assert snapshot(out) == snapshot(district_path)
+
+
+def _tiny_ledger(tmp_path):
+    from openpyxl import Workbook
+
+    from tests.qa.helpers import make_id
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "柳林镇"
+    ws.append(["借款人", "身份证号", "借据号", "贷款余额"])
+    ws.append(["张三", make_id("62242119601018001"), "B1", 1000])
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    return path
