@@ -57,6 +57,7 @@ def register(sub) -> None:
     p = cmds.add_parser("list", help="协议列表；--broken 违约的，--due N 近 N 天到期的")
     add_db(p)
     p.add_argument("--status", default=None, metavar="状态",
+                   choices=["draft", "printed", "signed", "fulfilled", "broken", "cancelled", "superseded"],
                    help="draft|printed|signed|fulfilled|broken|cancelled|superseded")
     p.add_argument("--all", action="store_true", help="包括已被新版本替代的旧版本")
     p.add_argument("--broken", action="store_true", help="截至 --as-of 已违约（逾期超过宽限期）的协议")

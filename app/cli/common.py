@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import logging.handlers
@@ -58,11 +59,32 @@ def run(handler: Callable[[argparse.Namespace], int | None], args: argparse.Name
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 1
+    except OSError as exc:  # a file or folder the user named cannot be read or written
+        log.info("file problem in %s", getattr(args, "command", "?"), exc_info=True)
+        print(os_problem(exc), file=sys.stderr)
+        return 1
     except Exception:  # a bug: full details to the log, one line to the user
         log.exception("unexpected error in %s", getattr(args, "command", "?"))
         print(f"程序内部错误，操作未完成，数据未改动。详情见日志：{config.log_dir() / 'qingshou.log'}",
               file=sys.stderr)
         return 1
+
+
+_ERRNO_WORDS = {
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EROFS: "磁盘或文件夹是只读的",
+    errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "文件或文件夹不存在", errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件", errno.EEXIST: "已有同名的文件", errno.EBUSY: "文件正被使用",
+    errno.EIO: "读写磁盘出错（U盘是否已拔出？）",
+}
+
+
+def os_problem(exc: OSError) -> str:
+    """One Chinese line for a file that cannot be read or written."""
+    where = str(exc.filename or "")
+    if where.endswith((".part", ".restoring")):   # our temporary file: name the folder the user chose
+        where = str(Path(where).parent)
+    words = _ERRNO_WORDS.get(exc.errno or 0, "无法读写文件")
+    return f"无法读写 {where}：{words}，操作未完成" if where else f"{words}，操作未完成"
 
 
 def emit_json(obj: dict[str, Any]) -> None:

@@ -93,7 +93,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def _remove_db_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+        try:
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        except OSError:  # nothing was made there (a read-only or missing folder)
+            pass
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

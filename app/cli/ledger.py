@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
-from app.cli.common import add_db, add_json, emit_json, open_db
+from app.cli.common import add_db, add_json, emit_json, open_db, os_problem
+from app.domain.errors import InputError
 from app.domain.money import yuan_str
 
 SHOWN_ROWS = 20
@@ -25,6 +28,8 @@ def register(sub) -> None:
 def cmd_import_ledger(args: argparse.Namespace) -> int:
     from app.services.ledger_import import import_ledger, write_error_report
 
+    if args.error_report is not None:
+        _check_report_place(args.error_report)
     db = open_db(args)  # never creates a database; the import reads the whole file before writing
     try:
         result = import_ledger(db, args.file, township=args.township, actor="命令行")
@@ -32,15 +37,30 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
         db.dispose()
     report = None
     if args.error_report is not None:
-        report = write_error_report(result, args.error_report)
+        try:
+            report = write_error_report(result, args.error_report)
+        except (InputError, OSError) as exc:  # the import itself is done: say so, do not fail it
+            problem = os_problem(exc) if isinstance(exc, OSError) else str(exc)
+            print(f"台账已导入，但错误报告没有保存：{problem}", file=sys.stderr)
     if args.json:
         out = result.to_json()
-        if report is not None:
-            out["error_report"] = str(report)
+        if args.error_report is not None:
+            out["error_report"] = str(report) if report is not None else None
         emit_json(out)
         return 0
     _print(result, report)
     return 0
+
+
+def _check_report_place(path: Path) -> None:
+    """Refuse, before importing anything, an error report that could not be saved."""
+    folder = path.parent
+    if path.is_dir():
+        raise InputError(f"错误报告应是一个 .xlsx 文件，不是文件夹：{path}；台账没有导入")
+    if not folder.is_dir():
+        raise InputError(f"保存错误报告的文件夹不存在：{folder}；台账没有导入")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"无法在这里保存错误报告（只读或没有权限）：{path}；台账没有导入")
 
 
 def _print(r, report: Path | None) -> None:

@@ -76,6 +76,11 @@ def ensure_schema(engine: Engine, path: Path | None, *, backup_dir: Path | None 
     return str(backup_path) if backup_path else None
 
 
+def revision_is_known(rev: str) -> bool:
+    """True if ``rev`` is a schema version this program has (not one of a newer program)."""
+    return _known(ScriptDirectory.from_config(alembic_config()), rev)
+
+
 def _known(script: ScriptDirectory, rev: str) -> bool:
     try:
         return script.get_revision(rev) is not None

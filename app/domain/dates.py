@@ -4,19 +4,21 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-_SEP = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+_SEP = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*[日号]?$")
+# A time after the date, as databases and Excel's text export write it: " 0:00:00", "T10:20".
+_TIME = re.compile(r"(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－／", "0123456789.-/")
 
 
 def parse_date_text(text: str) -> date:
-    """Parse 2015-03-05, 2015-3-5, 2015.03.05, 2015/03/05, 20150305, 2015年3月5日.
+    """Parse 2015-03-05, 2015-3-5, 2015.03.05, 2015/03/05, 20150305, 2015年3月5日 (or 5号),
+    with or without a time after it (``2015/3/5 0:00:00``, ``2015-03-05T00:00:00``).
 
     Raises ``ValueError`` for anything else, or an impossible date.
     """
-    t = str(text).strip().translate(_FULLWIDTH)
-    t = t.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2} \d", t) else t
+    t = _TIME.sub("", str(text).strip().translate(_FULLWIDTH))
     m = _SEP.match(t) or _COMPACT.match(t)
     if not m:
         raise ValueError(f"无法识别的日期：{text}")

@@ -62,6 +62,8 @@ def write_household_list(path: Path | str, rows: Iterable[dict], *, title: str =
     Streams (write-only workbook), so 100,000 households fit in little memory.
     """
     path = Path(path)
+    with path.with_name(path.name + ".part").open("wb"):
+        pass   # a folder that cannot take the file refuses now, before any work
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
     for i, col in enumerate(columns, start=1):
@@ -95,6 +97,22 @@ def write_household_list(path: Path | str, rows: Iterable[dict], *, title: str =
     first = 3 if note else 2
     ws.auto_filter.ref = f"A{first - 1}:{get_column_letter(len(columns))}{first - 1 + n}"
     tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
+    try:
+        wb.save(tmp)
+    except BaseException:
+        _discard(wb)
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(path)
     return n
+
+
+def _discard(wb: Workbook) -> None:
+    """Finish the streamed sheets of a workbook that could not be saved, so that nothing
+    half-written is left to complain (on the console) when Python collects it."""
+    for ws in wb.worksheets:
+        try:
+            if not ws.closed:
+                ws.close()
+        except Exception:  # noqa: BLE001 - the save's own error is the one to report
+            pass

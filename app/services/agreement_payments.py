@@ -31,6 +31,7 @@ from app.db.session import Database
 from app.domain.errors import InputError, IntegrityError
 from app.domain.money import yuan_str
 from app.domain.schedule import PartOwed, fill_installments, parse_order, split_payment, standing
+from app.services.work_common import check_day
 from app.services.agreements import (STATUS_NAMES, agreement_label, agreement_loans, find_agreement,
                                      loan_waivers)
 
@@ -110,6 +111,7 @@ def allocate_to_agreement(uow, agreement_id: str, amount_fen: int, paid_on: date
                              + ("（请先签订）" if ag.status in ("draft", "printed") else ""))
     if amount_fen <= 0:
         raise InputError(f"还款金额必须大于零：{yuan_str(amount_fen)} 元")
+    check_day(paid_on, "还款日期")
     if ag.signed_on and paid_on < ag.signed_on:
         raise InputError(f"还款日期 {paid_on} 早于协议 {agreement_label(ag)} 的签订日期 {ag.signed_on}")
     pairs = agreement_loans(s, ag.id)
@@ -189,8 +191,13 @@ def record_agreement_payment(uow, agreement_id: str, amount_fen: int, paid_on: d
 def pay(db: Database, agreement_id: str, amount_fen: int, paid_on: date, actor: str = "system", *,
         note: str | None = None) -> PaymentResult:
     """Record money paid under an agreement (one unit of work) and return its receipt number."""
+    from app.services.repayments import settle_loans  # (imports this module)
+
     with db.uow(actor) as uow:
         result = record_agreement_payment(uow, agreement_id, amount_fen, paid_on, note=note)
+        loans = [uow.session.get(Loan, p.loan_id) for p in result.allocation.parts if p.amount_fen]
+        if settle_loans(uow.session, loans, paid_on):   # paid off: 结清, as a repayment would
+            refresh_search(uow.session, {ln.household_id for ln in loans})
         uow.commit()
     return result
 

@@ -35,6 +35,7 @@ from app.reports import templates
 from app.services.agreement_owed import Quote, load_loans, quote_loans
 from app.services.agreement_parties import names_for
 from app.services.agreement_settings import AgreementSettings, load as load_settings
+from app.services.work_common import check_day
 
 STATUS_NAMES = {"draft": "草稿", "printed": "已打印", "signed": "已签订", "fulfilled": "已履行",
                 "broken": "违约", "cancelled": "已作废", "superseded": "已被新版本替代"}
@@ -437,6 +438,7 @@ def sign(db: Database, agreement_id: str, signed_on: date, actor: str = "system"
         ag = find_agreement(uow.session, agreement_id)
         if ag.status not in ("draft", "printed"):
             raise IntegrityError(f"协议 {agreement_label(ag)} {STATUS_NAMES[ag.status]}，不能再签订")
+        signed_on = check_day(signed_on, "签订日期")
         ag.status, ag.signed_on = "signed", signed_on
         uow.audit("sign", "agreements", ag.id, summary=f"签订还款协议 {agreement_label(ag)}，签订日期 {signed_on}")
         view = _view(uow.session, ag)

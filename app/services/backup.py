@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app import config
-from app.bootstrap import SQLITE_MAGIC
-from app.db.migrate import sqlite_copy
+from app.bootstrap import SQLITE_MAGIC, sqlite_problem
+from app.db.migrate import revision_is_known, sqlite_copy
 from app.db.session import Database
 from app.domain.errors import DatabaseError, InputError
 
@@ -24,10 +24,30 @@ def backup(db: Database, out: Path) -> BackupResult:
     out = Path(out)
     if out.resolve() == Path(db.path).resolve():
         raise InputError("备份文件不能与数据库是同一个文件")
-    if not out.parent.exists():
+    if out.is_dir():
+        raise InputError(f"请给出备份文件的名字，而不是文件夹：{out}")
+    if not out.parent.is_dir():
         raise InputError(f"文件夹不存在：{out.parent}")
+    if out.exists() and out.stat().st_size > 0 and _database_id(out) != db.identity().db_id:
+        raise InputError(f"文件已存在，且不是这个数据库以前的备份，不会覆盖：{out}")
     sqlite_copy(Path(db.path), out)
     return BackupResult(str(out), out.stat().st_size)
+
+
+def _database_id(path: Path) -> str | None:
+    """The ``db_id`` of a qingshou database file (a backup keeps its database's), else None."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16) != SQLITE_MAGIC:
+                return None
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return None
+    return row[0] if row and row[0] else None
 
 
 def _check_backup_file(src: Path) -> None:
@@ -42,13 +62,19 @@ def _check_backup_file(src: Path) -> None:
             has_meta = conn.execute(
                 "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name IN ('meta','loans')"
             ).fetchone()[0]
+            has_version = conn.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name = 'alembic_version'").fetchone()[0]
+            version = conn.execute("SELECT version_num FROM alembic_version").fetchone() if has_version else None
         conn.close()
     except sqlite3.DatabaseError as exc:
-        raise InputError(f"备份文件已损坏，无法恢复：{src}（{exc}）") from exc
+        raise InputError(f"备份文件已损坏，无法恢复：{src}（{sqlite_problem(exc) or exc}）") from exc
     if ok != "ok":
         raise InputError(f"备份文件已损坏，无法恢复：{src}（{ok}）")
     if has_meta != 2:
         raise InputError(f"不是清收工作台的备份文件：{src}")
+    if version and not revision_is_known(version[0]):
+        raise InputError(f"备份文件来自更新版本的清收工作台（数据库版本 {version[0]}），本程序无法使用，"
+                         f"请先升级程序；现有数据库没有改动：{src}")
 
 
 def restore(db_path: Path, src: Path) -> BackupResult:
@@ -59,6 +85,10 @@ def restore(db_path: Path, src: Path) -> BackupResult:
     """
     db_path, src = Path(db_path), Path(src)
     _check_backup_file(src)
+    if db_path.is_dir():
+        raise InputError(f"这是一个文件夹，不是数据库文件：{db_path}")
+    if not db_path.parent.is_dir():
+        raise InputError(f"文件夹不存在：{db_path.parent}")
     if db_path.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         sqlite_copy(db_path, config.backup_dir() / f"{db_path.stem}-恢复前-{stamp}.db")

@@ -114,25 +114,29 @@ def record_repayment(db: Database, *, amount_fen: int, loan_no: str | None = Non
                               sum(p.penalty_fen for p in reached))
         else:
             due = owed(s, loan)
-            if amount_fen > due.total_fen:
+            reported = _bank_reported_since(s, loan.id, day)   # this money may be in a ledger already
+            room = sum(b.principal_fen for b in reported)
+            if amount_fen > due.total_fen + room:
                 raise InputError(f"还款金额 {format_yuan(amount_fen)} 元超过借据号 {loan.loan_no} 尚欠的本息 "
                                  f"{format_yuan(due.total_fen)} 元（本金 {format_yuan(due.principal_fen)}，"
                                  f"利息 {format_yuan(due.interest_fen)}）")
-            principal = min(amount_fen, due.principal_fen)
+            principal = min(amount_fen, due.principal_fen + room)
             part = Allocation(principal, amount_fen - principal, 0)
+            matched = _explain_bank_decreases(s, reported, principal, day)
             rep = Repayment(loan_id=loan.id, paid_on=day, amount_fen=amount_fen, principal_fen=part.principal_fen,
                             interest_fen=part.interest_fen, penalty_fen=0, source="township",
                             agreement_id=agreement, receipt_no=receipt_no, note=note)
             s.add(rep)
             s.flush()
             rep_id, loans = rep.id, [loan]
-        settled = _settle(s, loans, day)
+        settled = settle_loans(s, loans, day)
         after = owed(s, loan)
         if agreement is None:
             uow.audit("repay", "repayments", rep_id,
                       summary=f"{day} 借据号 {loan.loan_no} 还款 {format_yuan(amount_fen)} 元（本金 "
                               f"{format_yuan(part.principal_fen)}，利息 {format_yuan(part.interest_fen)}），"
-                              f"尚欠本金 {format_yuan(after.principal_fen)} 元" + ("，已结清" if settled else ""))
+                              f"尚欠本金 {format_yuan(after.principal_fen)} 元" + ("，已结清" if settled else "")
+                              + (f"；其中 {format_yuan(matched)} 元银行台账已报告收回，不重复计算" if matched else ""))
         refresh_search(s, {ln.household_id for ln in loans} | {loan.household_id})
         uow.commit()
         return RepaymentResult(rep_id, loan.id, loan.loan_no, loan.household_id, day, amount_fen,
@@ -140,7 +144,40 @@ def record_repayment(db: Database, *, amount_fen: int, loan_no: str | None = Non
                                after.interest_fen, loan.id in settled, agreement)
 
 
-def _settle(s: Session, loans: list[Loan], day: date) -> set[str]:
+def _bank_reported_since(s: Session, loan_id: str, day: date) -> list[Repayment]:
+    """Lower balances bank ledgers dated ``day`` or later reported on this loan, oldest first."""
+    return list(s.scalars(select(Repayment).where(
+        Repayment.loan_id == loan_id, Repayment.source == "bank", Repayment.deleted.is_(False),
+        Repayment.paid_on >= day).order_by(Repayment.paid_on, Repayment.created_at)))
+
+
+def _explain_bank_decreases(s: Session, reported: list[Repayment], principal_fen: int, day: date) -> int:
+    """A township repayment recorded after a bank ledger that already showed it (the ledger is
+    dated on or after the money came back): the bank's reported decrease is the same money.
+
+    Each yuan counts once: the bank's records it explains are voided (facts are never edited)
+    and the part it does not explain is recorded again as the bank's.  Returns the principal
+    explained."""
+    left, matched = principal_fen, 0
+    for bank in reported:
+        if left <= 0:
+            break
+        take = min(left, bank.principal_fen)
+        bank.deleted = True
+        bank.void_reason = f"乡镇登记的还款（{day}）即银行台账报告的这笔收回"
+        rest = bank.principal_fen - take
+        if rest > 0:
+            s.add(Repayment(loan_id=bank.loan_id, paid_on=bank.paid_on, amount_fen=rest, principal_fen=rest,
+                            interest_fen=0, penalty_fen=0, source="bank", ledger_import_id=bank.ledger_import_id,
+                            note=f"{bank.note or '银行台账'}（其中 {yuan_str(take)} 元为乡镇登记的还款）"))
+        left -= take
+        matched += take
+    if matched:
+        s.flush()
+    return matched
+
+
+def settle_loans(s: Session, loans: list[Loan], day: date) -> set[str]:
     """Keep each loan's balance = task − principal recovered; a loan whose balance reached 0
     moves to 结清 with a stage event.  Returns the ids of the loans settled now."""
     settled = set()

@@ -64,6 +64,8 @@ def move_stage(db: Database, *, to_stage: str, loan_no: str | None = None, loan_
         if loan.stage_date is not None and day < loan.stage_date:
             raise InputError(f"转阶段日期（{day}）早于借据号 {loan.loan_no} 进入“{current.label}”的日期"
                              f"（{loan.stage_date}）")
+        if loan.task_date is not None and day < loan.task_date:
+            raise InputError(f"转阶段日期（{day}）早于借据号 {loan.loan_no} 列入清收任务的日期（{loan.task_date}）")
         if target is Stage.SETTLED:
             left = owed(s, loan).principal_fen
             if left > 0:

@@ -15,6 +15,15 @@ from app.services.agreement_forms import receipt_form
 from app.services.agreement_payments import agreement_in_force, allocate_to_agreement, pay
 from tests.integration.agreement_helpers import count, free_households
 
+
+@pytest.fixture(autouse=True)
+def _days_to_come_have_come(monkeypatch):
+    """These tests sign and pay on the schedule's dates, months ahead: let those days have come."""
+    from app.services import work_common
+
+    monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
+
+
 AS_OF = date(2026, 11, 22)
 SIGNED = date(2026, 11, 25)
 

@@ -18,6 +18,15 @@ from app.services.agreement_owed import quote
 from app.services.agreement_payments import pay
 from tests.integration.agreement_helpers import free_households
 
+
+@pytest.fixture(autouse=True)
+def _days_to_come_have_come(monkeypatch):
+    """These tests sign and pay on the schedule's dates, months ahead: let those days have come."""
+    from app.services import work_common
+
+    monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
+
+
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
                                 reason="poppler-utils (pdftotext, pdffonts) not installed")
 

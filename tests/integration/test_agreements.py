@@ -16,6 +16,15 @@ from app.services import agreements as svc
 from app.services.agreement_owed import quote
 from tests.integration.agreement_helpers import count, execute, free_households
 
+
+@pytest.fixture(autouse=True)
+def _days_to_come_have_come(monkeypatch):
+    """These tests sign and pay on the schedule's dates, months ahead: let those days have come."""
+    from app.services import work_common
+
+    monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
+
+
 AS_OF = date(2026, 11, 22)
 FIRST = date(2027, 1, 15)
 

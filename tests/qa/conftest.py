@@ -1,0 +1,51 @@
+"""The fault-finder's tests: the command line and the services used the way a township clerk
+and a district officer use them, on files built here (not the shared samples)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import run_cli
+
+
+@pytest.fixture
+def cli(capsys):
+    """cli("summary", "--db", p, "--json") -> Result(code, out, err), in-process."""
+    def _run(*argv):
+        return run_cli(capsys, *argv)
+    return _run
+
+
+@pytest.fixture
+def district_path(tmp_path) -> Path:
+    """An initialised, empty district database in a folder whose name has spaces and Chinese."""
+    from app.bootstrap import open_database
+    from app.services.setup import initialise
+
+    folder = tmp_path / "区县 数据"
+    folder.mkdir()
+    path = folder / "示范 区.db"
+    db = open_database(path)
+    initialise(db, role="district", unit_name="示范区")
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def write_xlsx(tmp_path):
+    """write_xlsx({"柳林镇": rows, ...}, name=...) -> path of a workbook made with openpyxl."""
+    from openpyxl import Workbook
+
+    def make(sheets: dict[str, list[list]], *, name: str = "台账.xlsx") -> Path:
+        wb = Workbook()
+        wb.remove(wb.active)
+        for title, rows in sheets.items():
+            ws = wb.create_sheet(title)
+            for row in rows:
+                ws.append(row)
+        path = tmp_path / name
+        wb.save(path)
+        return path
+
+    return make
