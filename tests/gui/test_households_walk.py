@@ -169,28 +169,20 @@ def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
     assert not view.dirty
 
 
-def test_agreement_button_without_the_agreements_dialog(window, qtbot, idle, monkeypatch):
-    import sys
-    import types
-    from importlib.machinery import ModuleSpec
+def test_agreement_button_drafts_an_agreement_for_the_household_and_its_loan(window, qtbot, idle,
+                                                                             monkeypatch):
+    from app.ui.dialogs import agreement_dialog
 
-    from app.ui.pages import household_view
-
-    page = window.page("households")
-    if not household_view._agreements_available():
-        assert not page.view.agreement_button.isEnabled()
-        assert "尚未" in page.view.agreement_button.toolTip()
     calls = []
-    fake = types.ModuleType(household_view.AGREEMENT_MODULE)
-    fake.__spec__ = ModuleSpec(household_view.AGREEMENT_MODULE, None)
-    fake.open_new_agreement = lambda parent, db, household_id=None, loan_ids=None: calls.append(
-        (household_id, loan_ids)) or None
-    monkeypatch.setitem(sys.modules, household_view.AGREEMENT_MODULE, fake)
+    monkeypatch.setattr(agreement_dialog, "open_new_agreement",
+                        lambda parent, db, household_id=None, loan_ids=None: calls.append(
+                            (household_id, loan_ids)) or None)
     hid, _name, code = unique_initials_household(window.db)
     page = open_list(window, qtbot, idle)
     type_search(page, qtbot, code)
     open_household(page, qtbot, hid)
-    page.view.new_agreement()
+    assert page.view.agreement_button.isEnabled()
+    page.view.agreement_button.click()
     assert calls == [(hid, [page.view.selected_loan_id()])]
 
 

@@ -3,8 +3,6 @@ the next steps the rules suggest, and tabs for loans, people, categories and the
 responsible people and the timeline.  Edits are saved together with 保存 (Ctrl+S)."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
@@ -28,7 +26,6 @@ from app.ui.widgets.local_keys import LocalKeys
 from app.ui.widgets.household_edit import AssignmentEditor, CategoryCapacityEditor, PeopleEditor
 from app.ui.widgets.tables import make_table_view
 
-AGREEMENT_MODULE = "app.ui.dialogs.agreement_dialog"
 
 _STYLE = """
 QLabel#householdName { color: #1f2933; }
@@ -62,14 +59,6 @@ def _clear(layout) -> None:
         item = layout.takeAt(0)
         if item.widget() is not None:
             item.widget().deleteLater()
-
-
-def _agreements_available() -> bool:
-    """Whether the agreements dialog is installed (it is imported only when used)."""
-    try:
-        return importlib.util.find_spec(AGREEMENT_MODULE) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -138,11 +127,7 @@ class HouseholdView(QWidget):
         self.repay_button.clicked.connect(lambda: self.record_repayment())
         self.agreement_button = QPushButton("新建还款协议…")
         self.agreement_button.setObjectName("newAgreement")
-        if not _agreements_available():
-            self.agreement_button.setEnabled(False)
-            self.agreement_button.setToolTip("还款协议功能尚未安装")
-        else:
-            self.agreement_button.setToolTip("为这一户（选中的贷款）起草还款协议")
+        self.agreement_button.setToolTip("为这一户（选中的贷款）起草还款协议")
         self.agreement_button.clicked.connect(self.new_agreement)
         self.save_button = QPushButton("保存")
         self.save_button.setObjectName("saveHousehold")
@@ -524,14 +509,10 @@ class HouseholdView(QWidget):
     def new_agreement(self) -> None:
         if self.db is None or self.household_id is None:
             return
-        try:
-            module = importlib.import_module(AGREEMENT_MODULE)
-        except ImportError:
-            self.agreement_button.setEnabled(False)
-            self.agreement_button.setToolTip("还款协议功能尚未安装")
-            return
+        from app.ui.dialogs.agreement_dialog import open_new_agreement
+
         loan = self.selected_loan_id()
-        made = module.open_new_agreement(self, self.db, household_id=self.household_id,
+        made = open_new_agreement(self, self.db, household_id=self.household_id,
                                          loan_ids=[loan] if loan else None)
         if made:
             notify_written(self)
