@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import ChineseArgumentParser, add_db, add_json, emit_json, open_db, parse_date
-from app.domain.money import format_yuan, parse_yuan, to_chinese_capital
+from app.domain.money import format_yuan, parse_typed_yuan, to_chinese_capital
 from app.domain.errors import InputError
 from app.domain.interest import format_rate, parse_rate
 from app.domain.money import yuan_str
@@ -153,10 +153,7 @@ def _waive(text: str | None, what: str) -> tuple[int, bool]:
 
 
 def _yuan(text: str, what: str) -> int:
-    try:
-        return parse_yuan(text)
-    except InputError as exc:
-        raise InputError(f"{what}：{exc}") from None
+    return parse_typed_yuan(text, what)
 
 
 def _usage_ok(args: argparse.Namespace) -> bool:

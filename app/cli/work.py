@@ -41,12 +41,9 @@ def _stage_arg(text: str) -> str:
 
 
 def _fen(text: str, what: str) -> int:
-    from app.domain.money import parse_yuan
+    from app.domain.money import parse_typed_yuan
 
-    try:
-        return parse_yuan(text)
-    except InputError as exc:
-        raise InputError(f"{what}：{exc}") from None
+    return parse_typed_yuan(text, what)
 
 
 def register(sub) -> None:

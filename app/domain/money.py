@@ -72,6 +72,28 @@ def parse_yuan_or_none(value: object, unit: str = "元") -> int | None:
     return parse_yuan(value, unit=unit)
 
 
+def parse_typed_yuan(text: str, what: str = "金额") -> int:
+    """An amount a person typed in yuan: like :func:`parse_yuan`, but more than two decimals
+    (``10.001``) is refused rather than rounded, since the person meant something exact.
+    Messages start with ``what`` (e.g. ``还款金额``)."""
+    try:
+        fen = parse_yuan(text)
+    except InputError as exc:
+        raise InputError(f"{what}：{exc}") from None
+    check_fen_places(text, what)
+    return fen
+
+
+def check_fen_places(text: str, what: str = "金额") -> None:
+    """Refuse typed text finer than a fen: ``10.001`` (元), ``3.0000001万``."""
+    body, places = _compact(str(text)).removesuffix("元"), 2
+    if body.endswith("万"):          # 3.0001万 is 30001 元: six places of 万 are still fen
+        body, places = body[:-1], 6
+    decimals = body.partition(".")[2]
+    if len(decimals.rstrip("0")) > places:
+        raise InputError(f"{what}最多精确到分：{str(text).strip()}")
+
+
 def _unit_scale(unit: str) -> int:
     try:
         return UNITS[unit]

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QWidget
 
 from app.domain.errors import InputError
 from app.domain.interest import format_rate, parse_rate
-from app.domain.money import parse_yuan_or_none, yuan_str
+from app.domain.money import check_fen_places, parse_yuan_or_none, yuan_str
 
 
 def qdate(d: date) -> QDate:
@@ -47,6 +47,8 @@ class MoneyEdit(QLineEdit):
             value = parse_yuan_or_none(self.text())
         except InputError:
             raise InputError(f"{what}不是金额：{self.text().strip()}") from None
+        if value is not None:
+            check_fen_places(self.text(), what)
         if value is not None and value < 0:
             raise InputError(f"{what}不能为负数")
         return value

@@ -459,3 +459,20 @@ def test_allocate_refuses_negative_amounts() -> None:
         allocate(-1, [100])
     with pytest.raises(InputError, match="^应还金额不能为负数：-1.00元$"):
         allocate(1, [100, -100])
+
+
+@pytest.mark.parametrize("typed,fen", [("10", 1000), ("10.5", 1050), ("1,234.50", 123450), ("10.000", 1000),
+                                       ("3.20元", 320), ("3.0001万", 3000100)])
+def test_typed_amounts_in_yuan(typed, fen):
+    from app.domain.money import parse_typed_yuan
+
+    assert parse_typed_yuan(typed) == fen
+
+
+def test_a_typed_amount_finer_than_a_fen_is_refused_not_rounded():
+    from app.domain.money import parse_typed_yuan
+
+    with pytest.raises(InputError, match="还款金额最多精确到分"):
+        parse_typed_yuan("10.001", "还款金额")
+    with pytest.raises(InputError, match="还款金额：金额不是数字"):
+        parse_typed_yuan("十元", "还款金额")
