@@ -21,13 +21,11 @@ from app.domain.categories import BULLETIN_GROUPS, CATEGORIES
 from app.domain.money import yuan_str
 
 
-@dataclass
-class Figures:
-    loans: int = 0
-    households: int = 0
-    task_fen: int = 0
-    recovered_fen: int = 0
-    settled: int = 0
+class RecoveryMixin:
+    """Outstanding and rate, derived from ``task_fen`` and ``recovered_fen`` (CLI.md)."""
+
+    task_fen: int
+    recovered_fen: int
 
     @property
     def outstanding_fen(self) -> int:
@@ -36,6 +34,15 @@ class Figures:
     @property
     def rate(self) -> Decimal:
         return rate(self.recovered_fen, self.task_fen)
+
+
+@dataclass
+class Figures(RecoveryMixin):
+    loans: int = 0
+    households: int = 0
+    task_fen: int = 0
+    recovered_fen: int = 0
+    settled: int = 0
 
 
 @dataclass

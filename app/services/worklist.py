@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import text as sql
 
@@ -23,7 +22,7 @@ from app.domain.money import yuan_str
 from app.domain.stages import DUTY_NAMES, DutyRole
 from app.services import households
 from app.services.households import HouseholdFilter, HouseholdRow
-from app.services.summary import rate, rate_number
+from app.services.summary import RecoveryMixin, rate_number
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class WorkList:
 
 
 @dataclass(frozen=True)
-class Progress:
+class Progress(RecoveryMixin):
     id: str | None
     name: str
     detail: str            # the village's township, or the person's title and duties
@@ -45,14 +44,6 @@ class Progress:
     task_fen: int = 0
     recovered_fen: int = 0
     settled: int = 0
-
-    @property
-    def outstanding_fen(self) -> int:
-        return self.task_fen - self.recovered_fen
-
-    @property
-    def rate(self) -> Decimal:
-        return rate(self.recovered_fen, self.task_fen)
 
     def to_json(self) -> dict:
         return {"id": self.id, "name": self.name, "detail": self.detail, "households": self.households,
