@@ -10,7 +10,7 @@ inside its unit of work, before ``commit()``: the index then changes with the fa
 all.  ``ensure_index`` repairs households that have no row (a database from before this
 index, or a writer that forgot) and is run when the list opens.
 
-Why these tables (measured with 100,000 households, see bench/RESULTS_search.md): summing
+Why these tables (measured with 100,000 households, see bench/RESULTS.md, household search): summing
 loans, repayments and visits per household takes 0.3–0.9 s, far too slow for a list that
 filters and sorts as you type, so the list reads one derived row per household.
 Search has three paths, chosen by the query:
