@@ -23,9 +23,14 @@ from app.ledger.values import cell_date
 HEADER_SCAN_ROWS = 40
 DEFAULT_UNIT = "元"
 
-_TOWNSHIP_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道办|街道|镇|乡|苏木)$")
-_NOT_TOWNSHIP = ("说明", "汇总", "合计", "目录", "附表", "封面", "统计", "明细", "台账", "清单", "全区",
-                 "全县", "各乡镇", "乡镇")
+_TOWNSHIP_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道办|街道|办事处|镇|乡|苏木)$")
+_NOT_TOWNSHIP = ("说明", "汇总", "合计", "目录", "附表", "封面", "统计", "全区", "全县", "各乡镇", "乡镇")
+# Around a township's name in a sheet name: numbering before it (1. / 一、 / （一）), a copy
+# mark after it ((2) / （2）) and words saying what the sheet holds (台账 / 清单 / …).
+_LEADING_NUMBER = re.compile(r"^(?:[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]|\d+\s*[.、,)\-_]?"
+                             r"|[一二三四五六七八九十]+\s*[、.,)\-_])\s*")
+_TRAILING_COPY = re.compile(r"[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]$|[-_]\d+$")
+_TRAILING_WORDS = re.compile(r"(?:台账|台帐|清单|明细表?|名单|不良贷款|不良|贷款|清收任务|清收|任务|数据|表)$")
 _TITLE_TOWNSHIP = (re.compile(r"[（(]([\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道|镇|乡))[）)]"),
                    re.compile(r"^([\u4e00-\u9fa5]{1,8}?(?:街道办事处|街道|镇|乡))(?:不良|清收|贷款|任务|台账|清单)"))
 _AS_OF = re.compile(
@@ -108,7 +113,20 @@ def township_from_sheet_name(name: str, known: frozenset[str] = frozenset()) -> 
         return s
     if any(word in s for word in _NOT_TOWNSHIP) or s.startswith(("各", "全")):
         return None
-    return s if _TOWNSHIP_NAME.match(s) else None
+    core = _core_name(s)
+    if core in known:
+        return core
+    return core if core and _TOWNSHIP_NAME.match(core) else None
+
+
+def _core_name(s: str) -> str:
+    """A sheet name without its numbering, copy mark and words such as 台账 / 清单."""
+    s = _LEADING_NUMBER.sub("", s, count=1)
+    while True:
+        shorter = _TRAILING_WORDS.sub("", _TRAILING_COPY.sub("", s))
+        if shorter == s or not shorter:
+            return shorter
+        s = shorter
 
 
 def township_from_title(title: str) -> str | None:

@@ -60,7 +60,11 @@ def test_titles_give_the_data_date_and_township():
 
 
 @pytest.mark.parametrize("name,township", [("柳林镇", "柳林镇"), ("东关街道", "东关街道"), (" 石门乡 ", "石门乡"),
-                                           ("填表说明", None), ("Sheet1", None), ("汇总", None), ("各乡镇", None)])
+                                           ("填表说明", None), ("Sheet1", None), ("汇总", None), ("各乡镇", None),
+                                           ("柳林镇台账", "柳林镇"), ("马营镇清单", "马营镇"), ("1.柳林镇", "柳林镇"),
+                                           ("一、柳林镇", "柳林镇"), ("（一）柳林镇", "柳林镇"), ("柳林镇(2)", "柳林镇"),
+                                           ("柳林镇不良贷款清收任务清单", "柳林镇"), ("十里铺镇", "十里铺镇"),
+                                           ("台账", None), ("柳林镇汇总", None)])
 def test_sheet_names_that_are_townships(name, township):
     assert township_from_sheet_name(name) == township
 
