@@ -17,7 +17,7 @@ from typing import Callable, Mapping
 
 from app.domain.errors import InputError
 from app.ledger.headers import (BY_CODE, FIELD_LABELS, KEY_FIELDS, REQUIRED, clean_header, field_code,
-                                header_unit, layout_signature, match_field, sheet_unit)
+                                header_preference, header_unit, layout_signature, match_field, sheet_unit)
 from app.ledger.values import cell_date
 
 HEADER_SCAN_ROWS = 40
@@ -70,6 +70,7 @@ class SheetLayout:
     township_source: str | None  # sheet | column | title | given
     signature: str
     header_cells: list[object] = field(default_factory=list)  # for the error report
+    notes: list[str] = field(default_factory=list)  # what a person should know (which of two columns)
 
     def index_of(self, code: str) -> int | None:
         for c in self.columns:
@@ -268,7 +269,8 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
     for choices, how in ((remembered, "remembered"), (overrides, "override")):
         if choices:
             _apply(columns, choices, how)
-    _drop_duplicates(columns)
+    own_labels = {i: own for i, (_shown, own, _group) in enumerate(found.labels)}
+    notes = _drop_duplicates(columns, own_labels)
     money = [c for c in columns if c.field and BY_CODE[c.field].money]
     unit = title_unit or DEFAULT_UNIT
     if money and all(c.unit for c in money):
@@ -295,7 +297,7 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
     return SheetLayout(
         sheet=sheet_name, header_first=found.first + 1, header_last=found.last + 1, columns=columns,
         unit=unit, unit_source=unit_source, title=title, as_of=as_of_from_title(title),
-        township=tw, township_source=source, signature=signature, header_cells=header_cells)
+        township=tw, township_source=source, signature=signature, header_cells=header_cells, notes=notes)
 
 
 def _apply(columns: list[Column], choices: Mapping[str, str | None], how: str) -> None:
@@ -315,17 +317,29 @@ def _apply(columns: list[Column], choices: Mapping[str, str | None], how: str) -
         c.how = how
 
 
-def _drop_duplicates(columns: list[Column]) -> None:
-    """One column per field (the first, or the one a person chose); 欠息 columns add up."""
-    chosen: dict[str, Column] = {}
+_HOW_RANK = {"override": 2, "remembered": 1}
+
+
+def _drop_duplicates(columns: list[Column], own_labels: Mapping[int, str]) -> list[str]:
+    """One column per field; 欠息 columns add up.  Of several columns of one field the one a
+    person chose wins, then the current one over one of an earlier time (本月余额 over
+    上月余额, 贷款余额 over 原贷款余额), then a known name over a match by meaning, then the
+    first.  Says, for each field with several columns, which one was used."""
+    groups: dict[str, list[Column]] = {}
     for c in columns:
         if c.field is None or BY_CODE[c.field].multi:
             continue
-        other = chosen.get(c.field)
-        if other is None:
-            chosen[c.field] = c
-        elif c.how == "override" and other.how != "override":
-            other.field, other.how = None, "duplicate"
-            chosen[c.field] = c
-        else:
-            c.field, c.how = None, "duplicate"
+        groups.setdefault(c.field, []).append(c)
+    notes = []
+    for code, group in groups.items():
+        if len(group) < 2:
+            continue
+        best = max(group, key=lambda c: (_HOW_RANK.get(c.how, 0),
+                                         header_preference(own_labels.get(c.index, c.header)), -c.index))
+        for c in group:
+            if c is not best:
+                c.field, c.how = None, "duplicate"
+        others = "、".join(f"{c.letter}列“{c.header}”" for c in group if c is not best)
+        notes.append(f"有几列都像“{FIELD_LABELS[code]}”：用的是{best.letter}列“{best.header}”，"
+                     f"没有用{others}")
+    return notes
