@@ -116,10 +116,17 @@ def sheet_unit(title_text: str) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
+# A count (借款人数 / 贷款笔数 / 户数) is no field, whatever words it shares with one.
+_COUNT = re.compile(r"(?:人数|户数|笔数|个数|件数)$")
+# Of two columns of one field (上月余额 / 本月余额), the one of an earlier time loses.
+_PAST = re.compile(r"上月|上期|上年|年初|期初|原|旧|前期")
+_CURRENT = re.compile(r"本月|本期|当前|期末|现|最新|目前")
+
+
 def match_field(value: object) -> str | None:
     """The field a header cell stands for, or None."""
     h = clean_header(value)
-    if not h or len(h) > _MAX_HEADER_LEN:
+    if not h or len(h) > _MAX_HEADER_LEN or _COUNT.search(h):
         return None
     code = _EXACT.get(h)
     if code:
@@ -128,6 +135,14 @@ def match_field(value: object) -> str | None:
         if pattern.search(h):
             return code
     return None
+
+
+def header_preference(value: object) -> tuple[int, int, int]:
+    """How strongly a header cell claims its field when two columns match the same one
+    (higher wins): not of an earlier time (上月 / 年初 / 原 …), of the current time
+    (本月 / 当前 / 期末 …), a known name rather than a match by meaning."""
+    h = clean_header(value)
+    return (0 if _PAST.search(h) else 1, 1 if _CURRENT.search(h) else 0, 1 if h in _EXACT else 0)
 
 
 def layout_signature(headers: list[str]) -> str:

@@ -17,15 +17,20 @@ from typing import Callable, Mapping
 
 from app.domain.errors import InputError
 from app.ledger.headers import (BY_CODE, FIELD_LABELS, KEY_FIELDS, REQUIRED, clean_header, field_code,
-                                header_unit, layout_signature, match_field, sheet_unit)
+                                header_preference, header_unit, layout_signature, match_field, sheet_unit)
 from app.ledger.values import cell_date
 
 HEADER_SCAN_ROWS = 40
 DEFAULT_UNIT = "元"
 
-_TOWNSHIP_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道办|街道|镇|乡|苏木)$")
-_NOT_TOWNSHIP = ("说明", "汇总", "合计", "目录", "附表", "封面", "统计", "明细", "台账", "清单", "全区",
-                 "全县", "各乡镇", "乡镇")
+_TOWNSHIP_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道办|街道|办事处|镇|乡|苏木)$")
+_NOT_TOWNSHIP = ("说明", "汇总", "合计", "目录", "附表", "封面", "统计", "全区", "全县", "各乡镇", "乡镇")
+# Around a township's name in a sheet name: numbering before it (1. / 一、 / （一）), a copy
+# mark after it ((2) / （2）) and words saying what the sheet holds (台账 / 清单 / …).
+_LEADING_NUMBER = re.compile(r"^(?:[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]|\d+\s*[.、,)\-_]?"
+                             r"|[一二三四五六七八九十]+\s*[、.,)\-_])\s*")
+_TRAILING_COPY = re.compile(r"[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]$|[-_]\d+$")
+_TRAILING_WORDS = re.compile(r"(?:台账|台帐|清单|明细表?|名单|不良贷款|不良|贷款|清收任务|清收|任务|数据|表)$")
 _TITLE_TOWNSHIP = (re.compile(r"[（(]([\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道|镇|乡))[）)]"),
                    re.compile(r"^([\u4e00-\u9fa5]{1,8}?(?:街道办事处|街道|镇|乡))(?:不良|清收|贷款|任务|台账|清单)"))
 _AS_OF = re.compile(
@@ -65,6 +70,7 @@ class SheetLayout:
     township_source: str | None  # sheet | column | title | given
     signature: str
     header_cells: list[object] = field(default_factory=list)  # for the error report
+    notes: list[str] = field(default_factory=list)  # what a person should know (which of two columns)
 
     def index_of(self, code: str) -> int | None:
         for c in self.columns:
@@ -108,7 +114,20 @@ def township_from_sheet_name(name: str, known: frozenset[str] = frozenset()) -> 
         return s
     if any(word in s for word in _NOT_TOWNSHIP) or s.startswith(("各", "全")):
         return None
-    return s if _TOWNSHIP_NAME.match(s) else None
+    core = _core_name(s)
+    if core in known:
+        return core
+    return core if core and _TOWNSHIP_NAME.match(core) else None
+
+
+def _core_name(s: str) -> str:
+    """A sheet name without its numbering, copy mark and words such as 台账 / 清单."""
+    s = _LEADING_NUMBER.sub("", s, count=1)
+    while True:
+        shorter = _TRAILING_WORDS.sub("", _TRAILING_COPY.sub("", s))
+        if shorter == s or not shorter:
+            return shorter
+        s = shorter
 
 
 def township_from_title(title: str) -> str | None:
@@ -250,7 +269,8 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
     for choices, how in ((remembered, "remembered"), (overrides, "override")):
         if choices:
             _apply(columns, choices, how)
-    _drop_duplicates(columns)
+    own_labels = {i: own for i, (_shown, own, _group) in enumerate(found.labels)}
+    notes = _drop_duplicates(columns, own_labels)
     money = [c for c in columns if c.field and BY_CODE[c.field].money]
     unit = title_unit or DEFAULT_UNIT
     if money and all(c.unit for c in money):
@@ -277,7 +297,7 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
     return SheetLayout(
         sheet=sheet_name, header_first=found.first + 1, header_last=found.last + 1, columns=columns,
         unit=unit, unit_source=unit_source, title=title, as_of=as_of_from_title(title),
-        township=tw, township_source=source, signature=signature, header_cells=header_cells)
+        township=tw, township_source=source, signature=signature, header_cells=header_cells, notes=notes)
 
 
 def _apply(columns: list[Column], choices: Mapping[str, str | None], how: str) -> None:
@@ -297,17 +317,29 @@ def _apply(columns: list[Column], choices: Mapping[str, str | None], how: str) -
         c.how = how
 
 
-def _drop_duplicates(columns: list[Column]) -> None:
-    """One column per field (the first, or the one a person chose); 欠息 columns add up."""
-    chosen: dict[str, Column] = {}
+_HOW_RANK = {"override": 2, "remembered": 1}
+
+
+def _drop_duplicates(columns: list[Column], own_labels: Mapping[int, str]) -> list[str]:
+    """One column per field; 欠息 columns add up.  Of several columns of one field the one a
+    person chose wins, then the current one over one of an earlier time (本月余额 over
+    上月余额, 贷款余额 over 原贷款余额), then a known name over a match by meaning, then the
+    first.  Says, for each field with several columns, which one was used."""
+    groups: dict[str, list[Column]] = {}
     for c in columns:
         if c.field is None or BY_CODE[c.field].multi:
             continue
-        other = chosen.get(c.field)
-        if other is None:
-            chosen[c.field] = c
-        elif c.how == "override" and other.how != "override":
-            other.field, other.how = None, "duplicate"
-            chosen[c.field] = c
-        else:
-            c.field, c.how = None, "duplicate"
+        groups.setdefault(c.field, []).append(c)
+    notes = []
+    for code, group in groups.items():
+        if len(group) < 2:
+            continue
+        best = max(group, key=lambda c: (_HOW_RANK.get(c.how, 0),
+                                         header_preference(own_labels.get(c.index, c.header)), -c.index))
+        for c in group:
+            if c is not best:
+                c.field, c.how = None, "duplicate"
+        others = "、".join(f"{c.letter}列“{c.header}”" for c in group if c is not best)
+        notes.append(f"有几列都像“{FIELD_LABELS[code]}”：用的是{best.letter}列“{best.header}”，"
+                     f"没有用{others}")
+    return notes

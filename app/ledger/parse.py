@@ -4,6 +4,7 @@ The preview and the import both start from :func:`parse_ledger`.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -61,7 +62,7 @@ class SheetReport:
             "missing": [FIELD_LABELS[m] for m in lay.missing],
             "loans": self.loans, "rejected": self.rejected, "warnings": self.warnings,
             "balance_total": yuan_str(self.balance_fen), "skipped": self.skipped,
-            "problems": self.problems,
+            "problems": self.problems, "notes": lay.notes,
         })
         return out
 
@@ -76,6 +77,7 @@ class ParsedLedger:
     rejected: list[RejectedRow]
     warnings: list[RowWarning]
     as_of: date | None
+    notes: list[str] = field(default_factory=list)  # sheets and rows passed over, columns chosen
 
     @property
     def tables(self) -> list[SheetReport]:
@@ -93,22 +95,25 @@ class ParsedLedger:
 def parse_ledger(path: Path | str, *, township: str | None = None,
                  overrides: Mapping[str, str | None] | None = None, recall: Recall | None = None,
                  known_townships: frozenset[str] = frozenset(), steps: Steps | None = None,
-                 share: tuple[float, float] = (0, 100), today: date | None = None) -> ParsedLedger:
+                 share: tuple[float, float] = (0, 100), today: date | None = None,
+                 only_township: str | None = None) -> ParsedLedger:
     """Read every sheet of ``path``.  ``InputError`` if the file cannot be read or holds no
     table at all; problems a person can fix in the preview (a required column not found, no
     township) are reported per sheet instead.  ``share`` is the part of the progress bar
-    this takes."""
+    this takes.  ``only_township`` (a township's own laptop): loans of other townships are
+    passed over, with a note, instead of stopping the import."""
     path = Path(path)
     steps = steps or Steps()
     lo, hi = share
     steps.report(lo, "正在读取文件")
     with Workbook(path) as wb:
         return _parse(wb, township=township, overrides=overrides, recall=recall,
-                      known_townships=known_townships, steps=steps, share=share, today=today)
+                      known_townships=known_townships, steps=steps, share=share, today=today,
+                      only_township=only_township)
 
 
 def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps: Steps, share,
-           today) -> ParsedLedger:
+           today, only_township=None) -> ParsedLedger:
     path = wb.path
     lo, hi = share
     names_count = max(1, len(wb.sheet_names))
@@ -117,6 +122,9 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
     rows: list[LedgerRow] = []
     rejected: list[RejectedRow] = []
     warnings: list[RowWarning] = []
+    notes: list[str] = []
+    others: dict[str, int] = {}     # loans of other townships passed over, by township
+    own = _plain(only_township) if only_township else None
     for k, raw in enumerate(wb.sheets()):
         base = lo + (hi - lo) * k / names_count
         steps.report(base, f"正在读取工作表“{raw.name}”")
@@ -127,6 +135,16 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
                              known_townships=known_townships)
         if layout is None:
             sheets.append(SheetReport(raw.name, None, passed_over="没有找到台账表格（如说明页），未读取"))
+            continue
+        aside = _aside(raw.name, layout)
+        if aside:
+            sheets.append(SheetReport(raw.name, None, passed_over=aside))
+            notes.append(f"工作表“{raw.name}”{aside}")
+            continue
+        if own and layout.township_source in ("sheet", "title") and _plain(layout.township) != own:
+            why = f"是{layout.township}的贷款，本机是{only_township}的数据库，未读取"
+            sheets.append(SheetReport(raw.name, None, passed_over=why))
+            notes.append(f"工作表“{raw.name}”{why}")
             continue
         report = SheetReport(raw.name, layout)
         sheets.append(report)
@@ -140,20 +158,64 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
         total_rows = max(1, len(raw.rows))
         step = (hi - lo) / names_count
         tick = lambda n: steps.report(base + step * n / total_rows, f"正在检查工作表“{raw.name}”")  # noqa: E731
-        got = RowReader(layout, seen=seen, today=today).read(raw.rows, tick=tick)
+        trial = dict(seen) if _explanation(raw.name) else seen
+        got = RowReader(layout, seen=trial, today=today).read(raw.rows, tick=tick)
+        if trial is not seen:
+            if got.rejected or not got.rows:   # a 填表说明 laid out as a table: no loans in it
+                why = "像是说明页，未读取"
+                sheets[-1] = SheetReport(raw.name, None, passed_over=why)
+                notes.append(f"工作表“{raw.name}”{why}")
+                continue
+            seen = trial
         del raw
+        if own:
+            mine = [r for r in got.rows if _plain(r.township) == own]
+            for r in got.rows:
+                if _plain(r.township) != own:
+                    others[r.township] = others.get(r.township, 0) + 1
+            if len(mine) < len(got.rows):
+                dropped = {r.row for r in got.rows if _plain(r.township) != own}
+                got.warnings = [w for w in got.warnings if w.row not in dropped]
+                got.rows = mine
+        notes += [f"工作表“{report.name}”{note}" for note in layout.notes]
         report.loans, report.rejected, report.warnings = len(got.rows), len(got.rejected), len(got.warnings)
         report.balance_fen = sum(r.balance_fen for r in got.rows)
         report.skipped, report.samples = got.skipped, got.samples
         rows += got.rows
         rejected += got.rejected
         warnings += got.warnings
+    if others:
+        listed = "、".join(f"{name} {n} 笔" for name, n in sorted(others.items()))
+        notes.append(f"台账中其他乡镇的贷款没有导入（{listed}）：本机是{only_township}的数据库")
+    if own and not rows and (others or any(s.layout is None and s.passed_over and "本机" in s.passed_over
+                                           for s in sheets)):
+        raise InputError(f"文件 {path.name} 里没有{only_township}的贷款：只有其他乡镇的，本机是{only_township}的数据库")
     if not any(s.layout is not None for s in sheets):
         raise InputError(f"文件 {path.name} 里没有找到贷款台账表格：需要有“借款人”“借据号”“贷款余额”等列标题")
     dates = [s.layout.as_of for s in sheets if s.layout is not None and s.layout.as_of]
     steps.report(hi, "文件已读完")
     return ParsedLedger(path=str(path), file_name=path.name, sha256=file_sha256(path), sheets=sheets,
-                        rows=rows, rejected=rejected, warnings=warnings, as_of=max(dates) if dates else None)
+                        rows=rows, rejected=rejected, warnings=warnings, as_of=max(dates) if dates else None,
+                        notes=notes)
+
+
+def _plain(name: str | None) -> str:
+    return "".join(unicodedata.normalize("NFKC", name or "").split())
+
+
+def _explanation(sheet_name: str) -> bool:
+    return "说明" in _plain(sheet_name)
+
+
+def _aside(sheet_name: str, layout: SheetLayout) -> str | None:
+    """Why a table on a summary or explanation sheet is no loan table, or None.  A 汇总 /
+    统计 sheet without 借据号 adds up the others; a 说明 sheet never stops an import."""
+    name = _plain(sheet_name)
+    if any(w in name for w in ("汇总", "统计")) and layout.index_of("loan_no") is None:
+        return "是汇总表（没有借据号列），未读取"
+    if _explanation(name) and layout.missing:
+        return "像是说明页，未读取"
+    return None
 
 
 def _first_rows(rows: list[list[object]], start: int, n: int) -> list[list[object]]:

@@ -65,6 +65,7 @@ class LedgerPreview:
     warnings: list[RowWarning]
     problems: list[str]            # what must be fixed before importing
     already_imported: bool = False
+    notes: list[str] = field(default_factory=list)  # sheets passed over, which of two columns was used
     # What was read, so that importing right after the preview need not read the file again.
     parsed: ParsedLedger | None = field(default=None, repr=False, compare=False)
     read_with: tuple | None = field(default=None, repr=False, compare=False)
@@ -79,7 +80,7 @@ class LedgerPreview:
                 "loans": self.loans, "balance_total": yuan_str(self.balance_fen),
                 "rows_rejected": [r.to_json() for r in self.rejected],
                 "warnings": [w.to_json() for w in self.warnings],
-                "problems": self.problems, "already_imported": self.already_imported,
+                "problems": self.problems, "notes": self.notes, "already_imported": self.already_imported,
                 "sheets": [s.to_json() for s in self.sheets]}
 
 
@@ -135,9 +136,11 @@ def preview(path: Path | str, overrides: Mapping[str, str | None] | None = None,
     store = store or MappingStore()
     today = today or date.today()
     known, township = _context(db, township)
+    own = _own_township(db)
     with _gc_paused():
         parsed = parse_ledger(path, township=township, overrides=overrides, recall=store.get,
-                              known_townships=known, steps=Steps(progress, cancel), today=today)
+                              known_townships=known, steps=Steps(progress, cancel), today=today,
+                              only_township=own)
     already = False
     if db is not None:
         with db.engine.connect() as conn:
@@ -146,13 +149,14 @@ def preview(path: Path | str, overrides: Mapping[str, str | None] | None = None,
     return LedgerPreview(file=parsed.file_name, sha256=parsed.sha256, as_of=parsed.as_of, sheets=parsed.sheets,
                          loans=len(parsed.rows), balance_fen=parsed.balance_fen, rejected=parsed.rejected,
                          warnings=parsed.warnings, problems=parsed.problems, already_imported=already,
-                         parsed=parsed, read_with=_read_with(path, township, known, overrides, store, today))
+                         notes=parsed.notes, parsed=parsed,
+                         read_with=_read_with(path, township, known, overrides, store, today, own))
 
 
-def _read_with(path, township, known, overrides, store: MappingStore, today: date) -> tuple:
+def _read_with(path, township, known, overrides, store: MappingStore, today: date, own: str | None) -> tuple:
     """Everything a parse depends on besides the file's bytes."""
     chosen = tuple(sorted((overrides or {}).items(), key=lambda kv: kv[0]))
-    return (str(Path(path).resolve()), township, known, chosen, str(store.path), today)
+    return (str(Path(path).resolve()), township, known, chosen, str(store.path), today, own)
 
 
 def _parsed_from(earlier: LedgerPreview | None, path, read_with: tuple) -> ParsedLedger | None:
@@ -213,6 +217,14 @@ def _context(db: Database | None, township: str | None) -> tuple[frozenset[str],
     return names, township
 
 
+def _own_township(db: Database | None) -> str | None:
+    """On a township's laptop, its township: the only one whose loans it takes."""
+    if db is None:
+        return None
+    ident = db.identity()
+    return ident.unit_name if ident.role == "township" else None
+
+
 # ---------------------------------------------------------------------------- import
 
 def import_ledger(db: Database, path: Path | str, *, township: str | None = None,
@@ -251,17 +263,19 @@ def _import(db: Database, path: Path | str, *, township, mapping_overrides, prog
     steps = Steps(progress, cancel)
     store = store or MappingStore()
     known, township = _context(db, township)
-    parsed = _parsed_from(earlier, path, _read_with(path, township, known, mapping_overrides, store, today))
+    own = _own_township(db)
+    parsed = _parsed_from(earlier, path, _read_with(path, township, known, mapping_overrides, store, today, own))
     if parsed is None:
         parsed = parse_ledger(path, township=township, overrides=mapping_overrides, recall=store.get,
-                              known_townships=known, steps=steps, share=(0, 45), today=today)
+                              known_townships=known, steps=steps, share=(0, 45), today=today,
+                              only_township=own)
     else:
         steps.report(45, "文件已读完")
     if parsed.problems:
         more = f"（另有 {len(parsed.problems) - 1} 个问题）" if len(parsed.problems) > 1 else ""
         raise InputError(parsed.problems[0] + more)
     as_of = parsed.as_of or today
-    notes = []
+    notes = list(parsed.notes)
     if not parsed.as_of:
         notes.append(f"台账没有写明数据日期，按导入日期 {today.isoformat()} 记")
     elif as_of > today:

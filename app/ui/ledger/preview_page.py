@@ -252,6 +252,8 @@ class PreviewPage(QWizardPage):
             notes.append("<span style='color:#9a6700'>这个文件以前已经导入过，再导入不会改动任何数据。</span>")
         for problem in p.problems:
             notes.append(f"<span style='color:#b42318'>⚠ {plain(problem)}</span>")
+        for note in p.notes:
+            notes.append(f"<span style='color:#9a6700'>{plain(note)}</span>")
         if notes:
             self.notes.setText("<br>".join(notes))
             self.notes.show()

@@ -60,7 +60,11 @@ def test_titles_give_the_data_date_and_township():
 
 
 @pytest.mark.parametrize("name,township", [("柳林镇", "柳林镇"), ("东关街道", "东关街道"), (" 石门乡 ", "石门乡"),
-                                           ("填表说明", None), ("Sheet1", None), ("汇总", None), ("各乡镇", None)])
+                                           ("填表说明", None), ("Sheet1", None), ("汇总", None), ("各乡镇", None),
+                                           ("柳林镇台账", "柳林镇"), ("马营镇清单", "马营镇"), ("1.柳林镇", "柳林镇"),
+                                           ("一、柳林镇", "柳林镇"), ("（一）柳林镇", "柳林镇"), ("柳林镇(2)", "柳林镇"),
+                                           ("柳林镇不良贷款清收任务清单", "柳林镇"), ("十里铺镇", "十里铺镇"),
+                                           ("台账", None), ("柳林镇汇总", None)])
 def test_sheet_names_that_are_townships(name, township):
     assert township_from_sheet_name(name) == township
 
@@ -97,3 +101,16 @@ def test_the_same_header_texts_give_the_same_layout_signature():
     a = layout_signature(["借款人", "借据号", "余额"])
     assert a == layout_signature(["借款人 ", "借据号", "余额"])
     assert a != layout_signature(["借款人", "借据号", "贷款余额"])
+
+
+@pytest.mark.parametrize("header", ["借款人数", "贷款笔数", "户数"])
+def test_a_count_is_no_field(header):
+    assert match_field(header) is None
+
+
+@pytest.mark.parametrize("old,new", [("上月余额", "本月余额"), ("年初余额", "当前余额"), ("原贷款余额", "贷款余额"),
+                                     ("期初余额", "期末余额")])
+def test_of_two_balance_columns_the_current_one_is_used_and_the_layout_says_so(old, new):
+    layout = find_layout("柳林镇", [["借款人", "借据号", old, "本期收回", new], ["甲", "X1", 100, 20, 80]])
+    assert layout.index_of("balance") == 4
+    assert layout.notes and new in layout.notes[0]
