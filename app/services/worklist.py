@@ -10,7 +10,7 @@ definitions (``app.domain.followup``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import text as sql
@@ -22,6 +22,8 @@ from app.domain.money import yuan_str
 from app.domain.stages import DUTY_NAMES, DutyRole
 from app.services import households
 from app.services.households import HouseholdFilter, HouseholdRow
+from app.services import agreements
+from app.services.agreements import AgreementDue
 from app.services.summary import RecoveryMixin, rate_number
 
 
@@ -61,9 +63,12 @@ class Worklist:
     never_visited: WorkList
     by_village: list[Progress]
     by_staff: list[Progress]
+    # Signed agreements with an installment unpaid beyond the grace period, longest overdue first.
+    broken_agreements: list[AgreementDue] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"as_of": self.as_of.isoformat(),
+                "broken_agreements": [d.to_json() for d in self.broken_agreements],
                 "due_today": self.due_today.to_json(self.as_of), "overdue": self.overdue.to_json(self.as_of),
                 "broken_promises": self.broken_promises.to_json(self.as_of),
                 "never_visited": self.never_visited.to_json(self.as_of),
@@ -98,12 +103,26 @@ def compute(db: Database, as_of: date | None = None, *, township_id: str | None 
     day = as_of or date.today()
     scope = HouseholdFilter(township_id=township_id, staff_id=staff_id, as_of=day)
     households.prepare(db)  # an upgraded database gets its index here (cheap when complete)
+    broken = _broken_agreements(db, day, scope)
     if day >= date.today():
         return Worklist(day, *_lists_from_index(db, scope, limit),
-                        *progress(db, day, township_id=township_id, staff_id=staff_id))
+                        *progress(db, day, township_id=township_id, staff_id=staff_id), broken)
     states = _states(db, scope, day)   # worked out once for the lists and the progress
     villages, staff = progress(db, day, township_id=township_id, staff_id=staff_id, _states=states)
-    return Worklist(day, *_lists_from_facts(db, scope, limit, states), villages, staff)
+    return Worklist(day, *_lists_from_facts(db, scope, limit, states), villages, staff, broken)
+
+
+def _broken_agreements(db: Database, day: date, scope: HouseholdFilter) -> list[AgreementDue]:
+    """Broken agreements of the households in scope (a township, a responsible person)."""
+    broken = agreements.broken_agreements(db, day)
+    if broken and (scope.township_id or scope.staff_id):
+        where, params = households._conditions(
+            HouseholdFilter(township_id=scope.township_id, staff_id=scope.staff_id))
+        with households._read(db) as conn:
+            inside = {r[0] for r in conn.execute(sql(
+                "SELECT i.household_id FROM household_index i WHERE 1 = 1" + households._and(where)), params)}
+        broken = [d for d in broken if d.household_id in inside]
+    return broken
 
 
 def _states(db: Database, scope: HouseholdFilter, day: date) -> dict[str, dict]:

@@ -92,3 +92,27 @@ def test_worklist_for_a_past_date(window, qtbot, idle):
     assert dashboard.worklist.result.as_of == past
     expected = worklist.compute(window.db, past, limit=100)
     assert dashboard.worklist.result.overdue.total == expected.overdue.total
+
+
+def test_broken_agreements_are_on_the_worklist(window, qtbot, idle, qtmodeltester):
+    from app.services import agreements
+
+    dashboard = window.page("dashboard")
+    _wait_worklist(dashboard, qtbot, idle)
+    expected = agreements.broken_agreements(window.db, date.today())
+    assert expected, "the demo has signed agreements nobody has paid"
+    tab = dashboard.worklist.agreements
+    qtmodeltester.check(tab.model)
+    assert [tab.model.record(r).agreement_id for r in range(tab.model.rowCount())] == \
+        [d.agreement_id for d in expected]
+    assert dashboard.tabs.tabText(dashboard.tabs.indexOf(tab)) == f"协议违约（{len(expected):,}）"
+    dashboard.tabs.setCurrentWidget(tab)
+    index = tab.view.model().index(0, 0)
+    hid = tab.model.record(tab.view.model().mapToSource(index).row()).household_id
+    page = window.page("households")
+    with qtbot.waitSignal(page.view.loaded, timeout=WAIT_MS):
+        tab.view.doubleClicked.emit(index)
+    assert window.current_page() is page and page.view.household_id == hid
+    window.show_page("dashboard")
+    tab.all_button.click()
+    assert window.current_page() is window.page("agreements")

@@ -1,5 +1,6 @@
 """The worklist on the 工作台 page: today's follow-ups, overdue ones, broken promises, households
-never visited (double-click opens the household), and progress by village and by person."""
+never visited, broken agreements (double-click opens the household), and progress by village
+and by person."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,6 +13,7 @@ from app.db.session import Database
 from app.services import worklist
 from app.services.worklist import Worklist
 from app.ui import formatting as fmt
+from app.ui.models.table import Column, RecordTableModel
 from app.ui.models.worklist import StaffProgressModel, VillageProgressModel, WorkItemModel, ranked
 from app.ui.tasks import run_in_background
 from app.ui.widgets.tables import make_table_view
@@ -60,6 +62,61 @@ class _ListTab(QWidget):
         layout.addWidget(self.view, 1)
 
 
+class BrokenAgreementModel(RecordTableModel):
+    """Signed agreements with an installment unpaid beyond the grace period."""
+
+    columns = (
+        Column("协议编号", lambda d: d.number),
+        Column("借款户", lambda d: d.household),
+        Column("村", lambda d: d.village),
+        Column("电话", lambda d: d.phone or ""),
+        Column("逾期期数", lambda d: d.missed, "int"),
+        Column("最早逾期", lambda d: f"{d.due:%Y-%m-%d}（{d.days_overdue} 天）" if d.due else ""),
+        Column("欠缴（元）", lambda d: d.arrears_fen, "money"),
+        Column("协议剩余（元）", lambda d: d.remaining_fen, "money"),
+        Column("减免", lambda d: "已失效" if d.reduction_void else ""),
+    )
+
+
+class _AgreementsTab(QWidget):
+    ABOUT = "有一期过了宽限期还没还的还款协议（已违约），逾期最久的在前"
+
+    def __init__(self, panel: "WorklistPanel"):
+        super().__init__()
+        self.title = "协议违约"
+        self.model = BrokenAgreementModel(self)
+        self.view = make_table_view(self.model, self)
+        self.view.setObjectName("worklist_broken_agreements")
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)    # the service's order
+        self.view.doubleClicked.connect(self._open)
+        self.panel = panel
+        self.note = QLabel(self.ABOUT)
+        self.note.setObjectName("muted")
+        self.all_button = QPushButton("在还款协议页查看")
+        self.all_button.setObjectName("showAll_broken_agreements")
+        self.all_button.clicked.connect(panel.show_broken_agreements)
+        row = QHBoxLayout()
+        row.addWidget(self.note, 1)
+        row.addWidget(self.all_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(row)
+        layout.addWidget(self.view, 1)
+
+    def _open(self, index) -> None:
+        from app.ui.pages.households import show_household
+
+        source = self.view.model().mapToSource(index)
+        if source.isValid():
+            show_household(self.panel.owner, self.model.record(source.row()).household_id)
+
+    def show(self, found: list) -> None:
+        self.model.set_rows(found)
+        self.note.setText(f"{self.ABOUT}：共 {fmt.count(len(found))} 份。双击打开这一户。")
+        self.all_button.setVisible(bool(found))
+
+
 class WorklistPanel(QObject):
     """Adds its tabs to ``tabs``; ``refresh(db, as_of)`` computes the worklist in the background."""
 
@@ -76,6 +133,8 @@ class WorklistPanel(QObject):
             tab = _ListTab(self, key, title, about, filter_key, hidden)
             self.lists[key] = tab
             tabs.addTab(tab, title)
+        self.agreements = _AgreementsTab(self)
+        tabs.addTab(self.agreements, self.agreements.title)
         self.villages = VillageProgressModel(self)
         self.village_view = make_table_view(self.villages, owner, rate_column=VillageProgressModel.RATE_COLUMN)
         self.village_view.setObjectName("villageProgress")
@@ -121,6 +180,9 @@ class WorklistPanel(QObject):
             more = f"，列出前 {fmt.count(len(found.items))} 户" if found and total > len(found.items) else ""
             tab.note.setText(f"{tab.about}：共 {fmt.count(total)} 户{more}。双击一户打开。")
             tab.all_button.setVisible(total > 0)
+        broken = result.broken_agreements if result is not None else []
+        self.agreements.show(broken)
+        self.tabs.setTabText(self.tabs.indexOf(self.agreements), f"{self.agreements.title}（{fmt.count(len(broken))}）")
         self.villages.set_rows(ranked(result.by_village) if result else [])
         self.staff.set_rows(ranked(result.by_staff) if result else [])
         self.loaded.emit()
@@ -132,6 +194,13 @@ class WorklistPanel(QObject):
         source = view.model().mapToSource(index)
         if source.isValid():
             show_household(self.owner, model.record(source.row()).id)
+
+    def show_broken_agreements(self) -> None:
+        window = self.owner.window()
+        window.show_page("agreements")
+        page = window.current_page()
+        if hasattr(page, "set_filter"):
+            page.set_filter("broken")
 
     def show_all(self, filter_key: str) -> None:
         from app.ui.pages.households import show_filtered

@@ -121,3 +121,24 @@ def test_progress_follows_a_repayment_at_once(demo_db):
     rec = lambda lst, key: next(p.recovered_fen for p in lst if p.id == key)  # noqa: E731
     assert rec(after_v, village) == rec(before_v, village) + 10_000
     assert rec(after_s, staff) == rec(before_s, staff) + 10_000
+
+
+def test_broken_agreements_are_on_the_worklist_of_their_township(demo_db):
+    from datetime import date
+
+    from app.services import agreements, worklist
+
+    today = date.today()
+    broken = agreements.broken_agreements(demo_db, today)
+    assert broken
+    w = worklist.compute(demo_db, today, limit=5)
+    assert [d.agreement_id for d in w.broken_agreements] == [d.agreement_id for d in broken]
+    assert w.to_json()["broken_agreements"][0]["number"] == broken[0].number
+    with demo_db.engine.connect() as c:
+        from sqlalchemy import text
+        township_of = dict(c.execute(text("SELECT id, township_id FROM households")).all())
+    one = township_of[broken[0].household_id]
+    scoped = worklist.compute(demo_db, today, township_id=one, limit=5)
+    assert scoped.broken_agreements and all(
+        township_of[d.household_id] == one for d in scoped.broken_agreements)
+    assert len(scoped.broken_agreements) == sum(township_of[d.household_id] == one for d in broken)
