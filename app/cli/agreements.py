@@ -16,7 +16,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import ChineseArgumentParser, add_db, add_json, emit_json, open_db, parse_date
+from app.cli.common import ChineseArgumentParser, add_db, add_json, database, emit_json, parse_date
 from app.domain.money import format_yuan, parse_typed_yuan, to_chinese_capital
 from app.domain.errors import InputError
 from app.domain.interest import format_rate, parse_rate
@@ -196,12 +196,8 @@ def _request(args: argparse.Namespace):
 
 def _on_db(args: argparse.Namespace, action):
     """Open the database, run ``action(db)``, close it; refused if it was never initialised."""
-    db = open_db(args)
-    try:
-        db.identity()
+    with database(args) as db:
         return action(db)
-    finally:
-        db.dispose()
 
 
 def cmd_quote(args: argparse.Namespace) -> int:

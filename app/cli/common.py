@@ -9,7 +9,8 @@ import logging.handlers
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from app import config
 from app.domain.errors import UserError
@@ -108,6 +109,18 @@ def parse_date(text: str) -> date:
         return parse_date_text(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"日期格式不对：{text}（应为 YYYY-MM-DD）") from exc
+
+
+@contextmanager
+def database(args: argparse.Namespace) -> Iterator:
+    """The initialised database of ``--db`` for the length of a ``with`` block, then closed.
+    A database that was never initialised is refused (exit 1)."""
+    db = open_db(args)
+    try:
+        db.identity()
+        yield db
+    finally:
+        db.dispose()
 
 
 def open_db(args: argparse.Namespace, *, create: bool = False):

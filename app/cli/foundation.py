@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import add_db, add_json, emit_json, open_db, parse_date
+from app.cli.common import add_db, add_json, database, emit_json, open_db, parse_date
 from app.domain.errors import InputError
 
 
@@ -125,12 +125,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from app.services.summary import compute
     from app.domain.money import yuan_str
 
-    db = open_db(args)
-    try:
-        db.identity()
+    with database(args) as db:
         s = compute(db, args.as_of)
-    finally:
-        db.dispose()
     if args.json:
         emit_json(s.to_json())
         return 0
@@ -145,11 +141,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from app.services.backup import backup
 
-    db = open_db(args)
-    try:
+    with database(args) as db:
         result = backup(db, args.out)
-    finally:
-        db.dispose()
     if args.json:
         emit_json({"backup": result.path, "bytes": result.size})
     else:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import add_db, add_json, emit_json, open_db, parse_date
+from app.cli.common import add_db, add_json, database, emit_json, parse_date
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.domain.stages import OUTCOME_NAMES, STAGE_NAMES
@@ -136,15 +136,11 @@ def cmd_visit(args: argparse.Namespace) -> int:
     from app.services.visits import record_visit
 
     promised = _fen(args.promised_amount, "承诺还款金额") if args.promised_amount else None
-    db = open_db(args)
-    try:
-        db.identity()
+    with database(args) as db:
         r = record_visit(db, loan_no=args.loan, household_id=args.household, visited_on=args.date,
                          outcome=args.outcome, method=args.method, visitors=args.visitors,
                          promised_fen=promised, promised_date=args.promised_date, next_date=args.next,
                          note=args.note, actor=_actor())
-    finally:
-        db.dispose()
     if args.json:
         emit_json(r.to_json())
     else:
@@ -157,13 +153,9 @@ def cmd_repay(args: argparse.Namespace) -> int:
     from app.services.repayments import record_repayment
 
     amount = _fen(args.amount, "还款金额")
-    db = open_db(args)
-    try:
-        db.identity()
+    with database(args) as db:
         r = record_repayment(db, loan_no=args.loan, amount_fen=amount, paid_on=args.date, note=args.note,
                              receipt_no=args.receipt, actor=_actor())
-    finally:
-        db.dispose()
     if args.json:
         emit_json(r.to_json())
     else:
@@ -175,12 +167,8 @@ def cmd_repay(args: argparse.Namespace) -> int:
 def cmd_stage(args: argparse.Namespace) -> int:
     from app.services.stages import move_stage
 
-    db = open_db(args)
-    try:
-        db.identity()
+    with database(args) as db:
         r = move_stage(db, loan_no=args.loan, to_stage=args.to, on_date=args.date, note=args.note, actor=_actor())
-    finally:
-        db.dispose()
     if args.json:
         emit_json(r.to_json())
     else:
@@ -195,9 +183,7 @@ def cmd_households(args: argparse.Namespace) -> int:
 
     if args.sort not in households.SORT_KEYS:
         raise InputError(f"不能按“{args.sort}”排序（可用：{'、'.join(households.SORT_KEYS)}）")
-    db = open_db(args)
-    try:
-        db.identity()
+    with database(args) as db:
         households.prepare(db)
         f = households.filter_from_labels(
             db, text=args.search, township=args.township, village=args.village, staff=args.staff,
@@ -212,8 +198,6 @@ def cmd_households(args: argparse.Namespace) -> int:
             return 0
         pg = households.page(db, f, args.sort, args.desc, limit=max(0, args.limit), offset=args.offset)
         rows = households.rows(db, pg.ids, f.day())
-    finally:
-        db.dispose()
     if args.json:
         emit_json({"total": pg.total, "households": [_row_json(r) for r in rows]})
     else:
@@ -264,17 +248,13 @@ def cmd_household(args: argparse.Namespace) -> int:
     from app.services import households, suggestions
     from app.services.work_common import find_loan
 
-    db = open_db(args)
-    try:
-        db.identity()
+    with database(args) as db:
         hid = args.id
         if args.loan:
             with Session(db.engine) as s:
                 hid = find_loan(s, loan_no=args.loan).household_id
         d = households.detail(db, hid, args.as_of)
         tips = suggestions.for_detail(d)
-    finally:
-        db.dispose()
     if args.json:
         emit_json({**_jsonable(d), "suggestions": [{"rule": t.rule_id, "text": t.text, "priority": t.priority}
                                                    for t in tips]})
@@ -299,15 +279,11 @@ def cmd_household(args: argparse.Namespace) -> int:
 def cmd_worklist(args: argparse.Namespace) -> int:
     from app.services import households, worklist
 
-    db = open_db(args)
-    try:
-        db.identity()
+    with database(args) as db:
         households.prepare(db)
         f = households.filter_from_labels(db, township=args.township, staff=args.staff)
         w = worklist.compute(db, args.as_of, township_id=f.township_id, staff_id=f.staff_id,
                              limit=max(0, args.limit))
-    finally:
-        db.dispose()
     if args.json:
         emit_json(w.to_json())
         return 0
@@ -327,13 +303,9 @@ def cmd_worklist(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     from app.db.search_index import refresh_search
 
-    db = open_db(args)
-    try:
-        db.identity()
+    with database(args) as db:
         with db.engine.begin() as conn:
             n = refresh_search(conn)
-    finally:
-        db.dispose()
     if args.json:
         emit_json({"households": n})
     else:

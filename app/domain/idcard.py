@@ -113,7 +113,7 @@ def _from_int(n: int, raw: str, today: date) -> IdCheck:
     if n < 0:
         return IdCheck(raw, digits, False, "chars")
     if _EXCEL_DIGITS < len(digits) <= 18 and (
-        float(n) == n or not digits[_EXCEL_DIGITS:].strip("0")
+        float(n) == n or not digits[_EXCEL_DIGITS:].strip("0")  # float ok: an Excel number, not money
     ):
         return IdCheck(raw, digits, False, "mangled")
     return _classify(digits, raw, today)
