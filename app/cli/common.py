@@ -18,8 +18,26 @@ from app.domain.errors import UserError
 log = logging.getLogger("app.cli")
 
 
+# argparse's own messages, in the words of the rest of the command line.
+_ARGPARSE_WORDS = (
+    ("the following arguments are required", "缺少必需的参数"),
+    ("unrecognized arguments", "无法识别的参数"),
+    ("invalid choice", "无效的选项"),
+    ("choose from", "可选"),
+    ("expected one argument", "后面需要一个值"),
+    ("invalid int value", "不是整数"),
+    ("invalid parse_date value", "日期格式不对"),
+    ("not allowed with argument", "不能与此参数同时使用"),
+    ("one of the arguments", "以下参数必须给出一个"),
+    ("is required", "是必需的"),
+    ("argument ", "参数 "),
+)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # exit 2 with a Chinese first line
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：用法错误：{message}\n")
 
@@ -124,6 +142,8 @@ def database(args: argparse.Namespace) -> Iterator:
 
 
 def open_db(args: argparse.Namespace, *, create: bool = False):
+    """The database named by ``--db``; without ``--db``, the default one in the user's data
+    folder, made on first use (CLI.md)."""
     from app.bootstrap import open_database
 
-    return open_database(args.db, create=create)
+    return open_database(args.db, create=create or args.db is None)

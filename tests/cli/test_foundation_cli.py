@@ -173,3 +173,17 @@ def test_python_dash_m_app_runs_the_same_program(tmp_path):
                         "--unit", "测试区", "--json"], capture_output=True, text=True, encoding="utf-8")
     assert p.returncode == 0, p.stderr
     assert '"测试区"' in p.stdout
+
+
+def test_usage_errors_are_explained_in_chinese(cli):
+    r = cli("summary", "--as-of")
+    assert r.code == 2 and "用法错误" in r.err and "需要一个值" in r.err
+    r = cli("init", "--role", "county", "--unit", "甲区")
+    assert r.code == 2 and "无效的选项" in r.err
+
+
+def test_without_db_the_default_database_is_made_on_first_use(cli, data_home):
+    r = cli("init", "--role", "district", "--unit", "默认区", "--json")
+    assert r.code == 0, r.err
+    assert (data_home / "qingshou.db").exists()
+    assert cli("summary", "--json").json()["totals"]["loans"] == 0
