@@ -282,10 +282,31 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
             add(AgreementLoan, agreement_id=ag, loan_id=loan_id, principal_fen=task, interest_fen=interest,
                 penalty_fen=0)
             each = total // n // 100 * 100
+            # Most borrowers keep to their plan; some stop paying part-way, a few never start.
+            keeps = rng.choices([n, rng.randint(1, max(1, n - 1)), 0], [60, 25, 15])[0]
+            principal_left = task
+            paid_all = True
             for i in range(n):
                 amount = total - each * (n - 1) if i == n - 1 else each
-                add(Installment, agreement_id=ag, no=i + 1, due_date=add_months(signed, i + 1),
-                    amount_fen=amount, paid_fen=0)
+                due = add_months(signed, i + 1)
+                pays = i < keeps and due <= DEMO_TODAY
+                paid_all = paid_all and pays
+                add(Installment, agreement_id=ag, no=i + 1, due_date=due, amount_fen=amount,
+                    paid_fen=amount if pays else 0)
+                if pays:   # the agreement's order: principal first, then interest
+                    principal = min(amount, principal_left)
+                    principal_left -= principal
+                    add(Repayment, loan_id=loan_id, paid_on=due - timedelta(days=rng.randint(0, 5)),
+                        amount_fen=amount, principal_fen=principal, interest_fen=amount - principal,
+                        penalty_fen=0, source="township", agreement_id=ag, note=f"演示：协议第{i + 1}期")
+                    counts["repayments"] += 1
+            loan_rows[loan_id]["balance_fen"] = principal_left
+            if paid_all:
+                rows[Agreement][-1]["status"] = "fulfilled"
+                if principal_left == 0:
+                    add(StageEvent, loan_id=loan_id, from_stage=loan_rows[loan_id]["stage"], to_stage="settled",
+                        on_date=DEMO_TODAY, note="演示：协议履行完毕")
+                    loan_rows[loan_id]["stage"], loan_rows[loan_id]["stage_date"] = "settled", DEMO_TODAY
             counts["agreements"] += 1
 
     # Write parents before children (foreign keys are enforced).
