@@ -15,8 +15,8 @@ from typing import Callable
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.ledger.layout import SheetLayout
-from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, loan_no, money_fen,
-                               normalize_id, person_name, rate_ppm, text)
+from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, check_id, loan_no,
+                               money_fen, person_name, rate_ppm, text)
 
 # Reasons a row is not imported, and what each means to a person.
 REJECT_REASONS: dict[str, str] = {
@@ -37,6 +37,7 @@ WARNING_CODES: dict[str, str] = {
     "bad_rate": "利率无法识别",
 }
 
+_MISSING = object()
 _TOTAL = re.compile(r"小\s*计|合\s*计|总\s*计|累\s*计")
 
 
@@ -144,6 +145,7 @@ class RowReader:
         # Values repeat down a column (villages, officers, dates, one borrower's ID on each of
         # their loans): each distinct text is cleaned once.
         self._texts: dict[int, dict[str, str]] = {i: {} for _c, i in self.text_cols}
+        self._text_caches = [(code, i, self._texts[i]) for code, i in self.text_cols]
         self._dates: dict[str, date | None | ValueError] = {}
         self._ids: dict[object, object] = {}
         self._names: dict[str, str] = {}
@@ -232,7 +234,7 @@ class RowReader:
         if self.i_id is not None:
             check = self._ids.get(raw_id) if type(raw_id) is str else None
             if check is None:
-                check = normalize_id(raw_id, today=self.today)
+                check = check_id(raw_id, today=self.today)
                 if type(raw_id) is str:
                     self._ids[raw_id] = check
             if check.ok:
@@ -262,10 +264,9 @@ class RowReader:
             except InputError:
                 warn(RowWarning(sheet, excel_row, "bad_amount",
                                 f"贷款金额不是数字：{text(cells[self.i_principal])}", number))
-        for code, i in self.text_cols:
+        for code, i, cache in self._text_caches:
             raw = cells[i]
             if type(raw) is str:
-                cache = self._texts[i]
                 value = cache.get(raw)
                 if value is None:
                     value = cache[raw] = text(raw)
@@ -279,8 +280,15 @@ class RowReader:
             if name is None:
                 name = self._names[officer] = person_name(officer)
             row.officer = name
+        dates = self._dates
         for code, i, label in self.date_cols:
-            value = self._date(cells[i])
+            value = cells[i]
+            if type(value) is date:
+                setattr(row, code, value)
+                continue
+            value = dates.get(value, _MISSING) if type(value) is str else _MISSING
+            if value is _MISSING:
+                value = self._date(cells[i])
             if isinstance(value, ValueError):
                 warn(RowWarning(sheet, excel_row, "bad_date", f"{label}无法识别：{text(cells[i])}", number))
             else:

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from operator import mul
 
 from app.domain.dates import to_date
 from app.domain.errors import InputError
-from app.domain.idcard import normalize_id
+from app.domain.idcard import IdCheck, normalize_id
 from app.domain.money import parse_yuan
 
 # ---------------------------------------------------------------------------- money
@@ -69,6 +70,29 @@ ID_MESSAGES = {
     "birthdate": "身份证号里的出生日期不存在：{value}",
     "empty": "没有身份证号",
 }
+_PLAIN_ID18 = re.compile(r"[0-9]{17}[0-9X]")
+_ID_WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
+_ID_ASCII_ZERO = ord("0") * sum(_ID_WEIGHTS)   # the ASCII codes' share of the weighted sum
+_ID_CHECK_CHARS = "10X98765432"
+_ID_EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def check_id(raw: object, *, today: date) -> IdCheck:
+    """``normalize_id(raw, today=today)``, with a shortcut for the usual cell: a correct
+    18-character number as plain text (nearly every row of a bank ledger).  Anything else,
+    and any number the shortcut does not find correct, goes through ``normalize_id``."""
+    if type(raw) is str and len(raw) == 18 and _PLAIN_ID18.fullmatch(raw):
+        try:
+            born = date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
+        except ValueError:
+            born = None
+        if born is not None and _ID_EARLIEST_BIRTH <= born <= today:
+            total = sum(map(mul, raw[:17].encode(), _ID_WEIGHTS)) - _ID_ASCII_ZERO
+            if _ID_CHECK_CHARS[total % 11] == raw[17]:
+                return IdCheck(raw, raw, True, None)
+    return normalize_id(raw, today=today)
+
+
 ID_WARNING_CODES = {
     "checksum": "id_checksum", "mangled": "id_mangled", "length": "id_invalid",
     "chars": "id_invalid", "birthdate": "id_invalid", "empty": "id_missing",

@@ -88,3 +88,30 @@ def test_text_cells():
                                                (8.64, False, 86400), (7.2, True, 86400), ("7.2‰", True, 86400)])
 def test_rates(value, monthly, ppm):
     assert rate_ppm(value, monthly=monthly) == ppm
+
+
+_TODAY = date(2026, 11, 22)
+
+
+@pytest.mark.parametrize("raw", [
+    "11010519491231002X", "110105194912310021", "11010519491231002x", "110105194912310020",
+    "110105189912310025", "110105203012310028", "110105194902300021", " 11010519491231002X",
+    "110105491231002", "1.10105194912310E+17", 1.1010519491231e17, "", None,
+])
+def test_the_id_shortcut_says_what_normalize_id_says(raw):
+    from app.ledger.values import check_id
+    assert check_id(raw, today=_TODAY) == normalize_id(raw, today=_TODAY)
+
+
+def test_the_id_shortcut_agrees_on_many_numbers():
+    import random
+
+    from app.domain.idcard import check_digit
+    from app.ledger.values import check_id
+    rnd = random.Random(7)
+    for _ in range(3000):
+        first = "".join(rnd.choice("0123456789") for _ in range(6)) + \
+            f"{rnd.randint(1890, 2030)}{rnd.randint(0, 13):02d}{rnd.randint(0, 32):02d}{rnd.randint(0, 999):03d}"
+        last = check_digit(first) if rnd.random() < 0.7 else rnd.choice("0123456789X")
+        raw = first + last
+        assert check_id(raw, today=_TODAY) == normalize_id(raw, today=_TODAY), raw
