@@ -20,8 +20,9 @@ fi
 bash scripts/bootstrap.sh
 
 db="$HOME/.local/share/qingshou/demo.db"
-if [ ! -e "$db" ]; then
+if [ ! -s "$db" ]; then   # missing, or an empty file left by something else
     mkdir -p "$(dirname "$db")"
+    rm -f "$db" "$db-journal" "$db-wal" "$db-shm"
     echo "demo: making demo data in $db (2000 households)"
     if ! .venv/bin/qingshou demo --db "$db" --households 2000 --seed 1; then
         # Leave no half-made database behind: the next run would open it as if it were complete.
