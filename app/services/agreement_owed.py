@@ -26,6 +26,7 @@ from app.domain.interest import BASIS_TEXT, accrue, penalty_rate
 from app.domain.money import yuan_str
 from app.reports.forms import LoanTotals
 from app.services.agreement_settings import AgreementSettings, load as load_settings
+from app.services import work_common
 
 
 @dataclass
@@ -133,7 +134,11 @@ def _owed(loan: Loan, repayments: list[Repayment], as_of: date, settings: Agreem
           rate_override: int | None, penalty_override: int | None) -> LoanOwed:
     since = loan.ledger_date or loan.task_date
     if as_of < since:
-        raise InputError(f"计算日期 {as_of} 早于贷款 {loan.loan_no} 的台账日期 {since}")
+        if since <= work_common.current_day():
+            raise InputError(f"计算日期 {as_of} 早于贷款 {loan.loan_no} 的台账日期 {since}")
+        # The bank's ledger is dated after today (its 数据截至 is ahead of this computer's
+        # date): take its figures as they stand, with nothing accrued on top.
+        since = as_of
     if rate_override is not None:
         rate, source = rate_override, "set"
     elif loan.rate_ppm:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.db.models import (Assignment, AuditEntry, CategoryTag, Household, LedgerBalance, LedgerImport, Loan,
                            Person, Repayment, Staff)
+from app.domain.errors import InputError
 from app.services.ledger_import import import_ledger
 from app.services.summary import compute
 
@@ -166,3 +167,26 @@ def _counts(db) -> dict:
         s = uow.session
         return {m.__tablename__: s.scalar(select(func.count()).select_from(m))
                 for m in (Loan, Household, Person, Repayment, LedgerBalance, LedgerImport, Assignment, AuditEntry)}
+
+
+def test_an_agreement_can_be_drawn_up_on_a_ledger_dated_after_todays_date(new_db, sample_dir, monkeypatch):
+    """The bank's next ledger says 数据截至 2026-11-30 but the computer's date is 2026-11-22:
+    what is owed today is the ledger's own figures, with nothing accrued on top."""
+    from app.services import agreements, work_common
+    from app.services.agreement_owed import quote
+
+    today = date(2026, 11, 22)
+    monkeypatch.setattr(work_common, "current_day", lambda: today)
+    import_ledger(new_db, sample_dir / "ledger.xlsx", today=today)
+    import_ledger(new_db, sample_dir / "update.xlsx", today=today)
+    q = quote(new_db, ["620100100040"], today)
+    [loan] = q.loans
+    assert (loan.accrued_interest_fen, loan.accrued_penalty_fen) == (0, 0)
+    assert loan.accrued_from == today and loan.ledger_interest_fen > 0
+    view = agreements.create(new_db, agreements.PlanRequest(
+        loan_nos=["620100100040"], as_of=today, installments=6, first_due=date(2027, 1, 15)))
+    assert sum(i.amount_fen for i in view.installments) == view.total_fen == q.owed_fen
+    # a date before a ledger already dated in the past is still refused
+    monkeypatch.setattr(work_common, "current_day", lambda: date(2026, 12, 31))
+    with pytest.raises(InputError, match="早于贷款"):
+        quote(new_db, ["620100100040"], today)
