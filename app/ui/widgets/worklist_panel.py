@@ -33,6 +33,25 @@ LISTS = (
 )
 
 
+def _lay_out(tab: QWidget, view: QTableView, about: str, button_text: str, button_name: str,
+             on_click) -> tuple[QLabel, QPushButton]:
+    """A worklist tab: a line saying what the list is, a button to see all of it, the table."""
+    note = QLabel(about)
+    note.setObjectName("muted")
+    button = QPushButton(button_text)
+    button.setObjectName(button_name)
+    button.clicked.connect(on_click)
+    row = QHBoxLayout()
+    row.addWidget(note, 1)
+    row.addWidget(button)
+    layout = QVBoxLayout(tab)
+    layout.setContentsMargins(0, 8, 0, 0)
+    layout.setSpacing(6)
+    layout.addLayout(row)
+    layout.addWidget(view, 1)
+    return note, button
+
+
 class _ListTab(QWidget):
     def __init__(self, panel: "WorklistPanel", key: str, title: str, about: str, filter_key: str, hidden):
         super().__init__()
@@ -47,19 +66,8 @@ class _ListTab(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(len(WorkItemModel.columns) - 1,
                                                           QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda index: panel.open_index(self.view, self.model, index))
-        self.note = QLabel(about)
-        self.note.setObjectName("muted")
-        self.all_button = QPushButton("在借款户列表中查看全部")
-        self.all_button.setObjectName(f"showAll_{key}")
-        self.all_button.clicked.connect(lambda: panel.show_all(self.filter_key))
-        row = QHBoxLayout()
-        row.addWidget(self.note, 1)
-        row.addWidget(self.all_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.setSpacing(6)
-        layout.addLayout(row)
-        layout.addWidget(self.view, 1)
+        self.note, self.all_button = _lay_out(self, self.view, about, "在借款户列表中查看全部", f"showAll_{key}",
+                                              lambda: panel.show_all(self.filter_key))
 
 
 class BrokenAgreementModel(RecordTableModel):
@@ -90,19 +98,8 @@ class _AgreementsTab(QWidget):
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)    # the service's order
         self.view.doubleClicked.connect(self._open)
         self.panel = panel
-        self.note = QLabel(self.ABOUT)
-        self.note.setObjectName("muted")
-        self.all_button = QPushButton("在还款协议页查看")
-        self.all_button.setObjectName("showAll_broken_agreements")
-        self.all_button.clicked.connect(panel.show_broken_agreements)
-        row = QHBoxLayout()
-        row.addWidget(self.note, 1)
-        row.addWidget(self.all_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.setSpacing(6)
-        layout.addLayout(row)
-        layout.addWidget(self.view, 1)
+        self.note, self.all_button = _lay_out(self, self.view, self.ABOUT, "在还款协议页查看",
+                                              "showAll_broken_agreements", panel.show_broken_agreements)
 
     def _open(self, index) -> None:
         from app.ui.pages.households import show_household
