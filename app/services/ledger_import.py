@@ -297,7 +297,8 @@ def _import(db: Database, path: Path | str, *, township, mapping_overrides, prog
         writer.summary_json(result.to_json(limit=200))
         # The household list's index: rows of touched households are dropped here and built
         # again when the list is next read (households.prepare), so no figure is ever stale.
-        forget_index_rows(uow.session, counts.household_ids)
+        # Households this import made have no row yet (looking for 60,000 of them: ~0.6 s).
+        forget_index_rows(uow.session, counts.household_ids - counts.new_household_ids)
         uow.audit("import", "ledger_imports", writer.import_id, summary=_audit_sentence(result))
         steps.check()
         uow.commit()

@@ -75,6 +75,7 @@ class WriteCounts:
     unchanged: int = 0
     households_new: int = 0
     household_ids: set[str] = field(default_factory=set)
+    new_household_ids: set[str] = field(default_factory=set)   # made by this import
     bank_recovered_fen: int = 0
     settled: int = 0
     missing: list[MissingLoan] = field(default_factory=list)
@@ -273,6 +274,7 @@ class LedgerWriter:
         }
         self.new[Household].append(self._pending_households[hid])
         self.counts.households_new += 1
+        self.counts.new_household_ids.add(hid)
         if row.id_ok:
             self.by_id[(tid, row.id_number)] = hid
         self.by_name.setdefault(name_key, hid)

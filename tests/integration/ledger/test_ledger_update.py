@@ -168,3 +168,23 @@ def test_the_household_list_shows_each_ledgers_figures(new_db, write_xlsx):
     [after] = households.rows(new_db, found.ids)
     assert before.outstanding_fen == 1_000_000
     assert (after.outstanding_fen, after.recovered_fen) == (400_000, 600_000)
+
+
+def test_the_household_list_after_a_ledger_with_old_and_new_households(new_db, write_xlsx):
+    """A later ledger that adds a loan to a listed household and brings a new household: the
+    list (its index built before) shows the listed household's new total and the newcomer."""
+    from app.services import households
+    from app.services.households import HouseholdFilter
+
+    zhang = make_id("62242119601018001")
+    import_ledger(new_db, _ledger(write_xlsx, "2026年10月31日", [loan_row(1, idno=zhang, balance=10000)], "a.xlsx"),
+                  today=TODAY)
+    households.prepare(new_db)
+    assert households.page(new_db, HouseholdFilter(), "name", limit=10).total == 1
+    later = [loan_row(1, idno=zhang, balance=8000), loan_row(2, idno=zhang, balance=5000),
+             loan_row(3, name="李四", idno=make_id("62242119700101002"), balance=3000)]
+    import_ledger(new_db, _ledger(write_xlsx, "2026年11月30日", later, "b.xlsx"), today=TODAY)
+    households.prepare(new_db)
+    found = households.page(new_db, HouseholdFilter(), "name", limit=10)
+    shown = {r.head_name: (r.outstanding_fen, r.recovered_fen) for r in households.rows(new_db, found.ids)}
+    assert shown == {"张三": (1_300_000, 200_000), "李四": (300_000, 0)}
