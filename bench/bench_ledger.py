@@ -57,7 +57,9 @@ def child_import(path: str, db_path: str) -> dict:
     initialise(db, role="district", unit_name="示范区")
     marks: dict[str, float] = {}   # first time each progress message was seen
     t = time.perf_counter()
-    result = import_ledger(db, path, progress=lambda _p, msg: marks.setdefault(msg, time.perf_counter() - t))
+    # As `qingshou import-ledger` does (the only user of the database: see app.db.journal).
+    result = import_ledger(db, path, progress=lambda _p, msg: marks.setdefault(msg, time.perf_counter() - t),
+                           sole_user=True)
     seconds = time.perf_counter() - t
     db.dispose()
     steps = sorted(marks.items(), key=lambda kv: kv[1]) + [("end", seconds)]

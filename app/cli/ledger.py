@@ -31,7 +31,7 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     if args.error_report is not None:
         _check_report_place(args.error_report)
     with database(args) as db:  # never creates a database; the import reads the whole file first
-        result = import_ledger(db, args.file, township=args.township, actor="命令行")
+        result = import_ledger(db, args.file, township=args.township, actor="命令行", sole_user=True)
     report = None
     if args.error_report is not None:
         try:

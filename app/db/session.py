@@ -28,7 +28,10 @@ def make_engine(path: Path | str) -> Engine:
     def _pragmas(dbapi_conn: sqlite3.Connection, _record) -> None:  # pragma: no cover - trivial
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA journal_mode=WAL")
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:   # a bulk write holds the file (app.db.journal): it asks again
+            log.info("database busy: this connection keeps the current journal mode")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA busy_timeout=5000")
         cur.close()

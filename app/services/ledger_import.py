@@ -26,6 +26,7 @@ from typing import Mapping, Sequence
 
 from sqlalchemy import select, text
 
+from app.db.journal import rollback_journal
 from app.db.search_index import forget as forget_index_rows
 from app.db.models import LedgerImport, Unit
 from app.db.session import Database
@@ -41,6 +42,10 @@ from app.ledger.progress import Cancelled, CancelFn, ProgressFn, Steps
 from app.ledger.rows import REJECT_REASONS, WARNING_CODES, RejectedRow, RowWarning
 from app.ledger.values import text as cell_text
 from app.services.ledger_writer import LedgerWriter, MissingLoan
+
+# From this many rows, an import by the only user of the database writes through the
+# rollback journal (app.db.journal: ~0.5 s less for 100,000 rows).
+ROLLBACK_JOURNAL_MIN = 5_000
 
 log = logging.getLogger(__name__)
 
@@ -231,16 +236,21 @@ def import_ledger(db: Database, path: Path | str, *, township: str | None = None
                   mapping_overrides: Mapping[str, str | None] | None = None,
                   progress: ProgressFn | None = None, cancel: CancelFn | None = None,
                   actor: str = "system", store: MappingStore | None = None,
-                  today: date | None = None, preview: LedgerPreview | None = None) -> ImportResult:
+                  today: date | None = None, preview: LedgerPreview | None = None,
+                  sole_user: bool = False) -> ImportResult:
     """Read ``path`` and write its loans into ``db``: all or nothing.
 
     ``InputError`` (nothing written) for a file that cannot be read, has no table, misses a
     required column or a township; :class:`Cancelled` if ``cancel`` fired.  ``preview``: the
     file's :func:`preview`, used instead of reading the file again when it still applies.
+    ``sole_user``: nothing else in this process uses ``db`` meanwhile (the command line); a
+    large import then writes through the rollback journal when no other program has the
+    file open either (see ``app.db.journal``).
     """
     with _gc_paused():
         return _import(db, path, township=township, mapping_overrides=mapping_overrides, progress=progress,
-                       cancel=cancel, actor=actor, store=store, today=today, earlier=preview)
+                       cancel=cancel, actor=actor, store=store, today=today, earlier=preview,
+                       sole_user=sole_user)
 
 
 @contextmanager
@@ -258,7 +268,7 @@ def _gc_paused():
 
 
 def _import(db: Database, path: Path | str, *, township, mapping_overrides, progress, cancel, actor, store,
-            today, earlier) -> ImportResult:
+            today, earlier, sole_user=False) -> ImportResult:
     today = today or date.today()
     steps = Steps(progress, cancel)
     store = store or MappingStore()
@@ -280,7 +290,8 @@ def _import(db: Database, path: Path | str, *, township, mapping_overrides, prog
         notes.append(f"台账没有写明数据日期，按导入日期 {today.isoformat()} 记")
     elif as_of > today:
         notes.append(f"台账的数据日期 {as_of.isoformat()} 晚于今天，银行报告的还款按今天记；请检查电脑日期")
-    with db.uow(actor) as uow:
+    with rollback_journal(db.engine, wanted=sole_user and len(parsed.rows) >= ROLLBACK_JOURNAL_MIN), \
+            db.uow(actor) as uow:
         if _imported_before(uow, parsed.sha256):
             return _unchanged(uow, parsed, as_of)
         writer = LedgerWriter(uow, parsed, as_of=as_of, today=today, steps=steps, share=(45, 98))
