@@ -128,6 +128,7 @@ class LedgerWriter:
         self.household_reviews: dict[str, dict] = {}
         self._pending_households: dict[str, dict] = {}   # id → row not yet written
         self.retired_assignments: list[dict] = []
+        self.township_names: dict[str, str | None] = {}   # township id → name, of loans listed elsewhere
 
     # ------------------------------------------------------------------ the whole job
     def run(self) -> WriteCounts:
@@ -407,7 +408,11 @@ class LedgerWriter:
         same number, or a loan the bank moved): warned for a person to check, nothing changed."""
         if self.township_ids[row.township] == known.township_id:
             return False
-        name = self.s.execute(text("SELECT name FROM units WHERE id = :i"), {"i": known.township_id}).scalar()
+        names = self.township_names
+        if known.township_id not in names:
+            names[known.township_id] = self.s.execute(text("SELECT name FROM units WHERE id = :i"),
+                                                      {"i": known.township_id}).scalar()
+        name = names[known.township_id]
         if name == row.township:
             return False
         self.counts.warnings.append(RowWarning(
