@@ -7,8 +7,9 @@ loan's outstanding amount (task − principal recovered up to the ledger's date)
 ``source="bank"`` repayment of the difference, so a repayment the township recorded is
 matched, not counted twice.  Loans of the ledger's townships that it no longer lists are
 flagged ``missing_from_ledger``, never deleted (unless a newer ledger listed them).  A row
-listed under another township than its loan's changes nothing: it is warned about.  Everything is written with bulk
-statements (see ``app.db.bulk``), stamped, and summarised in one audit entry by the caller.
+listed under another township than its loan's changes nothing: it is warned about.
+Everything is written with bulk statements (see ``app.db.bulk``), stamped, and summarised
+in one audit entry by the caller.
 """
 from __future__ import annotations
 
