@@ -6,8 +6,10 @@ and the large-mortgage tag.  Loans already known are updated: a lower balance th
 loan's outstanding amount (task − principal recovered up to the ledger's date) becomes a
 ``source="bank"`` repayment of the difference, so a repayment the township recorded is
 matched, not counted twice.  Loans of the ledger's townships that it no longer lists are
-flagged ``missing_from_ledger``, never deleted.  Everything is written with bulk
-statements (see ``app.db.bulk``), stamped, and summarised in one audit entry by the caller.
+flagged ``missing_from_ledger``, never deleted (unless a newer ledger listed them).  A row
+listed under another township than its loan's changes nothing: it is warned about.
+Everything is written with bulk statements (see ``app.db.bulk``), stamped, and summarised
+in one audit entry by the caller.
 """
 from __future__ import annotations
 
@@ -128,6 +130,7 @@ class LedgerWriter:
         self.household_reviews: dict[str, dict] = {}
         self._pending_households: dict[str, dict] = {}   # id → row not yet written
         self.retired_assignments: list[dict] = []
+        self.township_names: dict[str, str | None] = {}   # township id → name, of loans listed elsewhere
 
     # ------------------------------------------------------------------ the whole job
     def run(self) -> WriteCounts:
@@ -350,6 +353,8 @@ class LedgerWriter:
             self.counts.warnings.append(RowWarning(row.sheet, row.row, "deleted_loan",
                                                    f"借据号 {row.loan_no} 已在本系统中删除，本行未导入", row.loan_no))
             return
+        if self._other_township(row, known):
+            return
         self.counts.household_ids.add(hid)
         self._balance(loan_id, row)
         if ledger_date is not None and ledger_date > self.as_of:
@@ -401,6 +406,23 @@ class LedgerWriter:
         if changed or ledger_date != self.as_of:
             self.loan_updates.append({"id": loan_id, **changed, "ledger_date": self.as_of})
 
+    def _other_township(self, row: LedgerRow, known) -> bool:
+        """A row listed under another township than its loan's (another borrower's loan of the
+        same number, or a loan the bank moved): warned for a person to check, nothing changed."""
+        if self.township_ids[row.township] == known.township_id:
+            return False
+        names = self.township_names
+        if known.township_id not in names:
+            names[known.township_id] = self.s.execute(text("SELECT name FROM units WHERE id = :i"),
+                                                      {"i": known.township_id}).scalar()
+        name = names[known.township_id]
+        if name == row.township:
+            return False
+        self.counts.warnings.append(RowWarning(
+            row.sheet, row.row, "other_township", f"借据号 {row.loan_no} 在本系统中是{name or '其他乡镇'}"
+            f"{known.borrower}的贷款，台账把它列在{row.township}（{row.name}），本行未导入，请核对", row.loan_no))
+        return True
+
     def _reassign(self, loan_id: str, hid: str, officer: str) -> None:
         old = self.officer_assignment.get(loan_id)
         if old is not None:
@@ -418,6 +440,8 @@ class LedgerWriter:
         for no, known in self.loans.items():
             if known.township_id not in tids or no in listed or known.deleted or known.balance_fen <= 0:
                 continue
+            if (_as_date(known.ledger_date) or self.as_of) > self.as_of:
+                continue   # a newer ledger listed it: this one is older (read late, or saved again)
             self.counts.missing.append(MissingLoan(no, known.borrower, names[known.township_id],
                                                    known.balance_fen))
             if not known.missing_from_ledger:
