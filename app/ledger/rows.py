@@ -35,6 +35,13 @@ WARNING_CODES: dict[str, str] = {
     "bad_date": "日期无法识别",
     "bad_amount": "金额无法识别",
     "bad_rate": "利率无法识别",
+    # what a later ledger says differently from what this computer holds (app/services/ledger_writer.py)
+    "balance_higher": "台账余额高于本系统的未收回余额",
+    "deleted_loan": "贷款已在本系统中删除",
+    "other_township": "台账把贷款列在另一个乡镇",
+    "loan_no_zeros": "借据号前面的0被去掉",
+    "name_differs": "借款人姓名与本系统不同",
+    "village_differs": "所属村与本系统不同",
 }
 
 _MISSING = object()
@@ -54,7 +61,7 @@ class LedgerRow:
     id_ok: bool
     id_problem: str | None
     balance_fen: int
-    interest_fen: int = 0
+    interest_fen: int | None = 0   # None when the sheet has no 欠息 column
     principal_fen: int | None = None
     village: str | None = None
     group: str | None = None
@@ -248,13 +255,13 @@ class RowReader:
             id_number, id_problem = None, "empty"
         row = LedgerRow(sheet, excel_row, township, number, name, id_number, id_problem is None, id_problem,
                         balance)
-        interest = 0
+        interest = 0 if self.interest_cols else None   # None: the sheet has no 欠息 column
         for i, unit in self.interest_cols:
             try:
                 interest += money_fen(cells[i], unit) or 0
             except InputError:
                 warn(RowWarning(sheet, excel_row, "bad_amount", f"欠息不是数字：{text(cells[i])}，按0导入", number))
-        if interest < 0:
+        if interest is not None and interest < 0:
             warn(RowWarning(sheet, excel_row, "bad_amount", f"欠息为负数：{yuan_str(interest)}，按0导入", number))
             interest = 0
         row.interest_fen = interest

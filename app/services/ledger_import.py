@@ -305,6 +305,10 @@ def _import(db: Database, path: Path | str, *, township, mapping_overrides, prog
             loans_missing=counts.missing, rows_rejected=parsed.rejected,
             warnings=parsed.warnings + counts.warnings, sheets=parsed.sheets, townships=counts.townships,
             notes=notes)
+        if counts.older:
+            result.notes.append(
+                f"本系统已有更新的台账（数据截至 {counts.newest_before.isoformat()}）：{counts.older} 笔贷款的余额"
+                f"没有按这份较早的台账（{as_of.isoformat()}）改动，只记入历史")
         writer.summary_json(result.to_json(limit=200))
         # The household list's index: rows of touched households are dropped here and built
         # again when the list is next read (households.prepare), so no figure is ever stale.

@@ -17,7 +17,7 @@ import json
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, text
 
@@ -50,7 +50,8 @@ FLUSH_ROWS = 10_000
 PAGE_CACHE_MB = 64
 _DEFAULT_REVIEW_NOTE = "身份证号无法使用，按姓名和村归户，请核实"
 
-# Loan fields a later ledger may change (the task amount never changes).
+_ONE_DAY = timedelta(days=1)
+
 # Loan columns a later ledger may change, and the ledger row's field for each (the task
 # amount never changes; the balance follows from recovered money, see _known_loan).
 _LEDGER_FIELDS = (("principal_fen", "principal_fen"), ("issue_date", "issue_date"), ("due_date", "due_date"),
@@ -80,6 +81,8 @@ class WriteCounts:
     new_household_ids: set[str] = field(default_factory=set)   # made by this import
     bank_recovered_fen: int = 0
     settled: int = 0
+    older: int = 0                       # loans a newer ledger had already given figures for
+    newest_before: date | None = None    # the date of that newer ledger
     missing: list[MissingLoan] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
     townships: list[str] = field(default_factory=list)
@@ -106,6 +109,14 @@ class LedgerWriter:
         self.as_of = as_of
         self.fact_date = min(as_of, today)   # a fact cannot be dated after the day it is recorded
         self.today = today
+        # Each sheet is as of its own date (a workbook may hold one township's older sheet);
+        # a sheet that gives none is as of the file's.
+        self.sheet_dates: dict[str, date] = {s.name: s.layout.as_of or as_of for s in parsed.tables}
+        self.township_dates: dict[str, date] = {}   # township → the latest date its rows are as of
+        for r in parsed.rows:
+            d = self.sheet_dates.get(r.sheet, as_of)
+            if d > self.township_dates.get(r.township, d - _ONE_DAY):
+                self.township_dates[r.township] = d
         self.steps = steps
         self.share = share
         self.stamp = uow.stamp()
@@ -118,7 +129,7 @@ class LedgerWriter:
             Person: {"role": PersonRole.BORROWER.value},
             Assignment: {"duty": DutyRole.LOAN_OFFICER.value, "since": self.fact_date},
             CategoryTag: {"since": self.fact_date},
-            Repayment: {"paid_on": self.fact_date, "source": "bank", "ledger_import_id": self.import_id,
+            Repayment: {"source": "bank", "ledger_import_id": self.import_id,
                         "interest_fen": 0, "penalty_fen": 0},
             LedgerBalance: {"import_id": self.import_id},
         }
@@ -130,6 +141,8 @@ class LedgerWriter:
         self.household_reviews: dict[str, dict] = {}
         self._pending_households: dict[str, dict] = {}   # id → row not yet written
         self.retired_assignments: list[dict] = []
+        self.matched_numbers: set[str] = set()   # known loans a row matched under another spelling
+        self._stripped: dict[str, str] | None = None   # loan number without leading zeros → known number
         self.township_names: dict[str, str | None] = {}   # township id → name, of loans listed elsewhere
 
     # ------------------------------------------------------------------ the whole job
@@ -150,6 +163,8 @@ class LedgerWriter:
             total = max(1, len(rows))
             for k, row in enumerate(rows):
                 known = self.loans.get(row.loan_no)
+                if known is None and self.loans:
+                    known = self._same_loan_without_zeros(row)
                 if known is None:
                     self._new_loan(row)
                 else:
@@ -183,16 +198,27 @@ class LedgerWriter:
                 "SELECT l.loan_no, l.id, l.household_id, l.township_id, l.task_amount_fen, l.balance_fen,"
                 " l.interest_fen, l.ledger_date, l.principal_fen, l.issue_date, l.due_date, l.rate_ppm,"
                 " l.five_class, l.guarantee, l.bank_branch, l.loan_officer, l.missing_from_ledger, l.stage,"
-                " l.deleted, COALESCE(p.name, h.head_name, '') AS borrower"
+                " l.deleted, COALESCE(p.name, h.head_name, '') AS borrower, v.name AS village"
                 " FROM loans l LEFT JOIN persons p ON p.id = l.borrower_id"
-                " LEFT JOIN households h ON h.id = l.household_id"):
+                " LEFT JOIN households h ON h.id = l.household_id LEFT JOIN villages v ON v.id = h.village_id"):
             self.loans[r.loan_no] = r
-        self.recovered: dict[str, tuple[int, int]] = {}
+        # The newest ledger each township's loans were updated from (ISO text compares as dates).
+        self.township_newest: dict[str, str] = {}
+        for r in self.loans.values():
+            if r.ledger_date and r.ledger_date > self.township_newest.get(r.township_id, ""):
+                self.township_newest[r.township_id] = r.ledger_date
+        self.recovered_all: dict[str, int] = {}
+        self.recovered_by: dict[date, dict[str, int]] = {}   # principal recovered up to each sheet date
         if self.loans:
-            for loan_id, all_fen, by_date in self._rows(
-                    "SELECT loan_id, SUM(principal_fen), SUM(CASE WHEN paid_on <= :d THEN principal_fen ELSE 0 END)"
-                    " FROM repayments WHERE deleted = 0 GROUP BY loan_id", d=self.as_of.isoformat()):
-                self.recovered[loan_id] = (all_fen or 0, by_date or 0)
+            dates = sorted(set(self.sheet_dates.values()) | {self.as_of})
+            cases = ", ".join(f"SUM(CASE WHEN paid_on <= :d{k} THEN principal_fen ELSE 0 END)" for k in range(len(dates)))
+            by = [self.recovered_by.setdefault(d, {}) for d in dates]
+            for loan_id, all_fen, *upto in self._rows(
+                    f"SELECT loan_id, SUM(principal_fen), {cases} FROM repayments WHERE deleted = 0 GROUP BY loan_id",
+                    **{f"d{k}": d.isoformat() for k, d in enumerate(dates)}):
+                self.recovered_all[loan_id] = all_fen or 0
+                for k, fen in enumerate(upto):
+                    by[k][loan_id] = fen or 0
         self.villages: dict[tuple[str, str], str] = {
             (t, name): vid for vid, t, name in self._rows(
                 "SELECT id, township_id, name FROM villages WHERE deleted = 0 AND township_id IN :tids", tids=tids)}
@@ -210,6 +236,7 @@ class LedgerWriter:
             self.hh_has_id[hid] = bool(head_id)
             self.hh_review[hid] = bool(review)
         self.persons: dict[tuple[str, str], str] = {}
+        self.persons_by_id: dict[tuple[str, str], str] = {}   # (household, ID number) → borrower
         for pid, hid, name, id_number, t, problem in self._rows(
                 "SELECT p.id, p.household_id, p.name, p.id_number, h.township_id, p.id_problem FROM persons p"
                 " JOIN households h ON h.id = p.household_id"
@@ -217,6 +244,7 @@ class LedgerWriter:
             self.persons.setdefault((hid, name), pid)
             if id_number and not problem:
                 self.by_id.setdefault((t, id_number), hid)
+                self.persons_by_id.setdefault((hid, id_number), pid)
         # Loan officers by name (of namesakes, the one recorded first).
         self.staff: dict[str, str] = {name: sid for sid, name in self._rows(
             "SELECT id, name FROM staff WHERE deleted = 0 AND title = '信贷员' ORDER BY created_at DESC")}
@@ -307,15 +335,20 @@ class LedgerWriter:
     def _person(self, row: LedgerRow, hid: str) -> str:
         key = (hid, row.name)
         pid = self.persons.get(key)
+        if pid is None and row.id_ok:   # the bank corrected the name: the same person
+            pid = self.persons_by_id.get((hid, row.id_number))
         if pid is None:
             pid = next(self.ids)
             self.persons[key] = pid
+            if row.id_ok:
+                self.persons_by_id[(hid, row.id_number)] = pid
             self.new[Person].append({"id": pid, "household_id": hid, "name": row.name,
                                      "id_number": row.id_number,
                                      "id_problem": row.id_problem, "phone": row.phone})
         return pid
 
     def _new_loan(self, row: LedgerRow) -> None:
+        as_of = self.sheet_dates.get(row.sheet, self.as_of)
         tid = self.township_ids[row.township]
         vid = self._village(tid, row.village)
         hid = self._household(row, tid, vid)
@@ -325,9 +358,10 @@ class LedgerWriter:
             "id": loan_id, "loan_no": row.loan_no, "household_id": hid, "borrower_id": pid, "township_id": tid,
             "issue_date": row.issue_date, "due_date": row.due_date, "principal_fen": row.principal_fen,
             "task_amount_fen": row.balance_fen, "balance_fen": row.balance_fen,
-            "interest_fen": row.interest_fen, "rate_ppm": row.rate_ppm,
+            "interest_fen": row.interest_fen or 0, "rate_ppm": row.rate_ppm,
             "five_class": row.five_class, "guarantee": row.guarantee, "bank_branch": row.branch,
             "loan_officer": row.officer, "note": row.note,
+            "ledger_date": as_of, "task_date": min(as_of, self.today),
         })
         self._balance(loan_id, row)
         if row.officer:
@@ -342,7 +376,7 @@ class LedgerWriter:
 
     def _balance(self, loan_id: str, row: LedgerRow) -> None:
         self.new[LedgerBalance].append({"loan_id": loan_id,
-                                        "balance_fen": row.balance_fen, "interest_fen": row.interest_fen,
+                                        "balance_fen": row.balance_fen, "interest_fen": row.interest_fen or 0,
                                         "sheet": row.sheet, "row": row.row})
 
     # ------------------------------------------------------------------ loans already here
@@ -355,19 +389,26 @@ class LedgerWriter:
             return
         if self._other_township(row, known):
             return
+        as_of = self.sheet_dates.get(row.sheet, self.as_of)
+        fact_date = min(as_of, self.today)
         self.counts.household_ids.add(hid)
         self._balance(loan_id, row)
-        if ledger_date is not None and ledger_date > self.as_of:
+        if ledger_date is not None and ledger_date > as_of:
             self.counts.unchanged += 1   # an older ledger than the one already read: history only
+            self.counts.older += 1
+            if self.counts.newest_before is None or ledger_date > self.counts.newest_before:
+                self.counts.newest_before = ledger_date
             return
-        rec_all, rec_by_date = self.recovered.get(loan_id, (0, 0))
+        self._differences(row, known)
+        rec_all = self.recovered_all.get(loan_id, 0)
+        rec_by_date = self.recovered_by.get(as_of, {}).get(loan_id, 0)
         outstanding = task - rec_by_date
         bank = 0
         if row.balance_fen < outstanding:
             bank = outstanding - row.balance_fen
             self.new[Repayment].append({
                 "id": next(self.ids), "loan_id": loan_id, "amount_fen": bank, "principal_fen": bank,
-                "note": f"银行台账（{self.as_of.isoformat()}）余额 {yuan_str(row.balance_fen)} 元"})
+                "paid_on": fact_date, "note": f"银行台账（{as_of.isoformat()}）余额 {yuan_str(row.balance_fen)} 元"})
             self.counts.bank_recovered_fen += bank
         elif row.balance_fen > outstanding:
             self.counts.warnings.append(RowWarning(
@@ -387,14 +428,14 @@ class LedgerWriter:
                 changed[column] = value
         if new_balance != balance:
             changed["balance_fen"] = new_balance
-        if row.interest_fen != known.interest_fen:
-            changed["interest_fen"] = row.interest_fen
-        if known.missing_from_ledger:
-            changed["missing_from_ledger"] = False
+        if row.interest_fen is not None and row.interest_fen != known.interest_fen:
+            changed["interest_fen"] = row.interest_fen   # a ledger without a 欠息 column keeps what is known
+        if known.missing_from_ledger and as_of.isoformat() >= self.township_newest.get(known.township_id, ""):
+            changed["missing_from_ledger"] = False   # not when an older ledger is read late
         if new_balance <= 0 < balance and stage not in (Stage.SETTLED.value, Stage.WRITTEN_OFF.value):
-            changed["stage"], changed["stage_date"] = Stage.SETTLED.value, self.fact_date
+            changed["stage"], changed["stage_date"] = Stage.SETTLED.value, fact_date
             self.new[StageEvent].append({"id": next(self.ids), "loan_id": loan_id, "from_stage": stage,
-                                         "to_stage": Stage.SETTLED.value, "on_date": self.fact_date,
+                                         "to_stage": Stage.SETTLED.value, "on_date": fact_date,
                                          "note": "银行台账显示已结清"})
             self.counts.settled += 1
         if "loan_officer" in changed:
@@ -403,8 +444,8 @@ class LedgerWriter:
             self.counts.updated += 1
         else:
             self.counts.unchanged += 1
-        if changed or ledger_date != self.as_of:
-            self.loan_updates.append({"id": loan_id, **changed, "ledger_date": self.as_of})
+        if changed or ledger_date != as_of:
+            self.loan_updates.append({"id": loan_id, **changed, "ledger_date": as_of})
 
     def _other_township(self, row: LedgerRow, known) -> bool:
         """A row listed under another township than its loan's (another borrower's loan of the
@@ -423,6 +464,39 @@ class LedgerWriter:
             f"{known.borrower}的贷款，台账把它列在{row.township}（{row.name}），本行未导入，请核对", row.loan_no))
         return True
 
+    def _same_loan_without_zeros(self, row: LedgerRow):
+        """A known loan whose number differs from the row's only by leading zeros (Excel drops
+        them when the column holds numbers), of the same borrower and township; or None."""
+        if self._stripped is None:
+            # Only numbers that start with 0, on either side, can have lost (or gained) zeros.
+            in_file = {r.loan_no for r in self.parsed.rows}
+            file_zeros = any(no[:1] == "0" for no in in_file)
+            self._stripped = {no.lstrip("0"): no for no in self.loans
+                              if (no[:1] == "0" or file_zeros) and no not in in_file}
+        no = self._stripped.get(row.loan_no.lstrip("0"))
+        if not no or no == row.loan_no or no in self.matched_numbers:
+            return None
+        known = self.loans[no]
+        if known.borrower != row.name or known.township_id != self.township_ids[row.township]:
+            return None
+        self.matched_numbers.add(no)
+        self.counts.warnings.append(RowWarning(
+            row.sheet, row.row, "loan_no_zeros", f"借据号 {row.loan_no} 按本系统的 {no} 对上（前面的0被Excel去掉了），"
+            "请银行把借据号一列设为文本", row.loan_no))
+        return known
+
+    def _differences(self, row: LedgerRow, known) -> None:
+        """What a later ledger says differently of who and where: not changed here (a person
+        decides), but said."""
+        if row.name and known.borrower and row.name != known.borrower:
+            self.counts.warnings.append(RowWarning(
+                row.sheet, row.row, "name_differs", f"借据号 {row.loan_no} 的借款人在台账中是“{row.name}”，"
+                f"本系统中是“{known.borrower}”，未改动，请核实", row.loan_no))
+        if row.village and known.village and row.village != known.village:
+            self.counts.warnings.append(RowWarning(
+                row.sheet, row.row, "village_differs", f"借据号 {row.loan_no} 在台账中属“{row.village}”，"
+                f"本系统中属“{known.village}”，未改动，请核实", row.loan_no))
+
     def _reassign(self, loan_id: str, hid: str, officer: str) -> None:
         old = self.officer_assignment.get(loan_id)
         if old is not None:
@@ -435,12 +509,14 @@ class LedgerWriter:
         if not self.loans:
             return
         listed = {r.loan_no for r in self.parsed.rows} | {r.loan_no for r in self.parsed.rejected if r.loan_no}
+        listed |= self.matched_numbers
         tids = set(self.township_ids.values())
         names = {tid: name for name, tid in self.township_ids.items()}
         for no, known in self.loans.items():
             if known.township_id not in tids or no in listed or known.deleted or known.balance_fen <= 0:
                 continue
-            if (_as_date(known.ledger_date) or self.as_of) > self.as_of:
+            as_of = self.township_dates.get(names[known.township_id], self.as_of)
+            if (_as_date(known.ledger_date) or as_of) > as_of:
                 continue   # a newer ledger listed it: this one is older (read late, or saved again)
             self.counts.missing.append(MissingLoan(no, known.borrower, names[known.township_id],
                                                    known.balance_fen))
