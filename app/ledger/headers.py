@@ -83,7 +83,9 @@ _EXACT: dict[str, str] = {name: f.code for f in FIELDS for name in f.names}
 _MEANINGS: tuple[tuple[str, re.Pattern], ...] = tuple((f.code, re.compile(f.meaning)) for f in FIELDS)
 
 _UNIT_MARK = re.compile(r"[(\[]?(?:单位[:：]?)?(?:人民币)?(万元|元)[)\]]?")
-_SHEET_UNIT = re.compile(r"(?:单位|金额单位|币种及单位)\s*[:：]?\s*(?:人民币)?\s*(万元|元)|[(（]\s*(万元|元)\s*[)）]")
+# 万 alone (余额（万）, 单位：万) is 万元 too, but only where it cannot be part of a word.
+_WAN_MARK = re.compile(r"[(\[【]\s*(?:单位[:：]?)?\s*万\s*[)\]】]|单位[:：]?\s*万$|/万$")
+_SHEET_UNIT = re.compile(r"(?:单位|金额单位|币种及单位)\s*[:：]?\s*(?:人民币)?\s*(万元|元|万(?![户人笔个件]))|[(（]\s*(万元|元)\s*[)）]")
 _NOISE = re.compile(r"[\s*＊:：]")
 _MAX_HEADER_LEN = 24
 
@@ -94,7 +96,7 @@ def clean_header(value: object) -> str:
         return ""
     s = unicodedata.normalize("NFKC", value)
     s = _NOISE.sub("", s)
-    s = _UNIT_MARK.sub("", s)
+    s = _WAN_MARK.sub("", _UNIT_MARK.sub("", s))
     return s.lower()
 
 
@@ -103,7 +105,7 @@ def header_unit(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     s = unicodedata.normalize("NFKC", value)
-    if "万元" in s:
+    if "万元" in s or _WAN_MARK.search(s):
         return "万元"
     if _UNIT_MARK.search(s.replace(" ", "")) and "元" in s:
         return "元"
@@ -113,7 +115,7 @@ def header_unit(value: object) -> str | None:
 def sheet_unit(title_text: str) -> str | None:
     """The unit a title row declares (``单位：万元``, ``（万元）``), or None."""
     m = _SHEET_UNIT.search(unicodedata.normalize("NFKC", title_text))
-    return (m.group(1) or m.group(2)) if m else None
+    return {"万": "万元"}.get(unit := m.group(1) or m.group(2), unit) if m else None
 
 
 # A count (借款人数 / 贷款笔数 / 户数) is no field, whatever words it shares with one.

@@ -117,7 +117,32 @@ def township_from_sheet_name(name: str, known: frozenset[str] = frozenset()) -> 
     core = _core_name(s)
     if core in known:
         return core
-    return core if core and _TOWNSHIP_NAME.match(core) else None
+    if core and _TOWNSHIP_NAME.match(core):
+        return core
+    return _full_name(core, known) if core else None
+
+
+_TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "街道办事处", "街道办", "办事处")
+_GOVERNMENT = re.compile(r"(?:党委政府|人民政府|政府|党委)$")
+
+
+def _full_name(short: str, names) -> str | None:
+    """The one township in ``names`` that is ``short`` with 镇 / 乡 / 街道 after it, or None."""
+    full = [n for n in names if n.startswith(short) and n[len(short):] in _TOWNSHIP_SUFFIXES]
+    return full[0] if len(full) == 1 else None
+
+
+def township_cell(value: str, names) -> str:
+    """A township as a 乡镇 column writes it, named as ``names`` (the townships known and
+    the others of the file) name it: 柳林 and 柳林镇人民政府 are 柳林镇 when 柳林镇 is one of
+    them; a name that is none of them stays as it is."""
+    s = value.replace(" ", "")
+    if not s or s in names:
+        return s
+    plain = _GOVERNMENT.sub("", s) or s
+    if plain in names or _TOWNSHIP_NAME.match(plain) and plain != s:
+        return plain
+    return _full_name(plain, names) or s
 
 
 def _core_name(s: str) -> str:

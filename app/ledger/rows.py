@@ -14,7 +14,8 @@ from typing import Callable
 
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
-from app.ledger.layout import SheetLayout
+from app.ledger.headers import BY_CODE, clean_header, match_field
+from app.ledger.layout import SheetLayout, township_cell
 from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, check_id, loan_no,
                                money_fen, person_name, rate_ppm, text)
 
@@ -38,7 +39,9 @@ WARNING_CODES: dict[str, str] = {
 }
 
 _MISSING = object()
-_TOTAL = re.compile(r"小\s*计|合\s*计|总\s*计|累\s*计")
+_TOTAL = re.compile(r"小\s*计|合\s*计|总\s*计|累\s*计|汇\s*总")
+_GRAND_TOTAL = re.compile(r"合\s*计|总\s*计|汇\s*总")   # the end of a table (小计 is not)
+_LABEL = re.compile(r"[:：]")                           # 制表人： / 审核： under the table
 
 
 @dataclass(slots=True)
@@ -104,6 +107,7 @@ class SheetRows:
     warnings: list[RowWarning] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)   # blank | subtotal | header | note
     samples: list[list[object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # what a person should know (a second table)
 
 
 def _blank(value: object) -> bool:
@@ -117,8 +121,9 @@ class RowReader:
     SAMPLE_ROWS = 5
 
     def __init__(self, layout: SheetLayout, *, seen: dict[str, tuple[str, int, int]],
-                 today: date | None = None):
+                 today: date | None = None, known_townships: frozenset[str] = frozenset()):
         self.layout = layout
+        self.known_townships = known_townships
         self.seen = seen
         self.today = today or date.today()
         idx = layout.index_of
@@ -150,6 +155,10 @@ class RowReader:
         self._ids: dict[object, object] = {}
         self._names: dict[str, str] = {}
         self._townships: dict[str, str] = {}
+        balance_col = next((c for c in layout.columns if c.field == "balance"), None)
+        self.balance_header = balance_col.key if balance_col else ""
+        self._after_total = False   # a 合计 / 总计 row was read and no loan since
+        self._other_table = False   # reading another table below this one (a summary by class)
 
     def read(self, rows: list[list[object]], *, tick: Callable[[int], None] | None = None) -> SheetRows:
         out = SheetRows()
@@ -169,6 +178,11 @@ class RowReader:
         raw_no = cells[self.i_loan] if self.i_loan is not None else ""
         raw_name = cells[self.i_name] if self.i_name is not None else ""
         raw_id = cells[self.i_id] if self.i_id is not None else ""
+        if self._other_table:
+            kind = "header" if text(raw_no) == self.loan_header else "note"   # this table goes on
+            self._other_table = kind == "note"
+            out.skipped[kind] = out.skipped.get(kind, 0) + 1
+            return
         if _blank(raw_no) or _blank(raw_name):
             kind = self._not_a_loan(cells, raw_no, raw_name, raw_id)
             if kind:
@@ -176,6 +190,10 @@ class RowReader:
                 return
 
         def reject(reason: str, message: str, number: str | None = None) -> None:
+            kind = self._aside(cells, raw_no, raw_name, excel_row, out)
+            if kind:
+                out.skipped[kind] = out.skipped.get(kind, 0) + 1
+                return
             out.rejected.append(RejectedRow(sheet, excel_row, reason, message, number or None, list(cells)))
 
         try:
@@ -216,7 +234,7 @@ class RowReader:
             raw_tw = cells[self.i_township]
             cell_tw = self._townships.get(raw_tw) if type(raw_tw) is str else None
             if cell_tw is None:
-                cell_tw = text(raw_tw).replace(" ", "")
+                cell_tw = township_cell(text(raw_tw), self.known_townships)
                 if type(raw_tw) is str:
                     self._townships[raw_tw] = cell_tw
             township = cell_tw or township
@@ -299,6 +317,8 @@ class RowReader:
             except ValueError:
                 warn(RowWarning(sheet, excel_row, "bad_rate", f"利率无法识别：{text(cells[self.i_rate])}", number))
         out.rows.append(row)
+        if self._after_total:
+            self._after_total = False
 
     def _date(self, raw: object) -> date | None | ValueError:
         if type(raw) is date or raw == "":
@@ -323,7 +343,33 @@ class RowReader:
         """Why a row without a loan number or a name is no loan at all (None: it may be one)."""
         for value in cells:
             if isinstance(value, str) and value and _TOTAL.search(value):
+                if _GRAND_TOTAL.search(value):
+                    self._after_total = True
                 return "subtotal"
         if _blank(raw_no) and _blank(raw_name) and _blank(raw_id):
             return "blank" if all(_blank(v) for v in cells) else "note"
+        return None
+
+    def _aside(self, cells, raw_no, raw_name, excel_row: int, out: SheetRows) -> str | None:
+        """Why a row about to be rejected is no row of this table at all (None: it is one).
+
+        Only rows without a digit in the loan number column qualify: the header of another
+        table below this one (项目 / 笔数 / 余额 …, every row after it is passed over until this
+        table's header comes again), lines such as 制表人： / 审核人：, and, after a 合计 row,
+        rows with no loan number (the title of what follows)."""
+        no = text(raw_no)
+        if any(ch.isdigit() for ch in no):
+            return None
+        balance = cells[self.i_balance] if self.i_balance is not None else ""
+        if isinstance(balance, str) and balance and no != self.loan_header:
+            code = match_field(balance)
+            if code and BY_CODE[code].money and clean_header(balance) != self.balance_header:
+                self._other_table = True
+                out.notes.append(f"第 {excel_row} 行起像是另一张表（“{text(balance)}”一列），未读取；"
+                                 f"如果下面还有贷款，请把它们移到台账表格里")
+                return "note"
+        if _LABEL.search(no) or _LABEL.search(text(raw_name)):
+            return "note"
+        if self._after_total and not no:
+            return "note"
         return None
