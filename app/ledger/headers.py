@@ -57,14 +57,14 @@ FIELDS: tuple[Field, ...] = (
     Field("five_class", "五级分类", ("五级分类", "贷款形态", "分类", "风险分类", "贷款分类", "形态"),
           r"五级|分类|形态"),
     Field("guarantee", "担保方式", ("担保方式", "担保类型", "贷款方式", "担保", "担保形式", "保证方式"),
-          r"担保|保证方式"),
+          r"担保(?!人)|保证方式"),   # 担保人 is a person, not how the loan is secured
     Field("township", "乡镇", ("乡镇", "乡(镇)", "乡镇(街道)", "乡镇街道", "所属乡镇", "乡镇名称",
                               "乡镇/街道", "街道", "镇"),
-          r"乡镇|^乡|街道"),
-    Field("group", "村民小组", ("组", "村民小组", "小组", "社", "组别", "所在组"), r"小组|^组|组$"),
+          r"乡镇|^乡|街道|乡\(镇\)"),
+    Field("group", "村民小组", ("组", "村民小组", "小组", "社", "组别", "所在组"), r"小组|^组|(?<!村)组$"),
     Field("village", "村（社区）", ("村", "村(社区)", "所在村", "村名", "村社", "行政村", "村组", "村居",
                                    "所属村", "所在村(社区)", "社区", "村/社区", "村名称", "村委会"),
-          r"村|社区"),
+          r"(?<!包)村(?!干部|领导)|社区"),   # not 包村干部
     Field("address", "住址", ("住址", "地址", "家庭住址", "家庭地址", "联系地址", "居住地址"), r"地址|住址"),
     Field("name", "借款人", ("借款人", "借款人姓名", "客户名称", "客户姓名", "姓名", "户名", "借款人名称",
                             "借款户", "借款户姓名", "户主", "户主姓名", "客户", "借款人户名"),
@@ -120,6 +120,8 @@ def sheet_unit(title_text: str) -> str | None:
 
 # A count (借款人数 / 贷款笔数 / 户数) is no field, whatever words it shares with one.
 _COUNT = re.compile(r"(?:人数|户数|笔数|个数|件数)$")
+# Columns about someone other than the borrower (担保人姓名, 配偶身份证号) are no field of the loan.
+_OTHER_PERSON = re.compile(r"(?:担保人|保证人|配偶|共同借款人|包村|驻村)")
 # Of two columns of one field (上月余额 / 本月余额), the one of an earlier time loses.
 _PAST = re.compile(r"上月|上期|上年|年初|期初|原|旧|前期")
 _CURRENT = re.compile(r"本月|本期|当前|期末|现|最新|目前")
@@ -133,6 +135,8 @@ def match_field(value: object) -> str | None:
     code = _EXACT.get(h)
     if code:
         return code
+    if _OTHER_PERSON.match(h):
+        return None
     for code, pattern in _MEANINGS:
         if pattern.search(h):
             return code

@@ -214,6 +214,34 @@ def _combine(top: list[object], sub: list[object]) -> list[tuple[str, str, str |
     return out
 
 
+def _combine3(top: list[object], mid: list[object], sub: list[object]) -> list[tuple[str, str, str | None]]:
+    """Column labels of a three-row header (借款人信息 / 贷款信息 over 借据号 / 金额 over 发放金额 /
+    余额): the lower two rows as a two-row header, with the top row's groups over them."""
+    lower = _combine(mid, sub)
+    width = max(len(top), len(lower))
+    out: list[tuple[str, str, str | None]] = []
+    group: str | None = None
+    for c in range(width):
+        t = _cell_text(top[c]) if c < len(top) else ""
+        shown, own, sub_group = lower[c] if c < len(lower) else ("", "", None)
+        if t:
+            group = t
+        elif not own:
+            group = None
+        if not own:
+            out.append((t, t, None))
+            continue
+        outer = sub_group if sub_group and sub_group != own else group
+        out.append((f"{group}/{shown}" if group and group != own else shown, own, outer))
+    return out
+
+
+def _header_row(row: list[object]) -> bool:
+    """Whether a row can be the lowest of a header: text only, no digits (data rows carry
+    loan numbers, amounts and dates)."""
+    return all(isinstance(v, str) and not any(ch.isdigit() for ch in v) for v in row if v not in ("", None))
+
+
 def _cell_text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -259,6 +287,12 @@ def find_header(rows: list[list[object]]) -> _Found | None:
             combined = _labels_fields(labels)
             if _score(combined) > max(_score(singles[i]), _score(below)):
                 candidates.append(_Found(i, i + 1, labels, combined))
+            if i + 2 < len(rows) and _header_row(rows[i + 1]) and _header_row(rows[i + 2]):
+                labels3 = _combine3(rows[i], rows[i + 1], rows[i + 2])
+                fields3 = _labels_fields(labels3)
+                lower = _labels_fields(_combine(rows[i + 1], rows[i + 2]))   # a title row over a two-row header
+                if _score(fields3) > max(_score(combined), _score(lower), _score(singles[i]), _score(below)):
+                    candidates.append(_Found(i, i + 2, labels3, fields3))
         for cand in candidates:
             if _is_header(cand.fields.values()) and (best is None or _score(cand.fields) > _score(best.fields)):
                 best = cand
@@ -283,10 +317,15 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
         return None
     title_rows = rows[: found.first]
     title = " ".join(_cell_text(v) for r in title_rows for v in r if _cell_text(v))
-    title_unit = sheet_unit(title)
+    # A row of units right under the header ((元) / (万元) under each column, or 单位：万元).
+    below = rows[found.last + 1] if found.last + 1 < len(rows) else []
+    units_below = [header_unit(v) for v in below] if _header_row(below) else []
+    title_unit = sheet_unit(title) or (sheet_unit(" ".join(_cell_text(v) for v in below))
+                                       if any(units_below) else None)
     columns: list[Column] = []
     for i, (shown, own, group) in enumerate(found.labels):
-        unit = header_unit(own) or (header_unit(group) if group else None)
+        unit = header_unit(own) or (header_unit(group) if group else None) \
+            or (units_below[i] if i < len(units_below) else None)
         columns.append(Column(index=i, header=shown, key=clean_header(shown), field=found.fields.get(i),
                               unit=unit, how="auto" if i in found.fields else "unknown"))
     signature = layout_signature([c.header for c in columns])

@@ -17,7 +17,7 @@ from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, clean_header, match_field
 from app.ledger.layout import SheetLayout, township_cell
 from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, check_id, loan_no,
-                               money_fen, person_name, rate_ppm, text)
+                               money_fen, person_name, rate_ppm, split_name_remark, text)
 
 # Reasons a row is not imported, and what each means to a person.
 REJECT_REASONS: dict[str, str] = {
@@ -143,7 +143,10 @@ class RowReader:
                           if (i := idx(code)) is not None]
         self.i_rate = idx("rate")
         rate_col = next((c for c in layout.columns if c.field == "rate"), None)
-        self.rate_monthly = bool(rate_col and "月" in rate_col.header)
+        rate_header = rate_col.header if rate_col else ""
+        # 利率（‰）: the numbers are per mille, and a rate in ‰ is a monthly one unless it says 年.
+        self.rate_permille = "‰" in rate_header
+        self.rate_monthly = "月" in rate_header or (self.rate_permille and "年" not in rate_header)
         loan_header = next((c.header for c in layout.columns if c.field == "loan_no"), "")
         self.loan_header = loan_header.split("/")[-1].strip()
         self.width = max(len(layout.columns), 1)
@@ -214,6 +217,9 @@ class RowReader:
         if not number:
             reject("missing_loan_no", f"缺少借据号（借款人：{name or '空'}）")
             return
+        remark = None
+        if name.endswith((")", "]", "】")):
+            name, remark = split_name_remark(name)
         if not name:
             reject("missing_name", f"缺少借款人姓名（借据号：{number}）", number)
             return
@@ -292,6 +298,8 @@ class RowReader:
                 value = text(raw)
             if value:
                 setattr(row, code, value)
+        if remark:
+            row.note = f"{remark}；{row.note}" if row.note else remark
         officer = row.officer
         if officer:
             name = self._names.get(officer)
@@ -313,7 +321,10 @@ class RowReader:
                 setattr(row, code, value)
         if self.i_rate is not None:
             try:
-                row.rate_ppm = rate_ppm(cells[self.i_rate], monthly=self.rate_monthly)
+                raw_rate = cells[self.i_rate]
+                if self.rate_permille and not _blank(raw_rate) and text(raw_rate)[-1:] not in ("%", "‰", "％"):
+                    raw_rate = f"{text(raw_rate)}‰"
+                row.rate_ppm = rate_ppm(raw_rate, monthly=self.rate_monthly)
             except ValueError:
                 warn(RowWarning(sheet, excel_row, "bad_rate", f"利率无法识别：{text(cells[self.i_rate])}", number))
         out.rows.append(row)

@@ -132,11 +132,27 @@ def person_name(value: object) -> str:
     Chinese names have no spaces; a name in Latin letters keeps single spaces.
     """
     s = text(value)
+    if _DOTS.search(s):      # 阿依古丽.买买提 / 阿依古丽•买买提 / 阿依古丽 · 买买提: one name
+        s = _NAME_DOT.sub("·", s)
     if not s or " " not in s:
         return s
     if re.search(r"[A-Za-z] [A-Za-z]", s):
         return s
     return s.replace(" ", "")
+
+
+_DOTS = re.compile(r"[.•‧・∙⋅·]")
+_NAME_DOT = re.compile(r"(?<=[\u4e00-\u9fff])\s*[.•‧・∙⋅·]\s*(?=[\u4e00-\u9fff])")
+# What a bank writes after a borrower's name about them: 张三（已故）.  Not 张三（大）, which
+# tells two people of one name apart.
+_NAME_REMARK = re.compile(r"^(.+?)\s*[(\[【]\s*(已故|已死亡|死亡|去世|已去世|病故|亡故|服刑|在押|服刑中|失联|外出|外出务工|"
+                          r"下落不明|已核销|核销|已诉讼|诉讼)\s*[)\]】]$")
+
+
+def split_name_remark(name: str) -> tuple[str, str | None]:
+    """A borrower's name without a remark about them in brackets, and that remark."""
+    m = _NAME_REMARK.match(name)
+    return (m.group(1), m.group(2)) if m else (name, None)
 
 
 class LoanNoError(ValueError):
@@ -179,8 +195,14 @@ def cell_date(value: object) -> date | None:
     if type(value) is date:
         return value
     if isinstance(value, str):
-        return _text_date(value.strip())
+        s = value.strip()
+        if _SERIAL.fullmatch(s):   # an Excel date shown as its number once the column became text
+            return to_date(float(s))
+        return _text_date(s)
     return to_date(value)
+
+
+_SERIAL = re.compile(r"[1-7][0-9]{4}(?:\.0+)?")   # 10000 (1927) … 79999 (2118)
 
 
 # ---------------------------------------------------------------------------- rates

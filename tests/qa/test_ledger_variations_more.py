@@ -166,3 +166,123 @@ def test_a_truncated_download_is_called_incomplete(new_db, tmp_path):
     cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with pytest.raises(InputError, match="不完整"):
         import_ledger(new_db, cut, today=TODAY)
+
+
+# ---------------------------------------------------------------------------- headers over three rows, units under the header
+
+def test_a_header_over_three_rows_with_merged_groups(new_db, tmp_path):
+    rows = [["XX农商银行不良贷款清收台账"],
+            ["序号", "借款人信息", "", "贷款信息", "", "", "", "欠息", ""],
+            ["", "姓名", "身份证号", "借据号", "金额", "", "发放日期", "表内", "表外"],
+            ["", "", "", "", "发放金额", "余额", "", "", ""],
+            [1, "张三", ID1, "620100100001", 50000, 10000, "2015-03-05", 10, 20],
+            [2, "李四", ID2, "620100100002", 50000, 20000, "2015-03-05", 1, 2]]
+    merges = ["A2:A4", "B2:C2", "D2:G2", "E3:F3", "H2:I2", "B3:B4", "C3:C4", "D3:D4", "G3:G4", "H3:H4", "I3:I4"]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}, merges={"柳林镇": merges}), today=TODAY)
+    assert r.loans_imported == 2 and r.balance_fen == 3000000
+    assert [(x.row, x.reason) for x in r.rows_rejected] == []
+    assert query_loans(new_db) == {"620100100001": (1000000, 3000), "620100100002": (2000000, 300)}
+
+
+def test_a_title_over_a_two_row_header_still_gives_the_unit(new_db, tmp_path):
+    rows = [["清收台账（单位：万元）"],
+            ["序号", "借款人", "", "贷款信息", "", "欠息"],
+            ["", "姓名", "身份证号", "借据号", "余额", ""],
+            [1, "张三", ID1, "620100100001", 1.5, 0.01]]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    assert r.balance_fen == 1500000
+
+
+@pytest.mark.parametrize("units", [["", "", "", "", "（万元）", "（元）"], ["", "", "", "", "单位：万元", ""]])
+def test_a_row_of_units_right_under_the_header(new_db, tmp_path, units):
+    rows = [["序号", "借款人", "身份证号", "借据号", "贷款余额", "欠息"], units,
+            [1, "张三", ID1, "620100100001", 1.5, 100]]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    assert r.balance_fen == 1500000 and not r.rows_rejected
+
+
+def query_loans(db) -> dict[str, tuple[int, int]]:
+    from sqlalchemy import select
+
+    from app.db.models import Loan
+
+    with db.uow() as uow:
+        return {n: (b, i) for n, b, i in uow.session.execute(select(Loan.loan_no, Loan.balance_fen, Loan.interest_fen))}
+
+
+# ---------------------------------------------------------------------------- columns about someone else
+
+def test_columns_about_the_guarantor_or_spouse_are_not_the_borrowers(new_db, tmp_path):
+    header = ["借款人名称", "借款人证件号", "借据号", "贷款余额", "担保人", "担保人姓名", "担保人身份证号", "配偶姓名"]
+    rows = [header, ["张三", ID1, "620100100001", 100, "李四", "李四", ID2, "王芳"]]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    assert r.loans_imported == 1
+    from sqlalchemy import select
+
+    from app.db.models import Loan, Person
+    with new_db.uow() as uow:
+        loan = uow.session.scalars(select(Loan)).one()
+        person = uow.session.get(Person, loan.borrower_id)
+        assert (person.name, person.id_number) == ("张三", ID1)
+        assert loan.guarantee != "李四"
+
+
+def test_a_village_cadre_column_is_not_the_village_and_a_township_column_can_say_xiang_zhen(cli, district_path,
+                                                                                           tmp_path):
+    header = ["所属乡（镇）", "所在村组", "包村干部", "借款人", "身份证号", "借据号", "贷款余额"]
+    rows = [header, ["柳林镇", "李家村", "赵干部", "张三", ID1, "620100100001", 100],
+            ["马营镇", "王家村", "钱干部", "李四", ID2, "620100100002", 100]]
+    r = cli("import-ledger", _xlsx(tmp_path, {"Sheet1": rows}), "--db", district_path, "--json")
+    assert r.code == 0, r.err
+    assert _townships_of_loans(district_path) == {"柳林镇": 1, "马营镇": 1}
+    assert sorted(n for (n,) in query(district_path, "SELECT name FROM villages")) == ["李家村", "王家村"]
+
+
+# ---------------------------------------------------------------------------- values
+
+def test_a_date_column_turned_to_text_shows_excel_day_numbers(new_db, tmp_path):
+    rows = [["借款人", "身份证号", "借据号", "贷款余额", "发放日期", "到期日期"],
+            ["张三", ID1, "620100100001", 100, "42068", "42799.0"]]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    assert not r.warnings
+    from sqlalchemy import select
+
+    from app.db.models import Loan
+    with new_db.uow() as uow:
+        loan = uow.session.scalars(select(Loan)).one()
+        assert (loan.issue_date, loan.due_date) == (date(2015, 3, 5), date(2017, 3, 5))
+
+
+@pytest.mark.parametrize("header, value, ppm", [("利率（‰）", 7.2, 86400), ("月利率（‰）", "7.2", 86400),
+                                                ("年利率(‰)", 86.4, 86400), ("利率（‰）", "7.2‰", 86400)])
+def test_a_rate_column_in_per_mille(new_db, tmp_path, header, value, ppm):
+    rows = [["借款人", "身份证号", "借据号", "贷款余额", header], ["张三", ID1, "620100100001", 100, value]]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    assert not r.warnings
+    from sqlalchemy import select
+
+    from app.db.models import Loan
+    with new_db.uow() as uow:
+        assert uow.session.scalars(select(Loan.rate_ppm)).one() == ppm
+
+
+def test_a_remark_after_the_name_and_dots_in_uyghur_names_do_not_make_other_people(new_db, tmp_path):
+    rows = [["借款人", "身份证号", "村", "借据号", "贷款余额", "备注"],
+            ["张三（已故）", "", "李家村", "620100100001", 100, "家属愿意还款"],
+            ["张三", "", "李家村", "620100100002", 100, ""],
+            ["张三（小）", "", "李家村", "620100100003", 100, ""],
+            ["阿依古丽.买买提", ID2, "李家村", "620100100004", 100, ""],
+            ["阿依古丽 • 买买提", ID2, "李家村", "620100100005", 100, ""]]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    assert r.loans_imported == 5
+    from sqlalchemy import select
+
+    from app.db.models import Loan, Person
+    with new_db.uow() as uow:
+        loans = {ln.loan_no: ln for ln in uow.session.scalars(select(Loan))}
+        names = {no: uow.session.get(Person, ln.borrower_id).name for no, ln in loans.items()}
+        assert names == {"620100100001": "张三", "620100100002": "张三", "620100100003": "张三(小)",
+                         "620100100004": "阿依古丽·买买提", "620100100005": "阿依古丽·买买提"}
+        assert loans["620100100001"].household_id == loans["620100100002"].household_id
+        assert loans["620100100003"].household_id != loans["620100100002"].household_id
+        assert "已故" in (loans["620100100001"].note or "")
