@@ -44,7 +44,7 @@ FIELDS: tuple[Field, ...] = (
     Field("rate", "利率", ("利率", "执行利率", "年利率", "月利率", "合同利率"), r"利率"),
     Field("balance", "贷款余额", ("贷款余额", "余额", "本金余额", "借款余额", "欠款余额", "剩余本金",
                                  "不良贷款余额", "贷款本金余额", "借据余额", "未还本金", "结欠本金"),
-          r"余额|未还本金|剩余本金|欠款|结欠本金", money=True, required=True),
+          r"余额|未还本金|剩余本金|欠款|结欠本金|剩余金额|未还金额|尚欠", money=True, required=True),
     Field("principal", "贷款金额", ("贷款金额", "借款金额", "发放金额", "放款金额", "合同金额", "贷款本金",
                                    "借据金额", "金额"),
           r"(贷款|借款|发放|放款|合同|借据|原始)(金额|本金)", money=True),
@@ -143,12 +143,18 @@ def match_field(value: object) -> str | None:
     return None
 
 
-def header_preference(value: object) -> tuple[int, int, int]:
+def header_preference(value: object) -> tuple[int, int, int, tuple[int, int]]:
     """How strongly a header cell claims its field when two columns match the same one
     (higher wins): not of an earlier time (上月 / 年初 / 原 …), of the current time
-    (本月 / 当前 / 期末 …), a known name rather than a match by meaning."""
+    (本月 / 当前 / 期末 …), a known name rather than a match by meaning, the later month
+    (2026年10月末余额 over 2026年1月末余额)."""
     h = clean_header(value)
-    return (0 if _PAST.search(h) else 1, 1 if _CURRENT.search(h) else 0, 1 if h in _EXACT else 0)
+    m = _MONTH.search(h)
+    month = (int(m.group(1) or 0), int(m.group(2))) if m else (0, 0)
+    return (0 if _PAST.search(h) else 1, 1 if _CURRENT.search(h) else 0, 1 if h in _EXACT else 0, month)
+
+
+_MONTH = re.compile(r"(?:(\d{4})[年.\-/])?(\d{1,2})月")
 
 
 def layout_signature(headers: list[str]) -> str:

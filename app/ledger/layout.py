@@ -30,6 +30,11 @@ _NOT_TOWNSHIP = ("说明", "汇总", "合计", "目录", "附表", "封面", "�
 _LEADING_NUMBER = re.compile(r"^(?:[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]|\d+\s*[.、,)\-_]?"
                              r"|[一二三四五六七八九十]+\s*[、.,)\-_])\s*")
 _TRAILING_COPY = re.compile(r"[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]$|[-_]\d+$")
+# A month or a version said before or after it (10月柳林镇, 柳林镇（2026年10月）, 柳林镇最终版).
+_LEADING_DATE = re.compile(r"^(?:\d{2,4}\s*[年.\-/_]?\s*)?\d{1,2}\s*月份?\s*[-_、]?\s*|^\d{4}\s*[.\-/_]\s*\d{1,2}\s*[-_]?\s*")
+_TRAILING_DATE = re.compile(r"[-_]?\s*[(\[]?\s*(?:\d{2,4}\s*[年.\-/_]?\s*)?\d{1,2}\s*月份?(?:末|底)?\s*[)\]]?$"
+                            r"|[(\[]?\s*\d{4}\s*年?\s*[)\]]?$"
+                            r"|[(\[]?\s*(?:新|最新|修改后|修改|修订版?|最终版|终版|定稿|核对后|已核对|更新)\s*[)\]]?$")
 _TRAILING_WORDS = re.compile(r"(?:台账|台帐|清单|明细表?|名单|不良贷款|不良|贷款|清收任务|清收|任务|数据|表)$")
 _TITLE_TOWNSHIP = (re.compile(r"[（(]([\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道|镇|乡))[）)]"),
                    re.compile(r"^([\u4e00-\u9fa5]{1,8}?(?:街道办事处|街道|镇|乡))(?:不良|清收|贷款|任务|台账|清单)"))
@@ -147,9 +152,9 @@ def township_cell(value: str, names) -> str:
 
 def _core_name(s: str) -> str:
     """A sheet name without its numbering, copy mark and words such as 台账 / 清单."""
-    s = _LEADING_NUMBER.sub("", s, count=1)
+    s = _LEADING_NUMBER.sub("", _LEADING_DATE.sub("", s, count=1), count=1)
     while True:
-        shorter = _TRAILING_WORDS.sub("", _TRAILING_COPY.sub("", s))
+        shorter = _TRAILING_WORDS.sub("", _TRAILING_COPY.sub("", _TRAILING_DATE.sub("", s)))
         if shorter == s or not shorter:
             return shorter
         s = shorter

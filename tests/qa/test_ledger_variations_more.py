@@ -286,3 +286,31 @@ def test_a_remark_after_the_name_and_dots_in_uyghur_names_do_not_make_other_peop
         assert loans["620100100001"].household_id == loans["620100100002"].household_id
         assert loans["620100100003"].household_id != loans["620100100002"].household_id
         assert "已故" in (loans["620100100001"].note or "")
+
+
+# ---------------------------------------------------------------------------- sheet names with a month, balances by month
+
+@pytest.mark.parametrize("names", [("10月柳林镇", "10月马营镇"), ("柳林镇（2026年10月）", "马营镇（2026年10月）"),
+                                   ("2026.10柳林镇", "2026.10马营镇"), ("柳林镇-10月", "马营镇最终版")])
+def test_sheets_named_with_a_month_or_a_version(cli, district_path, tmp_path, names):
+    header = ["借款人", "身份证号", "借据号", "贷款余额"]
+    path = _xlsx(tmp_path, {names[0]: [header, ["张三", ID1, "620100100001", 100]],
+                            names[1]: [header, ["李四", ID2, "620100100002", 100]]})
+    r = cli("import-ledger", path, "--db", district_path, "--json")
+    assert r.code == 0, r.err
+    assert _townships_of_loans(district_path) == {"柳林镇": 1, "马营镇": 1}
+
+
+def test_of_balances_by_month_the_latest_month_is_the_balance(new_db, tmp_path):
+    header = ["借款人", "身份证号", "借据号", "2026年1月末余额", "2026年6月末余额", "2026年10月末余额"]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": [header, ["张三", ID1, "620100100001", 300, 200, 100]]}),
+                      today=TODAY)
+    assert r.balance_fen == 10000
+    assert any("F列" in n for n in r.notes)
+
+
+@pytest.mark.parametrize("header", ["剩余金额", "未还金额", "尚欠金额"])
+def test_other_words_for_what_is_still_owed(new_db, tmp_path, header):
+    rows = [["借款人", "身份证号", "借据号", "发放金额", header], ["张三", ID1, "620100100001", 300, 200]]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    assert r.balance_fen == 20000
