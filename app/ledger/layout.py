@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable, Mapping
 
 from app.domain.errors import InputError
@@ -39,8 +39,10 @@ _TRAILING_WORDS = re.compile(r"(?:台账|台帐|清单|明细表?|名单|不良�
 _TITLE_TOWNSHIP = (re.compile(r"[（(]([\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道|镇|乡))[）)]"),
                    re.compile(r"^([\u4e00-\u9fa5]{1,8}?(?:街道办事处|街道|镇|乡))(?:不良|清收|贷款|任务|台账|清单)"))
 _AS_OF = re.compile(
-    r"(?:数据截至|数据截止|截至日期|截止日期|截至|截止|数据日期|统计日期|基准日)\s*(?:日期)?\s*[:：]?\s*"
-    r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{8})")
+    r"(?:数据截至|数据截止|截至日期|截止日期|截至|截止|数据日期|统计日期|统计时点|数据时点|基准日)\s*(?:日期)?\s*"
+    r"(?:到|至)?\s*[:：]?\s*(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{8})")
+# 2026年10月末 / 截至2026年10月底: the month's last day.
+_MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:末|底)")
 
 
 @dataclass
@@ -170,8 +172,13 @@ def township_from_title(title: str) -> str | None:
 
 
 def as_of_from_title(title: str) -> date | None:
-    m = _AS_OF.search(unicodedata.normalize("NFKC", title))
+    title = unicodedata.normalize("NFKC", title)
+    m = _AS_OF.search(title)
     if not m:
+        end = _MONTH_END.search(title)
+        if end and 1 <= int(end.group(2)) <= 12:
+            year, month = int(end.group(1)), int(end.group(2))
+            return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
         return None
     try:
         return cell_date("".join(m.group(1).split()))

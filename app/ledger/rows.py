@@ -226,8 +226,10 @@ class RowReader:
         raw_balance = cells[self.i_balance]
         try:
             balance = money_fen(raw_balance, self.balance_unit)
-        except InputError:
-            reject("bad_balance", f"贷款余额不是数字：{text(raw_balance)}", number)
+        except InputError as exc:   # 不是数字 / 过大 / 科学计数法 (digits lost), as money.py says it
+            why = str(exc)
+            why = why.replace("金额", "贷款余额", 1) if why.startswith("金额") else f"贷款余额不是数字：{text(raw_balance)}"
+            reject("bad_balance", why, number)
             return
         if balance is None:
             reject("bad_balance", "贷款余额为空", number)

@@ -314,3 +314,21 @@ def test_other_words_for_what_is_still_owed(new_db, tmp_path, header):
     rows = [["借款人", "身份证号", "借据号", "发放金额", header], ["张三", ID1, "620100100001", 300, 200]]
     r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
     assert r.balance_fen == 20000
+
+
+def test_a_balance_too_large_or_in_scientific_notation_says_so(new_db, tmp_path):
+    rows = [["借款人", "身份证号", "借据号", "贷款余额"], ["张三", ID1, "620100100001", 1e20],
+            ["李四", ID2, "620100100002", "1.2E+5"], ["王五", ID3, "620100100003", "待核实"]]
+    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    assert [x.message for x in r.rows_rejected] == ["贷款余额过大：1e+20", "贷款余额是科学计数法，可能已丢失位数：1.2E+5",
+                                                  "贷款余额不是数字：待核实"]
+
+
+@pytest.mark.parametrize("title, as_of", [("柳林镇2026年10月末不良贷款清收台账", "2026-10-31"),
+                                          ("统计时点：2026-09-30", "2026-09-30"),
+                                          ("不良贷款台账（截止到2026年8月31日）", "2026-08-31")])
+def test_the_data_date_as_titles_say_it(cli, district_path, tmp_path, title, as_of):
+    rows = [[title], ["借款人", "身份证号", "借据号", "贷款余额"], ["张三", ID1, "620100100001", 100]]
+    r = cli("import-ledger", _xlsx(tmp_path, {"柳林镇": rows}), "--db", district_path, "--json")
+    assert r.code == 0, r.err
+    assert r.json()["as_of"] == as_of
