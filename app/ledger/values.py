@@ -90,6 +90,8 @@ def check_id(raw: object, *, today: date) -> IdCheck:
             total = sum(map(mul, raw[:17].encode(), _ID_WEIGHTS)) - _ID_ASCII_ZERO
             if _ID_CHECK_CHARS[total % 11] == raw[17]:
                 return IdCheck(raw, raw, True, None)
+    if type(raw) is str and not raw.isprintable():
+        raw = raw.translate(_ZERO_WIDTH)
     return normalize_id(raw, today=today)
 
 
@@ -102,6 +104,8 @@ ID_WARNING_CODES = {
 # ---------------------------------------------------------------------------- text
 
 _SPACES = re.compile(r"\s+")
+# Characters that show as nothing, left by text copied from web pages and chat programs.
+_ZERO_WIDTH = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 
 def text(value: object) -> str:
@@ -113,7 +117,7 @@ def text(value: object) -> str:
         s = value if value.isascii() or unicodedata.is_normalized("NFKC", value) \
             else unicodedata.normalize("NFKC", value)
         if "  " in s or not s.isprintable():
-            s = _SPACES.sub(" ", s)
+            s = _SPACES.sub(" ", s.translate(_ZERO_WIDTH))
         return s.strip()
     if value is None:
         return ""
@@ -165,7 +169,7 @@ def loan_no(value: object) -> str:
         s = value.strip()
         if s.isdigit() or not s:
             return s
-        s = "".join(unicodedata.normalize("NFKC", s).split()).removeprefix("'")
+        s = "".join(unicodedata.normalize("NFKC", s.translate(_ZERO_WIDTH)).split()).removeprefix("'")
         if re.fullmatch(r"[0-9.]+E\+?[0-9]+", s, re.IGNORECASE):
             raise LoanNoError(s)
         return s

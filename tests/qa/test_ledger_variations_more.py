@@ -332,3 +332,16 @@ def test_the_data_date_as_titles_say_it(cli, district_path, tmp_path, title, as_
     r = cli("import-ledger", _xlsx(tmp_path, {"柳林镇": rows}), "--db", district_path, "--json")
     assert r.code == 0, r.err
     assert r.json()["as_of"] == as_of
+
+
+def test_invisible_characters_copied_from_a_web_page_do_not_make_a_new_loan_or_person(new_db, tmp_path):
+    header = ["借款人", "身份证号", "借据号", "贷款余额"]
+    first = _xlsx(tmp_path, {"柳林镇": [["数据截至：2026年9月30日"], header, ["张三", ID1, "620100100001", 300]]},
+                  name="9月.xlsx")
+    later = _xlsx(tmp_path, {"柳林镇": [["数据截至：2026年10月31日"], header,
+                                        ["张三\u200b", "\u200b" + ID1, "\ufeff620100100001\u200b", 200]]},
+                  name="10月.xlsx")
+    import_ledger(new_db, first, today=TODAY)
+    r = import_ledger(new_db, later, today=TODAY)
+    assert (r.loans_imported, r.loans_updated) == (0, 1) and not r.warnings
+    assert r.bank_recovered_fen == 10000 and r.loans_missing == []
