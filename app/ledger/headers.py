@@ -44,7 +44,7 @@ FIELDS: tuple[Field, ...] = (
     Field("rate", "利率", ("利率", "执行利率", "年利率", "月利率", "合同利率"), r"利率"),
     Field("balance", "贷款余额", ("贷款余额", "余额", "本金余额", "借款余额", "欠款余额", "剩余本金",
                                  "不良贷款余额", "贷款本金余额", "借据余额", "未还本金", "结欠本金"),
-          r"余额|未还本金|剩余本金|欠款|结欠本金", money=True, required=True),
+          r"余额|未还本金|剩余本金|欠款|结欠本金|剩余金额|未还金额|尚欠", money=True, required=True),
     Field("principal", "贷款金额", ("贷款金额", "借款金额", "发放金额", "放款金额", "合同金额", "贷款本金",
                                    "借据金额", "金额"),
           r"(贷款|借款|发放|放款|合同|借据|原始)(金额|本金)", money=True),
@@ -57,14 +57,14 @@ FIELDS: tuple[Field, ...] = (
     Field("five_class", "五级分类", ("五级分类", "贷款形态", "分类", "风险分类", "贷款分类", "形态"),
           r"五级|分类|形态"),
     Field("guarantee", "担保方式", ("担保方式", "担保类型", "贷款方式", "担保", "担保形式", "保证方式"),
-          r"担保|保证方式"),
+          r"担保(?!人)|保证方式"),   # 担保人 is a person, not how the loan is secured
     Field("township", "乡镇", ("乡镇", "乡(镇)", "乡镇(街道)", "乡镇街道", "所属乡镇", "乡镇名称",
                               "乡镇/街道", "街道", "镇"),
-          r"乡镇|^乡|街道"),
-    Field("group", "村民小组", ("组", "村民小组", "小组", "社", "组别", "所在组"), r"小组|^组|组$"),
+          r"乡镇|^乡|街道|乡\(镇\)"),
+    Field("group", "村民小组", ("组", "村民小组", "小组", "社", "组别", "所在组"), r"小组|^组|(?<!村)组$"),
     Field("village", "村（社区）", ("村", "村(社区)", "所在村", "村名", "村社", "行政村", "村组", "村居",
                                    "所属村", "所在村(社区)", "社区", "村/社区", "村名称", "村委会"),
-          r"村|社区"),
+          r"(?<!包)村(?!干部|领导)|社区"),   # not 包村干部
     Field("address", "住址", ("住址", "地址", "家庭住址", "家庭地址", "联系地址", "居住地址"), r"地址|住址"),
     Field("name", "借款人", ("借款人", "借款人姓名", "客户名称", "客户姓名", "姓名", "户名", "借款人名称",
                             "借款户", "借款户姓名", "户主", "户主姓名", "客户", "借款人户名"),
@@ -83,7 +83,9 @@ _EXACT: dict[str, str] = {name: f.code for f in FIELDS for name in f.names}
 _MEANINGS: tuple[tuple[str, re.Pattern], ...] = tuple((f.code, re.compile(f.meaning)) for f in FIELDS)
 
 _UNIT_MARK = re.compile(r"[(\[]?(?:单位[:：]?)?(?:人民币)?(万元|元)[)\]]?")
-_SHEET_UNIT = re.compile(r"(?:单位|金额单位|币种及单位)\s*[:：]?\s*(?:人民币)?\s*(万元|元)|[(（]\s*(万元|元)\s*[)）]")
+# 万 alone (余额（万）, 单位：万) is 万元 too, but only where it cannot be part of a word.
+_WAN_MARK = re.compile(r"[(\[【]\s*(?:单位[:：]?)?\s*万\s*[)\]】]|单位[:：]?\s*万$|/万$")
+_SHEET_UNIT = re.compile(r"(?:单位|金额单位|币种及单位)\s*[:：]?\s*(?:人民币)?\s*(万元|元|万(?![户人笔个件]))|[(（]\s*(万元|元)\s*[)）]")
 _NOISE = re.compile(r"[\s*＊:：]")
 _MAX_HEADER_LEN = 24
 
@@ -94,7 +96,7 @@ def clean_header(value: object) -> str:
         return ""
     s = unicodedata.normalize("NFKC", value)
     s = _NOISE.sub("", s)
-    s = _UNIT_MARK.sub("", s)
+    s = _WAN_MARK.sub("", _UNIT_MARK.sub("", s))
     return s.lower()
 
 
@@ -103,7 +105,7 @@ def header_unit(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     s = unicodedata.normalize("NFKC", value)
-    if "万元" in s:
+    if "万元" in s or _WAN_MARK.search(s):
         return "万元"
     if _UNIT_MARK.search(s.replace(" ", "")) and "元" in s:
         return "元"
@@ -113,11 +115,13 @@ def header_unit(value: object) -> str | None:
 def sheet_unit(title_text: str) -> str | None:
     """The unit a title row declares (``单位：万元``, ``（万元）``), or None."""
     m = _SHEET_UNIT.search(unicodedata.normalize("NFKC", title_text))
-    return (m.group(1) or m.group(2)) if m else None
+    return {"万": "万元"}.get(unit := m.group(1) or m.group(2), unit) if m else None
 
 
 # A count (借款人数 / 贷款笔数 / 户数) is no field, whatever words it shares with one.
 _COUNT = re.compile(r"(?:人数|户数|笔数|个数|件数)$")
+# Columns about someone other than the borrower (担保人姓名, 配偶身份证号) are no field of the loan.
+_OTHER_PERSON = re.compile(r"(?:担保人|保证人|配偶|共同借款人|包村|驻村)")
 # Of two columns of one field (上月余额 / 本月余额), the one of an earlier time loses.
 _PAST = re.compile(r"上月|上期|上年|年初|期初|原|旧|前期")
 _CURRENT = re.compile(r"本月|本期|当前|期末|现|最新|目前")
@@ -131,18 +135,26 @@ def match_field(value: object) -> str | None:
     code = _EXACT.get(h)
     if code:
         return code
+    if _OTHER_PERSON.match(h):
+        return None
     for code, pattern in _MEANINGS:
         if pattern.search(h):
             return code
     return None
 
 
-def header_preference(value: object) -> tuple[int, int, int]:
+def header_preference(value: object) -> tuple[int, int, int, tuple[int, int]]:
     """How strongly a header cell claims its field when two columns match the same one
     (higher wins): not of an earlier time (上月 / 年初 / 原 …), of the current time
-    (本月 / 当前 / 期末 …), a known name rather than a match by meaning."""
+    (本月 / 当前 / 期末 …), a known name rather than a match by meaning, the later month
+    (2026年10月末余额 over 2026年1月末余额)."""
     h = clean_header(value)
-    return (0 if _PAST.search(h) else 1, 1 if _CURRENT.search(h) else 0, 1 if h in _EXACT else 0)
+    m = _MONTH.search(h)
+    month = (int(m.group(1) or 0), int(m.group(2))) if m else (0, 0)
+    return (0 if _PAST.search(h) else 1, 1 if _CURRENT.search(h) else 0, 1 if h in _EXACT else 0, month)
+
+
+_MONTH = re.compile(r"(?:(\d{4})[年.\-/])?(\d{1,2})月")
 
 
 def layout_signature(headers: list[str]) -> str:

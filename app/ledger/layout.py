@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable, Mapping
 
 from app.domain.errors import InputError
@@ -30,12 +30,19 @@ _NOT_TOWNSHIP = ("说明", "汇总", "合计", "目录", "附表", "封面", "�
 _LEADING_NUMBER = re.compile(r"^(?:[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]|\d+\s*[.、,)\-_]?"
                              r"|[一二三四五六七八九十]+\s*[、.,)\-_])\s*")
 _TRAILING_COPY = re.compile(r"[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]$|[-_]\d+$")
+# A month or a version said before or after it (10月柳林镇, 柳林镇（2026年10月）, 柳林镇最终版).
+_LEADING_DATE = re.compile(r"^(?:\d{2,4}\s*[年.\-/_]?\s*)?\d{1,2}\s*月份?\s*[-_、]?\s*|^\d{4}\s*[.\-/_]\s*\d{1,2}\s*[-_]?\s*")
+_TRAILING_DATE = re.compile(r"[-_]?\s*[(\[]?\s*(?:\d{2,4}\s*[年.\-/_]?\s*)?\d{1,2}\s*月份?(?:末|底)?\s*[)\]]?$"
+                            r"|[(\[]?\s*\d{4}\s*年?\s*[)\]]?$"
+                            r"|[(\[]?\s*(?:新|最新|修改后|修改|修订版?|最终版|终版|定稿|核对后|已核对|更新)\s*[)\]]?$")
 _TRAILING_WORDS = re.compile(r"(?:台账|台帐|清单|明细表?|名单|不良贷款|不良|贷款|清收任务|清收|任务|数据|表)$")
 _TITLE_TOWNSHIP = (re.compile(r"[（(]([\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道|镇|乡))[）)]"),
                    re.compile(r"^([\u4e00-\u9fa5]{1,8}?(?:街道办事处|街道|镇|乡))(?:不良|清收|贷款|任务|台账|清单)"))
 _AS_OF = re.compile(
-    r"(?:数据截至|数据截止|截至日期|截止日期|截至|截止|数据日期|统计日期|基准日)\s*(?:日期)?\s*[:：]?\s*"
-    r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{8})")
+    r"(?:数据截至|数据截止|截至日期|截止日期|截至|截止|数据日期|统计日期|统计时点|数据时点|基准日)\s*(?:日期)?\s*"
+    r"(?:到|至)?\s*[:：]?\s*(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{8})")
+# 2026年10月末 / 截至2026年10月底: the month's last day.
+_MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:末|底)")
 
 
 @dataclass
@@ -117,14 +124,39 @@ def township_from_sheet_name(name: str, known: frozenset[str] = frozenset()) -> 
     core = _core_name(s)
     if core in known:
         return core
-    return core if core and _TOWNSHIP_NAME.match(core) else None
+    if core and _TOWNSHIP_NAME.match(core):
+        return core
+    return _full_name(core, known) if core else None
+
+
+_TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "街道办事处", "街道办", "办事处")
+_GOVERNMENT = re.compile(r"(?:党委政府|人民政府|政府|党委)$")
+
+
+def _full_name(short: str, names) -> str | None:
+    """The one township in ``names`` that is ``short`` with 镇 / 乡 / 街道 after it, or None."""
+    full = [n for n in names if n.startswith(short) and n[len(short):] in _TOWNSHIP_SUFFIXES]
+    return full[0] if len(full) == 1 else None
+
+
+def township_cell(value: str, names) -> str:
+    """A township as a 乡镇 column writes it, named as ``names`` (the townships known and
+    the others of the file) name it: 柳林 and 柳林镇人民政府 are 柳林镇 when 柳林镇 is one of
+    them; a name that is none of them stays as it is."""
+    s = value.replace(" ", "")
+    if not s or s in names:
+        return s
+    plain = _GOVERNMENT.sub("", s) or s
+    if plain in names or _TOWNSHIP_NAME.match(plain) and plain != s:
+        return plain
+    return _full_name(plain, names) or s
 
 
 def _core_name(s: str) -> str:
     """A sheet name without its numbering, copy mark and words such as 台账 / 清单."""
-    s = _LEADING_NUMBER.sub("", s, count=1)
+    s = _LEADING_NUMBER.sub("", _LEADING_DATE.sub("", s, count=1), count=1)
     while True:
-        shorter = _TRAILING_WORDS.sub("", _TRAILING_COPY.sub("", s))
+        shorter = _TRAILING_WORDS.sub("", _TRAILING_COPY.sub("", _TRAILING_DATE.sub("", s)))
         if shorter == s or not shorter:
             return shorter
         s = shorter
@@ -140,8 +172,13 @@ def township_from_title(title: str) -> str | None:
 
 
 def as_of_from_title(title: str) -> date | None:
-    m = _AS_OF.search(unicodedata.normalize("NFKC", title))
+    title = unicodedata.normalize("NFKC", title)
+    m = _AS_OF.search(title)
     if not m:
+        end = _MONTH_END.search(title)
+        if end and 1 <= int(end.group(2)) <= 12:
+            year, month = int(end.group(1)), int(end.group(2))
+            return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
         return None
     try:
         return cell_date("".join(m.group(1).split()))
@@ -189,6 +226,34 @@ def _combine(top: list[object], sub: list[object]) -> list[tuple[str, str, str |
     return out
 
 
+def _combine3(top: list[object], mid: list[object], sub: list[object]) -> list[tuple[str, str, str | None]]:
+    """Column labels of a three-row header (借款人信息 / 贷款信息 over 借据号 / 金额 over 发放金额 /
+    余额): the lower two rows as a two-row header, with the top row's groups over them."""
+    lower = _combine(mid, sub)
+    width = max(len(top), len(lower))
+    out: list[tuple[str, str, str | None]] = []
+    group: str | None = None
+    for c in range(width):
+        t = _cell_text(top[c]) if c < len(top) else ""
+        shown, own, sub_group = lower[c] if c < len(lower) else ("", "", None)
+        if t:
+            group = t
+        elif not own:
+            group = None
+        if not own:
+            out.append((t, t, None))
+            continue
+        outer = sub_group if sub_group and sub_group != own else group
+        out.append((f"{group}/{shown}" if group and group != own else shown, own, outer))
+    return out
+
+
+def _header_row(row: list[object]) -> bool:
+    """Whether a row can be the lowest of a header: text only, no digits (data rows carry
+    loan numbers, amounts and dates)."""
+    return all(isinstance(v, str) and not any(ch.isdigit() for ch in v) for v in row if v not in ("", None))
+
+
 def _cell_text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -234,6 +299,12 @@ def find_header(rows: list[list[object]]) -> _Found | None:
             combined = _labels_fields(labels)
             if _score(combined) > max(_score(singles[i]), _score(below)):
                 candidates.append(_Found(i, i + 1, labels, combined))
+            if i + 2 < len(rows) and _header_row(rows[i + 1]) and _header_row(rows[i + 2]):
+                labels3 = _combine3(rows[i], rows[i + 1], rows[i + 2])
+                fields3 = _labels_fields(labels3)
+                lower = _labels_fields(_combine(rows[i + 1], rows[i + 2]))   # a title row over a two-row header
+                if _score(fields3) > max(_score(combined), _score(lower), _score(singles[i]), _score(below)):
+                    candidates.append(_Found(i, i + 2, labels3, fields3))
         for cand in candidates:
             if _is_header(cand.fields.values()) and (best is None or _score(cand.fields) > _score(best.fields)):
                 best = cand
@@ -258,10 +329,15 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
         return None
     title_rows = rows[: found.first]
     title = " ".join(_cell_text(v) for r in title_rows for v in r if _cell_text(v))
-    title_unit = sheet_unit(title)
+    # A row of units right under the header ((元) / (万元) under each column, or 单位：万元).
+    below = rows[found.last + 1] if found.last + 1 < len(rows) else []
+    units_below = [header_unit(v) for v in below] if _header_row(below) else []
+    title_unit = sheet_unit(title) or (sheet_unit(" ".join(_cell_text(v) for v in below))
+                                       if any(units_below) else None)
     columns: list[Column] = []
     for i, (shown, own, group) in enumerate(found.labels):
-        unit = header_unit(own) or (header_unit(group) if group else None)
+        unit = header_unit(own) or (header_unit(group) if group else None) \
+            or (units_below[i] if i < len(units_below) else None)
         columns.append(Column(index=i, header=shown, key=clean_header(shown), field=found.fields.get(i),
                               unit=unit, how="auto" if i in found.fields else "unknown"))
     signature = layout_signature([c.header for c in columns])

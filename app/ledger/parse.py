@@ -12,8 +12,8 @@ from typing import Callable, Mapping
 
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
-from app.ledger.headers import FIELD_LABELS
-from app.ledger.layout import SheetLayout, find_layout
+from app.ledger.headers import BY_CODE, FIELD_LABELS
+from app.ledger.layout import SheetLayout, find_layout, township_cell
 from app.ledger.progress import Steps
 from app.ledger.reader import Workbook, file_sha256
 from app.ledger.rows import LedgerRow, RejectedRow, RowReader, RowWarning
@@ -155,11 +155,12 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
             continue
         if layout.township_source is None:
             report.problems.append(f"看不出工作表“{raw.name}”属于哪个乡镇：请指定乡镇（命令行用 --township）")
+        _fill_merged(raw.rows, raw.merged, layout)
         total_rows = max(1, len(raw.rows))
         step = (hi - lo) / names_count
         tick = lambda n: steps.report(base + step * n / total_rows, f"正在检查工作表“{raw.name}”")  # noqa: E731
         trial = dict(seen) if _explanation(raw.name) else seen
-        got = RowReader(layout, seen=trial, today=today).read(raw.rows, tick=tick)
+        got = RowReader(layout, seen=trial, today=today, known_townships=known_townships).read(raw.rows, tick=tick)
         if trial is not seen:
             if got.rejected or not got.rows:   # a 填表说明 laid out as a table: no loans in it
                 why = "像是说明页，未读取"
@@ -177,13 +178,14 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
                 dropped = {r.row for r in got.rows if _plain(r.township) != own}
                 got.warnings = [w for w in got.warnings if w.row not in dropped]
                 got.rows = mine
-        notes += [f"工作表“{report.name}”{note}" for note in layout.notes]
+        notes += [f"工作表“{report.name}”{note}" for note in layout.notes + got.notes]
         report.loans, report.rejected, report.warnings = len(got.rows), len(got.rejected), len(got.warnings)
         report.balance_fen = sum(r.balance_fen for r in got.rows)
         report.skipped, report.samples = got.skipped, got.samples
         rows += got.rows
         rejected += got.rejected
         warnings += got.warnings
+    _same_townships(rows, known_townships)
     if others:
         listed = "、".join(f"{name} {n} 笔" for name, n in sorted(others.items()))
         notes.append(f"台账中其他乡镇的贷款没有导入（{listed}）：本机是{only_township}的数据库")
@@ -197,6 +199,16 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
     return ParsedLedger(path=str(path), file_name=path.name, sha256=file_sha256(path), sheets=sheets,
                         rows=rows, rejected=rejected, warnings=warnings, as_of=max(dates) if dates else None,
                         notes=notes)
+
+
+def _same_townships(rows: list[LedgerRow], known: frozenset[str]) -> None:
+    """One township written two ways in a 乡镇 column (柳林 / 柳林镇) is one township."""
+    names = {r.township for r in rows} | known
+    renamed = {n: township_cell(n, names - {n}) for n in names}
+    renamed = {n: m for n, m in renamed.items() if m != n}
+    for r in rows:
+        if r.township in renamed:
+            r.township = renamed[r.township]
 
 
 def _plain(name: str | None) -> str:
@@ -216,6 +228,28 @@ def _aside(sheet_name: str, layout: SheetLayout) -> str | None:
     if _explanation(name) and layout.missing:
         return "像是说明页，未读取"
     return None
+
+
+def _fill_merged(rows: list[list[object]], merged, layout: SheetLayout) -> None:
+    """Cells merged down over several loans (one borrower's name, ID number and village over
+    each of their loans) hold their value in the top cell only: give it to every row.  Money
+    and loan numbers are left as they are (one amount merged over two loans is no amount of
+    either)."""
+    fill = {c.index for c in layout.columns
+            if c.field and c.field != "loan_no" and not BY_CODE[c.field].money}
+    for (r0, c0), (r1, c1) in merged:
+        if r0 < layout.header_last or r1 <= r0 or r0 >= len(rows):
+            continue
+        for c in range(c0, c1 + 1):
+            if c not in fill or c >= len(rows[r0]):
+                continue
+            value = rows[r0][c]
+            for r in range(r0 + 1, min(r1 + 1, len(rows))):
+                cells = rows[r]
+                if len(cells) <= c:
+                    cells.extend([""] * (c + 1 - len(cells)))
+                if cells[c] == "" or cells[c] is None:
+                    cells[c] = value
 
 
 def _first_rows(rows: list[list[object]], start: int, n: int) -> list[list[object]]:

@@ -7,7 +7,7 @@ cells keep their value in the top-left cell only, which is all header detection 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -23,6 +23,8 @@ class RawSheet:
     name: str
     rows: list[list[object]]
     visible: bool = True
+    # Merged ranges as ((first row, first column), (last row, last column)), 0-based from A1.
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
     @property
     def width(self) -> int:
@@ -48,8 +50,43 @@ def open_workbook(path: Path):
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every kind of damage
-        hint = "" if path.suffix.lower() in EXCEL_SUFFIXES else "（台账应为 .xlsx 或 .xls 文件）"
-        raise InputError(f"无法读取文件 {path.name}：不是Excel文件，或文件已损坏、设置了密码{hint}") from exc
+        error = exc
+    head = _head(path)
+    if head.startswith((_ZIP, _OLE)):   # a workbook under the other suffix (.xlsx saved as .xls)
+        try:
+            with path.open("rb") as fh:
+                return CalamineWorkbook.from_filelike(fh)
+        except Exception:
+            pass
+    raise InputError(f"无法读取文件 {path.name}：{_why_unreadable(path, head)}") from error
+
+
+_ZIP = b"PK\x03\x04"
+_OLE = bytes.fromhex("D0CF11E0A1B11AE1")   # .xls, and also .xlsx files with a password
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(4096)
+
+
+def _why_unreadable(path: Path, head: bytes) -> str:
+    """Why a file calamine cannot open is no ledger, in words a clerk can act on."""
+    hint = "" if path.suffix.lower() in EXCEL_SUFFIXES else "（台账应为 .xlsx 或 .xls 文件）"
+    if not head:
+        return "文件是空的（0 字节），请向银行重新要一份"
+    if head.startswith(_OLE) and "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
+        return "文件设置了打开密码：请在Excel中打开，取消密码后另存，再导入"
+    if head.startswith(_OLE):
+        return "文件已损坏，或设置了打开密码：请在Excel中试着打开它；有密码的取消密码后另存，再导入"
+    if head.startswith(_ZIP):
+        return f"文件已损坏或不完整（可能没有下载或复制完），请向银行重新要一份{hint}"
+    sample = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if sample.startswith((b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta")):
+        return "这是网页格式的文件，只是扩展名像Excel：请用Excel打开它，“另存为”Excel工作簿（.xlsx）后再导入"
+    if b"\0" not in head and (b"," in head or b"\t" in head):
+        return "这是文本（CSV）文件，不是Excel文件：请用Excel打开它，“另存为”Excel工作簿（.xlsx）后再导入"
+    return f"不是Excel文件，或文件已损坏{hint}"
 
 
 class Workbook:
@@ -75,10 +112,15 @@ class Workbook:
 
     def _read(self, name: str) -> RawSheet:
         try:
-            rows = _rows_from_a1(self._wb.get_sheet_by_name(name))
+            sheet = self._wb.get_sheet_by_name(name)
+            rows = _rows_from_a1(sheet)
         except Exception as exc:
             raise InputError(f"无法读取文件 {self.path.name} 的工作表“{name}”：文件可能已损坏") from exc
-        return RawSheet(name=name, rows=rows, visible=self._visible.get(name, True))
+        try:
+            merged = list(getattr(sheet, "merged_cell_ranges", None) or [])
+        except Exception:   # merges only help; a sheet whose merges cannot be read is still read
+            merged = []
+        return RawSheet(name=name, rows=rows, visible=self._visible.get(name, True), merged=merged)
 
     def close(self) -> None:
         close = getattr(self._wb, "close", None)

@@ -14,9 +14,10 @@ from typing import Callable
 
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
-from app.ledger.layout import SheetLayout
+from app.ledger.headers import BY_CODE, clean_header, match_field
+from app.ledger.layout import SheetLayout, township_cell
 from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, check_id, loan_no,
-                               money_fen, person_name, rate_ppm, text)
+                               money_fen, person_name, rate_ppm, split_name_remark, text)
 
 # Reasons a row is not imported, and what each means to a person.
 REJECT_REASONS: dict[str, str] = {
@@ -45,7 +46,9 @@ WARNING_CODES: dict[str, str] = {
 }
 
 _MISSING = object()
-_TOTAL = re.compile(r"小\s*计|合\s*计|总\s*计|累\s*计")
+_TOTAL = re.compile(r"小\s*计|合\s*计|总\s*计|累\s*计|汇\s*总")
+_GRAND_TOTAL = re.compile(r"合\s*计|总\s*计|汇\s*总")   # the end of a table (小计 is not)
+_LABEL = re.compile(r"[:：]")                           # 制表人： / 审核： under the table
 
 
 @dataclass(slots=True)
@@ -111,6 +114,7 @@ class SheetRows:
     warnings: list[RowWarning] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)   # blank | subtotal | header | note
     samples: list[list[object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # what a person should know (a second table)
 
 
 def _blank(value: object) -> bool:
@@ -124,8 +128,9 @@ class RowReader:
     SAMPLE_ROWS = 5
 
     def __init__(self, layout: SheetLayout, *, seen: dict[str, tuple[str, int, int]],
-                 today: date | None = None):
+                 today: date | None = None, known_townships: frozenset[str] = frozenset()):
         self.layout = layout
+        self.known_townships = known_townships
         self.seen = seen
         self.today = today or date.today()
         idx = layout.index_of
@@ -145,7 +150,10 @@ class RowReader:
                           if (i := idx(code)) is not None]
         self.i_rate = idx("rate")
         rate_col = next((c for c in layout.columns if c.field == "rate"), None)
-        self.rate_monthly = bool(rate_col and "月" in rate_col.header)
+        rate_header = rate_col.header if rate_col else ""
+        # 利率（‰）: the numbers are per mille, and a rate in ‰ is a monthly one unless it says 年.
+        self.rate_permille = "‰" in rate_header
+        self.rate_monthly = "月" in rate_header or (self.rate_permille and "年" not in rate_header)
         loan_header = next((c.header for c in layout.columns if c.field == "loan_no"), "")
         self.loan_header = loan_header.split("/")[-1].strip()
         self.width = max(len(layout.columns), 1)
@@ -157,6 +165,10 @@ class RowReader:
         self._ids: dict[object, object] = {}
         self._names: dict[str, str] = {}
         self._townships: dict[str, str] = {}
+        balance_col = next((c for c in layout.columns if c.field == "balance"), None)
+        self.balance_header = balance_col.key if balance_col else ""
+        self._after_total = False   # a 合计 / 总计 row was read and no loan since
+        self._other_table = False   # reading another table below this one (a summary by class)
 
     def read(self, rows: list[list[object]], *, tick: Callable[[int], None] | None = None) -> SheetRows:
         out = SheetRows()
@@ -176,6 +188,11 @@ class RowReader:
         raw_no = cells[self.i_loan] if self.i_loan is not None else ""
         raw_name = cells[self.i_name] if self.i_name is not None else ""
         raw_id = cells[self.i_id] if self.i_id is not None else ""
+        if self._other_table:
+            kind = "header" if text(raw_no) == self.loan_header else "note"   # this table goes on
+            self._other_table = kind == "note"
+            out.skipped[kind] = out.skipped.get(kind, 0) + 1
+            return
         if _blank(raw_no) or _blank(raw_name):
             kind = self._not_a_loan(cells, raw_no, raw_name, raw_id)
             if kind:
@@ -183,6 +200,10 @@ class RowReader:
                 return
 
         def reject(reason: str, message: str, number: str | None = None) -> None:
+            kind = self._aside(cells, raw_no, raw_name, excel_row, out)
+            if kind:
+                out.skipped[kind] = out.skipped.get(kind, 0) + 1
+                return
             out.rejected.append(RejectedRow(sheet, excel_row, reason, message, number or None, list(cells)))
 
         try:
@@ -203,14 +224,19 @@ class RowReader:
         if not number:
             reject("missing_loan_no", f"缺少借据号（借款人：{name or '空'}）")
             return
+        remark = None
+        if name.endswith((")", "]", "】")):
+            name, remark = split_name_remark(name)
         if not name:
             reject("missing_name", f"缺少借款人姓名（借据号：{number}）", number)
             return
         raw_balance = cells[self.i_balance]
         try:
             balance = money_fen(raw_balance, self.balance_unit)
-        except InputError:
-            reject("bad_balance", f"贷款余额不是数字：{text(raw_balance)}", number)
+        except InputError as exc:   # 不是数字 / 过大 / 科学计数法 (digits lost), as money.py says it
+            why = str(exc)
+            why = why.replace("金额", "贷款余额", 1) if why.startswith("金额") else f"贷款余额不是数字：{text(raw_balance)}"
+            reject("bad_balance", why, number)
             return
         if balance is None:
             reject("bad_balance", "贷款余额为空", number)
@@ -223,7 +249,7 @@ class RowReader:
             raw_tw = cells[self.i_township]
             cell_tw = self._townships.get(raw_tw) if type(raw_tw) is str else None
             if cell_tw is None:
-                cell_tw = text(raw_tw).replace(" ", "")
+                cell_tw = township_cell(text(raw_tw), self.known_townships)
                 if type(raw_tw) is str:
                     self._townships[raw_tw] = cell_tw
             township = cell_tw or township
@@ -281,6 +307,8 @@ class RowReader:
                 value = text(raw)
             if value:
                 setattr(row, code, value)
+        if remark:
+            row.note = f"{remark}；{row.note}" if row.note else remark
         officer = row.officer
         if officer:
             name = self._names.get(officer)
@@ -302,10 +330,15 @@ class RowReader:
                 setattr(row, code, value)
         if self.i_rate is not None:
             try:
-                row.rate_ppm = rate_ppm(cells[self.i_rate], monthly=self.rate_monthly)
+                raw_rate = cells[self.i_rate]
+                if self.rate_permille and not _blank(raw_rate) and text(raw_rate)[-1:] not in ("%", "‰", "％"):
+                    raw_rate = f"{text(raw_rate)}‰"
+                row.rate_ppm = rate_ppm(raw_rate, monthly=self.rate_monthly)
             except ValueError:
                 warn(RowWarning(sheet, excel_row, "bad_rate", f"利率无法识别：{text(cells[self.i_rate])}", number))
         out.rows.append(row)
+        if self._after_total:
+            self._after_total = False
 
     def _date(self, raw: object) -> date | None | ValueError:
         if type(raw) is date or raw == "":
@@ -330,7 +363,33 @@ class RowReader:
         """Why a row without a loan number or a name is no loan at all (None: it may be one)."""
         for value in cells:
             if isinstance(value, str) and value and _TOTAL.search(value):
+                if _GRAND_TOTAL.search(value):
+                    self._after_total = True
                 return "subtotal"
         if _blank(raw_no) and _blank(raw_name) and _blank(raw_id):
             return "blank" if all(_blank(v) for v in cells) else "note"
+        return None
+
+    def _aside(self, cells, raw_no, raw_name, excel_row: int, out: SheetRows) -> str | None:
+        """Why a row about to be rejected is no row of this table at all (None: it is one).
+
+        Only rows without a digit in the loan number column qualify: the header of another
+        table below this one (项目 / 笔数 / 余额 …, every row after it is passed over until this
+        table's header comes again), lines such as 制表人： / 审核人：, and, after a 合计 row,
+        rows with no loan number (the title of what follows)."""
+        no = text(raw_no)
+        if any(ch.isdigit() for ch in no):
+            return None
+        balance = cells[self.i_balance] if self.i_balance is not None else ""
+        if isinstance(balance, str) and balance and no != self.loan_header:
+            code = match_field(balance)
+            if code and BY_CODE[code].money and clean_header(balance) != self.balance_header:
+                self._other_table = True
+                out.notes.append(f"第 {excel_row} 行起像是另一张表（“{text(balance)}”一列），未读取；"
+                                 f"如果下面还有贷款，请把它们移到台账表格里")
+                return "note"
+        if _LABEL.search(no) or _LABEL.search(text(raw_name)):
+            return "note"
+        if self._after_total and not no:
+            return "note"
         return None

@@ -90,6 +90,8 @@ def check_id(raw: object, *, today: date) -> IdCheck:
             total = sum(map(mul, raw[:17].encode(), _ID_WEIGHTS)) - _ID_ASCII_ZERO
             if _ID_CHECK_CHARS[total % 11] == raw[17]:
                 return IdCheck(raw, raw, True, None)
+    if type(raw) is str and not raw.isprintable():
+        raw = raw.translate(_ZERO_WIDTH)
     return normalize_id(raw, today=today)
 
 
@@ -102,6 +104,8 @@ ID_WARNING_CODES = {
 # ---------------------------------------------------------------------------- text
 
 _SPACES = re.compile(r"\s+")
+# Characters that show as nothing, left by text copied from web pages and chat programs.
+_ZERO_WIDTH = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
 
 def text(value: object) -> str:
@@ -113,7 +117,7 @@ def text(value: object) -> str:
         s = value if value.isascii() or unicodedata.is_normalized("NFKC", value) \
             else unicodedata.normalize("NFKC", value)
         if "  " in s or not s.isprintable():
-            s = _SPACES.sub(" ", s)
+            s = _SPACES.sub(" ", s.translate(_ZERO_WIDTH))
         return s.strip()
     if value is None:
         return ""
@@ -132,11 +136,27 @@ def person_name(value: object) -> str:
     Chinese names have no spaces; a name in Latin letters keeps single spaces.
     """
     s = text(value)
+    if _DOTS.search(s):      # 阿依古丽.买买提 / 阿依古丽•买买提 / 阿依古丽 · 买买提: one name
+        s = _NAME_DOT.sub("·", s)
     if not s or " " not in s:
         return s
     if re.search(r"[A-Za-z] [A-Za-z]", s):
         return s
     return s.replace(" ", "")
+
+
+_DOTS = re.compile(r"[.•‧・∙⋅·]")
+_NAME_DOT = re.compile(r"(?<=[\u4e00-\u9fff])\s*[.•‧・∙⋅·]\s*(?=[\u4e00-\u9fff])")
+# What a bank writes after a borrower's name about them: 张三（已故）.  Not 张三（大）, which
+# tells two people of one name apart.
+_NAME_REMARK = re.compile(r"^(.+?)\s*[(\[【]\s*(已故|已死亡|死亡|去世|已去世|病故|亡故|服刑|在押|服刑中|失联|外出|外出务工|"
+                          r"下落不明|已核销|核销|已诉讼|诉讼)\s*[)\]】]$")
+
+
+def split_name_remark(name: str) -> tuple[str, str | None]:
+    """A borrower's name without a remark about them in brackets, and that remark."""
+    m = _NAME_REMARK.match(name)
+    return (m.group(1), m.group(2)) if m else (name, None)
 
 
 class LoanNoError(ValueError):
@@ -149,7 +169,7 @@ def loan_no(value: object) -> str:
         s = value.strip()
         if s.isdigit() or not s:
             return s
-        s = "".join(unicodedata.normalize("NFKC", s).split()).removeprefix("'")
+        s = "".join(unicodedata.normalize("NFKC", s.translate(_ZERO_WIDTH)).split()).removeprefix("'")
         if re.fullmatch(r"[0-9.]+E\+?[0-9]+", s, re.IGNORECASE):
             raise LoanNoError(s)
         return s
@@ -179,8 +199,14 @@ def cell_date(value: object) -> date | None:
     if type(value) is date:
         return value
     if isinstance(value, str):
-        return _text_date(value.strip())
+        s = value.strip()
+        if _SERIAL.fullmatch(s):   # an Excel date shown as its number once the column became text
+            return to_date(float(s))
+        return _text_date(s)
     return to_date(value)
+
+
+_SERIAL = re.compile(r"[1-7][0-9]{4}(?:\.0+)?")   # 10000 (1927) … 79999 (2118)
 
 
 # ---------------------------------------------------------------------------- rates
