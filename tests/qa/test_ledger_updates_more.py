@@ -187,8 +187,6 @@ def test_a_row_under_another_township_does_not_change_that_townships_loan(cli, d
         (1000000, "2026-09-30")]
 
 
-@pytest.mark.xfail(strict=True, reason="a 乡镇 column's value is taken as written: 柳林 becomes a new township "
-                                       "instead of the known 柳林镇 (app/ledger/rows.py RowReader, no known_townships)")
 def test_a_township_column_with_the_short_name_means_the_known_township(cli, district_path, write_xlsx):
     _import(cli, district_path, write_xlsx({"柳林镇": _sheet("2026年9月30日", [("L1", 10000), ("L2", 10000)]),
                                             "马营镇": _sheet("2026年9月30日", [("M5", 10000)], "马营镇")},
@@ -202,8 +200,6 @@ def test_a_township_column_with_the_short_name_means_the_known_township(cli, dis
     assert [m["loan_no"] for m in r["loans_missing"]] == ["L2"]
 
 
-@pytest.mark.xfail(strict=True, reason="a township laptop compares the 乡镇 column with its own name as written: "
-                                       "rows of 柳林 are passed over on 柳林镇's laptop (app/ledger/parse.py _parse)")
 def test_a_township_laptop_takes_its_rows_when_the_column_has_the_short_name(cli, tmp_path, write_xlsx):
     db = tmp_path / "柳林镇.db"
     assert cli("init", "--db", db, "--role", "township", "--unit", "柳林镇").code == 0
