@@ -161,19 +161,28 @@ def allocate_to_agreement(uow, agreement_id: str, amount_fen: int, paid_on: date
 
 def record_agreement_payment(uow, agreement_id: str, amount_fen: int, paid_on: date, *,
                              note: str | None = None, receipt_no: str | None = None) -> PaymentResult:
-    """Allocate and write the repayments (one per loan reached) inside ``uow``; no commit."""
+    """Allocate and write the repayments (one per loan reached) inside ``uow``; no commit.
+
+    A loan's principal part that a bank ledger dated on or after ``paid_on`` already showed as
+    a lower balance is matched with it, as a plain repayment is (each yuan counts once)."""
+    from app.services.repayments import _bank_reported_since, _explain_bank_decreases  # (imports this module)
+
     s = uow.session
     alloc = allocate_to_agreement(uow, agreement_id, amount_fen, paid_on)
     receipt_no = receipt_no or new_receipt_no(paid_on)
-    ids = []
+    ids, matched = [], 0
     for part in alloc.parts:
         if not part.amount_fen:
             continue
         loan = s.get(Loan, part.loan_id)
-        if part.principal_fen > loan.balance_fen:
+        reported = _bank_reported_since(s, loan.id, paid_on)   # this money may be in a ledger already
+        room = sum(b.principal_fen for b in reported)
+        if part.principal_fen > loan.balance_fen + room:
             raise InputError(f"贷款 {loan.loan_no} 的本金余额只有 {yuan_str(loan.balance_fen)} 元，少于本次应冲抵的"
                              f"本金 {yuan_str(part.principal_fen)} 元；请先核对台账")
-        loan.balance_fen -= part.principal_fen
+        explained = _explain_bank_decreases(s, reported, part.principal_fen, paid_on)
+        loan.balance_fen -= part.principal_fen - explained
+        matched += explained
         rep = Repayment(loan_id=loan.id, paid_on=paid_on, amount_fen=part.amount_fen,
                         principal_fen=part.principal_fen, interest_fen=part.interest_fen,
                         penalty_fen=part.penalty_fen, source="township", agreement_id=alloc.agreement_id,
@@ -184,7 +193,8 @@ def record_agreement_payment(uow, agreement_id: str, amount_fen: int, paid_on: d
     refresh_search(s, {s.get(Loan, p.loan_id).household_id for p in alloc.parts if p.amount_fen})
     uow.audit("repay", "agreements", alloc.agreement_id,
               summary=f"按协议 {alloc.number} 收款 {yuan_str(amount_fen)} 元（凭证 {receipt_no}），"
-                      f"尚欠 {yuan_str(alloc.remaining_fen)} 元")
+                      f"尚欠 {yuan_str(alloc.remaining_fen)} 元"
+                      + (f"；其中 {yuan_str(matched)} 元银行台账已报告收回，不重复计算" if matched else ""))
     return PaymentResult(receipt_no, ids, alloc)
 
 

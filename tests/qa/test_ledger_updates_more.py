@@ -264,9 +264,6 @@ def test_each_sheet_of_a_workbook_is_read_as_of_its_own_date(cli, district_path,
         ("L1", "2026-11-15"), ("L2", "2026-11-15"), ("L3", "2026-11-15")]
 
 
-@pytest.mark.xfail(strict=True, reason="money paid under an agreement is never matched with the decrease a bank "
-                                       "ledger already reported: record_agreement_payment (and record_repayment's "
-                                       "agreement branch) skip _bank_reported_since/_explain_bank_decreases")
 @pytest.mark.parametrize("how", ["repay", "agreement pay"])
 def test_a_payment_under_an_agreement_entered_after_the_ledger_that_showed_it_counts_once(
         cli, district_path, write_xlsx, how):
