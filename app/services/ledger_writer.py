@@ -112,6 +112,8 @@ class LedgerWriter:
         # Each sheet is as of its own date (a workbook may hold one township's older sheet);
         # a sheet that gives none is as of the file's.
         self.sheet_dates: dict[str, date] = {s.name: s.layout.as_of or as_of for s in parsed.tables}
+        # All sheets of one date (nearly always): new loans take it from the statement, not per row.
+        self.one_date = set(self.sheet_dates.values()) <= {as_of}
         self.township_dates: dict[str, date] = {}   # township → the latest date its rows are as of
         for r in parsed.rows:
             d = self.sheet_dates.get(r.sheet, as_of)
@@ -348,7 +350,6 @@ class LedgerWriter:
         return pid
 
     def _new_loan(self, row: LedgerRow) -> None:
-        as_of = self.sheet_dates.get(row.sheet, self.as_of)
         tid = self.township_ids[row.township]
         vid = self._village(tid, row.village)
         hid = self._household(row, tid, vid)
@@ -361,8 +362,10 @@ class LedgerWriter:
             "interest_fen": row.interest_fen or 0, "rate_ppm": row.rate_ppm,
             "five_class": row.five_class, "guarantee": row.guarantee, "bank_branch": row.branch,
             "loan_officer": row.officer, "note": row.note,
-            "ledger_date": as_of, "task_date": min(as_of, self.today),
         })
+        if not self.one_date:
+            as_of = self.sheet_dates.get(row.sheet, self.as_of)
+            self.new[Loan][-1].update(ledger_date=as_of, task_date=min(as_of, self.today))
         self._balance(loan_id, row)
         if row.officer:
             self.new[Assignment].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id,
