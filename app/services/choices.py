@@ -3,13 +3,14 @@ still owes (for the repayment form).  Plain data; the household list itself is
 ``app.services.households``."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
+from sqlalchemy import func, select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
-from app.db.models import Loan
+from app.db.models import Loan, Repayment
 from app.db.session import Database
 from app.domain.pinyin import full as pinyin_full
 from app.services.repayments import Owed, owed
@@ -82,5 +83,7 @@ def owed_by_loan(db: Database, loan_ids: Iterable[str]) -> dict[str, Owed]:
         for loan_id in dict.fromkeys(loan_ids):
             loan = s.get(Loan, loan_id)
             if loan is not None and not loan.deleted:
-                out[loan_id] = owed(s, loan)
+                bank = s.scalar(select(func.coalesce(func.sum(Repayment.principal_fen), 0)).where(
+                    Repayment.loan_id == loan_id, Repayment.source == "bank", Repayment.deleted.is_(False))) or 0
+                out[loan_id] = replace(owed(s, loan), bank_reported_fen=bank)
     return out

@@ -36,6 +36,9 @@ class Allocation(NamedTuple):
 class Owed:
     principal_fen: int     # task amount − principal recovered (= the loan's balance)
     interest_fen: int      # the latest ledger's 欠息 less interest paid since that ledger
+    # Principal bank ledgers reported recovered: money the township may still record late (it
+    # is then matched, not counted twice), so a repayment form lets it through up to this much more.
+    bank_reported_fen: int = 0
 
     @property
     def total_fen(self) -> int:

@@ -221,3 +221,41 @@ def test_new_person_and_responsible_people_saved_together(window, qtbot, idle):
     assert (editor.staff.itemData(free), "village") in staff_after
     assert (before.assignments[0].staff_id, before.assignments[0].duty) not in staff_after
     assert len(after.assignments) == len(before.assignments)
+
+
+def test_money_the_bank_already_reported_can_be_recorded_late(new_db, qtbot, idle, tmp_path):
+    """The bank's ledger shows a loan paid off before the township enters the money it took:
+    the form lets the entry through (the service matches it with the bank's report)."""
+    from openpyxl import Workbook
+
+    from app.services import household_page
+    from app.services.ledger_import import import_ledger
+    from app.services.summary import compute
+
+    def ledger(name: str, as_of: str, balance: int):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "柳林镇"
+        ws.append([f"柳林镇不良贷款台账  数据截至：{as_of}"])
+        ws.append(["借款人", "身份证号", "借据号", "村", "贷款余额"])
+        ws.append(["张三", "110101199003070019", "L1", "李家村", balance])
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    import_ledger(new_db, ledger("a.xlsx", "2026年9月30日", 10000))
+    import_ledger(new_db, ledger("b.xlsx", "2026年10月31日", 0))
+    with new_db.engine.connect() as conn:
+        hid = conn.exec_driver_sql("SELECT household_id FROM loans").scalar()
+    repay = RepaymentDialog(None, new_db, household_page.detail(new_db, hid).loans)
+    qtbot.addWidget(repay)
+    repay.paid_on.setDate(repay.paid_on.date().addDays(-40))   # before the bank's ledger
+    assert repay.owed[repay.loan.currentData()].total_fen == 0
+    qtbot.keyClicks(repay.amount, "10000")
+    assert repay.save_button.isEnabled(), repay.amount_note.text()
+    repay.amount.setText("10001")
+    assert not repay.save_button.isEnabled() and "银行台账已报告收回" in repay.amount_note.text()
+    repay.amount.setText("10000")
+    with qtbot.waitSignal(repay.accepted, timeout=WAIT_MS):
+        repay.save_button.click()
+    idle()
+    assert compute(new_db).totals.recovered_fen == 1_000_000   # counted once

@@ -154,7 +154,10 @@ class RepaymentDialog(WriteDialog):
         if fen <= 0:
             return "还款金额必须大于 0"
         owed = self._current_owed()
-        if owed is not None and fen > owed.total_fen:
+        if owed is not None and fen > owed.total_fen + owed.bank_reported_fen:
+            if owed.bank_reported_fen:   # the service checks it exactly, by the date paid
+                return (f"超过这笔贷款尚欠的本息 {format_yuan(owed.total_fen)} 元和银行台账已报告收回的 "
+                        f"{format_yuan(owed.bank_reported_fen)} 元")
             return f"超过这笔贷款尚欠的本息 {format_yuan(owed.total_fen)} 元"
         return None
 
