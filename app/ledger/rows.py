@@ -43,6 +43,7 @@ WARNING_CODES: dict[str, str] = {
     "loan_no_zeros": "借据号前面的0被去掉",
     "name_differs": "借款人姓名与本系统不同",
     "village_differs": "所属村与本系统不同",
+    "id_two_names": "同一身份证号有两个姓名",
 }
 
 _MISSING = object()
@@ -65,6 +66,7 @@ class LedgerRow:
     id_problem: str | None
     balance_fen: int
     interest_fen: int | None = 0   # None when the sheet has no 欠息 column
+    remark: str | None = None      # what the bank wrote after the name: 张三（已故）
     principal_fen: int | None = None
     village: str | None = None
     group: str | None = None
@@ -308,6 +310,7 @@ class RowReader:
             if value:
                 setattr(row, code, value)
         if remark:
+            row.remark = remark
             row.note = f"{remark}；{row.note}" if row.note else remark
         officer = row.officer
         if officer:

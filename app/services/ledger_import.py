@@ -308,7 +308,10 @@ def _import(db: Database, path: Path | str, *, township, mapping_overrides, prog
         if counts.older:
             result.notes.append(
                 f"本系统已有更新的台账（数据截至 {counts.newest_before.isoformat()}）：{counts.older} 笔贷款的余额"
-                f"没有按这份较早的台账（{as_of.isoformat()}）改动，只记入历史")
+                f"没有按这份台账较早的数据（{'、'.join(d.isoformat() for d in sorted(counts.older_dates))}）改动，只记入历史")
+        if counts.interest_carried:
+            result.notes.append(f"台账没有欠息一栏：{counts.interest_carried} 笔贷款的欠息沿用上次台账的数，减去其后已还的利息"
+                                "（其间新增的利息待银行下次台账给出）")
         writer.summary_json(result.to_json(limit=200))
         # The household list's index: rows of touched households are dropped here and built
         # again when the list is next read (households.prepare), so no figure is ever stale.

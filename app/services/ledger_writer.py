@@ -49,6 +49,12 @@ FLUSH_ROWS = 10_000
 # them back; measured: ~0.4 s less for 100,000 loans).
 PAGE_CACHE_MB = 64
 _DEFAULT_REVIEW_NOTE = "身份证号无法使用，按姓名和村归户，请核实"
+# What a bank writes after a borrower's name (app.ledger.values.split_name_remark), as the
+# special category it points to: tagged on a new loan's household for a visit to confirm.
+REMARK_CATEGORIES = {"已故": "deceased", "已死亡": "deceased", "死亡": "deceased", "去世": "deceased",
+                     "已去世": "deceased", "病故": "deceased", "亡故": "deceased", "服刑": "imprisoned",
+                     "在押": "imprisoned", "服刑中": "imprisoned", "失联": "unreachable",
+                     "下落不明": "unreachable", "诉讼": "litigation", "已诉讼": "litigation"}
 
 _ONE_DAY = timedelta(days=1)
 
@@ -83,6 +89,8 @@ class WriteCounts:
     settled: int = 0
     older: int = 0                       # loans a newer ledger had already given figures for
     newest_before: date | None = None    # the date of that newer ledger
+    older_dates: set[date] = field(default_factory=set)   # the dates of this file's older data
+    interest_carried: int = 0            # known loans whose 欠息 the ledger did not give
     missing: list[MissingLoan] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
     townships: list[str] = field(default_factory=list)
@@ -145,6 +153,8 @@ class LedgerWriter:
         self.retired_assignments: list[dict] = []
         self.matched_numbers: set[str] = set()   # known loans a row matched under another spelling
         self._stripped: dict[str, str] | None = None   # loan number without leading zeros → known number
+        self.tagged: set[tuple[str, str]] = set()   # (household, category) the ledger's remarks tagged
+        self.interest_paid: dict[date, dict[str, int]] = {}   # interest repaid since each loan's ledger date
         self.township_names: dict[str, str | None] = {}   # township id → name, of loans listed elsewhere
 
     # ------------------------------------------------------------------ the whole job
@@ -238,7 +248,7 @@ class LedgerWriter:
             self.hh_has_id[hid] = bool(head_id)
             self.hh_review[hid] = bool(review)
         self.persons: dict[tuple[str, str], str] = {}
-        self.persons_by_id: dict[tuple[str, str], str] = {}   # (household, ID number) → borrower
+        self.persons_by_id: dict[tuple[str, str], tuple[str, str]] = {}   # (household, ID) → (borrower, name)
         for pid, hid, name, id_number, t, problem in self._rows(
                 "SELECT p.id, p.household_id, p.name, p.id_number, h.township_id, p.id_problem FROM persons p"
                 " JOIN households h ON h.id = p.household_id"
@@ -246,7 +256,7 @@ class LedgerWriter:
             self.persons.setdefault((hid, name), pid)
             if id_number and not problem:
                 self.by_id.setdefault((t, id_number), hid)
-                self.persons_by_id.setdefault((hid, id_number), pid)
+                self.persons_by_id.setdefault((hid, id_number), (pid, name))
         # Loan officers by name (of namesakes, the one recorded first).
         self.staff: dict[str, str] = {name: sid for sid, name in self._rows(
             "SELECT id, name FROM staff WHERE deleted = 0 AND title = '信贷员' ORDER BY created_at DESC")}
@@ -337,17 +347,36 @@ class LedgerWriter:
     def _person(self, row: LedgerRow, hid: str) -> str:
         key = (hid, row.name)
         pid = self.persons.get(key)
-        if pid is None and row.id_ok:   # the bank corrected the name: the same person
-            pid = self.persons_by_id.get((hid, row.id_number))
+        if pid is None and row.id_ok:
+            pid = self._same_id_other_name(row, hid)
         if pid is None:
             pid = next(self.ids)
             self.persons[key] = pid
             if row.id_ok:
-                self.persons_by_id[(hid, row.id_number)] = pid
+                self.persons_by_id.setdefault((hid, row.id_number), (pid, row.name))
+            said = REMARK_CATEGORIES.get(row.remark or "")
             self.new[Person].append({"id": pid, "household_id": hid, "name": row.name,
                                      "id_number": row.id_number,
-                                     "id_problem": row.id_problem, "phone": row.phone})
+                                     "id_problem": row.id_problem, "phone": row.phone,
+                                     "is_deceased": said == "deceased", "is_imprisoned": said == "imprisoned"})
         return pid
+
+    def _same_id_other_name(self, row: LedgerRow, hid: str) -> str | None:
+        """A borrower of this household with the row's ID number under another name: the same
+        person when the names differ by one character of the given name (张山 → 张三, the bank
+        corrected a typing error); otherwise a person of their own, and a warning (a wife's loan
+        under her husband's ID is a common slip of the bank's)."""
+        found = self.persons_by_id.get((hid, row.id_number))
+        if found is None:
+            return None
+        pid, other = found
+        if (len(other) == len(row.name) and other[:1] == row.name[:1]
+                and sum(a != b for a, b in zip(other, row.name)) <= 1):
+            return pid
+        self.counts.warnings.append(RowWarning(
+            row.sheet, row.row, "id_two_names", f"身份证号 {row.id_number} 在本系统中是“{other}”的，台账这一行的借款人"
+            f"是“{row.name}”（借据号 {row.loan_no}），已归入同一户，请核实", row.loan_no))
+        return None
 
     def _new_loan(self, row: LedgerRow) -> None:
         tid = self.township_ids[row.township]
@@ -374,8 +403,24 @@ class LedgerWriter:
             self.new[CategoryTag].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id,
                                           "code": "large_mortgage",
                                           "note": "抵押贷款，余额100万元以上（银行台账）"})
+        if row.remark:
+            self._remark_category(row, hid, loan_id)
         self.counts.imported += 1
         self.counts.household_ids.add(hid)
+
+    def _remark_category(self, row: LedgerRow, hid: str, loan_id: str) -> None:
+        """张三（已故）: the household is tagged with the category the bank's remark points to,
+        once, unless it has that tag already."""
+        code = REMARK_CATEGORIES.get(row.remark or "")
+        if code is None or (hid, code) in self.tagged:
+            return
+        self.tagged.add((hid, code))
+        if hid not in self._pending_households and self.s.execute(text(
+                "SELECT 1 FROM category_tags WHERE household_id = :h AND code = :c AND deleted = 0"),
+                {"h": hid, "c": code}).first() is not None:
+            return
+        self.new[CategoryTag].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id, "code": code,
+                                      "note": f"银行台账注明“{row.remark}”（借据号 {row.loan_no}），请入户核实"})
 
     def _balance(self, loan_id: str, row: LedgerRow) -> None:
         self.new[LedgerBalance].append({"loan_id": loan_id,
@@ -399,6 +444,7 @@ class LedgerWriter:
         if ledger_date is not None and ledger_date > as_of:
             self.counts.unchanged += 1   # an older ledger than the one already read: history only
             self.counts.older += 1
+            self.counts.older_dates.add(as_of)
             if self.counts.newest_before is None or ledger_date > self.counts.newest_before:
                 self.counts.newest_before = ledger_date
             return
@@ -432,7 +478,9 @@ class LedgerWriter:
         if new_balance != balance:
             changed["balance_fen"] = new_balance
         if row.interest_fen is not None and row.interest_fen != known.interest_fen:
-            changed["interest_fen"] = row.interest_fen   # a ledger without a 欠息 column keeps what is known
+            changed["interest_fen"] = row.interest_fen
+        elif row.interest_fen is None and known.interest_fen and ledger_date is not None and ledger_date < as_of:
+            self._carry_interest(known, as_of, changed)
         if known.missing_from_ledger and as_of.isoformat() >= self.township_newest.get(known.township_id, ""):
             changed["missing_from_ledger"] = False   # not when an older ledger is read late
         if new_balance <= 0 < balance and stage not in (Stage.SETTLED.value, Stage.WRITTEN_OFF.value):
@@ -449,6 +497,22 @@ class LedgerWriter:
             self.counts.unchanged += 1
         if changed or ledger_date != as_of:
             self.loan_updates.append({"id": loan_id, **changed, "ledger_date": as_of})
+
+    def _carry_interest(self, known, as_of: date, changed: dict) -> None:
+        """A ledger without a 欠息 column: the loan's interest owed is carried to this ledger's
+        date (``Loan.interest_fen`` is the 欠息 as of ``Loan.ledger_date``), less the interest repaid
+        in between, so money paid is not owed again.  Interest accrued in between is not added:
+        the bank's next ledger with 欠息 sets the figure again (said in a note)."""
+        paid = self.interest_paid.get(as_of)
+        if paid is None:
+            paid = self.interest_paid[as_of] = dict(self._rows(
+                "SELECT r.loan_id, SUM(r.interest_fen) FROM repayments r JOIN loans l ON l.id = r.loan_id"
+                " WHERE r.deleted = 0 AND r.paid_on > l.ledger_date AND r.paid_on <= :d GROUP BY r.loan_id",
+                d=as_of.isoformat()))
+        self.counts.interest_carried += 1
+        left = max(0, (known.interest_fen or 0) - (paid.get(known.id) or 0))
+        if left != known.interest_fen:
+            changed["interest_fen"] = left
 
     def _other_township(self, row: LedgerRow, known) -> bool:
         """A row listed under another township than its loan's (another borrower's loan of the

@@ -357,3 +357,51 @@ def test_new_loans_of_an_older_sheet_are_dated_by_their_own_sheet(cli, district_
                                            name="a.xlsx"))
     assert query(district_path, "SELECT loan_no, ledger_date, task_date FROM loans ORDER BY 1") == [
         ("L1", "2026-10-31", "2026-10-31"), ("M5", "2026-11-15", "2026-11-15")]
+
+
+def test_interest_paid_stays_paid_after_a_ledger_without_interest(cli, district_path, write_xlsx):
+    """Interest repaid is not owed again because the next ledger gives no 欠息: the figure is
+    carried to the new ledger's date less what was paid, and a note says so."""
+    from app.bootstrap import open_database
+    from app.db.models import Loan
+    from app.services.repayments import owed
+
+    first = [["柳林镇不良贷款台账  数据截至：2026年9月30日"], [*HEADER, "欠息"],
+             ["户1", _idno(1), "L1", "李家村", 10000, 1000]]
+    _import(cli, district_path, write_xlsx({"柳林镇": first}, name="a.xlsx"))
+    assert cli("repay", "--db", district_path, "--loan", "L1", "--amount", "10500", "--date", "2026-10-10").code == 0
+    r = _import(cli, district_path, write_xlsx({"柳林镇": _sheet("2026年10月31日", [("L1", 0)])}, name="b.xlsx"))
+
+    assert any("欠息沿用上次台账" in n for n in r["notes"])
+    db = open_database(district_path)
+    try:
+        with db.uow() as uow:
+            loan = uow.session.query(Loan).one()
+            assert (owed(uow.session, loan).interest_fen, loan.interest_fen, loan.ledger_date.isoformat()) == (
+                50000, 50000, "2026-10-31")
+    finally:
+        db.dispose()
+    assert _totals(cli, district_path)["recovered"] == "10000.00"
+
+
+def test_two_names_under_one_id_number_stay_two_borrowers_and_are_said(cli, district_path, write_xlsx):
+    """A wife's loan under her husband's ID number (a common slip of the bank's) keeps her name."""
+    r = _import(cli, district_path, write_xlsx({"柳林镇": _sheet("2026年9月30日", [
+        ("L1", 10000, "张三", "李家村", 1), ("L2", 5000, "李秀英", "李家村", 1)])}, name="a.xlsx"))
+
+    assert query(district_path, "SELECT l.loan_no, p.name FROM loans l JOIN persons p ON p.id = l.borrower_id "
+                                "ORDER BY 1") == [("L1", "张三"), ("L2", "李秀英")]
+    assert [(w["code"], w["loan_no"]) for w in r["warnings"]] == [("id_two_names", "L2")]
+    assert len({hid for (hid,) in query(district_path, "SELECT household_id FROM loans")}) == 1
+
+
+def test_the_note_on_older_data_names_the_older_dates(cli, district_path, write_xlsx):
+    _import(cli, district_path, write_xlsx({"柳林镇": _sheet("2026年9月30日", [("L1", 10000)]),
+                                            "马营镇": _sheet("2026年9月30日", [("M5", 10000)], "马营镇")},
+                                           name="a.xlsx"))
+    r = _import(cli, district_path, write_xlsx({"柳林镇": _sheet("2026年8月31日", [("L1", 10000)]),
+                                                "马营镇": _sheet("2026年10月31日", [("M5", 9000)], "马营镇")},
+                                               name="b.xlsx"))
+    [note] = [n for n in r["notes"] if "更新的台账" in n]
+    assert "2026-08-31" in note and "2026-10-31" not in note and "1 笔" in note
+    assert r["bank_recovered"] == "1000.00"

@@ -305,3 +305,25 @@ def test_a_workbook_with_no_table_is_refused(new_db, write_xlsx):
     with pytest.raises(InputError, match="没有找到贷款台账表格"):
         import_ledger(new_db, path, today=TODAY)
     assert _count(new_db, LedgerImport) == 0
+
+
+def test_a_remark_after_the_name_tags_the_household_for_a_visit_to_confirm(new_db, write_xlsx):
+    """张三（已故）: the bank says the borrower died; the household gets the 已死亡 category
+    (once, however many loans say so) and the borrower is marked deceased; 服刑 likewise."""
+    from app.db.models import CategoryTag
+
+    zhang, li = make_id("62242119601018001"), make_id("62242119700101002")
+    rows = [loan_row(1, name="张三（已故）", idno=zhang), loan_row(2, name="张三(已故)", idno=zhang),
+            loan_row(3, name="李四【服刑】", idno=li), loan_row(4, name="王五（大）", idno=make_id("62242119800101003"))]
+    import_ledger(new_db, write_xlsx({"柳林镇": [["数据截至：2026年10月31日"], HEADER, *rows]}, name="a.xlsx"))
+    later = rows[:2] + [loan_row(5, name="张三（已故）", idno=zhang)] + rows[2:]
+    import_ledger(new_db, write_xlsx({"柳林镇": [["数据截至：2026年11月30日"], HEADER, *later]}, name="b.xlsx"))
+    with new_db.uow() as uow:
+        s = uow.session
+        tags = sorted((h, c) for h, c in s.execute(
+            select(Household.head_name, CategoryTag.code).join(Household, Household.id == CategoryTag.household_id)))
+        people = sorted(s.execute(select(Person.name, Person.is_deceased, Person.is_imprisoned)).all())
+        notes = s.scalars(select(Loan.note).where(Loan.loan_no == "620100100001")).all()
+    assert tags == [("张三", "deceased"), ("李四", "imprisoned")]
+    assert people == [("张三", True, False), ("李四", False, True), ("王五(大)", False, False)]
+    assert notes == ["已故"]
