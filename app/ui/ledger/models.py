@@ -127,7 +127,17 @@ class MappingModel(QAbstractTableModel):
         return None
 
 
-class RejectedModel(RecordTableModel):
+class _ExplainedModel(RecordTableModel):
+    """Rows whose last column (说明) is a sentence: the whole of it as the cell's tool tip
+    (the table is narrower than the longest)."""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid() and index.column() == len(self.columns) - 1:
+            role = Qt.ItemDataRole.DisplayRole
+        return super().data(index, role)
+
+
+class RejectedModel(_ExplainedModel):
     columns = (
         Column("工作表", lambda r: r.sheet),
         Column("行号", lambda r: r.row, "rank", "Excel 里的行号"),
@@ -137,7 +147,7 @@ class RejectedModel(RecordTableModel):
     )
 
 
-class WarningModel(RecordTableModel):
+class WarningModel(_ExplainedModel):
     columns = (
         Column("工作表", lambda w: w.sheet),
         Column("行号", lambda w: w.row, "rank", "Excel 里的行号"),

@@ -24,6 +24,14 @@ def plain(problem: str) -> str:
     return problem.replace("（命令行用 --township）", "")
 
 
+def township_question(p) -> str:
+    """The question above the township box, naming the sheets it is for (a 乡镇 column or a
+    township's sheet name elsewhere in the file needs no answer)."""
+    names = [f"“{s.name}”" for s in p.sheets if s.layout is not None and s.layout.township_source in (None, "given")]
+    which = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等 {len(names)} 张表"
+    return f"工作表{which}的表名、表头和标题都看不出乡镇，这些贷款属于哪个乡镇？"
+
+
 class _Relay(QObject):
     """Carries progress from the worker to the page (queued to the GUI thread)."""
 
@@ -77,12 +85,13 @@ class PreviewPage(QWizardPage):
         self._township_timer.setSingleShot(True)
         self._township_timer.setInterval(TOWNSHIP_DELAY_MS)
         self._township_timer.timeout.connect(self._township_chosen)
-        self.township.currentTextChanged.connect(lambda _t: self._township_timer.start())
+        self.township.currentTextChanged.connect(self._township_typed)
+        self.township.lineEdit().returnPressed.connect(self._township_chosen)   # Enter: use it now
         row = QHBoxLayout(self.township_row)
         row.setContentsMargins(10, 6, 10, 6)
-        ask = QLabel("这份台账的工作表名、表头和标题都看不出乡镇，这些贷款属于哪个乡镇？")
-        ask.setObjectName("townshipQuestion")
-        row.addWidget(ask)
+        self.township_question = QLabel("")
+        self.township_question.setObjectName("townshipQuestion")
+        row.addWidget(self.township_question)
         row.addWidget(self.township)
         row.addStretch(1)
         self.township_row.setVisible(False)
@@ -96,6 +105,7 @@ class PreviewPage(QWizardPage):
         self.panels: list[SheetPanel] = []
         self.rejected = RejectedModel(self)
         self.rejected_view = record_view(self.rejected, self, "previewRejected")
+        self.rejected_view.hide()   # shown as the last tab once the file is read
 
         top = QHBoxLayout()
         top.addWidget(self.progress_label)
@@ -141,7 +151,8 @@ class PreviewPage(QWizardPage):
         self.loading = False
 
     def isComplete(self) -> bool:
-        return not self.loading and self.result is not None and self.result.ready
+        return (not self.loading and not self._township_timer.isActive() and self.result is not None
+                and self.result.ready)
 
     # -- reading -----------------------------------------------------------------------
     def run(self) -> None:
@@ -213,10 +224,18 @@ class PreviewPage(QWizardPage):
         self.loaded.emit()
 
     # -- choices -----------------------------------------------------------------------
+    def _township_typed(self) -> None:
+        """A township being typed: read again once the typing stops; until then the preview
+        on screen is not of the name in the box, so 开始导入 waits."""
+        self._township_timer.start()
+        self.completeChanged.emit()
+
     def _township_chosen(self) -> None:
+        self._township_timer.stop()
         name = self.township.currentText().strip()
         wiz = self.wizard()
         if name == (wiz.township or ""):
+            self.completeChanged.emit()
             return
         wiz.township = name or None
         self.run()
@@ -257,6 +276,7 @@ class PreviewPage(QWizardPage):
         if notes:
             self.notes.setText("<br>".join(notes))
             self.notes.show()
+        self.township_question.setText(township_question(p))
         self.township_row.setVisible(needs_township(p))
         skipped = [f"{s.name}（{s.passed_over}）" for s in p.sheets if s.layout is None]
         if skipped:

@@ -16,6 +16,9 @@ from app.ui.tasks import run_in_background
 from app.ui.widgets.common import FigureCard
 
 REPORT_FILTER = "Excel 文件 (*.xlsx)"
+# Rows to check that the import left out (the explanation says 本行未导入).
+# TODO(ledger_writer): a flag on RowWarning would say this where the warning is made.
+NOT_IMPORTED_WARNINGS = frozenset({"other_township", "deleted_loan"})
 
 
 class ResultPage(QWizardPage):
@@ -54,6 +57,14 @@ class ResultPage(QWizardPage):
             view = record_view(model, self, f"{key}Table")
             self.views[key] = view
             self.tabs.addTab(view, "")
+        self.detail = QLabel("")
+        self.detail.setObjectName("resultDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
+        for view in self.views.values():
+            view.selectionModel().currentRowChanged.connect(lambda _i, _p: self._show_detail())
+        self.tabs.currentChanged.connect(lambda _i: self._show_detail())
         self.save_button = QPushButton("保存错误报告…")
         self.save_button.setObjectName("saveReport")
         self.save_button.setToolTip("把未导入的行（原样，附原因）和需核对的行存成 Excel 文件，可退回银行核实")
@@ -68,6 +79,7 @@ class ResultPage(QWizardPage):
         layout.addLayout(grid)
         layout.addWidget(self.notes)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.detail)
         layout.addLayout(buttons)
 
     def initializePage(self) -> None:
@@ -95,12 +107,27 @@ class ResultPage(QWizardPage):
         self.warnings.set_rows(r.warnings)
         self.missing.set_rows(r.loans_missing)
         self.tabs.setTabText(0, f"未导入的行（{len(r.rows_rejected):,}）")
-        self.tabs.setTabText(1, f"需核对的行（{len(r.warnings):,}，已导入）")
+        left_out = sum(w.code in NOT_IMPORTED_WARNINGS for w in r.warnings)
+        self.tabs.setTabText(1, f"需核对的行（{len(r.warnings):,}，其中 {left_out:,} 行未导入）" if left_out
+                             else f"需核对的行（{len(r.warnings):,}，已导入）")
         self.tabs.setTabText(2, f"台账中缺少的贷款（{len(r.loans_missing):,}）")
         self.tabs.setCurrentIndex(0 if r.rows_rejected or not r.warnings else 1)
         has_rows = bool(r.rows_rejected or r.warnings)
         self.save_button.setEnabled(has_rows)
         self.saved_label.setText("" if has_rows else "所有行都已导入，没有需要退回银行的行。")
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The whole explanation of the row chosen in the table on show (the column cuts it)."""
+        view = self.tabs.currentWidget()
+        index, model = (view.currentIndex(), view.model()) if view is not None else (None, None)
+        if view not in (self.views["rejected"], self.views["warnings"]) or not index.isValid():
+            self.detail.hide()
+            return
+        row = index.row()
+        self.detail.setText(f"第 {model.index(row, 1).data()} 行："
+                            f"{model.index(row, model.columnCount() - 1).data()}")
+        self.detail.show()
 
     def default_report_path(self) -> Path:
         wiz = self.wizard()
