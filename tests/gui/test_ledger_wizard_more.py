@@ -106,3 +106,22 @@ def test_a_long_explanation_can_be_read_whole(qtbot, open_wizard, new_db, tmp_pa
     view.setCurrentIndex(view.model().index(0, 0))   # the row chosen (arrow keys or a click)
     assert message in page.detail.text() and page.detail.isVisible()
     assert wizard.button(QWizard.WizardButton.FinishButton).isVisible()
+
+
+def test_tab_walks_the_column_drop_downs_and_reaches_the_buttons(qtbot, open_wizard, new_db, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    wizard = open_wizard(new_db, _district(tmp_path))
+    _to_preview(qtbot, wizard)
+    page = wizard.preview_page
+    panel = page.panel("全区")
+    panel.table.setFocus()
+    seen = []
+    for _ in range(panel.model.rowCount() + 4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    combos = [panel.combo(r) for r in range(panel.model.rowCount())]
+    assert seen[:len(combos)] == combos   # each column's 导入为, in order
+    assert any(w in seen for w in (wizard.button(QWizard.WizardButton.BackButton),
+                                   wizard.button(QWizard.WizardButton.CommitButton),
+                                   wizard.button(QWizard.WizardButton.CancelButton)))

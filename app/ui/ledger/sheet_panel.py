@@ -2,7 +2,7 @@
 the column mapping with a drop-down per column to fix it."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QStyledItemDelegate,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -34,6 +34,13 @@ class FieldDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor, model, index):
         model.setData(index, editor.currentData() or None, Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, editor, event):
+        """Tab moves on to the next drop-down (or out of the table), as in any form; the
+        item view would take it back to the table's cells."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            return False
+        return super().eventFilter(editor, event)
 
 
 def unit_text(layout) -> str:
@@ -73,6 +80,7 @@ class SheetPanel(QWidget):
         self.table.setItemDelegateForColumn(MappingModel.FIELD_COLUMN, FieldDelegate(self.table))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)   # Tab goes from drop-down to drop-down, then on
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(False)
         self.table.verticalHeader().hide()
@@ -108,6 +116,10 @@ class SheetPanel(QWidget):
     def _open_editors(self) -> None:
         for row in range(self.model.rowCount()):
             self.table.openPersistentEditor(self.model.index(row, MappingModel.FIELD_COLUMN))
+        previous = self.table
+        for row in range(self.model.rowCount()):   # Tab goes down the column, top to bottom
+            QWidget.setTabOrder(previous, self.combo(row))
+            previous = self.combo(row)
         self._fit()
 
     def _fit(self) -> None:
