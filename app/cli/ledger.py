@@ -73,7 +73,8 @@ def _print(r, report: Path | None) -> None:
         for note in r.notes:
             print(f"注意：{note}")
     _rows(f"未导入 {len(r.rows_rejected)} 行：", r.rows_rejected, "（用 --error-report 导出全部）")
-    _rows(f"需核对 {len(r.warnings)} 行（已导入）：", r.warnings, "")
+    left_out = sum(not w.imported for w in r.warnings)
+    _rows(f"需核对 {len(r.warnings)} 行（{f'其中 {left_out} 行未导入' if left_out else '已导入'}）：", r.warnings, "")
     if r.loans_missing:
         print(f"这份台账里没有、本系统中还有余额的贷款 {len(r.loans_missing)} 笔（已标记，请核实）：")
         for m in r.loans_missing[:SHOWN_ROWS]:

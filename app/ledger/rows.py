@@ -103,10 +103,11 @@ class RowWarning:
     code: str
     message: str
     loan_no: str | None = None
+    imported: bool = True   # False: the row was left out (a loan of another township, one deleted here)
 
     def to_json(self) -> dict:
         return {"sheet": self.sheet, "row": self.row, "code": self.code, "message": self.message,
-                "loan_no": self.loan_no}
+                "loan_no": self.loan_no, "imported": self.imported}
 
 
 @dataclass

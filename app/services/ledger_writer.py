@@ -433,7 +433,8 @@ class LedgerWriter:
         ledger_date, stage = _as_date(known.ledger_date), known.stage
         if known.deleted:
             self.counts.warnings.append(RowWarning(row.sheet, row.row, "deleted_loan",
-                                                   f"借据号 {row.loan_no} 已在本系统中删除，本行未导入", row.loan_no))
+                                                   f"借据号 {row.loan_no} 已在本系统中删除，本行未导入", row.loan_no,
+                                                   imported=False))
             return
         if self._other_township(row, known):
             return
@@ -528,7 +529,8 @@ class LedgerWriter:
             return False
         self.counts.warnings.append(RowWarning(
             row.sheet, row.row, "other_township", f"借据号 {row.loan_no} 在本系统中是{name or '其他乡镇'}"
-            f"{known.borrower}的贷款，台账把它列在{row.township}（{row.name}），本行未导入，请核对", row.loan_no))
+            f"{known.borrower}的贷款，台账把它列在{row.township}（{row.name}），本行未导入，请核对", row.loan_no,
+            imported=False))
         return True
 
     def _same_loan_without_zeros(self, row: LedgerRow):

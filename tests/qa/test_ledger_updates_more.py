@@ -182,6 +182,7 @@ def test_a_row_under_another_township_does_not_change_that_townships_loan(cli, d
     assert r["bank_recovered"] == "0.00"
     assert [(w["code"], w["loan_no"]) for w in r["warnings"]] == [("other_township", "L1")]
     assert "柳林镇" in r["warnings"][0]["message"] and "马营镇" in r["warnings"][0]["message"]
+    assert r["warnings"][0]["imported"] is False
     assert _townships(cli, district_path) == {"柳林镇": (2, "20000.00", "0.00"), "马营镇": (1, "10000.00", "0.00")}
     assert query(district_path, "SELECT balance_fen, ledger_date FROM loans WHERE loan_no = 'L1'") == [
         (1000000, "2026-09-30")]

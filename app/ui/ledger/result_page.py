@@ -16,9 +16,6 @@ from app.ui.tasks import run_in_background
 from app.ui.widgets.common import FigureCard
 
 REPORT_FILTER = "Excel 文件 (*.xlsx)"
-# Rows to check that the import left out (the explanation says 本行未导入).
-# TODO(ledger_writer): a flag on RowWarning would say this where the warning is made.
-NOT_IMPORTED_WARNINGS = frozenset({"other_township", "deleted_loan"})
 
 
 class ResultPage(QWizardPage):
@@ -107,7 +104,7 @@ class ResultPage(QWizardPage):
         self.warnings.set_rows(r.warnings)
         self.missing.set_rows(r.loans_missing)
         self.tabs.setTabText(0, f"未导入的行（{len(r.rows_rejected):,}）")
-        left_out = sum(w.code in NOT_IMPORTED_WARNINGS for w in r.warnings)
+        left_out = sum(not w.imported for w in r.warnings)
         self.tabs.setTabText(1, f"需核对的行（{len(r.warnings):,}，其中 {left_out:,} 行未导入）" if left_out
                              else f"需核对的行（{len(r.warnings):,}，已导入）")
         self.tabs.setTabText(2, f"台账中缺少的贷款（{len(r.loans_missing):,}）")
