@@ -315,7 +315,7 @@ def find_header(rows: list[list[object]]) -> _Found | None:
 
 def find_layout(sheet_name: str, rows: list[list[object]], *,
                 overrides: Mapping[str, str | None] | None = None,
-                recall: Callable[[str], Mapping[str, str | None] | None] | None = None,
+                recall: Callable[..., Mapping[str, str | None] | None] | None = None,
                 township: str | None = None,
                 known_townships: frozenset[str] = frozenset()) -> SheetLayout | None:
     """The table of a sheet, or None if it has none (an explanation sheet).
@@ -341,7 +341,7 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
         columns.append(Column(index=i, header=shown, key=clean_header(shown), field=found.fields.get(i),
                               unit=unit, how="auto" if i in found.fields else "unknown"))
     signature = layout_signature([c.header for c in columns])
-    remembered = recall(signature) if recall else None
+    remembered = recall(signature, [c.header for c in columns]) if recall else None
     for choices, how in ((remembered, "remembered"), (overrides, "override")):
         if choices:
             _apply(columns, choices, how)

@@ -1,12 +1,14 @@
 """Column choices a person made in the import preview, remembered for the next file of the
-same layout (the same header texts give the same layout signature).
+same layout (the same header texts give the same layout signature) — or, when none was seen,
+of a close one: the bank adds or drops a column now and then (a month without 欠息), and the
+columns a person named by their header text keep their meaning.
 
 Kept in ``ledger_mappings.json`` in the user's data folder (``app.config.data_dir()``): it
 belongs to the person at this laptop, not to a database, and the preview can use it
 before any database is open.  Shape::
 
     {"version": 1, "layouts": {"<signature>": {"columns": {"客户号": "loan_no", "备用": null},
-                                               "saved": "2026-11-22"}}}
+                                               "headers": ["序号", "客户号", …], "saved": "2026-11-22"}}}
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from app import config
 from app.ledger.headers import clean_header, field_code
@@ -24,6 +26,8 @@ from app.ledger.headers import clean_header, field_code
 log = logging.getLogger(__name__)
 
 FILE_NAME = "ledger_mappings.json"
+# A remembered layout stands for another when this share of the two header lists is common.
+CLOSE_LAYOUT = 0.75
 
 
 class MappingStore:
@@ -42,24 +46,37 @@ class MappingStore:
             return {"version": 1, "layouts": {}}
         return data
 
-    def get(self, signature: str) -> dict[str, str | None] | None:
-        """The remembered choices for a layout, or None."""
-        entry = self._load()["layouts"].get(signature)
-        if not isinstance(entry, dict) or not isinstance(entry.get("columns"), dict):
+    def get(self, signature: str, headers: Sequence[str] | None = None) -> dict[str, str | None] | None:
+        """The remembered choices for a layout, or None.  Given the layout's ``headers``, a
+        layout not seen before takes the choices made by header text for the closest one
+        remembered (most headers in common, at least ``CLOSE_LAYOUT`` of them)."""
+        layouts = self._load()["layouts"]
+        entry = layouts.get(signature)
+        by_text_only = False
+        if not _usable(entry) and headers:
+            entry, by_text_only = _closest(layouts, [clean_header(h) for h in headers]), True
+        if not _usable(entry):
             return None
+        present = {clean_header(h) for h in headers or ()}
         out: dict[str, str | None] = {}
         for key, value in entry["columns"].items():
+            if by_text_only and (key.startswith("#") or key not in present):
+                continue   # a column letter means another column in another layout
             try:
                 out[key] = field_code(value)
             except KeyError:
                 continue  # a field this version does not know
         return out
 
-    def remember(self, signature: str, choices: Mapping[str, str | None]) -> None:
-        """Keep ``choices`` (header text or ``#C`` → field code or None) for this layout."""
+    def remember(self, signature: str, choices: Mapping[str, str | None],
+                 headers: Sequence[str] | None = None) -> None:
+        """Keep ``choices`` (header text or ``#C`` → field code or None) for this layout, with
+        its ``headers`` so that a close layout can use them too."""
         columns = {(k if k.startswith("#") else clean_header(k)): field_code(v) for k, v in choices.items()}
         data = self._load()
         data["layouts"][signature] = {"columns": columns, "saved": date.today().isoformat()}
+        if headers:
+            data["layouts"][signature]["headers"] = [clean_header(h) for h in headers]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".mappings-", dir=self.path.parent)
         try:
@@ -74,3 +91,21 @@ class MappingStore:
         data = self._load()
         if data["layouts"].pop(signature, None) is not None:
             self.path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _usable(entry) -> bool:
+    return isinstance(entry, dict) and isinstance(entry.get("columns"), dict)
+
+
+def _closest(layouts: dict, headers: list[str]) -> dict | None:
+    """The remembered layout sharing the most headers with ``headers``, if close enough."""
+    mine = set(headers)
+    best, best_share = None, CLOSE_LAYOUT
+    for entry in layouts.values():
+        theirs = entry.get("headers") if isinstance(entry, dict) else None
+        if not isinstance(theirs, list) or not theirs:
+            continue
+        share = len(mine & set(theirs)) / max(len(mine), len(set(theirs)))
+        if share >= best_share:
+            best, best_share = entry, share
+    return best

@@ -18,7 +18,7 @@ from app.ledger.progress import Steps
 from app.ledger.reader import Workbook, file_sha256
 from app.ledger.rows import LedgerRow, RejectedRow, RowReader, RowWarning
 
-Recall = Callable[[str], Mapping[str, str | None] | None]
+Recall = Callable[..., Mapping[str, str | None] | None]   # (signature, headers) → choices
 
 # Where a sheet's unit and township were read from, in the preview's words.
 UNIT_SOURCES = {"header": "表头", "title": "标题行", "default": "未注明，按元"}

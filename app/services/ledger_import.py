@@ -353,7 +353,7 @@ def _remember(store: MappingStore, parsed: ParsedLedger, overrides: Mapping[str,
         mine = {k: v for k, v in overrides.items() if (k if k.startswith("#") else clean_header(k)) in keys}
         if mine:
             try:
-                store.remember(layout.signature, mine)
+                store.remember(layout.signature, mine, headers=[c.header for c in layout.columns])
             except OSError:  # remembering is a convenience; the import itself is done
                 log.warning("could not save ledger column choices", exc_info=True)
 

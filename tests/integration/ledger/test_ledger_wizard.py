@@ -170,3 +170,21 @@ def test_a_sheet_missing_a_required_column_still_shows_sample_values(write_xlsx)
     sheet = p.sheets[0]
     assert not p.ready and sheet.loans == 0
     assert column_samples(sheet, 1) == ["620190000001", "620190000002", "620190000003"]   # 客户号
+
+
+def test_a_choice_carries_over_to_a_close_layout_by_header_text(new_db, write_xlsx, data_home):
+    """Next month the bank drops a column: the 客户号 → 借据号 choice still applies; a choice
+    made by column letter does not (the columns have moved)."""
+    store = MappingStore()
+    path = write_xlsx({"柳林镇": [ODD_HEADER, *_odd_rows(3)]}, name="bank-a.xlsx")
+    import_ledger(new_db, path, mapping_overrides={"客户号": "loan_no", "#F": None}, store=store, today=TODAY)
+
+    header = ["序号", "客户号", "姓名", "证件号码", "当前欠款"]   # 杂项 dropped
+    nxt = write_xlsx({"柳林镇": [header, *[r[:5] for r in _odd_rows(4)]]}, name="bank-b.xlsx")
+    again = preview(nxt, store=store)
+    assert again.ready
+    assert {c.header: (c.field, c.how) for c in again.sheets[0].layout.columns}["客户号"] == ("loan_no", "remembered")
+    # a layout with little in common gets nothing
+    far = write_xlsx({"柳林镇": [["客户号", "姓名", "证件号码", "当前欠款", "甲", "乙", "丙", "丁"],
+                                 ["62019000001", "张1", "", 1000, 1, 2, 3, 4]]}, name="bank-c.xlsx")
+    assert {c.header: c.how for c in preview(far, store=store).sheets[0].layout.columns}["客户号"] == "unknown"
