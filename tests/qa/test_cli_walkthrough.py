@@ -1,0 +1,94 @@
+"""A new user walking README and CLI.md end to end on a ledger of their own: what went wrong."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.qa.helpers import make_id
+
+HEADER = ["序号", "村别", "组别", "借款人名称", "身份证", "电话", "借据号码", "放款日期", "到期日",
+          "合同金额（元）", "贷款余额（元）", "欠息（元）", "担保方式", "备注"]
+
+
+def _ledger(write_xlsx) -> Path:
+    def row(n, village, name, body17, loan_no, balance):
+        return [n, village, "1组", name, make_id(body17).lower(), "13900001111", loan_no, "2016-05-01",
+                "2019-05-01", balance, balance, 100, "信用", None]
+
+    top = [["不良贷款清收任务表"], ["数据截至：2026年10月31日  单位：元"], HEADER]
+    return write_xlsx({
+        "青峰镇": top + [row(1, "上坪村", "马三宝", "62040219750801369", "700200300765", 12000),
+                        row(2, "河湾村", "黄金贵", "62040219680611660", "700200300816", 1234567.89)],
+        "白河乡": top + [row(1, "石桥村", "卫国庆", "62040219680918234", "700200300442", 5100)],
+    })
+
+
+@pytest.fixture
+def walked(cli, district_path, write_xlsx) -> Path:
+    r = cli("import-ledger", _ledger(write_xlsx), "--db", district_path, "--json")
+    assert r.code == 0, r.err
+    assert r.json()["loans_imported"] == 3
+    return district_path
+
+
+# -- filters name what they could not find -------------------------------------------------
+
+@pytest.mark.parametrize("flag, value, kind", [("--township", "白河", "乡镇"), ("--village", "石桥", "村"),
+                                               ("--staff", "张三", "责任人")])
+def test_a_filter_name_that_is_not_found_says_what_kind_of_name_it_was(cli, walked, flag, value, kind):
+    r = cli("households", "--db", walked, flag, value)
+    assert r.code == 1
+    assert kind in r.err and value in r.err, r.err
+
+
+def test_a_township_filter_with_a_shortened_name_suggests_the_full_one(cli, walked):
+    r = cli("worklist", "--db", walked, "--township", "白河")
+    assert r.code == 1
+    assert "白河乡" in r.err, r.err
+
+
+# -- backup files stay single files ---------------------------------------------------------
+
+def test_restoring_leaves_no_extra_files_beside_the_backup(cli, walked, tmp_path):
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    assert cli("backup", "--db", walked, "--out", stick / "备份.db").code == 0
+    assert cli("backup", "--db", walked, "--out", stick / "备份.db").code == 0  # again, over the earlier one
+    r = cli("restore", "--db", tmp_path / "恢复.db", stick / "备份.db")
+    assert r.code == 0, r.err
+    assert sorted(p.name for p in stick.iterdir()) == ["备份.db"]
+
+
+# -- output to a reader that went away --------------------------------------------------------
+
+def test_output_piped_to_a_reader_that_stops_early_does_not_claim_the_operation_failed(walked, tmp_path):
+    """``qingshou repay … | head -c 1``: the repayment is written; no message says it was not."""
+    script = ("import sys\nfrom app.cli import main\n"
+              "sys.exit(main(sys.argv[1:]))\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, "repay", "--db", str(walked), "--loan", "700200300442", "--amount", "100",
+         "--date", "2026-11-20"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2],
+        env={**__import__("os").environ, "QINGSHOU_HOME": str(tmp_path / "home")})
+    proc.stdout.close()  # the reader is gone before anything is printed
+    err = proc.stderr.read().decode("utf-8", "replace")
+    code = proc.wait(timeout=120)
+    assert "操作未完成" not in err and "Traceback" not in err and "Exception ignored" not in err, err
+    assert code == 0
+    from tests.qa.helpers import query
+    assert query(walked, "SELECT COUNT(*) FROM repayments") == [(1,)]
+
+
+# -- the program speaks Chinese in its help and usage lines ----------------------------------
+
+def test_usage_errors_and_help_are_in_chinese(cli):
+    r = cli("repay", "--amont", "1")
+    assert r.code == 2
+    assert "usage:" not in r.err and "用法" in r.err, r.err
+    r = cli("repay", "-h")
+    assert r.code == 0
+    for english in ("usage:", "options:", "show this help message"):
+        assert english not in r.out, r.out
