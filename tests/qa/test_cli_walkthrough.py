@@ -1,6 +1,7 @@
 """A new user walking README and CLI.md end to end on a ledger of their own: what went wrong."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,45 @@ def test_usage_errors_and_help_are_in_chinese(cli):
     assert r.code == 0
     for english in ("usage:", "options:", "show this help message"):
         assert english not in r.out, r.out
+
+
+# -- the error report never replaces the bank's ledger ----------------------------------------
+
+@pytest.mark.parametrize("report_name", ["台账.xlsx", "台账.xls", "台账"])
+def test_an_error_report_named_like_the_ledger_is_refused_and_the_ledger_is_kept(cli, district_path, write_xlsx,
+                                                                              report_name):
+    ledger = _ledger(write_xlsx)  # 台账.xlsx
+    before = ledger.read_bytes()
+    r = cli("import-ledger", ledger, "--db", district_path, "--error-report", ledger.with_name(report_name))
+    assert r.code == 1
+    assert "台账没有导入" in r.err, r.err
+    assert ledger.read_bytes() == before
+    assert cli("summary", "--db", district_path, "--json").json()["totals"]["loans"] == 0
+
+
+# -- large sums stay on one line in the printed forms -----------------------------------------
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
+def test_sums_over_a_million_are_printed_whole_not_broken_across_lines(cli, district_path, write_xlsx, tmp_path):
+    """A large mortgage loan: 台账欠息 1,234,567.89 and 合计 11,189,333.32 in the forms' narrow
+    columns were broken after "1,234,567.8" and "11,189,333.3"."""
+    top = [["数据截至：2026年10月31日  单位：元"], HEADER]
+    ledger = write_xlsx({"青峰镇": top + [[1, "河湾村", "1组", "黄金贵", make_id("62040219680611660"), "13900002222",
+                                          "700200300816", "2014-01-10", "2018-01-01", 9876543.21, 9876543.21,
+                                          1234567.89, "抵押", None]]})
+    assert cli("import-ledger", ledger, "--db", district_path).code == 0
+    r = cli("agreement", "create", "--db", district_path, "--loan", "700200300816", "--installments", "36",
+            "--first-due", "2026-12-31", "--as-of", "2026-11-22", "--json")
+    assert r.code == 0, r.err
+    created = r.json()
+    assert created["owed"] == "11189333.32"
+    for kind in ("agreement", "sheet"):
+        out = tmp_path / f"{kind}.pdf"
+        assert cli("agreement", "pdf", "--db", district_path, created["agreement_id"], "--kind", kind,
+                   "--out", out).code == 0
+        text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(out), "-"], capture_output=True,
+                              check=True).stdout.decode("utf-8")
+        table_lines = [ln for ln in text.splitlines() if "9,876,543.21" in ln]
+        assert table_lines, text
+        assert all("1,234,567.89" in ln for ln in table_lines), "\n".join(table_lines)
+        assert any("11,189,333.32" in ln for ln in table_lines), "\n".join(table_lines)
