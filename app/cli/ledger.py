@@ -59,6 +59,9 @@ def _check_report_place(path: Path, ledger: Path) -> None:
         same = False
     if same:
         raise InputError(f"错误报告会覆盖台账文件本身：{final}，请换一个文件名；台账没有导入")
+    if final != path and final.exists():
+        raise InputError(f"错误报告要存成 .xlsx 文件，会覆盖已有的 {final}；请换一个文件名，"
+                         f"或写明 {final.name}；台账没有导入")
     folder = path.parent
     if path.is_dir():
         raise InputError(f"错误报告应是一个 .xlsx 文件，不是文件夹：{path}；台账没有导入")

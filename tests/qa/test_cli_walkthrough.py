@@ -135,3 +135,17 @@ def test_sums_over_a_million_are_printed_whole_not_broken_across_lines(cli, dist
         assert table_lines, text
         assert all("1,234,567.89" in ln for ln in table_lines), "\n".join(table_lines)
         assert any("11,189,333.32" in ln for ln in table_lines), "\n".join(table_lines)
+
+
+def test_an_error_report_without_xlsx_does_not_silently_replace_another_workbook(cli, district_path, write_xlsx,
+                                                                                tmp_path):
+    """``--error-report 退回.txt`` is saved as 退回.xlsx: an existing 退回.xlsx is not replaced unasked."""
+    ledger = _ledger(write_xlsx)
+    other = write_xlsx({"十月": [["上个月退回银行的行"]]}, name="退回.xlsx")
+    before = other.read_bytes()
+    r = cli("import-ledger", ledger, "--db", district_path, "--error-report", tmp_path / "退回.txt")
+    assert r.code == 1 and "退回.xlsx" in r.err, r.err
+    assert other.read_bytes() == before
+    r = cli("import-ledger", ledger, "--db", district_path, "--error-report", tmp_path / "新退回", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["error_report"] == str(tmp_path / "新退回.xlsx")
