@@ -6,6 +6,7 @@ import errno
 import json
 import logging
 import logging.handlers
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -34,7 +35,24 @@ _ARGPARSE_WORDS = (
 )
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """argparse's help, with its own words (usage, options, -h) in Chinese."""
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        return super()._format_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs.setdefault("add_help", True)
+        add_help = kwargs.pop("add_help")
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示此帮助并退出")
+
     def error(self, message: str) -> None:  # exit 2 with a Chinese first line
         for english, chinese in _ARGPARSE_WORDS:
             message = message.replace(english, chinese)
@@ -70,7 +88,12 @@ def setup_logging() -> Path | None:
 
 def run(handler: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
     try:
-        return handler(args) or 0
+        code = handler(args) or 0
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # the reader of the output went away (``| head``); the work is done
+        _discard_stdout()
+        return 0
     except UserError as exc:
         log.info("refused: %s", exc)
         print(str(exc).replace("\n", " "), file=sys.stderr)
@@ -87,6 +110,16 @@ def run(handler: Callable[[argparse.Namespace], int | None], args: argparse.Name
         print(f"程序内部错误，操作未完成，数据未改动。详情见日志：{config.log_dir() / 'qingshou.log'}",
               file=sys.stderr)
         return 1
+
+
+def _discard_stdout() -> None:
+    """Send what is left of the output nowhere, so that exiting does not complain about the pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture the output)
+        pass
 
 
 _ERRNO_WORDS = {

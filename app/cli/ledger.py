@@ -29,7 +29,7 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     from app.services.ledger_import import import_ledger, write_error_report
 
     if args.error_report is not None:
-        _check_report_place(args.error_report)
+        _check_report_place(args.error_report, args.file)
     with database(args) as db:  # never creates a database; the import reads the whole file first
         result = import_ledger(db, args.file, township=args.township, actor="命令行", sole_user=True)
     report = None
@@ -49,8 +49,19 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_report_place(path: Path) -> None:
-    """Refuse, before importing anything, an error report that could not be saved."""
+def _check_report_place(path: Path, ledger: Path) -> None:
+    """Refuse, before importing anything, an error report that could not be saved, or that
+    would be saved over the bank's ledger itself (the report is always an .xlsx file)."""
+    final = path if path.suffix.lower() == ".xlsx" else path.with_suffix(".xlsx")
+    try:
+        same = final.exists() and ledger.exists() and os.path.samefile(final, ledger)
+    except OSError:
+        same = False
+    if same:
+        raise InputError(f"错误报告会覆盖台账文件本身：{final}，请换一个文件名；台账没有导入")
+    if final != path and final.exists():
+        raise InputError(f"错误报告要存成 .xlsx 文件，会覆盖已有的 {final}；请换一个文件名，"
+                         f"或写明 {final.name}；台账没有导入")
     folder = path.parent
     if path.is_dir():
         raise InputError(f"错误报告应是一个 .xlsx 文件，不是文件夹：{path}；台账没有导入")

@@ -14,7 +14,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table
 from app.domain.money import to_chinese_capital
 from app.domain.interest import format_rate
 from app.reports.forms import AgreementForm, Party
-from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, cn_date, document, fit, grid_style, line,
+from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, amount, cn_date, document, fit, grid_style, line,
                                 numbered_canvas, p, plain_style, pm, styles, yuan)
 
 NUMERALS = "一二三四五六七八九十"
@@ -120,11 +120,11 @@ def _loans_table(form: AgreementForm, st) -> Table:
             ln.due_date.isoformat() if ln.due_date else "—",
             pm(f"{format_rate(ln.rate_ppm)}<br/>{format_rate(ln.penalty_rate_ppm)}"
                + ("<br/>停息挂账" if ln.suspended else ""), st["cell_c"]),
-            *[fit(yuan(m), st["cell_r"], w) for m, w in zip(money, widths[3:])],
+            *[amount(yuan(m), st["cell_r"], w) for m, w in zip(money, widths[3:])],
         ])
     totals = [form.principal_fen, sum(_ledger(ln) for ln in form.loans),
               sum(ln.interest_fen - _ledger(ln) for ln in form.loans), form.penalty_fen, form.owed_fen]
-    rows.append(["合计", "", "", *[fit(yuan(m), st["cell_r"], w) for m, w in zip(totals, widths[3:])]])
+    rows.append(["合计", "", "", *[amount(yuan(m), st["cell_r"], w) for m, w in zip(totals, widths[3:])]])
     t = Table(rows, colWidths=widths, repeatRows=1)
     t.setStyle(grid_style(("SPAN", (0, -1), (2, -1)), ("BACKGROUND", (0, -1), (-1, -1), SHADE),
                           ("ALIGN", (0, 1), (2, -1), "CENTER"), ("ALIGN", (3, 1), (-1, -1), "RIGHT")))
@@ -152,7 +152,7 @@ def _schedule_table(form: AgreementForm, st) -> Table:
     lines = [(f"第{ln.no}期", cn_date(ln.due), ln.amount_fen) for ln in form.schedule]
     lines.append(("合计", f"共{len(form.schedule)}期", form.total_fen))
     for no, due, fen in lines:
-        rows.append([no, due, fit(yuan(fen), st["cell_r"], widths[2]),
+        rows.append([no, due, amount(yuan(fen), st["cell_r"], widths[2]),
                      fit(to_chinese_capital(fen), st["cell"], widths[3]), ""])
     t = Table(rows, colWidths=widths, repeatRows=1)
     t.setStyle(grid_style(("BACKGROUND", (0, -1), (-1, -1), SHADE), ("ALIGN", (0, 1), (1, -1), "CENTER"),

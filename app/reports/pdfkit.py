@@ -112,6 +112,18 @@ def fit(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     return p(text, style)
 
 
+def amount(text: str, style: ParagraphStyle, width: float, *, plain: bool = True) -> str | Paragraph:
+    """A table cell holding a sum of money: always on one line (a figure broken after
+    "1,234,567.8" could be misread), in a smaller type when the column is too narrow.
+    ``plain``: a figure that fits may be a plain string (the table's ALIGN places it)."""
+    room = width - 8  # 4 pt padding each side
+    wide = stringWidth(text, style.fontName, style.fontSize)
+    if wide <= room:
+        return text if plain else p(text, style)
+    size = max(4.0, style.fontSize * room / wide)
+    return Paragraph(escape(text), ParagraphStyle(f"{style.name}_fit", parent=style, fontSize=size, leading=size * 1.2))
+
+
 def pm(markup: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph with reportlab markup (``<br/>``, ``<font>``) written by the program."""
     return Paragraph(markup, style)

@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from app.domain.money import to_chinese_capital
 from app.reports.fonts import register
 from app.reports.forms import ReceiptForm
-from app.reports.pdfkit import (BODY_W, SHADE, cn_date, document, grid_style, numbered_canvas, p, plain_style,
+from app.reports.pdfkit import (BODY_W, SHADE, amount, cn_date, document, grid_style, numbered_canvas, p, plain_style,
                                 styles, yuan)
 
 COPIES = ("第一联　交款人留存", "第二联　存根")
@@ -70,10 +70,10 @@ def _copy(form: ReceiptForm, copy: str, st) -> list:
         [p("借据号", cc), "", p("本金", cc), p("利息", cc), p("罚息", cc), p("小计", cc)],
     ]
     for ln in form.lines:
-        rows.append([p(ln.loan_no, cc), "", p(yuan(ln.principal_fen), cr), p(yuan(ln.interest_fen), cr),
-                     p(yuan(ln.penalty_fen), cr), p(yuan(ln.amount_fen), cr)])
+        rows.append([p(ln.loan_no, cc), "", *[amount(yuan(fen), cr, x * mm, plain=False) for fen, x in zip(
+            (ln.principal_fen, ln.interest_fen, ln.penalty_fen, ln.amount_fen), w[2:])]])
     rows.append([p("金额（大写）", cc), p(f"人民币{to_chinese_capital(form.amount_fen)}", c), "", "",
-                 p("（小写）", cc), p(f"¥{yuan(form.amount_fen)}", cr)])
+                 p("（小写）", cc), amount(f"¥{yuan(form.amount_fen)}", cr, w[5] * mm, plain=False)])
     if form.installments:
         text = "；".join(f"第{no}期（{due.isoformat()}）还 {yuan(now)} 元" + (f"，该期尚欠 {yuan(left)} 元" if left else "，已还清")
                         for no, due, now, left in form.installments)

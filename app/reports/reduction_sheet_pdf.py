@@ -11,7 +11,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table
 
 from app.domain.interest import format_rate
 from app.reports.forms import SheetForm
-from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, cn_date, document, grid_style, line, numbered_canvas, p,
+from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, amount, cn_date, document, grid_style, line, numbered_canvas, p,
                                 plain_style, styles, yuan)
 
 PLAN_ROW = colors.HexColor("#E3F1E3")
@@ -57,15 +57,14 @@ def write_sheet_pdf(form: SheetForm, out: Path) -> Path:
 
 def _projection_table(form: SheetForm, st) -> Table:
     head = ["情　形", "日　期", "本金", "利息", "罚息", "合计", "比按计划还款"]
+    widths = [40, 19, 21, 20, 19, 22, 29]
     rows = [[p(h, st["head"]) for h in head]]
     for i, row in enumerate(form.rows):
         diff = row.total_fen - form.plan_total_fen
         compare = "—" if i == 1 else (f"多 {yuan(diff)}" if diff > 0 else ("相同" if diff == 0 else f"少 {yuan(-diff)}"))
+        money = [yuan(row.principal_fen), yuan(row.interest_fen), yuan(row.penalty_fen), yuan(row.total_fen), compare]
         rows.append([p(row.label, st["cell"]), p(row.on.isoformat() if row.on else "—", st["cell_c"]),
-                     p(yuan(row.principal_fen), st["cell_r"]), p(yuan(row.interest_fen), st["cell_r"]),
-                     p(yuan(row.penalty_fen), st["cell_r"]), p(yuan(row.total_fen), st["cell_r"]),
-                     p(compare, st["cell_r"])])
-    widths = [40, 19, 21, 20, 19, 22, 29]
+                     *[amount(m, st["cell_r"], w * mm, plain=False) for m, w in zip(money, widths[2:])]])
     t = Table(rows, colWidths=[w * mm for w in widths])
     t.setStyle(grid_style(("BACKGROUND", (0, 2), (-1, 2), PLAN_ROW),
                           ("LINEBELOW", (0, 0), (-1, -1), 0.6, colors.black)))
@@ -80,8 +79,8 @@ def _schedule_grid(form: SheetForm, st) -> Table:
                 "每期金额详见还款协议第四条。")
         return Table([[p(text, st["cell"])]], colWidths=[BODY_W], style=grid_style())
     per_row = 3
-    cells = [[p(f"第{ln.no}期", st["cell_c"]), p(ln.due.isoformat(), st["cell_c"]), p(yuan(ln.amount_fen), st["cell_r"])]
-             for ln in lines]
+    cells = [[p(f"第{ln.no}期", st["cell_c"]), p(ln.due.isoformat(), st["cell_c"]),
+              amount(yuan(ln.amount_fen), st["cell_r"], BODY_W / 3 * 0.36, plain=False)] for ln in lines]
     rows = [[p(h, st["head"]) for h in ("期次", "还款日期", "金额")] * per_row]
     for i in range(0, len(cells), per_row):
         chunk = cells[i:i + per_row]

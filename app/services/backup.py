@@ -34,13 +34,19 @@ def backup(db: Database, out: Path) -> BackupResult:
     return BackupResult(str(out), out.stat().st_size)
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """Open a backup file to look at it, exactly as it is: nothing is written beside it (no
+    -wal/-shm files on the user's USB stick) and a write-protected stick can be read."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+
+
 def _database_id(path: Path) -> str | None:
     """The ``db_id`` of a qingshou database file (a backup keeps its database's), else None."""
     try:
         with path.open("rb") as fh:
             if fh.read(16) != SQLITE_MAGIC:
                 return None
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _read_only(path)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
         finally:
@@ -57,7 +63,7 @@ def _check_backup_file(src: Path) -> None:
         if fh.read(16) != SQLITE_MAGIC:
             raise InputError(f"不是清收工作台的备份文件：{src}")
     try:
-        with sqlite3.connect(f"file:{src}?mode=ro", uri=True) as conn:
+        with _read_only(src) as conn:
             ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
             has_meta = conn.execute(
                 "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name IN ('meta','loans')"

@@ -376,14 +376,17 @@ def filter_from_labels(db: Database, *, text: str = "", village: str | None = No
     """A filter from names people type (village, township, staff by name) — for the command line."""
     ids_: dict[str, str | None] = {"village_id": None, "township_id": None, "staff_id": None}
     with _read(db) as conn:
-        for key, value, stmt in (
-                ("township_id", township, "SELECT id FROM units WHERE name = :v AND deleted = 0"),
-                ("village_id", village, "SELECT id FROM villages WHERE name = :v AND deleted = 0"),
-                ("staff_id", staff, "SELECT id FROM staff WHERE name = :v AND deleted = 0")):
+        for key, kind, value, table in (("township_id", "乡镇", township, "units"),
+                                        ("village_id", "村", village, "villages"),
+                                        ("staff_id", "责任人", staff, "staff")):
             if value:
-                found = [r[0] for r in conn.execute(sql(stmt), {"v": value})]
+                found = [r[0] for r in conn.execute(
+                    sql(f"SELECT id FROM {table} WHERE name = :v AND deleted = 0"), {"v": value})]
                 if not found:
-                    raise InputError(f"找不到：{value}")
+                    near = [r[0] for r in conn.execute(sql(
+                        f"SELECT DISTINCT name FROM {table} WHERE instr(name, :v) > 0 AND deleted = 0 "
+                        "ORDER BY name LIMIT 5"), {"v": value})]
+                    raise InputError(f"找不到{kind}“{value}”" + (f"（是不是：{'、'.join(near)}？）" if near else ""))
                 if len(found) > 1:
                     raise InputError(f"有 {len(found)} 个同名的“{value}”，请在窗口中选择")
                 ids_[key] = found[0]
