@@ -41,7 +41,8 @@ from app.ledger.reader import EXCEL_SUFFIXES, file_sha256
 from app.ledger.progress import Cancelled, CancelFn, ProgressFn, Steps
 from app.ledger.rows import REJECT_REASONS, WARNING_CODES, RejectedRow, RowWarning
 from app.ledger.values import text as cell_text
-from app.services.ledger_writer import LedgerWriter, MissingLoan
+from app.services.ledger_updates import MissingLoan
+from app.services.ledger_writer import LedgerWriter
 
 # From this many rows, an import by the only user of the database writes through the
 # rollback journal (app.db.journal: ~0.5 s less for 100,000 rows).

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 
 from app.services.ledger_import import (FIELD_CHOICES, HOW_LABELS, REJECT_REASONS, WARNING_CODES,
                                         column_samples, override_key)
-from app.services.ledger_writer import MissingLoan
+from app.services.ledger_updates import MissingLoan
 from app.ui.models.table import Column, RecordTableModel
 
 FIELD_LABELS: dict[str | None, str] = dict(FIELD_CHOICES)
