@@ -25,6 +25,21 @@ def _loans(db) -> int:
         return conn.execute(text("SELECT COUNT(*) FROM loans")).scalar_one()
 
 
+def _journal_modes_seen(monkeypatch) -> list[str]:
+    """The journal mode each ledger import writes in, as it starts writing."""
+    import app.services.ledger_import as ledger_import
+
+    modes: list[str] = []
+    real = ledger_import.LedgerWriter.run
+
+    def run(writer):
+        modes.append(writer.s.connection().exec_driver_sql("PRAGMA journal_mode").scalar())
+        return real(writer)
+
+    monkeypatch.setattr(ledger_import.LedgerWriter, "run", run)
+    return modes
+
+
 def test_alone_the_write_goes_through_the_rollback_journal_and_wal_comes_back(new_db):
     assert _mode(new_db) == "wal"
     with rollback_journal(new_db.engine) as switched:
@@ -66,14 +81,7 @@ def test_the_command_line_import_uses_it_and_leaves_a_wal_database(tmp_path, mon
     from app.bootstrap import open_database
 
     monkeypatch.setattr(ledger_import, "ROLLBACK_JOURNAL_MIN", 1)   # the sample has 223 loans
-    modes: list[str] = []
-    real = ledger_import.LedgerWriter.run
-
-    def run(writer):
-        modes.append(writer.s.connection().exec_driver_sql("PRAGMA journal_mode").scalar())
-        return real(writer)
-
-    monkeypatch.setattr(ledger_import.LedgerWriter, "run", run)
+    modes = _journal_modes_seen(monkeypatch)
     path = tmp_path / "district.db"
     assert main(["init", "--db", str(path), "--role", "district", "--unit", "示范区"]) == 0
     capsys.readouterr()
@@ -92,13 +100,6 @@ def test_the_window_s_import_keeps_wal(new_db, monkeypatch):
     import app.services.ledger_import as ledger_import
 
     monkeypatch.setattr(ledger_import, "ROLLBACK_JOURNAL_MIN", 1)
-    modes: list[str] = []
-    real = ledger_import.LedgerWriter.run
-
-    def run(writer):
-        modes.append(writer.s.connection().exec_driver_sql("PRAGMA journal_mode").scalar())
-        return real(writer)
-
-    monkeypatch.setattr(ledger_import.LedgerWriter, "run", run)
+    modes = _journal_modes_seen(monkeypatch)
     ledger_import.import_ledger(new_db, SAMPLE_LEDGER)
     assert modes == ["wal"] and _loans(new_db) == 223

@@ -37,13 +37,16 @@ def write_xlsx(tmp_path):
     """write_xlsx({"柳林镇": rows, ...}, name=...) -> path of a workbook made with openpyxl."""
     from openpyxl import Workbook
 
-    def make(sheets: dict[str, list[list]], *, name: str = "台账.xlsx") -> Path:
+    def make(sheets: dict[str, list[list]], *, name: str = "台账.xlsx",
+             merges: dict[str, list[str]] | None = None) -> Path:
         wb = Workbook()
         wb.remove(wb.active)
         for title, rows in sheets.items():
             ws = wb.create_sheet(title)
             for row in rows:
                 ws.append(row)
+            for rng in (merges or {}).get(title, []):
+                ws.merge_cells(rng)
         path = tmp_path / name
         wb.save(path)
         return path

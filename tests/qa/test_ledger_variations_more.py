@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -20,30 +19,13 @@ ID2 = make_id("62242119700101123")
 ID3 = make_id("62242119800101123")
 
 
-def _xlsx(tmp_path: Path, sheets: dict[str, list[list]], *, merges: dict[str, list[str]] | None = None,
-          name: str = "台账.xlsx") -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-        for rng in (merges or {}).get(title, []):
-            ws.merge_cells(rng)
-    path = tmp_path / name
-    wb.save(path)
-    return path
-
-
 def _townships_of_loans(path) -> dict[str, int]:
     return dict(query(path, "SELECT u.name, COUNT(*) FROM loans l JOIN units u ON u.id = l.township_id GROUP BY u.name"))
 
 
 # ---------------------------------------------------------------------------- cells merged down
 
-def test_a_borrowers_name_id_and_village_merged_down_over_their_loans(cli, district_path, tmp_path):
+def test_a_borrowers_name_id_and_village_merged_down_over_their_loans(cli, district_path, tmp_path, write_xlsx):
     header = ["序号", "村", "借款人", "身份证号", "借据号", "贷款余额"]
     rows = [header,
             [1, "李家村", "张三", ID1, "620100100001", 10000],
@@ -51,7 +33,7 @@ def test_a_borrowers_name_id_and_village_merged_down_over_their_loans(cli, distr
             [3, None, "李四", ID2, "620100100003", 5000],
             [4, "王家村", "王五", ID3, "620100100004", 500],
             [5, None, None, None, "620100100005", 600]]
-    path = _xlsx(tmp_path, {"柳林镇": rows},
+    path = write_xlsx({"柳林镇": rows},
                  merges={"柳林镇": ["B2:B4", "C2:C3", "D2:D3", "B5:B6", "C5:C6", "D5:D6"]})
     r = cli("import-ledger", path, "--db", district_path, "--json")
     assert r.code == 0, r.err
@@ -63,10 +45,10 @@ def test_a_borrowers_name_id_and_village_merged_down_over_their_loans(cli, distr
     assert villages["620100100003"] == "李家村" and villages["620100100005"] == "王家村"
 
 
-def test_a_balance_merged_over_two_loans_is_not_given_to_both(new_db, tmp_path):
+def test_a_balance_merged_over_two_loans_is_not_given_to_both(new_db, tmp_path, write_xlsx):
     header = ["借款人", "身份证号", "借据号", "贷款余额"]
     rows = [header, ["张三", ID1, "620100100001", 30000], ["张三", ID1, "620100100002", None]]
-    path = _xlsx(tmp_path, {"柳林镇": rows}, merges={"柳林镇": ["D2:D3"]})
+    path = write_xlsx({"柳林镇": rows}, merges={"柳林镇": ["D2:D3"]})
     r = import_ledger(new_db, path, today=TODAY)
     assert r.balance_fen == 3000000
     assert [(x.row, x.reason) for x in r.rows_rejected] == [(3, "bad_balance")]
@@ -74,13 +56,13 @@ def test_a_balance_merged_over_two_loans_is_not_given_to_both(new_db, tmp_path):
 
 # ---------------------------------------------------------------------------- a second table below the first
 
-def test_a_summary_table_below_the_ledger_is_not_imported_as_loans(cli, district_path, tmp_path):
+def test_a_summary_table_below_the_ledger_is_not_imported_as_loans(cli, district_path, tmp_path, write_xlsx):
     header = ["借款人", "身份证号", "借据号", "贷款余额"]
     rows = [header, ["张三", ID1, "620100100001", 10000], ["李四", ID2, "620100100002", 20000],
             ["合计", "", "", 30000], [], [],
             ["按五级分类汇总"], ["项目", "户数", "笔数", "余额"], ["可疑", 2, 2, 30000], ["损失", 0, 0, 0],
             [], ["制表人：", "王芳", "审核人：", "李明"], ["填报日期：", "2026年11月1日"]]
-    path = _xlsx(tmp_path, {"柳林镇": rows})
+    path = write_xlsx({"柳林镇": rows})
     r = cli("import-ledger", path, "--db", district_path, "--json")
     assert r.code == 0, r.err
     out = r.json()
@@ -89,12 +71,12 @@ def test_a_summary_table_below_the_ledger_is_not_imported_as_loans(cli, district
     assert any("另一张表" in n and "第 8 行" in n for n in out["notes"])
 
 
-def test_rows_of_the_ledger_after_a_repeated_header_are_still_read(new_db, tmp_path):
+def test_rows_of_the_ledger_after_a_repeated_header_are_still_read(new_db, tmp_path, write_xlsx):
     header = ["借款人", "身份证号", "借据号", "贷款余额"]
     rows = [header, ["张三", ID1, "620100100001", 10000], ["本页合计", "", "", 10000],
             ["项目", "户数", "笔数", "余额"], ["可疑", 1, 1, 10000],
             header, ["李四", ID2, "620100100002", 20000], ["", "", "", ""], ["王五", ID3, "", 300]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert r.loans_imported == 2 and r.balance_fen == 3000000
     # a loan row with no loan number after the table went on is still rejected, not hidden
     assert [(x.row, x.reason) for x in r.rows_rejected] == [(9, "missing_loan_no")]
@@ -102,23 +84,23 @@ def test_rows_of_the_ledger_after_a_repeated_header_are_still_read(new_db, tmp_p
 
 # ---------------------------------------------------------------------------- townships in a 乡镇 column
 
-def test_one_township_written_two_ways_in_the_township_column_is_one_township(cli, district_path, tmp_path):
+def test_one_township_written_two_ways_in_the_township_column_is_one_township(cli, district_path, tmp_path, write_xlsx):
     header = ["乡镇", "借款人", "身份证号", "借据号", "贷款余额"]
     rows = [header, ["柳林", "张三", ID1, "620100100001", 100], ["柳林镇", "李四", ID2, "620100100002", 100],
             ["马营镇人民政府", "王五", ID3, "620100100003", 100], ["马营镇", "赵六", ID3, "620100100004", 100]]
-    path = _xlsx(tmp_path, {"Sheet1": rows})
+    path = write_xlsx({"Sheet1": rows})
     r = cli("import-ledger", path, "--db", district_path, "--json")
     assert r.code == 0, r.err
     assert sorted(r.json()["townships"]) == ["柳林镇", "马营镇"]
     assert _townships_of_loans(district_path) == {"柳林镇": 2, "马营镇": 2}
 
 
-def test_a_township_laptop_keeps_its_loans_when_the_column_leaves_out_zhen(cli, tmp_path):
+def test_a_township_laptop_keeps_its_loans_when_the_column_leaves_out_zhen(cli, tmp_path, write_xlsx):
     db = tmp_path / "柳林镇.db"
     assert cli("init", "--db", db, "--role", "township", "--unit", "柳林镇").code == 0
     header = ["乡镇", "借款人", "身份证号", "借据号", "贷款余额"]
     rows = [header, ["柳林", "张三", ID1, "620100100001", 100], ["马营", "王五", ID3, "620100100003", 100]]
-    r = cli("import-ledger", _xlsx(tmp_path, {"Sheet1": rows}), "--db", db, "--json")
+    r = cli("import-ledger", write_xlsx({"Sheet1": rows}), "--db", db, "--json")
     assert r.code == 0, r.err
     assert r.json()["loans_imported"] == 1 and r.json()["townships"] == ["柳林镇"]
 
@@ -127,16 +109,16 @@ def test_a_township_laptop_keeps_its_loans_when_the_column_leaves_out_zhen(cli, 
 
 @pytest.mark.parametrize("title, header", [([], "贷款余额（万）"), ([], "贷款余额\n(万)"), ([["单位：万"]], "贷款余额"),
                                            ([["清收台账", "", "", "金额单位:万"]], "余额")])
-def test_wan_alone_is_ten_thousand_yuan(new_db, tmp_path, title, header):
+def test_wan_alone_is_ten_thousand_yuan(new_db, tmp_path, title, header, write_xlsx):
     rows = title + [["借款人", "身份证号", "借据号", header], ["张三", ID1, "620100100001", 1.5]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert r.balance_fen == 1500000
 
 
 # ---------------------------------------------------------------------------- files that are not what their name says
 
-def test_an_xlsx_file_named_xls_is_read(cli, district_path, tmp_path):
-    good = _xlsx(tmp_path, {"柳林镇": [["借款人", "身份证号", "借据号", "贷款余额"], ["张三", ID1, "620100100001", 100]]})
+def test_an_xlsx_file_named_xls_is_read(cli, district_path, tmp_path, write_xlsx):
+    good = write_xlsx({"柳林镇": [["借款人", "身份证号", "借据号", "贷款余额"], ["张三", ID1, "620100100001", 100]]})
     renamed = tmp_path / "台账（银行导出）.xls"
     shutil.copy(good, renamed)
     r = cli("import-ledger", renamed, "--db", district_path, "--json")
@@ -160,8 +142,8 @@ def test_a_file_that_is_no_workbook_says_what_it_is_and_what_to_do(cli, district
     assert snapshot(district_path) == before
 
 
-def test_a_truncated_download_is_called_incomplete(new_db, tmp_path):
-    good = _xlsx(tmp_path, {"柳林镇": [["借款人", "身份证号", "借据号", "贷款余额"], ["张三", ID1, "620100100001", 100]]})
+def test_a_truncated_download_is_called_incomplete(new_db, tmp_path, write_xlsx):
+    good = write_xlsx({"柳林镇": [["借款人", "身份证号", "借据号", "贷款余额"], ["张三", ID1, "620100100001", 100]]})
     cut = tmp_path / "台账（不完整）.xlsx"
     cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with pytest.raises(InputError, match="不完整"):
@@ -170,7 +152,7 @@ def test_a_truncated_download_is_called_incomplete(new_db, tmp_path):
 
 # ---------------------------------------------------------------------------- headers over three rows, units under the header
 
-def test_a_header_over_three_rows_with_merged_groups(new_db, tmp_path):
+def test_a_header_over_three_rows_with_merged_groups(new_db, tmp_path, write_xlsx):
     rows = [["XX农商银行不良贷款清收台账"],
             ["序号", "借款人信息", "", "贷款信息", "", "", "", "欠息", ""],
             ["", "姓名", "身份证号", "借据号", "金额", "", "发放日期", "表内", "表外"],
@@ -178,26 +160,26 @@ def test_a_header_over_three_rows_with_merged_groups(new_db, tmp_path):
             [1, "张三", ID1, "620100100001", 50000, 10000, "2015-03-05", 10, 20],
             [2, "李四", ID2, "620100100002", 50000, 20000, "2015-03-05", 1, 2]]
     merges = ["A2:A4", "B2:C2", "D2:G2", "E3:F3", "H2:I2", "B3:B4", "C3:C4", "D3:D4", "G3:G4", "H3:H4", "I3:I4"]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}, merges={"柳林镇": merges}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}, merges={"柳林镇": merges}), today=TODAY)
     assert r.loans_imported == 2 and r.balance_fen == 3000000
     assert [(x.row, x.reason) for x in r.rows_rejected] == []
     assert query_loans(new_db) == {"620100100001": (1000000, 3000), "620100100002": (2000000, 300)}
 
 
-def test_a_title_over_a_two_row_header_still_gives_the_unit(new_db, tmp_path):
+def test_a_title_over_a_two_row_header_still_gives_the_unit(new_db, tmp_path, write_xlsx):
     rows = [["清收台账（单位：万元）"],
             ["序号", "借款人", "", "贷款信息", "", "欠息"],
             ["", "姓名", "身份证号", "借据号", "余额", ""],
             [1, "张三", ID1, "620100100001", 1.5, 0.01]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert r.balance_fen == 1500000
 
 
 @pytest.mark.parametrize("units", [["", "", "", "", "（万元）", "（元）"], ["", "", "", "", "单位：万元", ""]])
-def test_a_row_of_units_right_under_the_header(new_db, tmp_path, units):
+def test_a_row_of_units_right_under_the_header(new_db, tmp_path, units, write_xlsx):
     rows = [["序号", "借款人", "身份证号", "借据号", "贷款余额", "欠息"], units,
             [1, "张三", ID1, "620100100001", 1.5, 100]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert r.balance_fen == 1500000 and not r.rows_rejected
 
 
@@ -212,10 +194,10 @@ def query_loans(db) -> dict[str, tuple[int, int]]:
 
 # ---------------------------------------------------------------------------- columns about someone else
 
-def test_columns_about_the_guarantor_or_spouse_are_not_the_borrowers(new_db, tmp_path):
+def test_columns_about_the_guarantor_or_spouse_are_not_the_borrowers(new_db, tmp_path, write_xlsx):
     header = ["借款人名称", "借款人证件号", "借据号", "贷款余额", "担保人", "担保人姓名", "担保人身份证号", "配偶姓名"]
     rows = [header, ["张三", ID1, "620100100001", 100, "李四", "李四", ID2, "王芳"]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert r.loans_imported == 1
     from sqlalchemy import select
 
@@ -228,11 +210,11 @@ def test_columns_about_the_guarantor_or_spouse_are_not_the_borrowers(new_db, tmp
 
 
 def test_a_village_cadre_column_is_not_the_village_and_a_township_column_can_say_xiang_zhen(cli, district_path,
-                                                                                           tmp_path):
+                                                                                           tmp_path, write_xlsx):
     header = ["所属乡（镇）", "所在村组", "包村干部", "借款人", "身份证号", "借据号", "贷款余额"]
     rows = [header, ["柳林镇", "李家村", "赵干部", "张三", ID1, "620100100001", 100],
             ["马营镇", "王家村", "钱干部", "李四", ID2, "620100100002", 100]]
-    r = cli("import-ledger", _xlsx(tmp_path, {"Sheet1": rows}), "--db", district_path, "--json")
+    r = cli("import-ledger", write_xlsx({"Sheet1": rows}), "--db", district_path, "--json")
     assert r.code == 0, r.err
     assert _townships_of_loans(district_path) == {"柳林镇": 1, "马营镇": 1}
     assert sorted(n for (n,) in query(district_path, "SELECT name FROM villages")) == ["李家村", "王家村"]
@@ -240,10 +222,10 @@ def test_a_village_cadre_column_is_not_the_village_and_a_township_column_can_say
 
 # ---------------------------------------------------------------------------- values
 
-def test_a_date_column_turned_to_text_shows_excel_day_numbers(new_db, tmp_path):
+def test_a_date_column_turned_to_text_shows_excel_day_numbers(new_db, tmp_path, write_xlsx):
     rows = [["借款人", "身份证号", "借据号", "贷款余额", "发放日期", "到期日期"],
             ["张三", ID1, "620100100001", 100, "42068", "42799.0"]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert not r.warnings
     from sqlalchemy import select
 
@@ -255,9 +237,9 @@ def test_a_date_column_turned_to_text_shows_excel_day_numbers(new_db, tmp_path):
 
 @pytest.mark.parametrize("header, value, ppm", [("利率（‰）", 7.2, 86400), ("月利率（‰）", "7.2", 86400),
                                                 ("年利率(‰)", 86.4, 86400), ("利率（‰）", "7.2‰", 86400)])
-def test_a_rate_column_in_per_mille(new_db, tmp_path, header, value, ppm):
+def test_a_rate_column_in_per_mille(new_db, tmp_path, header, value, ppm, write_xlsx):
     rows = [["借款人", "身份证号", "借据号", "贷款余额", header], ["张三", ID1, "620100100001", 100, value]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert not r.warnings
     from sqlalchemy import select
 
@@ -266,14 +248,14 @@ def test_a_rate_column_in_per_mille(new_db, tmp_path, header, value, ppm):
         assert uow.session.scalars(select(Loan.rate_ppm)).one() == ppm
 
 
-def test_a_remark_after_the_name_and_dots_in_uyghur_names_do_not_make_other_people(new_db, tmp_path):
+def test_a_remark_after_the_name_and_dots_in_uyghur_names_do_not_make_other_people(new_db, tmp_path, write_xlsx):
     rows = [["借款人", "身份证号", "村", "借据号", "贷款余额", "备注"],
             ["张三（已故）", "", "李家村", "620100100001", 100, "家属愿意还款"],
             ["张三", "", "李家村", "620100100002", 100, ""],
             ["张三（小）", "", "李家村", "620100100003", 100, ""],
             ["阿依古丽.买买提", ID2, "李家村", "620100100004", 100, ""],
             ["阿依古丽 • 买买提", ID2, "李家村", "620100100005", 100, ""]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert r.loans_imported == 5
     from sqlalchemy import select
 
@@ -292,34 +274,34 @@ def test_a_remark_after_the_name_and_dots_in_uyghur_names_do_not_make_other_peop
 
 @pytest.mark.parametrize("names", [("10月柳林镇", "10月马营镇"), ("柳林镇（2026年10月）", "马营镇（2026年10月）"),
                                    ("2026.10柳林镇", "2026.10马营镇"), ("柳林镇-10月", "马营镇最终版")])
-def test_sheets_named_with_a_month_or_a_version(cli, district_path, tmp_path, names):
+def test_sheets_named_with_a_month_or_a_version(cli, district_path, tmp_path, names, write_xlsx):
     header = ["借款人", "身份证号", "借据号", "贷款余额"]
-    path = _xlsx(tmp_path, {names[0]: [header, ["张三", ID1, "620100100001", 100]],
+    path = write_xlsx({names[0]: [header, ["张三", ID1, "620100100001", 100]],
                             names[1]: [header, ["李四", ID2, "620100100002", 100]]})
     r = cli("import-ledger", path, "--db", district_path, "--json")
     assert r.code == 0, r.err
     assert _townships_of_loans(district_path) == {"柳林镇": 1, "马营镇": 1}
 
 
-def test_of_balances_by_month_the_latest_month_is_the_balance(new_db, tmp_path):
+def test_of_balances_by_month_the_latest_month_is_the_balance(new_db, tmp_path, write_xlsx):
     header = ["借款人", "身份证号", "借据号", "2026年1月末余额", "2026年6月末余额", "2026年10月末余额"]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": [header, ["张三", ID1, "620100100001", 300, 200, 100]]}),
+    r = import_ledger(new_db, write_xlsx({"柳林镇": [header, ["张三", ID1, "620100100001", 300, 200, 100]]}),
                       today=TODAY)
     assert r.balance_fen == 10000
     assert any("F列" in n for n in r.notes)
 
 
 @pytest.mark.parametrize("header", ["剩余金额", "未还金额", "尚欠金额"])
-def test_other_words_for_what_is_still_owed(new_db, tmp_path, header):
+def test_other_words_for_what_is_still_owed(new_db, tmp_path, header, write_xlsx):
     rows = [["借款人", "身份证号", "借据号", "发放金额", header], ["张三", ID1, "620100100001", 300, 200]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert r.balance_fen == 20000
 
 
-def test_a_balance_too_large_or_in_scientific_notation_says_so(new_db, tmp_path):
+def test_a_balance_too_large_or_in_scientific_notation_says_so(new_db, tmp_path, write_xlsx):
     rows = [["借款人", "身份证号", "借据号", "贷款余额"], ["张三", ID1, "620100100001", 1e20],
             ["李四", ID2, "620100100002", "1.2E+5"], ["王五", ID3, "620100100003", "待核实"]]
-    r = import_ledger(new_db, _xlsx(tmp_path, {"柳林镇": rows}), today=TODAY)
+    r = import_ledger(new_db, write_xlsx({"柳林镇": rows}), today=TODAY)
     assert [x.message for x in r.rows_rejected] == ["贷款余额过大：1e+20", "贷款余额是科学计数法，可能已丢失位数：1.2E+5",
                                                   "贷款余额不是数字：待核实"]
 
@@ -327,18 +309,18 @@ def test_a_balance_too_large_or_in_scientific_notation_says_so(new_db, tmp_path)
 @pytest.mark.parametrize("title, as_of", [("柳林镇2026年10月末不良贷款清收台账", "2026-10-31"),
                                           ("统计时点：2026-09-30", "2026-09-30"),
                                           ("不良贷款台账（截止到2026年8月31日）", "2026-08-31")])
-def test_the_data_date_as_titles_say_it(cli, district_path, tmp_path, title, as_of):
+def test_the_data_date_as_titles_say_it(cli, district_path, tmp_path, title, as_of, write_xlsx):
     rows = [[title], ["借款人", "身份证号", "借据号", "贷款余额"], ["张三", ID1, "620100100001", 100]]
-    r = cli("import-ledger", _xlsx(tmp_path, {"柳林镇": rows}), "--db", district_path, "--json")
+    r = cli("import-ledger", write_xlsx({"柳林镇": rows}), "--db", district_path, "--json")
     assert r.code == 0, r.err
     assert r.json()["as_of"] == as_of
 
 
-def test_invisible_characters_copied_from_a_web_page_do_not_make_a_new_loan_or_person(new_db, tmp_path):
+def test_invisible_characters_copied_from_a_web_page_do_not_make_a_new_loan_or_person(new_db, tmp_path, write_xlsx):
     header = ["借款人", "身份证号", "借据号", "贷款余额"]
-    first = _xlsx(tmp_path, {"柳林镇": [["数据截至：2026年9月30日"], header, ["张三", ID1, "620100100001", 300]]},
+    first = write_xlsx({"柳林镇": [["数据截至：2026年9月30日"], header, ["张三", ID1, "620100100001", 300]]},
                   name="9月.xlsx")
-    later = _xlsx(tmp_path, {"柳林镇": [["数据截至：2026年10月31日"], header,
+    later = write_xlsx({"柳林镇": [["数据截至：2026年10月31日"], header,
                                         ["张三\u200b", "\u200b" + ID1, "\ufeff620100100001\u200b", 200]]},
                   name="10月.xlsx")
     import_ledger(new_db, first, today=TODAY)
