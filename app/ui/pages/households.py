@@ -15,7 +15,7 @@ from app.services import choices, household_export, households
 from app.services.households import HouseholdFilter
 from app.ui import errors
 from app.ui import formatting as fmt
-from app.ui.models.households import COLUMNS, ID_ROLE, HouseholdTableModel
+from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, HouseholdTableModel
 from app.ui.pages.base import Page
 from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background
@@ -28,6 +28,9 @@ MIN_DIGITS = 3
 CHOICES_DELAY_MS = 300
 # Column widths in characters of the font (money columns hold digits, which are narrower).
 _WIDTHS = (4.0, 6.0, 5.2, 2.0, 5.3, 5.3, 5.3, 5.3, 5.0, 5.0, 10.7, 5.6, 8.0, 6.0)
+# Money columns are at least as wide as the largest amount a household plausibly owes.
+_MONEY_COLUMNS = ("任务金额", "已清收", "剩余")
+_WIDEST_MONEY = "88,888,888.88"
 
 
 class HouseholdTable(QTableView):
@@ -165,6 +168,9 @@ class HouseholdsPage(Page):
         em = self.fontMetrics().horizontalAdvance("中")
         for column, chars in enumerate(_WIDTHS):
             head.resizeSection(column, round(chars * em) + 22)
+        money_width = self.fontMetrics().horizontalAdvance(_WIDEST_MONEY) + 24
+        for title in _MONEY_COLUMNS:
+            head.resizeSection(COLUMN[title], max(head.sectionSize(COLUMN[title]), money_width))
         self.table.open_requested.connect(self.open_household)
         self.empty = QLabel("没有找到符合条件的借款户", self.table.viewport())
         self.empty.setObjectName("emptyList")

@@ -127,6 +127,8 @@ class AgreementDetail(QFrame):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if key in ("parts", "waived_parts", "capital"):
                 label.setStyleSheet("color: #66707a;")
+            if key != "total":
+                label.setWordWrap(True)  # amounts of millions do not fit one line of the fixed-width column
             self.figures[key] = label
             grid.addRow(caption, label)
         self.figures["total"].setFont(scaled_font(self, 1.1, bold=True))
