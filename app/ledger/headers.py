@@ -52,7 +52,7 @@ FIELDS: tuple[Field, ...] = (
                                 "发放机构", "管户机构"),
           r"机构|支行|网点|分理处"),
     Field("officer", "信贷员", ("管户信贷员", "客户经理", "信贷员", "管户人", "管户客户经理", "包片信贷员",
-                               "责任信贷员", "管户员", "经办人"),
+                               "责任信贷员", "管户员", "经办人", "驻村信贷员"),
           r"信贷员|客户经理|管户"),
     Field("five_class", "五级分类", ("五级分类", "贷款形态", "分类", "风险分类", "贷款分类", "形态"),
           r"五级|分类|形态"),
@@ -120,8 +120,10 @@ def sheet_unit(title_text: str) -> str | None:
 
 # A count (借款人数 / 贷款笔数 / 户数) is no field, whatever words it shares with one.
 _COUNT = re.compile(r"(?:人数|户数|笔数|个数|件数)$")
-# Columns about someone other than the borrower (担保人姓名, 配偶身份证号) are no field of the loan.
-_OTHER_PERSON = re.compile(r"(?:担保人|保证人|配偶|共同借款人|包村|驻村)")
+# Columns about someone other than the borrower (担保人姓名, 配偶身份证号) are no field of the loan,
+# nor are the cadres answerable for it (村社干部 / 村组干部 / 村组长 name people, not villages).
+_OTHER_PERSON = re.compile(r"(?:担保人|保证人|配偶|共同借款人|包村|驻村|包片"
+                           r"|村[社组]?(?:干部|组长|长|书记|主任|会计))")
 # Of two columns of one field (上月余额 / 本月余额), the one of an earlier time loses.
 _PAST = re.compile(r"上月|上期|上年|年初|期初|原|旧|前期")
 _CURRENT = re.compile(r"本月|本期|当前|期末|现|最新|目前")

@@ -41,6 +41,10 @@ _TITLE_TOWNSHIP = (re.compile(r"[（(]([\u4e00-\u9fa5]{1,12}?(?:街道办事处|
 _AS_OF = re.compile(
     r"(?:数据截至|数据截止|截至日期|截止日期|截至|截止|数据日期|统计日期|统计时点|数据时点|基准日)\s*(?:日期)?\s*"
     r"(?:到|至)?\s*[:：]?\s*(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{8})")
+# The day a township filled in the table (填报单位：… 填报日期：2026年11月20日): its data date
+# when the title gives no other.
+_FILLED_ON = re.compile(r"(?:填报日期|填表日期|制表日期|报送日期|报表日期)\s*[:：]?\s*"
+                        r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{8})")
 # 2026年10月末 / 截至2026年10月底: the month's last day.
 _MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:末|底)")
 
@@ -179,7 +183,9 @@ def as_of_from_title(title: str) -> date | None:
         if end and 1 <= int(end.group(2)) <= 12:
             year, month = int(end.group(1)), int(end.group(2))
             return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-        return None
+        m = _FILLED_ON.search(title)
+        if not m:
+            return None
     try:
         return cell_date("".join(m.group(1).split()))
     except ValueError:
@@ -347,6 +353,7 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
             _apply(columns, choices, how)
     own_labels = {i: own for i, (_shown, own, _group) in enumerate(found.labels)}
     notes = _drop_duplicates(columns, own_labels)
+    notes += _name_with_id(columns)
     money = [c for c in columns if c.field and BY_CODE[c.field].money]
     unit = title_unit or DEFAULT_UNIT
     if money and all(c.unit for c in money):
@@ -394,6 +401,23 @@ def _apply(columns: list[Column], choices: Mapping[str, str | None], how: str) -
 
 
 _HOW_RANK = {"override": 2, "remembered": 1}
+# 借款人⏎身份证号, 借款人及身份证号, 姓名/身份证号码 — but not 借款人身份证号, the borrower's ID number.
+_NAME_AND_ID = re.compile(r"(?:借款人|姓名|户名|客户名称?)\s*(?:[\s/、,及和与+&(]\s*)+(?:身份|证件)"
+                          r"|(?:姓名|户名|客户名称?)(?:身份|证件)")
+
+
+def _name_with_id(columns: list[Column]) -> list[str]:
+    """A column 借款人⏎身份证号 / 姓名及身份证号 on a sheet with no other name column holds
+    both (张三 6224…): it is read as the name column, and each cell's ID number is split off."""
+    if any(c.field == "name" for c in columns):
+        return []
+    both = [c for c in columns if c.field == "id_number" and c.how == "auto"
+            and _NAME_AND_ID.search(unicodedata.normalize("NFKC", c.header))]
+    if len(both) != 1:
+        return []
+    both[0].field = "name"
+    shown = " ".join(both[0].header.split())
+    return [f"{both[0].letter}列“{shown}”里借款人和身份证号写在一起：分开导入"]
 
 
 def _drop_duplicates(columns: list[Column], own_labels: Mapping[int, str]) -> list[str]:

@@ -4,6 +4,7 @@ The preview and the import both start from :func:`parse_ledger`.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -125,11 +126,17 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
     notes: list[str] = []
     others: dict[str, int] = {}     # loans of other townships passed over, by township
     own = _plain(only_township) if only_township else None
+    older = _older_months(wb.sheet_names)
     for k, raw in enumerate(wb.sheets()):
         base = lo + (hi - lo) * k / names_count
         steps.report(base, f"正在读取工作表“{raw.name}”")
         if not raw.visible:
             sheets.append(SheetReport(raw.name, None, passed_over="隐藏的工作表，未读取"))
+            continue
+        if raw.name in older:
+            why = f"是较早月份的台账，未读取：只读最新的“{older[raw.name]}”（较早月份的请单独存成文件，先导入）"
+            sheets.append(SheetReport(raw.name, None, passed_over=why))
+            notes.append(f"工作表“{raw.name}”{why}")
             continue
         layout = find_layout(raw.name, raw.rows, overrides=overrides, recall=recall, township=township,
                              known_townships=known_townships)
@@ -209,6 +216,25 @@ def _same_townships(rows: list[LedgerRow], known: frozenset[str]) -> None:
     for r in rows:
         if r.township in renamed:
             r.township = renamed[r.township]
+
+
+# A sheet named for a month only: 1月, 3月份, 2026年3月, 2026.03, 3月末 (台账 / 清单 … after it).
+_MONTH_SHEET = re.compile(r"^(?:(\d{4})\s*[年.\-/_]?\s*)?(\d{1,2})\s*(?:月份?(?:末|底)?)?"
+                          r"(?:台账|台帐|清单|明细表?|数据|表)?$")
+
+
+def _older_months(names: list[str]) -> dict[str, str]:
+    """Sheets of a workbook kept one per month (1月 / 2月 / 3月, each the whole ledger at its
+    month's end): every one but the latest month's, with the latest one's name."""
+    months = {}
+    for name in names:
+        m = _MONTH_SHEET.match(_plain(name))
+        if m and (m.group(1) or "月" in name) and 1 <= int(m.group(2)) <= 12:
+            months[name] = (int(m.group(1) or 0), int(m.group(2)))
+    if len(months) < 2:
+        return {}
+    latest = max(months, key=lambda n: (months[n], names.index(n)))
+    return {n: latest for n in months if months[n] < months[latest]}
 
 
 def _plain(name: str | None) -> str:

@@ -17,7 +17,7 @@ from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, clean_header, match_field
 from app.ledger.layout import SheetLayout, township_cell
 from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, check_id, loan_no,
-                               money_fen, person_name, rate_ppm, split_name_remark, text)
+                               money_fen, person_name, rate_ppm, split_name_id, split_name_remark, text)
 
 # Reasons a row is not imported, and what each means to a person.
 REJECT_REASONS: dict[str, str] = {
@@ -50,6 +50,8 @@ _MISSING = object()
 _TOTAL = re.compile(r"小\s*计|合\s*计|总\s*计|累\s*计|汇\s*总")
 _GRAND_TOTAL = re.compile(r"合\s*计|总\s*计|汇\s*总")   # the end of a table (小计 is not)
 _LABEL = re.compile(r"[:：]")                           # 制表人： / 审核： under the table
+# What a 小计 / 合计 row writes where the loan number goes: how many loans (2笔, 共12笔, 12).
+_COUNT_CELL = re.compile(r"^(?:共|计)?\s*\d{1,5}\s*(?:笔|户|人|个|件)?$")
 
 
 @dataclass(slots=True)
@@ -171,6 +173,7 @@ class RowReader:
         balance_col = next((c for c in layout.columns if c.field == "balance"), None)
         self.balance_header = balance_col.key if balance_col else ""
         self._after_total = False   # a 合计 / 总计 row was read and no loan since
+        self._free_text = frozenset(i for code in ("note", "address") for i in layout.indexes_of(code))
         self._other_table = False   # reading another table below this one (a summary by class)
 
     def read(self, rows: list[list[object]], *, tick: Callable[[int], None] | None = None) -> SheetRows:
@@ -217,8 +220,16 @@ class RowReader:
         if number == self.loan_header:   # the header again (a long table printed over pages)
             out.skipped["header"] = out.skipped.get("header", 0) + 1
             return
+        if _COUNT_CELL.match(number) and self._total_row(cells):   # 李家村小计 | 2户 | 2笔
+            out.skipped["subtotal"] = out.skipped.get("subtotal", 0) + 1
+            return
         if len(out.samples) < self.SAMPLE_ROWS:
             out.samples.append(list(cells))
+        id_in_name = None   # an ID number typed after the name in the name cell
+        if type(raw_name) is str and len(raw_name) > 15:
+            raw_name, id_in_name = split_name_id(raw_name)
+            if id_in_name and _blank(raw_id):
+                raw_id = id_in_name
         name = self._names.get(raw_name) if type(raw_name) is str else None
         if name is None:
             name = person_name(raw_name)
@@ -267,7 +278,7 @@ class RowReader:
         self.seen[number] = (sheet, excel_row, balance)
 
         warn = out.warnings.append
-        if self.i_id is not None:
+        if self.i_id is not None or id_in_name:
             check = self._ids.get(raw_id) if type(raw_id) is str else None
             if check is None:
                 check = check_id(raw_id, today=self.today)
@@ -362,6 +373,17 @@ class RowReader:
             value = ValueError(str(exc))
         self._dates[raw] = value
         return value
+
+    def _total_row(self, cells: list[object]) -> bool:
+        """Whether a row whose loan number is a count (2笔) is a 小计 / 合计 row: a total word
+        in any cell but the free-text ones (备注 / 住址), or 笔 / 户 in the count itself."""
+        free = self._free_text
+        for i, value in enumerate(cells):
+            if i not in free and isinstance(value, str) and value and _TOTAL.search(value):
+                if _GRAND_TOTAL.search(value):
+                    self._after_total = True
+                return True
+        return not text(cells[self.i_loan]).isdigit()
 
     def _not_a_loan(self, cells, raw_no, raw_name, raw_id) -> str | None:
         """Why a row without a loan number or a name is no loan at all (None: it may be one)."""

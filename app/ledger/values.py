@@ -159,6 +159,16 @@ def split_name_remark(name: str) -> tuple[str, str | None]:
     return (m.group(1), m.group(2)) if m else (name, None)
 
 
+# An ID number typed after the name in one cell: 张三 6224…, 张三⏎6224…, 张三6224…
+_NAME_THEN_ID = re.compile(r"^(.*?[^\s\d])\s*([0-9０-９]{17}[0-9０-９XxＸｘ]|[0-9０-９]{15})\s*$", re.DOTALL)
+
+
+def split_name_id(value: str) -> tuple[str, str | None]:
+    """A name cell as (name, ID number typed after it, or None)."""
+    m = _NAME_THEN_ID.match(value)
+    return (m.group(1), m.group(2)) if m else (value, None)
+
+
 class LoanNoError(ValueError):
     """A loan number Excel stored as a number and so lost digits."""
 
