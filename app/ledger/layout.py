@@ -354,6 +354,7 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
     own_labels = {i: own for i, (_shown, own, _group) in enumerate(found.labels)}
     notes = _drop_duplicates(columns, own_labels)
     notes += _name_with_id(columns)
+    notes += _left_out_on_purpose(columns)
     money = [c for c in columns if c.field and BY_CODE[c.field].money]
     unit = title_unit or DEFAULT_UNIT
     if money and all(c.unit for c in money):
@@ -418,6 +419,28 @@ def _name_with_id(columns: list[Column]) -> list[str]:
     both[0].field = "name"
     shown = " ".join(both[0].header.split())
     return [f"{both[0].letter}列“{shown}”里借款人和身份证号写在一起：分开导入"]
+
+
+# Columns a person may expect to be read, but that the program works out or asks for itself.
+_RECOVERED_COLUMN = re.compile(r"已收回|已清收|清收金额|收回金额|累计收回|已还款|还款金额")
+_CATEGORY_COLUMN = re.compile(r"特殊类别|特殊户|人员类别|户类别|公职人员|低保|残疾|脱贫|移民|死亡|已故|服刑|失联|空挂|涉诉")
+
+
+def _left_out_on_purpose(columns: list[Column]) -> list[str]:
+    """Notes for columns not imported that hold money already recovered or special categories:
+    the figures would otherwise silently differ from the township's own table."""
+    notes = []
+    for c in columns:
+        if c.field is not None:
+            continue
+        header = unicodedata.normalize("NFKC", c.header or "")
+        shown = " ".join(c.header.split())
+        if _RECOVERED_COLUMN.search(header):
+            notes.append(f"{c.letter}列“{shown}”不导入：已清收的钱由银行后来台账的余额和本系统登记的还款算出，"
+                         "导入前已收回的钱请登记为还款")
+        elif _CATEGORY_COLUMN.search(header):
+            notes.append(f"{c.letter}列“{shown}”不导入：特殊类别请在借款户页面标记（姓名后注明的“已故”“服刑”等会自动标出）")
+    return notes
 
 
 def _drop_duplicates(columns: list[Column], own_labels: Mapping[int, str]) -> list[str]:

@@ -153,3 +153,17 @@ def test_a_workbook_kept_one_sheet_per_month_gives_the_latest_months_balances(ne
     assert any("1月" in n and "3月" in n for n in p.notes)
     r = import_ledger(new_db, path, today=TODAY)
     assert r.loans_imported == 2 and r.balance_fen == 1100000 and r.rows_rejected == []
+
+
+def test_recovered_money_and_category_columns_are_said_not_imported(write_xlsx):
+    """A township's 分解表 carries 已收回金额 and a 低保户 mark: neither is imported, and the
+    preview says why, so the figures differing from the table surprise nobody."""
+    from app.services.ledger_import import preview
+
+    header = ["借款人", "身份证号", "借据号", "贷款余额", "已收回金额", "低保户", "贷款类别"]
+    path = write_xlsx({"柳林镇": [header, ["张三", "", "L1", 10000, 2000, "√", "农户小额"]]}, name="分解表.xlsx")
+    layout = preview(path).sheets[0].layout
+    said = " ".join(layout.notes)
+    assert "E列“已收回金额”不导入" in said and "登记为还款" in said
+    assert "F列“低保户”不导入" in said and "特殊类别" in said
+    assert "贷款类别" not in said
