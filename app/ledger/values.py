@@ -211,7 +211,7 @@ def cell_date(value: object) -> date | None:
     if isinstance(value, str):
         s = value.strip()
         if _SERIAL.fullmatch(s):   # an Excel date shown as its number once the column became text
-            return to_date(float(s))
+            return to_date(float(s))   # float ok: an Excel day number, not money
         return _text_date(s)
     return to_date(value)
 
