@@ -185,7 +185,7 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
                 dropped = {r.row for r in got.rows if _plain(r.township) != own}
                 got.warnings = [w for w in got.warnings if w.row not in dropped]
                 got.rows = mine
-        notes += [f"工作表“{report.name}”{note}" for note in layout.notes + got.notes]
+        notes += [f"工作表“{report.name}”{note}" for note in layout.notes + got.notes + _swapped(layout, got.rows)]
         report.loans, report.rejected, report.warnings = len(got.rows), len(got.rejected), len(got.warnings)
         report.balance_fen = sum(r.balance_fen for r in got.rows)
         report.skipped, report.samples = got.skipped, got.samples
@@ -235,6 +235,17 @@ def _older_months(names: list[str]) -> dict[str, str]:
         return {}
     latest = max(months, key=lambda n: (months[n], names.index(n)))
     return {n: latest for n in months if months[n] < months[latest]}
+
+
+def _swapped(layout: SheetLayout, rows: list[LedgerRow]) -> list[str]:
+    """A note when most loans owe more than was lent: the 贷款金额 and 贷款余额 columns are
+    probably the wrong way round (a balance can pass the amount lent only by a little)."""
+    both = [r for r in rows if r.principal_fen]
+    if len(both) < 5 or sum(r.balance_fen > r.principal_fen for r in both) * 2 <= len(both):
+        return []
+    name = lambda code: next((c.header for c in layout.columns if c.field == code), "")  # noqa: E731
+    return [f"大多数贷款的“{name('balance')}”比“{name('principal')}”还大：请确认这两列没有标反"
+            "（导入用的是“贷款余额”一列）"]
 
 
 def _plain(name: str | None) -> str:

@@ -167,3 +167,14 @@ def test_recovered_money_and_category_columns_are_said_not_imported(write_xlsx):
     assert "E列“已收回金额”不导入" in said and "登记为还款" in said
     assert "F列“低保户”不导入" in said and "特殊类别" in said
     assert "贷款类别" not in said
+
+
+def test_balance_and_amount_lent_the_wrong_way_round_are_pointed_out(write_xlsx):
+    from app.services.ledger_import import preview
+
+    header = ["借款人", "借据号", "贷款金额", "贷款余额"]
+    swapped = [[f"户{k}", f"L{k}", 3000 + k, 50000] for k in range(6)]       # the clerk's slip
+    right = [[f"户{k}", f"L{k}", 50000, 3000 + k] for k in range(6)]
+    said = " ".join(preview(write_xlsx({"柳林镇": [header, *swapped]}, name="a.xlsx")).notes)
+    assert "标反" in said and "“贷款余额”比“贷款金额”还大" in said
+    assert "标反" not in " ".join(preview(write_xlsx({"柳林镇": [header, *right]}, name="b.xlsx")).notes)
