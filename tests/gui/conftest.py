@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-WAIT_MS = 30_000  # generous: CI machines are slow; nothing here measures speed
+from tests.gui.helpers_window import WAIT_MS, open_window
+
 
 # Qt warnings fail tests, except this one: the offscreen platform plugin the tests run on
 # cannot pass size hints to a window system it does not have.
@@ -44,13 +45,4 @@ def idle(qtbot):
 @pytest.fixture
 def window(qtbot, demo_path, shown_dialogs, idle):
     """The main window, shown, with the demo database open and the dashboard filled."""
-    from app.ui.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.page("dashboard").loaded, timeout=WAIT_MS):
-        win.open_path(demo_path)
-    idle()
-    return win
+    return open_window(qtbot, idle, demo_path)

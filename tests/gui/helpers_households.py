@@ -6,8 +6,7 @@ from PySide6.QtCore import Qt
 from app.domain import pinyin
 from app.services import households
 from app.services.households import HouseholdFilter
-
-WAIT_MS = 30_000
+from tests.gui.helpers_window import WAIT_MS  # noqa: F401 (the household tests import it from here)
 
 
 def open_list(window, qtbot, idle):

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWizard
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from app.services.ledger_import import import_ledger
 from app.ui.ledger import import_page
 from app.ui.ledger.models import MappingModel
 from app.ui.ledger.wizard import LedgerWizard
+from tests.workbooks import write_workbook
 
 WAIT_MS = 30_000
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "ledger-sample" / "ledger.xlsx"
@@ -23,15 +24,7 @@ HEADER = ["序号", "村(社区)", "借款人姓名", "身份证号码", "借据
 ODD_HEADER = ["序号", "客户号", "姓名", "证件号码", "当前欠款", "杂项"]   # 客户号 holds the loan number
 
 
-def _xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+_xlsx = write_workbook
 
 
 def _odd(path: Path, n: int) -> Path:

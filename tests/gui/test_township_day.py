@@ -16,6 +16,7 @@ from app.services.ledger_import import import_ledger
 from app.services.setup import initialise
 from app.ui.models.households import COLUMN
 from tests.gui.helpers_households import WAIT_MS, open_list
+from tests.gui.helpers_window import open_window
 
 LEDGER = Path(__file__).resolve().parents[1] / "data" / "ledger-sample" / "ledger.xlsx"
 
@@ -41,17 +42,7 @@ def township_path(_township_template, tmp_path) -> Path:
 
 @pytest.fixture
 def township_window(qtbot, township_path, shown_dialogs, idle):
-    from app.ui.main_window import MainWindow
-
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1366, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    with qtbot.waitSignal(win.page("dashboard").loaded, timeout=WAIT_MS):
-        win.open_path(township_path)
-    idle()
-    return win
+    return open_window(qtbot, idle, township_path, size=(1366, 700))
 
 
 def _fits(label: QLabel) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.helpers import run_cli
+from tests.workbooks import write_workbook
 
 
 @pytest.fixture
@@ -35,20 +36,8 @@ def district_path(tmp_path) -> Path:
 @pytest.fixture
 def write_xlsx(tmp_path):
     """write_xlsx({"柳林镇": rows, ...}, name=...) -> path of a workbook made with openpyxl."""
-    from openpyxl import Workbook
-
     def make(sheets: dict[str, list[list]], *, name: str = "台账.xlsx",
              merges: dict[str, list[str]] | None = None) -> Path:
-        wb = Workbook()
-        wb.remove(wb.active)
-        for title, rows in sheets.items():
-            ws = wb.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-            for rng in (merges or {}).get(title, []):
-                ws.merge_cells(rng)
-        path = tmp_path / name
-        wb.save(path)
-        return path
+        return write_workbook(tmp_path / name, sheets, merges=merges)
 
     return make

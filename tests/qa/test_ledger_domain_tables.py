@@ -11,6 +11,7 @@ from pathlib import Path
 from app.services.ledger_import import import_ledger, preview
 
 from tests.qa.helpers import make_id, query
+from tests.workbooks import write_workbook
 
 TODAY = date(2026, 11, 22)
 ID1 = make_id("62242119601018092")
@@ -20,17 +21,7 @@ ID4 = make_id("62242119850505123")
 
 
 def _xlsx(tmp_path: Path, sheets: dict[str, list[list]], *, name: str = "台账.xlsx") -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    path = tmp_path / name
-    wb.save(path)
-    return path
+    return write_workbook(tmp_path / name, sheets)
 
 
 def _xls(tmp_path: Path, sheets: dict[str, list[list]], *, name: str = "台账.xls") -> Path:

@@ -6,6 +6,8 @@ from typing import Callable
 
 import pytest
 
+from tests.workbooks import write_workbook
+
 
 # A copy of the product's shared sample (shared/samples/ledger-sample), kept with the tests.
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "ledger-sample"
@@ -13,23 +15,9 @@ SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "ledger-sample"
 @pytest.fixture
 def write_xlsx(tmp_path) -> Callable[..., Path]:
     """write_xlsx({"柳林镇": rows, ...}, merges={"柳林镇": ["A1:P1"]}, name="x.xlsx") -> path."""
-    from openpyxl import Workbook
-
     def make(sheets: dict[str, list[list]], *, merges: dict[str, list[str]] | None = None,
              name: str = "ledger.xlsx", hidden: tuple[str, ...] = ()) -> Path:
-        wb = Workbook()
-        wb.remove(wb.active)
-        for title, rows in sheets.items():
-            ws = wb.create_sheet(title)
-            for row in rows:
-                ws.append(row)
-            for rng in (merges or {}).get(title, []):
-                ws.merge_cells(rng)
-            if title in hidden:
-                ws.sheet_state = "hidden"
-        path = tmp_path / name
-        wb.save(path)
-        return path
+        return write_workbook(tmp_path / name, sheets, merges=merges, hidden=hidden)
 
     return make
 
