@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import text
 
@@ -43,6 +44,11 @@ class MissingLoan:
 
 class KnownLoans:
     """Mixed into ``LedgerWriter``: its state (``loans``, ``recovered_*``, ``counts`` …) is set up there."""
+
+    @cached_property
+    def file_numbers(self) -> set[str]:
+        """The loan numbers of the ledger's imported rows."""
+        return {r.loan_no for r in self.parsed.rows}
 
     def _known_loan(self, row: LedgerRow, known) -> None:  # noqa: C901 - one decision list
         loan_id, hid, task, balance = known.id, known.household_id, known.task_amount_fen, known.balance_fen
@@ -154,7 +160,7 @@ class KnownLoans:
         them when the column holds numbers), of the same borrower and township; or None."""
         if self._stripped is None:
             # Only numbers that start with 0, on either side, can have lost (or gained) zeros.
-            in_file = {r.loan_no for r in self.parsed.rows}
+            in_file = self.file_numbers
             file_zeros = any(no[:1] == "0" for no in in_file)
             self._stripped = {no.lstrip("0"): no for no in self.loans
                               if (no[:1] == "0" or file_zeros) and no not in in_file}
@@ -193,8 +199,7 @@ class KnownLoans:
         """Loans of these townships the ledger no longer lists: flagged for review."""
         if not self.loans:
             return
-        listed = {r.loan_no for r in self.parsed.rows} | {r.loan_no for r in self.parsed.rejected if r.loan_no}
-        listed |= self.matched_numbers
+        listed = self.file_numbers | {r.loan_no for r in self.parsed.rejected if r.loan_no} | self.matched_numbers
         tids = set(self.township_ids.values())
         names = {tid: name for name, tid in self.township_ids.items()}
         for no, known in self.loans.items():

@@ -13,7 +13,7 @@ import json
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, text
 
@@ -50,8 +50,6 @@ REMARK_CATEGORIES = {"已故": "deceased", "已死亡": "deceased", "死亡": "d
                      "已去世": "deceased", "病故": "deceased", "亡故": "deceased", "服刑": "imprisoned",
                      "在押": "imprisoned", "服刑中": "imprisoned", "失联": "unreachable",
                      "下落不明": "unreachable", "诉讼": "litigation", "已诉讼": "litigation"}
-
-_ONE_DAY = timedelta(days=1)
 
 
 
@@ -103,7 +101,7 @@ class LedgerWriter(KnownLoans):
         self.township_dates: dict[str, date] = {}   # township → the latest date its rows are as of
         for r in parsed.rows:
             d = self.sheet_dates.get(r.sheet, as_of)
-            if d > self.township_dates.get(r.township, d - _ONE_DAY):
+            if d > self.township_dates.get(r.township, date.min):
                 self.township_dates[r.township] = d
         self.steps = steps
         self.share = share
