@@ -243,9 +243,8 @@ def _swapped(layout: SheetLayout, rows: list[LedgerRow]) -> list[str]:
     both = [r for r in rows if r.principal_fen]
     if len(both) < 5 or sum(r.balance_fen > r.principal_fen for r in both) * 2 <= len(both):
         return []
-    name = lambda code: next((c.header for c in layout.columns if c.field == code), "")  # noqa: E731
-    return [f"大多数贷款的“{name('balance')}”比“{name('principal')}”还大：请确认这两列没有标反"
-            "（导入用的是“贷款余额”一列）"]
+    balance, principal = (layout.columns[layout.index_of(code)].header for code in ("balance", "principal"))
+    return [f"大多数贷款的“{balance}”比“{principal}”还大：请确认这两列没有标反（导入用的是“贷款余额”一列）"]
 
 
 def _plain(name: str | None) -> str:
