@@ -1,33 +1,20 @@
-"""Commands of the daily work: visit, repay, stage, households, household, worklist, reindex."""
+"""Commands of the daily work: visit, repay (and their ``void``: 冲正 / 作废), stage, households,
+household, worklist, reindex."""
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import asdict, is_dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app.cli.common import add_db, add_json, database, emit_json, parse_date
+from app.cli.corrections import actor_name, add_void_repay, add_void_visit, fen_arg, outcome_arg, usage_error
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.domain.stages import OUTCOME_NAMES, STAGE_NAMES
 
-OUTCOMES = [o.value for o in OUTCOME_NAMES]
-
-
-def _actor() -> str:
-    """Who the audit log names for a command-line change (no log-in on the command line yet)."""
-    return os.environ.get("QINGSHOU_USER", "").strip() or "命令行"
-
-
-def _outcome_arg(text: str) -> str:
-    from app.services.work_common import outcome_code
-
-    try:
-        return outcome_code(text)
-    except InputError:
-        raise argparse.ArgumentTypeError(f"未知的走访结果：{text}（可用：{', '.join(OUTCOMES)}）") from None
+_outcome_arg, _actor, _fen = outcome_arg, actor_name, fen_arg
 
 
 def _stage_arg(text: str) -> str:
@@ -40,20 +27,24 @@ def _stage_arg(text: str) -> str:
             f"未知的清收阶段：{text}（可用：{', '.join(s.value for s in STAGE_NAMES)}）") from None
 
 
-def _fen(text: str, what: str) -> int:
-    from app.domain.money import parse_typed_yuan
+REPAY_USAGE = ("qingshou repay --loan 借据号 --amount 元 --date 日期 [--receipt 编号] [--note 文字] [--db 文件] [--json]\n"
+               "       qingshou repay void 还款编号 --reason 原因 [--amount 元] [--date 日期] [--db 文件] [--json]")
+VISIT_USAGE = ("qingshou visit (--loan 借据号 | --household ID) --date 日期 --outcome 结果 [...] [--db 文件] [--json]\n"
+               "       qingshou visit void 走访编号 --reason 原因 [--date 日期] [--outcome 结果] [...] [--db 文件] [--json]")
 
-    return parse_typed_yuan(text, what)
+
+def _missing(args: argparse.Namespace, names: list[tuple[str, str]]) -> list[str]:
+    return [flag for attr, flag in names if getattr(args, attr, None) is None]
 
 
 def register(sub) -> None:
-    p = sub.add_parser("visit", help="登记走访")
+    p = sub.add_parser("visit", help="登记走访；visit void 作废登记错的走访", usage=VISIT_USAGE)
     add_db(p)
-    who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--loan", metavar="借据号", help="借款户的任一借据号")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--loan", metavar="借据号", help="借款户的任一借据号（必需，或用 --household）")
     who.add_argument("--household", metavar="ID", help="借款户编号（代替 --loan）")
-    p.add_argument("--date", type=parse_date, required=True, metavar="日期", help="走访日期 YYYY-MM-DD")
-    p.add_argument("--outcome", type=_outcome_arg, required=True, metavar="结果",
+    p.add_argument("--date", type=parse_date, default=None, metavar="日期", help="走访日期 YYYY-MM-DD（必需）")
+    p.add_argument("--outcome", type=_outcome_arg, default=None, metavar="结果",
                    help="promised 承诺还款、paid 当场还款、partial 部分还款、refused 拒绝、unreachable 失联、"
                         "unable 无还款能力、other 其他")
     p.add_argument("--method", default="home", metavar="方式", help="home 上门、phone 电话、proxy 委托、village 村委协助、other")
@@ -63,17 +54,19 @@ def register(sub) -> None:
     p.add_argument("--next", type=parse_date, default=None, metavar="日期", help="下次跟进日期")
     p.add_argument("--note", default=None, metavar="文字", help="备注")
     add_json(p)
-    p.set_defaults(handler=cmd_visit)
+    p.set_defaults(handler=cmd_visit, usage_of=p)
+    add_void_visit(p)
 
-    p = sub.add_parser("repay", help="登记还款")
+    p = sub.add_parser("repay", help="登记还款；repay void 冲正登记错的还款", usage=REPAY_USAGE)
     add_db(p)
-    p.add_argument("--loan", required=True, metavar="借据号")
-    p.add_argument("--amount", required=True, metavar="元", help="还款金额（元）")
-    p.add_argument("--date", type=parse_date, required=True, metavar="日期", help="还款日期 YYYY-MM-DD")
+    p.add_argument("--loan", default=None, metavar="借据号", help="借据号（必需）")
+    p.add_argument("--amount", default=None, metavar="元", help="还款金额（元，必需）")
+    p.add_argument("--date", type=parse_date, default=None, metavar="日期", help="还款日期 YYYY-MM-DD（必需）")
     p.add_argument("--receipt", default=None, metavar="编号", help="收据编号")
     p.add_argument("--note", default=None, metavar="文字", help="备注")
     add_json(p)
-    p.set_defaults(handler=cmd_repay)
+    p.set_defaults(handler=cmd_repay, usage_of=p)
+    add_void_repay(p)
 
     p = sub.add_parser("stage", help="转清收阶段（催收、诉讼、立案、执行、结清、核销）")
     add_db(p)
@@ -135,6 +128,11 @@ def register(sub) -> None:
 def cmd_visit(args: argparse.Namespace) -> int:
     from app.services.visits import record_visit
 
+    missing = _missing(args, [("date", "--date"), ("outcome", "--outcome")])
+    if args.loan is None and args.household is None:
+        missing.insert(0, "--loan 或 --household")
+    if missing:
+        return usage_error(args, f"缺少必需的参数：{'、'.join(missing)}")
     promised = _fen(args.promised_amount, "承诺还款金额") if args.promised_amount else None
     with database(args) as db:
         r = record_visit(db, loan_no=args.loan, household_id=args.household, visited_on=args.date,
@@ -144,7 +142,8 @@ def cmd_visit(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(r.to_json())
     else:
-        print(f"已登记走访：{r.head_name}，{r.visited_on}，{OUTCOME_NAMES.get(args.outcome, args.outcome)}")
+        print(f"已登记走访：{r.head_name}，{r.visited_on}，{OUTCOME_NAMES.get(args.outcome, args.outcome)}"
+              f"（走访编号 {r.visit_id}）")
     return 0
 
 
@@ -152,6 +151,9 @@ def cmd_repay(args: argparse.Namespace) -> int:
     from app.domain.money import format_yuan
     from app.services.repayments import record_repayment
 
+    missing = _missing(args, [("loan", "--loan"), ("amount", "--amount"), ("date", "--date")])
+    if missing:
+        return usage_error(args, f"缺少必需的参数：{'、'.join(missing)}")
     amount = _fen(args.amount, "还款金额")
     with database(args) as db:
         r = record_repayment(db, loan_no=args.loan, amount_fen=amount, paid_on=args.date, note=args.note,
@@ -160,7 +162,7 @@ def cmd_repay(args: argparse.Namespace) -> int:
         emit_json(r.to_json())
     else:
         print(f"已登记还款：借据号 {r.loan_no}，{format_yuan(r.amount_fen)} 元，尚欠本金 {format_yuan(r.outstanding_fen)} 元"
-              + ("，已结清" if r.settled else ""))
+              + ("，已结清" if r.settled else "") + f"（还款编号 {r.repayment_id}）")
     return 0
 
 

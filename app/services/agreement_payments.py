@@ -159,9 +159,32 @@ def allocate_to_agreement(uow, agreement_id: str, amount_fen: int, paid_on: date
                                paid_before, ag.total_fen - paid_total, ag.status)
 
 
+def restate_agreement(session: Session, agreement_id: str, day: date) -> str:
+    """After a payment under the agreement was voided (``app.services.corrections``): its
+    installments' paid amounts and its status again from the repayments still standing —
+    re-derived, never patched.  Returns the status (an agreement no longer in force keeps its own)."""
+    ag = session.get(Agreement, agreement_id)
+    paid_total = sum(r.amount_fen for r in session.scalars(select(Repayment).where(
+        Repayment.agreement_id == agreement_id, Repayment.deleted.is_(False))))
+    rows = sorted(session.scalars(select(Installment).where(Installment.agreement_id == agreement_id,
+                                                            Installment.deleted.is_(False))), key=lambda i: i.no)
+    for inst, filled in zip(rows, fill_installments(paid_total, [i.amount_fen for i in rows])):
+        if inst.paid_fen != filled:
+            inst.paid_fen = filled
+    if ag.status in PAYABLE + ("fulfilled",) and rows:
+        state = "fulfilled" if paid_total >= ag.total_fen else standing(
+            [(i.no, i.due_date, i.amount_fen) for i in rows], paid_total, day,
+            grace_days=ag.grace_days, void_after_missed=ag.void_after_missed).state
+        if state != ag.status:
+            ag.status = state
+    return ag.status
+
+
 def record_agreement_payment(uow, agreement_id: str, amount_fen: int, paid_on: date, *,
-                             note: str | None = None, receipt_no: str | None = None) -> PaymentResult:
+                             note: str | None = None, receipt_no: str | None = None,
+                             corrects_id: str | None = None) -> PaymentResult:
     """Allocate and write the repayments (one per loan reached) inside ``uow``; no commit.
+    ``corrects_id``: the voided repayment these correct (``app.services.corrections``).
 
     A loan's principal part that a bank ledger dated on or after ``paid_on`` already showed as
     a lower balance is matched with it, as a plain repayment is (each yuan counts once)."""
@@ -186,7 +209,7 @@ def record_agreement_payment(uow, agreement_id: str, amount_fen: int, paid_on: d
         rep = Repayment(loan_id=loan.id, paid_on=paid_on, amount_fen=part.amount_fen,
                         principal_fen=part.principal_fen, interest_fen=part.interest_fen,
                         penalty_fen=part.penalty_fen, source="township", agreement_id=alloc.agreement_id,
-                        receipt_no=receipt_no, note=note)
+                        receipt_no=receipt_no, note=note, corrects_id=corrects_id)
         s.add(rep)
         s.flush()
         ids.append(rep.id)

@@ -24,7 +24,7 @@ from app.domain.errors import InputError, NotFound
 from app.domain.followup import VisitFact, followup_due, promise_broken, visit_state
 from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, METHOD_NAMES, OUTCOME_NAMES, ROLE_NAMES,
                                STAGE_NAMES, Capacity, DutyRole, PersonRole)
-from app.domain.money import format_yuan
+from app.services.household_timeline import TimelineEntry, build_timeline
 
 AGREEMENT_STATUS_NAMES = {"draft": "草稿", "printed": "已打印", "signed": "已签订", "fulfilled": "已履行",
                           "broken": "已违约", "cancelled": "已作废", "superseded": "已变更"}
@@ -115,6 +115,7 @@ class StageEventInfo:
     to_stage: str
     on_date: date
     note: str | None
+    void_reason: str | None = None     # set on a voided stage move (a 结清 a 冲正 undid)
 
     @property
     def text(self) -> str:
@@ -137,6 +138,8 @@ class VisitInfo:
     loan_no: str | None
     note: str | None
     recorded_by: str | None
+    corrects_id: str | None = None     # the voided visit this one corrects
+    void_reason: str | None = None     # set on a voided visit (shown struck through, never counted)
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,9 @@ class RepaymentInfo:
     agreement_id: str | None
     receipt_no: str | None
     note: str | None
+    corrects_id: str | None = None     # the voided repayment this one corrects
+    void_reason: str | None = None     # set on a voided (冲正) repayment
+    recorded_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,16 +172,6 @@ class AgreementInfo:
     as_of: date
     total_fen: int
     loan_nos: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    on: date
-    kind: str          # visit | repayment | agreement | stage
-    title: str
-    detail: str
-    ref_id: str
-    amount_fen: int | None = None
 
 
 @dataclass(frozen=True)
@@ -290,19 +286,9 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
     state = visit_state([VisitFact(v.visited_on, v.hlc or "", v.outcome, v.next_date, v.promised_date,
                                    v.promised_fen) for v in visits if v.visited_on <= day],
                         [r.paid_on for r in reps if r.paid_on <= day])
-    visit_infos = [VisitInfo(
-        id=v.id, visited_on=v.visited_on, visitors=v.visitors, method=v.method,
-        method_name=METHOD_NAMES.get(v.method, v.method), outcome=v.outcome,
-        outcome_name=OUTCOME_NAMES.get(v.outcome, v.outcome), promised_fen=v.promised_fen,
-        promised_date=v.promised_date, next_date=v.next_date, loan_no=loan_no.get(v.loan_id or ""),
-        note=v.note, recorded_by=v.updated_by) for v in visits]
-    rep_infos = [RepaymentInfo(
-        id=r.id, loan_id=r.loan_id, loan_no=loan_no.get(r.loan_id, ""), paid_on=r.paid_on,
-        amount_fen=r.amount_fen, principal_fen=r.principal_fen, interest_fen=r.interest_fen or 0,
-        penalty_fen=r.penalty_fen or 0, source=r.source, agreement_id=r.agreement_id,
-        receipt_no=r.receipt_no, note=r.note) for r in reps]
-    event_infos = [StageEventInfo(e.id, e.loan_id, loan_no.get(e.loan_id, ""), e.from_stage, e.to_stage,
-                                  e.on_date, e.note) for e in events]
+    visit_infos = [_visit_info(v, loan_no) for v in visits]
+    rep_infos = [_repayment_info(r, loan_no) for r in reps]
+    event_infos = [_event_info(e, loan_no) for e in events]
     ag_infos = [AgreementInfo(a.id, a.number, a.version, a.status, AGREEMENT_STATUS_NAMES.get(a.status, a.status),
                               a.signed_on, a.as_of, a.total_fen, tuple(ag_loans.get(a.id, ())))
                 for a in agreements]
@@ -328,7 +314,7 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
                                            loan_no.get(a.loan_id or ""), a.since) for a, st in assigns],
                            key=lambda a: (duty_order.get(a.duty, 9), a.loan_no or "", a.staff_name)),
         stage_history=event_infos, visits=visit_infos, repayments=rep_infos, agreements=ag_infos,
-        timeline=_timeline(visit_infos, rep_infos, ag_infos, event_infos),
+        timeline=build_timeline(visit_infos, rep_infos, ag_infos, event_infos, _voided(s, h.id, loan_no)),
         as_of=day, task_fen=task, recovered_fen=rec_total, outstanding_fen=task - rec_total,
         last_visit_on=state.last_visit_on, last_outcome=state.last_outcome, next_date=state.next_date,
         promise_date=state.promise_date, promise_fen=state.promise_fen,
@@ -337,36 +323,41 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
     )
 
 
-def _timeline(visits: list[VisitInfo], reps: list[RepaymentInfo], ags: list[AgreementInfo],
-              events: list[StageEventInfo]) -> list[TimelineEntry]:
-    out: list[TimelineEntry] = []
-    for v in visits:
-        parts = [f"{v.method_name}", v.visitors or ""]
-        if v.promised_fen or v.promised_date:
-            parts.append(f"承诺{v.promised_date or ''}还款{format_yuan(v.promised_fen) + ' 元' if v.promised_fen else ''}")
-        if v.next_date:
-            parts.append(f"下次跟进 {v.next_date}")
-        if v.note:
-            parts.append(v.note)
-        out.append(TimelineEntry(v.visited_on, "visit", f"走访：{v.outcome_name}",
-                                 "；".join(p for p in parts if p), v.id, v.promised_fen))
-    for r in reps:
-        source = "银行台账" if r.source == "bank" else "乡镇登记"
-        split = f"本金 {format_yuan(r.principal_fen)}"
-        if r.interest_fen:
-            split += f"，利息 {format_yuan(r.interest_fen)}"
-        out.append(TimelineEntry(r.paid_on, "repayment", f"还款 {format_yuan(r.amount_fen)} 元",
-                                 "；".join(p for p in (f"借据 {r.loan_no}", split, source, r.note or "") if p),
-                                 r.id, r.amount_fen))
-    for a in ags:
-        out.append(TimelineEntry(a.signed_on or a.as_of, "agreement", f"还款协议 {a.number}（{a.status_name}）",
-                                 f"合计 {format_yuan(a.total_fen)} 元；借据 {'、'.join(a.loan_nos)}", a.id,
-                                 a.total_fen))
-    for e in events:
-        out.append(TimelineEntry(e.on_date, "stage", f"阶段：{e.text}",
-                                 "；".join(p for p in (f"借据 {e.loan_no}", e.note or "") if p), e.id))
-    kinds = {"repayment": 0, "visit": 1, "agreement": 2, "stage": 3}
-    out.sort(key=lambda t: (t.on, -kinds[t.kind]), reverse=True)
+def _visit_info(v: Visit, loan_no: dict[str, str]) -> VisitInfo:
+    return VisitInfo(
+        id=v.id, visited_on=v.visited_on, visitors=v.visitors, method=v.method,
+        method_name=METHOD_NAMES.get(v.method, v.method), outcome=v.outcome,
+        outcome_name=OUTCOME_NAMES.get(v.outcome, v.outcome), promised_fen=v.promised_fen,
+        promised_date=v.promised_date, next_date=v.next_date, loan_no=loan_no.get(v.loan_id or ""),
+        note=v.note, recorded_by=v.updated_by, corrects_id=v.corrects_id,
+        void_reason=(v.void_reason or "已作废") if v.deleted else None)
+
+
+def _repayment_info(r: Repayment, loan_no: dict[str, str]) -> RepaymentInfo:
+    return RepaymentInfo(
+        id=r.id, loan_id=r.loan_id, loan_no=loan_no.get(r.loan_id, ""), paid_on=r.paid_on,
+        amount_fen=r.amount_fen, principal_fen=r.principal_fen, interest_fen=r.interest_fen or 0,
+        penalty_fen=r.penalty_fen or 0, source=r.source, agreement_id=r.agreement_id,
+        receipt_no=r.receipt_no, note=r.note, corrects_id=r.corrects_id,
+        void_reason=(r.void_reason or "已冲正") if r.deleted else None, recorded_by=r.updated_by)
+
+
+def _event_info(e: StageEvent, loan_no: dict[str, str]) -> StageEventInfo:
+    return StageEventInfo(e.id, e.loan_id, loan_no.get(e.loan_id, ""), e.from_stage, e.to_stage, e.on_date,
+                          e.note, void_reason=(e.void_reason or "已作废") if e.deleted else None)
+
+
+def _voided(s: Session, household_id: str, loan_no: dict[str, str]) -> list:
+    """The facts of this household a person voided (冲正 / 作废), for the timeline only.  A bank
+    report matched with a township repayment is voided by the program, not shown."""
+    ids = list(loan_no)
+    out: list = [_visit_info(v, loan_no) for v in s.scalars(select(Visit).where(
+        Visit.household_id == household_id, Visit.deleted.is_(True)))]
+    if ids:
+        out += [_repayment_info(r, loan_no) for r in s.scalars(select(Repayment).where(
+            Repayment.loan_id.in_(ids), Repayment.deleted.is_(True), Repayment.source == "township"))]
+        out += [_event_info(e, loan_no) for e in s.scalars(select(StageEvent).where(
+            StageEvent.loan_id.in_(ids), StageEvent.deleted.is_(True)))]
     return out
 
 

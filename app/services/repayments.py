@@ -91,60 +91,70 @@ def record_repayment(db: Database, *, amount_fen: int, loan_no: str | None = Non
     interest; under an agreement: what the agreement still needs), a date in the future or
     before the loan entered the task list.
     """
+    with db.uow(actor) as uow:
+        result = book_repayment(uow, amount_fen=amount_fen, loan_no=loan_no, loan_id=loan_id, paid_on=paid_on,
+                                note=note, receipt_no=receipt_no, agreement_id=agreement_id)
+        uow.commit()
+        return result
+
+
+def book_repayment(uow, *, amount_fen: int, loan_no: str | None = None, loan_id: str | None = None,
+                   paid_on: date | None = None, note: str | None = None, receipt_no: str | None = None,
+                   agreement_id: str | None = None, corrects_id: str | None = None) -> RepaymentResult:
+    """``record_repayment`` inside the caller's unit of work (no commit); ``corrects_id``
+    names the voided repayment this one corrects (``app.services.corrections``)."""
     if amount_fen is None or amount_fen <= 0:
         raise InputError("还款金额必须大于 0")
-    with db.uow(actor) as uow:
-        s = uow.session
-        loan = find_loan(s, loan_no=loan_no, loan_id=loan_id)
-        day = check_day(paid_on, "还款日期")
-        if day < loan.task_date:
-            raise InputError(f"还款日期（{day}）早于借据号 {loan.loan_no} 列入清收任务的日期（{loan.task_date}）")
-        if agreement_id is not None:
-            ag = s.get(Agreement, agreement_id)
-            if ag is None or ag.deleted:
-                raise NotFound(f"找不到这份还款协议（{agreement_id}）")
-        agreement = agreement_id or agreement_in_force(s, loan.id)
-        note = (note or "").strip() or None
-        receipt_no = (receipt_no or "").strip() or None
-        if agreement is not None:
-            paid = record_agreement_payment(uow, agreement, amount_fen, day, note=note,
-                                                     receipt_no=receipt_no)
-            reached = [p for p in paid.allocation.parts if p.amount_fen]
-            ids = dict(zip([p.loan_id for p in reached], paid.repayment_ids))
-            loans = [s.get(Loan, p.loan_id) for p in reached]
-            rep_id = ids.get(loan.id) or paid.repayment_ids[0]
-            part = Allocation(sum(p.principal_fen for p in reached), sum(p.interest_fen for p in reached),
-                              sum(p.penalty_fen for p in reached))
-        else:
-            due = owed(s, loan)
-            reported = _bank_reported_since(s, loan.id, day)   # this money may be in a ledger already
-            room = sum(b.principal_fen for b in reported)
-            if amount_fen > due.total_fen + room:
-                raise InputError(f"还款金额 {format_yuan(amount_fen)} 元超过借据号 {loan.loan_no} 尚欠的本息 "
-                                 f"{format_yuan(due.total_fen)} 元（本金 {format_yuan(due.principal_fen)}，"
-                                 f"利息 {format_yuan(due.interest_fen)}）")
-            principal = min(amount_fen, due.principal_fen + room)
-            part = Allocation(principal, amount_fen - principal, 0)
-            matched = _explain_bank_decreases(s, reported, principal, day)
-            rep = Repayment(loan_id=loan.id, paid_on=day, amount_fen=amount_fen, principal_fen=part.principal_fen,
-                            interest_fen=part.interest_fen, penalty_fen=0, source="township",
-                            agreement_id=agreement, receipt_no=receipt_no, note=note)
-            s.add(rep)
-            s.flush()
-            rep_id, loans = rep.id, [loan]
-        settled = settle_loans(s, loans, day)
-        after = owed(s, loan)
-        if agreement is None:
-            uow.audit("repay", "repayments", rep_id,
-                      summary=f"{day} 借据号 {loan.loan_no} 还款 {format_yuan(amount_fen)} 元（本金 "
-                              f"{format_yuan(part.principal_fen)}，利息 {format_yuan(part.interest_fen)}），"
-                              f"尚欠本金 {format_yuan(after.principal_fen)} 元" + ("，已结清" if settled else "")
-                              + (f"；其中 {format_yuan(matched)} 元银行台账已报告收回，不重复计算" if matched else ""))
-        refresh_search(s, {ln.household_id for ln in loans} | {loan.household_id})
-        uow.commit()
-        return RepaymentResult(rep_id, loan.id, loan.loan_no, loan.household_id, day, amount_fen,
-                               part.principal_fen, part.interest_fen, part.penalty_fen, after.principal_fen,
-                               after.interest_fen, loan.id in settled, agreement)
+    s = uow.session
+    loan = find_loan(s, loan_no=loan_no, loan_id=loan_id)
+    day = check_day(paid_on, "还款日期")
+    if day < loan.task_date:
+        raise InputError(f"还款日期（{day}）早于借据号 {loan.loan_no} 列入清收任务的日期（{loan.task_date}）")
+    if agreement_id is not None:
+        ag = s.get(Agreement, agreement_id)
+        if ag is None or ag.deleted:
+            raise NotFound(f"找不到这份还款协议（{agreement_id}）")
+    agreement = agreement_id or agreement_in_force(s, loan.id)
+    note = (note or "").strip() or None
+    receipt_no = (receipt_no or "").strip() or None
+    if agreement is not None:
+        paid = record_agreement_payment(uow, agreement, amount_fen, day, note=note, receipt_no=receipt_no,
+                                        corrects_id=corrects_id)
+        reached = [p for p in paid.allocation.parts if p.amount_fen]
+        ids = dict(zip([p.loan_id for p in reached], paid.repayment_ids))
+        loans = [s.get(Loan, p.loan_id) for p in reached]
+        rep_id = ids.get(loan.id) or paid.repayment_ids[0]
+        part = Allocation(sum(p.principal_fen for p in reached), sum(p.interest_fen for p in reached),
+                          sum(p.penalty_fen for p in reached))
+    else:
+        due = owed(s, loan)
+        reported = _bank_reported_since(s, loan.id, day)   # this money may be in a ledger already
+        room = sum(b.principal_fen for b in reported)
+        if amount_fen > due.total_fen + room:
+            raise InputError(f"还款金额 {format_yuan(amount_fen)} 元超过借据号 {loan.loan_no} 尚欠的本息 "
+                             f"{format_yuan(due.total_fen)} 元（本金 {format_yuan(due.principal_fen)}，"
+                             f"利息 {format_yuan(due.interest_fen)}）")
+        principal = min(amount_fen, due.principal_fen + room)
+        part = Allocation(principal, amount_fen - principal, 0)
+        matched = _explain_bank_decreases(s, reported, principal, day)
+        rep = Repayment(loan_id=loan.id, paid_on=day, amount_fen=amount_fen, principal_fen=part.principal_fen,
+                        interest_fen=part.interest_fen, penalty_fen=0, source="township",
+                        agreement_id=agreement, receipt_no=receipt_no, note=note, corrects_id=corrects_id)
+        s.add(rep)
+        s.flush()
+        rep_id, loans = rep.id, [loan]
+    settled = settle_loans(s, loans, day)
+    after = owed(s, loan)
+    if agreement is None:
+        uow.audit("repay", "repayments", rep_id,
+                  summary=f"{day} 借据号 {loan.loan_no} 还款 {format_yuan(amount_fen)} 元（本金 "
+                          f"{format_yuan(part.principal_fen)}，利息 {format_yuan(part.interest_fen)}），"
+                          f"尚欠本金 {format_yuan(after.principal_fen)} 元" + ("，已结清" if settled else "")
+                          + (f"；其中 {format_yuan(matched)} 元银行台账已报告收回，不重复计算" if matched else ""))
+    refresh_search(s, {ln.household_id for ln in loans} | {loan.household_id})
+    return RepaymentResult(rep_id, loan.id, loan.loan_no, loan.household_id, day, amount_fen,
+                           part.principal_fen, part.interest_fen, part.penalty_fen, after.principal_fen,
+                           after.interest_fen, loan.id in settled, agreement)
 
 
 def _bank_reported_since(s: Session, loan_id: str, day: date) -> list[Repayment]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from app.bootstrap import open_database
 from app.services import agreements
@@ -120,7 +120,9 @@ def test_detail_shows_the_schedule_loans_and_reduction(page, db, qtbot, idle):
     assert not detail.buttons["sign"].isEnabled() and detail.buttons["pay"].isEnabled()
 
 
-def test_record_a_payment_and_print_its_receipt(page, db, qtbot, idle, shown_dialogs):
+def test_record_a_payment_and_print_its_receipt(page, db, qtbot, idle, shown_dialogs, monkeypatch):
+    from app.ui import errors
+
     signed = next(i for i in page.items if i.state == "signed")
     choose(page, qtbot, idle, signed.id)
     before = agreements.get(db, signed.id)
@@ -132,6 +134,12 @@ def test_record_a_payment_and_print_its_receipt(page, db, qtbot, idle, shown_dia
     dialog.amount.clear()
     qtbot.keyClicks(dialog.amount, "1,500")
     assert dialog.ok.isEnabled() and "壹仟伍佰元整" in dialog.capital.text()
+    qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)     # asks first; the question's default: 返回修改
+    assert shown_dialogs[-1].text() == "确认登记还款 壹仟伍佰元整（1,500.00 元）？" and dialog.isVisible()
+    assert agreements.get(db, signed.id).paid_fen == before.paid_fen
+    shown_dialogs.clear()
+    monkeypatch.setattr(errors, "DIALOG_HOOK", lambda box: shown_dialogs.append(box) or (
+        box.findChild(QPushButton, "confirmYes").click() if box.findChild(QPushButton, "confirmYes") else None))
     with qtbot.waitSignal(page.detail_loaded, timeout=WAIT_MS):
         click(qtbot, dialog.ok)
     idle()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.domain.money import format_yuan
 from app.services import households
@@ -21,7 +21,7 @@ def _money(text: str) -> int:
     return round(float(text.replace(",", "")) * 100)
 
 
-def test_the_daily_walk(window, qtbot, idle):
+def test_the_daily_walk(window, qtbot, idle, shown_dialogs, monkeypatch):
     db = window.db
     dashboard = window.page("dashboard")
     recovered_before = _money(dashboard.cards["recovered"].value.text())
@@ -75,6 +75,7 @@ def test_the_daily_walk(window, qtbot, idle):
     assert loan.stage == "collection"
     view.stage_button.click()
     stage = view.findChild(StageDialog)
+    assert stage.target.currentIndex() == -1 and not stage.save_button.isEnabled()   # nothing chosen for you
     stage.target.setCurrentIndex(stage.target.findData("suit"))
     stage.note.setText("已向法院起诉")
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
@@ -82,12 +83,20 @@ def test_the_daily_walk(window, qtbot, idle):
     idle()
     assert next(ln for ln in view.detail.loans if ln.id == loan.id).stage == "suit"
 
-    # record a repayment of 100 yuan: the figures change at once
+    # record a repayment of 100 yuan: the amount in capitals as typed; Enter asks before saving
     view.repay_loan_button.click()
     repay = view.findChild(RepaymentDialog)
     assert repay.loan.currentData() == loan.id and "合计" in repay.owed_label.text()
     qtbot.keyClicks(repay.amount, "100")
-    assert repay.save_button.isEnabled()
+    assert repay.save_button.isEnabled() and repay.capital.text() == "大写：壹佰元整"
+    qtbot.keyClick(repay.amount, Qt.Key.Key_Return)
+    question = shown_dialogs[-1]
+    assert question.text() == "确认登记还款 壹佰元整（100.00 元）？"
+    assert question.defaultButton().objectName() == "confirmNo"          # Enter again: back to the form
+    assert repay.isVisible() and households.detail(db, hid).repayments == view.detail.repayments
+    from app.ui import errors
+
+    monkeypatch.setattr(errors, "DIALOG_HOOK", lambda box: box.findChild(QPushButton, "confirmYes").click())
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
         qtbot.keyClick(repay.amount, Qt.Key.Key_Return)
     idle()
@@ -223,7 +232,7 @@ def test_new_person_and_responsible_people_saved_together(window, qtbot, idle):
     assert len(after.assignments) == len(before.assignments)
 
 
-def test_money_the_bank_already_reported_can_be_recorded_late(new_db, qtbot, idle, tmp_path):
+def test_money_the_bank_already_reported_can_be_recorded_late(new_db, qtbot, idle, tmp_path, monkeypatch):
     """The bank's ledger shows a loan paid off before the township enters the money it took:
     the form lets the entry through (the service matches it with the bank's report)."""
     from openpyxl import Workbook
@@ -255,6 +264,9 @@ def test_money_the_bank_already_reported_can_be_recorded_late(new_db, qtbot, idl
     repay.amount.setText("10001")
     assert not repay.save_button.isEnabled() and "银行台账已报告收回" in repay.amount_note.text()
     repay.amount.setText("10000")
+    from app.ui import errors
+
+    monkeypatch.setattr(errors, "DIALOG_HOOK", lambda box: box.findChild(QPushButton, "confirmYes").click())
     with qtbot.waitSignal(repay.accepted, timeout=WAIT_MS):
         repay.save_button.click()
     idle()

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import BigInteger, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, FactMixin
+from app.db.base import UUID, Base, FactMixin
 
 
 class Visit(FactMixin, Base):
@@ -21,3 +21,5 @@ class Visit(FactMixin, Base):
     promised_date: Mapped[date | None] = mapped_column(Date, default=None)
     next_date: Mapped[date | None] = mapped_column(Date, default=None, index=True)
     note: Mapped[str | None] = mapped_column(Text, default=None)
+    # A correction names the visit it replaces, which is voided (app.services.corrections).
+    corrects_id: Mapped[str | None] = mapped_column(UUID, default=None, index=True)

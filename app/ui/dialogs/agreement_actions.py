@@ -1,4 +1,8 @@
-"""Small dialogs of the 还款协议 page: 标记已签字, 作废, 登记还款 and what a payment did."""
+"""Small dialogs of the 还款协议 page: 标记已签字, 作废, 登记还款 and what a payment did.
+
+Safe defaults: in 标记已签字 and 作废 the default button is 取消 (Enter does not sign or
+cancel an agreement); 登记还款 asks once more, repeating the amount in capitals, before the
+money is saved; after a payment Enter closes the summary (printing is a click)."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,18 +12,25 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
                                QVBoxLayout, QWidget)
 
 from app.domain.errors import InputError
-from app.domain.money import to_chinese_capital
 from app.services.agreement_payments import PaymentResult
 from app.services.agreements import AgreementView
 from app.ui import formatting as fmt
+from app.ui.dialogs.confirm import capital_line, confirm_payment
 from app.ui.widgets.fields import FieldNote, MoneyEdit, date_edit, date_of, qdate
 
 
-def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
+def _buttons(dialog: QDialog, ok_text: str, *, cancel_default: bool = False) -> tuple[QDialogButtonBox, QPushButton]:
+    """``cancel_default``: Enter takes 取消 (for what cannot be undone)."""
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     ok = box.button(QDialogButtonBox.StandardButton.Ok)
     ok.setText(ok_text)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setText("取消")
+    if cancel_default:
+        ok.setAutoDefault(False)
+        cancel.setDefault(True)
+    else:
+        ok.setDefault(True)
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box, ok
@@ -44,7 +55,7 @@ class SignDialog(QDialog):
         text.setWordWrap(True)
         form = QFormLayout()
         form.addRow("签订日期", self.date)
-        box, self.ok = _buttons(self, "确定")
+        box, self.ok = _buttons(self, "确定", cancel_default=True)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addLayout(form)
@@ -70,7 +81,7 @@ class CancelDialog(QDialog):
         self.reason.setPlaceholderText("例如：借款人要求重新协商")
         form = QFormLayout()
         form.addRow("作废原因", self.reason)
-        box, self.ok = _buttons(self, "作废")
+        box, self.ok = _buttons(self, "作废", cancel_default=True)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addLayout(form)
@@ -146,12 +157,21 @@ class PaymentDialog(QDialog):
             self.ok.setEnabled(False)
             return False
         self.amount_note.show_message(None)
-        self.capital.setText(f"大写：{to_chinese_capital(fen)}" if fen else "")
+        self.capital.setText(capital_line(fen))
         self.ok.setEnabled(fen is not None)
         return fen is not None
 
     def amount_fen(self) -> int:
         return self.amount.fen("还款金额") or 0
+
+    def accept(self) -> None:
+        """Only after the question that repeats the amount (its default: 返回修改)."""
+        if not self.check():
+            return
+        if confirm_payment(self, self.amount_fen(), f"{self.paid_on()}，按协议 {_title(self.view)}"):
+            super().accept()
+        else:
+            self.amount.setFocus()
 
     def paid_on(self) -> date:
         return date_of(self.date)
@@ -180,10 +200,12 @@ class PaymentDoneDialog(QDialog):
         text = QLabel("<br>".join(lines))
         text.setWordWrap(True)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        box.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        close = box.button(QDialogButtonBox.StandardButton.Close)
+        close.setText("关闭")
+        close.setDefault(True)
         self.print_button = box.addButton("打印收据", QDialogButtonBox.ButtonRole.ActionRole)
         self.print_button.setObjectName("printReceipt")
-        self.print_button.setDefault(True)
+        self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(self._print)
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -1,5 +1,9 @@
 """The household page's loan actions: 变更阶段 (move a loan to another collection stage) and
-登记还款 (record a repayment, checked against what the loan still owes as you type)."""
+登记还款 (record a repayment, checked against what the loan still owes as you type).
+
+Nothing is chosen for a person: the stage to move to starts empty (Enter alone files no
+lawsuit), and money is saved only after the question that repeats the amount in capitals
+(its safe answer 返回修改 is the default)."""
 from __future__ import annotations
 
 from datetime import date
@@ -15,6 +19,7 @@ from app.domain.stages import STAGE_NAMES
 from app.services import choices, repayments, stages
 from app.services.household_page import LoanInfo
 from app.ui.actor import actor
+from app.ui.dialogs.confirm import capital_line, confirm_payment
 from app.ui.dialogs.write_dialog import WriteDialog
 from app.ui.widgets.fields import FieldNote, MoneyEdit, date_edit, date_of, qdate
 
@@ -45,6 +50,9 @@ class StageDialog(WriteDialog):
         self.target.setObjectName("stageTarget")
         for code in stages.allowed_moves(loan.stage):
             self.target.addItem(STAGE_NAMES.get(code, code), code)
+        self.target.setPlaceholderText("请选择")
+        self.target.setCurrentIndex(-1)            # never a lawsuit by default
+        self.target.currentIndexChanged.connect(lambda _i: self.update_buttons())
         self.on_date = date_edit(date.today(), object_name="stageDate")
         self.on_date.setMaximumDate(qdate(date.today()))
         if loan.stage_date:
@@ -63,12 +71,16 @@ class StageDialog(WriteDialog):
         self.save_button.clicked.connect(self.save)
         if not self.target.count():
             self.error.show_message("这笔贷款当前不能变更阶段")
-            self.save_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 28)
+        self.update_buttons()
+        self.target.setFocus()
+
+    def update_buttons(self) -> None:
+        self.save_button.setEnabled(self.target.currentData() is not None and not self.busy)
 
     def save(self) -> None:
         target = self.target.currentData()
@@ -102,6 +114,9 @@ class RepaymentDialog(WriteDialog):
         self.paid_on.setMaximumDate(qdate(date.today()))
         self.paid_on.setMinimumDate(QDate(2000, 1, 1))
         self.amount = MoneyEdit(object_name="repayAmount", placeholder="金额（元）")
+        self.capital = QLabel("")
+        self.capital.setObjectName("repayCapital")
+        self.capital.setStyleSheet("color: #1f4e79;")
         self.amount_note = FieldNote(object_name="amountNote")
         self.receipt = QLineEdit()
         self.receipt.setObjectName("receiptNo")
@@ -113,10 +128,11 @@ class RepaymentDialog(WriteDialog):
         form.addRow("尚欠：", self.owed_label)
         form.addRow("还款日期：", self.paid_on)
         form.addRow("还款金额：", self.amount)
+        form.addRow("", self.capital)
         form.addRow("", self.amount_note)
         form.addRow("收据号：", self.receipt)
         form.addRow("备注：", self.note)
-        hint = QLabel("先还本金，再还利息；签有还款协议的贷款按协议的顺序入账。")
+        hint = QLabel("先还本金，再还利息；签有还款协议的贷款按协议的顺序入账。登记前会再问一次金额。")
         hint.setObjectName("muted")
         buttons = _buttons(self, "登记")
         self.save_button.clicked.connect(self.save)
@@ -164,6 +180,7 @@ class RepaymentDialog(WriteDialog):
     def update_buttons(self) -> None:
         problem = self.amount_problem()
         self.amount_note.show_message(problem or None)
+        self.capital.setText(capital_line(self.amount.fen("还款金额")) if problem is None else "")
         self.save_button.setEnabled(problem is None and not self.busy)
 
     def save(self) -> None:
@@ -172,6 +189,11 @@ class RepaymentDialog(WriteDialog):
             return
         db, loan_id, fen = self.db, self.loan.currentData(), self.amount.fen("还款金额")
         day, receipt, note = date_of(self.paid_on), self.receipt.text().strip() or None, self.note.text().strip() or None
+        loan = next((ln for ln in self.loans if ln.id == loan_id), None)
+        if not confirm_payment(self, fen, f"{day}，借据 {loan.loan_no if loan else ''}"
+                                          f"{'（' + loan.borrower + '）' if loan else ''}"):
+            self.amount.setFocus()
+            return
         self.write(lambda: repayments.record_repayment(db, loan_id=loan_id, amount_fen=fen, paid_on=day,
                                                        receipt_no=receipt, note=note, actor=actor()),
                    lambda _r: self.accept())

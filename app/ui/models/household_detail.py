@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from app.domain.categories import BY_CODE
 from app.services.household_page import LoanInfo, TimelineEntry
@@ -43,6 +43,7 @@ class LoanTableModel(RecordTableModel[LoanInfo]):
 _KIND_NAMES = {"visit": "走访", "repayment": "还款", "agreement": "协议", "stage": "阶段"}
 _KIND_COLOURS = {"visit": QColor("#1f6fb2"), "repayment": QColor("#1e8449"), "agreement": QColor("#7d3c98"),
                  "stage": QColor("#52606d")}
+_VOIDED = QColor("#9aa5b1")
 
 
 class TimelineModel(RecordTableModel[TimelineEntry]):
@@ -57,6 +58,15 @@ class TimelineModel(RecordTableModel[TimelineEntry]):
         if not index.isValid() or index.row() >= self.rowCount():
             return None
         entry = self.record(index.row())
+        if entry.voided:     # 已冲正 / 已作废: struck through and grey, the reason in the tooltip
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setStrikeOut(True)
+                return font
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return _VOIDED
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{entry.title}：{entry.void_reason}"
         if role == Qt.ItemDataRole.ForegroundRole and index.column() in (1, 2):
             return _KIND_COLOURS.get(entry.kind)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton,
                                QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from app.db.session import Database
@@ -25,6 +25,7 @@ from app.ui.widgets.common import FigureCard, scaled_font
 from app.ui.widgets.local_keys import LocalKeys
 from app.ui.widgets.household_edit import AssignmentEditor, CategoryCapacityEditor, PeopleEditor
 from app.ui.widgets.tables import make_table_view
+from app.ui.widgets.timeline_panel import TimelinePanel
 
 
 _STYLE = """
@@ -186,16 +187,14 @@ class HouseholdView(QWidget):
         self.categories = CategoryCapacityEditor()
         self.assignments = AssignmentEditor()
         self.timeline = TimelineModel(self)
-        self.timeline_view = make_table_view(self.timeline, self)
-        self.timeline_view.setObjectName("timelineTable")
-        self.timeline_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # newest first, as given
-        self.timeline_view.setSortingEnabled(False)
-        self.timeline_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.timeline_panel = TimelinePanel(self.timeline, self)
+        self.timeline_panel.void_requested.connect(self.void_fact)
+        self.timeline_view = self.timeline_panel.view
         self.tabs.addTab(loan_tab, "贷款")
         self.tabs.addTab(self.people, "人员")
         self.tabs.addTab(_scrolled(self.categories), "类别与研判")
         self.tabs.addTab(self.assignments, "责任人")
-        self.tabs.addTab(self.timeline_view, "时间线")
+        self.tabs.addTab(self.timeline_panel, "时间线")
         for editor in (self.people, self.categories, self.assignments):
             editor.changed.connect(self._edited)
 
@@ -504,6 +503,23 @@ class HouseholdView(QWidget):
 
         dialog = StageDialog(self, self.db, loan)
         dialog.open()
+        return dialog
+
+    def void_fact(self, entry):
+        """冲正 a repayment, 作废 a visit of the timeline (a reason; optionally the corrected one)."""
+        if self.detail is None or not entry.voidable:
+            return None
+        from app.ui.dialogs.void_dialog import VoidRepaymentDialog, VoidVisitDialog
+
+        if entry.kind == "repayment":
+            rep = next((r for r in self.detail.repayments if r.id == entry.ref_id), None)
+            loan = next((ln for ln in self.detail.loans if rep and ln.id == rep.loan_id), None)
+            dialog = VoidRepaymentDialog(self, self.db, rep, loan.borrower if loan else "") if rep else None
+        else:
+            visit = next((v for v in self.detail.visits if v.id == entry.ref_id), None)
+            dialog = VoidVisitDialog(self, self.db, visit) if visit else None
+        if dialog is not None:
+            dialog.open()
         return dialog
 
     def new_agreement(self) -> None:
