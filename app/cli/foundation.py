@@ -51,6 +51,11 @@ def register(sub) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from app.cli.display import display_problem
+
+    problem = display_problem()
+    if problem:   # before Qt is loaded: Qt would abort the process (exit 134) with a wrong hint
+        raise InputError(problem)
     from app.ui.app import run_gui  # the only place the command line touches Qt
 
     return run_gui(args.db)
