@@ -1,6 +1,7 @@
 """A consistent copy of the database, and back."""
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -112,18 +113,49 @@ def restore(db_path: Path, src: Path) -> BackupResult:
 
 AUTO_MARK = "自动"
 _STAMP = "%Y%m%d-%H%M%S"
+# name-自动-20261122-090000-1a2b3c4d.db: the tag is the start of the database's identity (db_id),
+# so two databases of the same name (demo.db in two folders) never share or prune each other's
+# backups.  Backups made before the tag existed (name-自动-20261122-090000.db) still count.
+_AUTO_NAME = re.compile(rf"^.*-{AUTO_MARK}-(?P<stamp>\d{{8}}-\d{{6}})(?:-(?P<tag>[0-9a-f]{{8}}))?\.db$")
 
 
-def auto_backups(db_path: Path, folder: Path) -> list[tuple[datetime, Path]]:
-    """This database's automatic backups in ``folder``, oldest first (time from the file name)."""
-    prefix = f"{Path(db_path).stem}-{AUTO_MARK}-"
+def _identity_of(db: Database | Path | str) -> str | None:
+    if isinstance(db, Database):
+        return db.identity().db_id or None
+    return _live_database_id(Path(db))
+
+
+def _live_database_id(path: Path) -> str | None:
+    """The ``db_id`` of a database that may be open and in use (read-only, through its journal)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return None
+    return row[0] if row and row[0] else None
+
+
+def auto_backups(db: Database | Path | str, folder: Path) -> list[tuple[datetime, Path]]:
+    """The automatic backups in ``folder`` of the database ``db`` (open, or its file), oldest
+    first (time from the file name).  A backup belongs to the database whose identity is in
+    it, whatever the two files are called."""
+    db_id = _identity_of(db)
+    if db_id is None or not Path(folder).is_dir():
+        return []
     found = []
-    for p in Path(folder).glob("*.db") if Path(folder).is_dir() else ():
-        if p.name.startswith(prefix):
-            try:
-                found.append((datetime.strptime(p.name[len(prefix):-3], _STAMP), p))
-            except ValueError:
-                continue
+    for p in Path(folder).glob(f"*-{AUTO_MARK}-*.db"):
+        m = _AUTO_NAME.match(p.name)
+        if not m or (m["tag"] and m["tag"] != db_id[:8]):
+            continue
+        try:
+            when = datetime.strptime(m["stamp"], _STAMP)
+        except ValueError:
+            continue
+        if _database_id(p) == db_id:
+            found.append((when, p))
     return sorted(found)
 
 
@@ -137,10 +169,12 @@ def auto_backup(db: Database, folder: Path, keep: int = 10, min_age_hours: float
     now = (now or datetime.now()).replace(microsecond=0)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    existing = auto_backups(db.path, folder)
+    existing = auto_backups(db, folder)
     if existing and now - existing[-1][0] < timedelta(hours=min_age_hours):
         return None
-    result = backup(db, folder / f"{Path(db.path).stem}-{AUTO_MARK}-{now:{_STAMP}}.db")
-    for _, old in auto_backups(db.path, folder)[:-keep] if keep > 0 else ():
+    tag = (db.identity().db_id or "")[:8]
+    name = f"{Path(db.path).stem}-{AUTO_MARK}-{now:{_STAMP}}" + (f"-{tag}" if tag else "") + ".db"
+    result = backup(db, folder / name)
+    for _, old in auto_backups(db, folder)[:-keep] if keep > 0 else ():
         old.unlink(missing_ok=True)
     return result
