@@ -19,6 +19,7 @@ from app.domain.errors import DatabaseError, InputError
 class BackupResult:
     path: str
     size: int
+    kept: str | None = None   # restore: where the database it replaced was kept (None: there was none)
 
 
 def backup(db: Database, out: Path) -> BackupResult:
@@ -96,9 +97,15 @@ def restore(db_path: Path, src: Path) -> BackupResult:
         raise InputError(f"这是一个文件夹，不是数据库文件：{db_path}")
     if not db_path.parent.is_dir():
         raise InputError(f"文件夹不存在：{db_path.parent}")
+    kept = None
     if db_path.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        sqlite_copy(db_path, config.backup_dir() / f"{db_path.stem}-恢复前-{stamp}.db")
+        kept = config.backup_dir() / f"{db_path.stem}-恢复前-{stamp}.db"
+        n = 1
+        while kept.exists():   # two restores within a second: keep both earlier databases
+            n += 1
+            kept = kept.with_name(f"{db_path.stem}-恢复前-{stamp}-{n}.db")
+        sqlite_copy(db_path, kept)
     tmp = db_path.with_name(db_path.name + ".restoring")
     shutil.copyfile(src, tmp)
     for suffix in ("-wal", "-shm"):
@@ -108,7 +115,7 @@ def restore(db_path: Path, src: Path) -> BackupResult:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(f"无法替换数据库文件（是否正被程序打开？）：{db_path}") from exc
-    return BackupResult(str(db_path), db_path.stat().st_size)
+    return BackupResult(str(db_path), db_path.stat().st_size, str(kept) if kept else None)
 
 
 AUTO_MARK = "自动"
