@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from app import config
+from app.cli.helpformat import ColumnHelpFormatter
 from app.domain.errors import InputError, UserError
 
 log = logging.getLogger("app.cli")
@@ -35,8 +36,8 @@ _ARGPARSE_WORDS = (
 )
 
 
-class ChineseHelpFormatter(argparse.HelpFormatter):
-    """argparse's help, with its own words (usage, options, -h) in Chinese."""
+class ChineseHelpFormatter(ColumnHelpFormatter):
+    """argparse's help, with its own words (usage, options, -h) in Chinese, lined up by columns."""
 
     def _format_usage(self, usage, actions, groups, prefix):
         return super()._format_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
@@ -159,7 +160,26 @@ def parse_date(text: str) -> date:
     try:
         return parse_date_text(text)
     except ValueError as exc:
+        if str(exc).startswith("不存在的日期"):   # well written, but no such day (2026-02-30)
+            raise argparse.ArgumentTypeError(f"没有这一天：{text}{_why_no_such_day(text)}") from exc
         raise argparse.ArgumentTypeError(f"日期格式不对：{text}（应为 YYYY-MM-DD）") from exc
+
+
+def _why_no_such_day(text: str) -> str:
+    import calendar
+    import re
+
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) == 1 and len(numbers[0]) == 8:
+        numbers = [numbers[0][:4], numbers[0][4:6], numbers[0][6:]]
+    if len(numbers) < 3:
+        return ""
+    year, month = int(numbers[0]), int(numbers[1])
+    if not 1 <= month <= 12:
+        return "（月份应为 1 到 12）"
+    if not 1 <= year <= 9999:
+        return ""
+    return f"（{year} 年 {month} 月只有 {calendar.monthrange(year, month)[1]} 天）"
 
 
 def output_file(path: Path, what: str = "文件", *, refused: str = "操作未完成") -> Path:
