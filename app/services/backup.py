@@ -42,13 +42,14 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
 
 
-def _database_id(path: Path) -> str | None:
-    """The ``db_id`` of a qingshou database file (a backup keeps its database's), else None."""
+def _database_id(path: Path, *, live: bool = False) -> str | None:
+    """The ``db_id`` of a qingshou database file (a backup keeps its database's), else None.
+    ``live``: a database that may be open and in use, read through its journal (-wal)."""
     try:
         with path.open("rb") as fh:
             if fh.read(16) != SQLITE_MAGIC:
                 return None
-        conn = _read_only(path)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) if live else _read_only(path)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
         finally:
@@ -129,20 +130,7 @@ _AUTO_NAME = re.compile(rf"^.*-{AUTO_MARK}-(?P<stamp>\d{{8}}-\d{{6}})(?:-(?P<tag
 def _identity_of(db: Database | Path | str) -> str | None:
     if isinstance(db, Database):
         return db.identity().db_id or None
-    return _live_database_id(Path(db))
-
-
-def _live_database_id(path: Path) -> str | None:
-    """The ``db_id`` of a database that may be open and in use (read-only, through its journal)."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
-        finally:
-            conn.close()
-    except (OSError, sqlite3.Error):
-        return None
-    return row[0] if row and row[0] else None
+    return _database_id(Path(db), live=True)
 
 
 def auto_backups(db: Database | Path | str, folder: Path) -> list[tuple[datetime, Path]]:
