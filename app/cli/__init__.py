@@ -1,4 +1,4 @@
-"""The command line (../shared/CLI.md is the contract): ``qingshou`` / ``python -m app``.
+"""The command line (docs/CLI.md is the contract): ``qingshou`` / ``python -m app``.
 
 Each command group lives in its own module with a ``register(subparsers)`` function; the
 handlers call the same service functions as the window.
@@ -34,7 +34,21 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: bad usage
         return int(exc.code or 0) if exc.code in (0, None) else 2
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return 2
+    if not getattr(args, "handler", None):   # a command group alone (``qingshou agreement``)
+        return _missing_subcommand(parser, args)
     return common.run(args.handler, args)
+
+
+def _missing_subcommand(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """A group named without one of its commands is bad usage (exit 2, like any command line
+    that does not say what to do), shown with the group's own commands rather than the top list."""
+    while True:
+        group = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        chosen = getattr(args, group.dest, None) if group is not None else None
+        if chosen not in (group.choices if group is not None else {}):
+            break
+        parser = group.choices[chosen]
+    parser.print_help(sys.stderr)
+    names = "、".join(group.choices) if group is not None else ""
+    print(f"{parser.prog}：用法错误：缺少子命令" + (f"（可用：{names}）" if names else ""), file=sys.stderr)
+    return 2

@@ -16,7 +16,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import ChineseArgumentParser, add_db, add_json, database, emit_json, parse_date
+from app.cli.common import ChineseArgumentParser, add_db, add_json, database, emit_json, output_file, parse_date
 from app.domain.money import format_yuan, parse_typed_yuan, to_chinese_capital
 from app.domain.errors import InputError
 from app.domain.interest import format_rate, parse_rate
@@ -318,6 +318,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     from app.services.agreement_forms import KINDS, write_pdf
 
+    output_file(args.out, "PDF", refused="没有生成")
     result = _on_db(args, lambda db: write_pdf(db, args.agreement, args.out, args.kind, receipt_no=args.receipt,
                                                actor=_actor(args)))
     if args.json:

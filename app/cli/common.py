@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from app import config
-from app.domain.errors import UserError
+from app.cli.helpformat import ColumnHelpFormatter
+from app.domain.errors import InputError, UserError
 
 log = logging.getLogger("app.cli")
 
@@ -35,8 +36,8 @@ _ARGPARSE_WORDS = (
 )
 
 
-class ChineseHelpFormatter(argparse.HelpFormatter):
-    """argparse's help, with its own words (usage, options, -h) in Chinese."""
+class ChineseHelpFormatter(ColumnHelpFormatter):
+    """argparse's help, with its own words (usage, options, -h) in Chinese, lined up by columns."""
 
     def _format_usage(self, usage, actions, groups, prefix):
         return super()._format_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
@@ -159,13 +160,55 @@ def parse_date(text: str) -> date:
     try:
         return parse_date_text(text)
     except ValueError as exc:
+        if str(exc).startswith("不存在的日期"):   # well written, but no such day (2026-02-30)
+            raise argparse.ArgumentTypeError(f"没有这一天：{text}{_why_no_such_day(text)}") from exc
         raise argparse.ArgumentTypeError(f"日期格式不对：{text}（应为 YYYY-MM-DD）") from exc
+
+
+def _why_no_such_day(text: str) -> str:
+    import calendar
+    import re
+
+    numbers = re.findall(r"\d+", text)
+    if len(numbers) == 1 and len(numbers[0]) == 8:
+        numbers = [numbers[0][:4], numbers[0][4:6], numbers[0][6:]]
+    if len(numbers) < 3:
+        return ""
+    year, month = int(numbers[0]), int(numbers[1])
+    if not 1 <= month <= 12:
+        return "（月份应为 1 到 12）"
+    if not 1 <= year <= 9999:
+        return ""
+    return f"（{year} 年 {month} 月只有 {calendar.monthrange(year, month)[1]} 天）"
+
+
+def output_file(path: Path, what: str = "文件", *, refused: str = "操作未完成") -> Path:
+    """The one rule for every file a command writes (``--out``, ``--error-report`` …), checked
+    before any work so that a refused command leaves the disk as it was: the folder must exist
+    (none is made), and a file already there is never replaced.  ``refused`` says what did not
+    happen (“台账没有导入”)."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{what}应是一个文件，不是文件夹：{path}；{refused}")
+    if not path.parent.is_dir():
+        raise InputError(f"保存{what}的文件夹不存在：{path.parent}（不会新建文件夹）；{refused}")
+    if path.exists() or path.is_symlink():
+        raise InputError(f"文件已存在，{what}不会覆盖它：{path}；请换一个文件名，或先删除它；{refused}")
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(f"无法在这个文件夹里保存{what}（只读或没有权限）：{path.parent}；{refused}")
+    return path
 
 
 @contextmanager
 def database(args: argparse.Namespace) -> Iterator:
     """The initialised database of ``--db`` for the length of a ``with`` block, then closed.
-    A database that was never initialised is refused (exit 1)."""
+    A database that is missing or was never initialised is refused (exit 1) before anything is
+    written: no empty database is left behind (the default one is made by ``init``)."""
+    path = Path(args.db) if args.db is not None else config.default_db_path()
+    if args.db is None and not path.exists():
+        raise InputError(f"还没有数据库：{path}；请先用 qingshou init 新建，或用 --db 指定数据库文件")
+    if path.is_file() and path.stat().st_size == 0:
+        raise InputError(f"数据库尚未初始化（是一个空文件）：{path}；请先运行 init 或 demo")
     db = open_db(args)
     try:
         db.identity()
@@ -176,7 +219,7 @@ def database(args: argparse.Namespace) -> Iterator:
 
 def open_db(args: argparse.Namespace, *, create: bool = False):
     """The database named by ``--db``; without ``--db``, the default one in the user's data
-    folder, made on first use (CLI.md)."""
+    folder.  Only ``create=True`` (``init``) makes a new file."""
     from app.bootstrap import open_database
 
-    return open_database(args.db, create=create or args.db is None)
+    return open_database(args.db, create=create)

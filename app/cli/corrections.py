@@ -48,7 +48,10 @@ def add_void_repay(parent: argparse.ArgumentParser) -> None:
     p = cmds.add_parser("void", help="冲正一笔登记错的还款，可同时登记更正后的还款", prog="qingshou repay void",
                         description="冲正（作废）一笔乡镇登记的还款：它不再计入任何数字；给出 --amount 或 --date "
                                     "时，同时在同一笔贷款上登记更正后的还款（未给的按原还款）。按协议的收款整笔冲正。")
-    p.add_argument("repayment", metavar="还款编号", help="repay --json 的 repayment_id，或 household --json 中还款的 id")
+    p.add_argument("repayment", nargs="?", metavar="还款编号",
+                   help="repay --json 的 repayment_id，或 household --json 中还款的 id")
+    p.add_argument("--loan", dest="void_loan", default=None, metavar="借据号",
+                   help="不写编号时：冲正这笔贷款最近登记的一笔还款")
     p.add_argument("--amount", dest="fix_amount", default=None, metavar="元", help="更正后的还款金额（元）")
     p.add_argument("--date", dest="fix_date", type=parse_date, default=None, metavar="日期", help="更正后的还款日期")
     p.add_argument("--receipt", dest="fix_receipt", default=None, metavar="编号", help="更正后的收据编号")
@@ -62,7 +65,9 @@ def add_void_visit(parent: argparse.ArgumentParser) -> None:
     p = cmds.add_parser("void", help="作废一次登记错的走访，可同时记录更正后的走访", prog="qingshou visit void",
                         description="作废一次走访：它不再计入跟进、承诺等；给出任一更正内容时，同时记录更正后的走访"
                                     "（未给的内容按原走访）。")
-    p.add_argument("visit", metavar="走访编号", help="visit --json 的 visit_id，或 household --json 中走访的 id")
+    p.add_argument("visit", nargs="?", metavar="走访编号", help="visit --json 的 visit_id，或 household --json 中走访的 id")
+    p.add_argument("--loan", dest="void_loan", default=None, metavar="借据号",
+                   help="不写编号时：作废这笔贷款最近记录的一次走访")
     p.add_argument("--date", dest="fix_visited_on", type=parse_date, default=None, metavar="日期", help="更正后的走访日期")
     p.add_argument("--outcome", dest="fix_outcome", type=outcome_arg, default=None, metavar="结果", help="更正后的走访结果")
     p.add_argument("--method", dest="fix_method", default=None, metavar="方式", help="更正后的走访方式")
@@ -74,6 +79,13 @@ def add_void_visit(parent: argparse.ArgumentParser) -> None:
     p.add_argument("--note", dest="fix_note", default=None, metavar="文字", help="更正后的备注")
     _void_common(p, "作废")
     p.set_defaults(handler=cmd_visit_void)
+
+
+def _which(args: argparse.Namespace, given: str | None, what: str) -> int | None:
+    """Exactly one of the positional id and --loan names the fact to void."""
+    if bool(given) == bool(args.void_loan):
+        return usage_error(args, f"请写{what}编号，或用 --loan 借据号 指最近的一条（二者只写一个）")
+    return None
 
 
 def usage_error(args: argparse.Namespace, message: str) -> int:
@@ -93,14 +105,18 @@ def _before_void(args: argparse.Namespace, fields: list[str]) -> int | None:
 
 
 def cmd_repay_void(args: argparse.Namespace) -> int:
-    from app.services.corrections import void_repayment
+    from app.services.corrections import latest_fact, void_repayment
 
     refused = _before_void(args, ["loan", "amount", "date", "receipt", "note"])
     if refused:
         return refused
+    refused = _which(args, args.repayment, "还款")
+    if refused:
+        return refused
     amount = fen_arg(args.fix_amount, "更正后的还款金额") if args.fix_amount else None
     with database(args) as db:
-        c = void_repayment(db, args.repayment, reason=args.reason, amount_fen=amount, paid_on=args.fix_date,
+        rid = args.repayment or latest_fact(db, "repayment", args.void_loan)
+        c = void_repayment(db, rid, reason=args.reason, amount_fen=amount, paid_on=args.fix_date,
                            receipt_no=args.fix_receipt, note=args.fix_note, actor=actor_name())
     if args.json:
         emit_json(c.to_json())
@@ -111,7 +127,7 @@ def cmd_repay_void(args: argparse.Namespace) -> int:
 
 
 def cmd_visit_void(args: argparse.Namespace) -> int:
-    from app.services.corrections import VISIT_FIELDS, void_visit
+    from app.services.corrections import VISIT_FIELDS, latest_fact, void_visit
 
     refused = _before_void(args, ["loan", "household", "date", "outcome", "visitors", "promised_amount",
                                   "promised_date", "next", "note"])
@@ -122,8 +138,12 @@ def cmd_visit_void(args: argparse.Namespace) -> int:
     fix = {f: getattr(args, f"fix_{f}") for f in VISIT_FIELDS if getattr(args, f"fix_{f}", None) is not None}
     if "promised_fen" in fix:
         fix["promised_fen"] = fen_arg(fix["promised_fen"], "更正后的承诺还款金额")
+    refused = _which(args, args.visit, "走访")
+    if refused:
+        return refused
     with database(args) as db:
-        c = void_visit(db, args.visit, reason=args.reason, correction=fix or None, actor=actor_name())
+        vid = args.visit or latest_fact(db, "visit", args.void_loan)
+        c = void_visit(db, vid, reason=args.reason, correction=fix or None, actor=actor_name())
     if args.json:
         emit_json(c.to_json())
     else:

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import add_db, add_json, database, emit_json, open_db, parse_date
+from app.cli.common import add_db, add_json, database, emit_json, open_db, output_file, parse_date
 from app.domain.errors import InputError
 
 
@@ -51,6 +51,11 @@ def register(sub) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from app.cli.display import display_problem
+
+    problem = display_problem()
+    if problem:   # before Qt is loaded: Qt would abort the process (exit 134) with a wrong hint
+        raise InputError(problem)
     from app.ui.app import run_gui  # the only place the command line touches Qt
 
     return run_gui(args.db)
@@ -141,6 +146,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from app.services.backup import backup
 
+    output_file(args.out, "备份", refused="没有备份")
     with database(args) as db:
         result = backup(db, args.out)
     if args.json:
@@ -159,7 +165,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     result = restore(target, args.file)
     open_database(target).dispose()  # upgrade a backup from an older version now
     if args.json:
-        emit_json({"restored": result.path, "from": str(args.file)})
+        emit_json({"restored": result.path, "from": str(args.file), "previous": result.kept})
     else:
         print(f"已从 {args.file} 恢复数据库：{result.path}")
+        print(f"原来的数据库另存在：{result.kept}" if result.kept else "原来没有数据库，不需要另存")
     return 0

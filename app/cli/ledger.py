@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from app.cli.common import add_db, add_json, database, emit_json, os_problem
+from app.cli.common import add_db, add_json, database, emit_json, os_problem, output_file
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 
@@ -59,16 +59,9 @@ def _check_report_place(path: Path, ledger: Path) -> None:
         same = False
     if same:
         raise InputError(f"错误报告会覆盖台账文件本身：{final}，请换一个文件名；台账没有导入")
-    if final != path and final.exists():
-        raise InputError(f"错误报告要存成 .xlsx 文件，会覆盖已有的 {final}；请换一个文件名，"
-                         f"或写明 {final.name}；台账没有导入")
-    folder = path.parent
     if path.is_dir():
         raise InputError(f"错误报告应是一个 .xlsx 文件，不是文件夹：{path}；台账没有导入")
-    if not folder.is_dir():
-        raise InputError(f"保存错误报告的文件夹不存在：{folder}；台账没有导入")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise InputError(f"无法在这里保存错误报告（只读或没有权限）：{path}；台账没有导入")
+    output_file(final, "错误报告", refused="台账没有导入")
 
 
 def _print(r, report: Path | None) -> None:

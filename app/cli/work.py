@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import add_db, add_json, database, emit_json, parse_date
+from app.cli.common import add_db, add_json, database, emit_json, output_file, parse_date
 from app.cli.corrections import actor_name, add_void_repay, add_void_visit, fen_arg, outcome_arg, usage_error
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
@@ -185,6 +185,8 @@ def cmd_households(args: argparse.Namespace) -> int:
 
     if args.sort not in households.SORT_KEYS:
         raise InputError(f"不能按“{args.sort}”排序（可用：{'、'.join(households.SORT_KEYS)}）")
+    if args.out is not None:
+        output_file(args.out, "导出的 Excel 文件", refused="没有导出")
     with database(args) as db:
         households.prepare(db)
         f = households.filter_from_labels(

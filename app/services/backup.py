@@ -1,6 +1,7 @@
 """A consistent copy of the database, and back."""
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from app.domain.errors import DatabaseError, InputError
 class BackupResult:
     path: str
     size: int
+    kept: str | None = None   # restore: where the database it replaced was kept (None: there was none)
 
 
 def backup(db: Database, out: Path) -> BackupResult:
@@ -40,13 +42,14 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
 
 
-def _database_id(path: Path) -> str | None:
-    """The ``db_id`` of a qingshou database file (a backup keeps its database's), else None."""
+def _database_id(path: Path, *, live: bool = False) -> str | None:
+    """The ``db_id`` of a qingshou database file (a backup keeps its database's), else None.
+    ``live``: a database that may be open and in use, read through its journal (-wal)."""
     try:
         with path.open("rb") as fh:
             if fh.read(16) != SQLITE_MAGIC:
                 return None
-        conn = _read_only(path)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) if live else _read_only(path)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
         finally:
@@ -95,9 +98,15 @@ def restore(db_path: Path, src: Path) -> BackupResult:
         raise InputError(f"这是一个文件夹，不是数据库文件：{db_path}")
     if not db_path.parent.is_dir():
         raise InputError(f"文件夹不存在：{db_path.parent}")
+    kept = None
     if db_path.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        sqlite_copy(db_path, config.backup_dir() / f"{db_path.stem}-恢复前-{stamp}.db")
+        kept = config.backup_dir() / f"{db_path.stem}-恢复前-{stamp}.db"
+        n = 1
+        while kept.exists():   # two restores within a second: keep both earlier databases
+            n += 1
+            kept = kept.with_name(f"{db_path.stem}-恢复前-{stamp}-{n}.db")
+        sqlite_copy(db_path, kept)
     tmp = db_path.with_name(db_path.name + ".restoring")
     shutil.copyfile(src, tmp)
     for suffix in ("-wal", "-shm"):
@@ -107,23 +116,41 @@ def restore(db_path: Path, src: Path) -> BackupResult:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(f"无法替换数据库文件（是否正被程序打开？）：{db_path}") from exc
-    return BackupResult(str(db_path), db_path.stat().st_size)
+    return BackupResult(str(db_path), db_path.stat().st_size, str(kept) if kept else None)
 
 
 AUTO_MARK = "自动"
 _STAMP = "%Y%m%d-%H%M%S"
+# name-自动-20261122-090000-1a2b3c4d.db: the tag is the start of the database's identity (db_id),
+# so two databases of the same name (demo.db in two folders) never share or prune each other's
+# backups.  Backups made before the tag existed (name-自动-20261122-090000.db) still count.
+_AUTO_NAME = re.compile(rf"^.*-{AUTO_MARK}-(?P<stamp>\d{{8}}-\d{{6}})(?:-(?P<tag>[0-9a-f]{{8}}))?\.db$")
 
 
-def auto_backups(db_path: Path, folder: Path) -> list[tuple[datetime, Path]]:
-    """This database's automatic backups in ``folder``, oldest first (time from the file name)."""
-    prefix = f"{Path(db_path).stem}-{AUTO_MARK}-"
+def _identity_of(db: Database | Path | str) -> str | None:
+    if isinstance(db, Database):
+        return db.identity().db_id or None
+    return _database_id(Path(db), live=True)
+
+
+def auto_backups(db: Database | Path | str, folder: Path) -> list[tuple[datetime, Path]]:
+    """The automatic backups in ``folder`` of the database ``db`` (open, or its file), oldest
+    first (time from the file name).  A backup belongs to the database whose identity is in
+    it, whatever the two files are called."""
+    db_id = _identity_of(db)
+    if db_id is None or not Path(folder).is_dir():
+        return []
     found = []
-    for p in Path(folder).glob("*.db") if Path(folder).is_dir() else ():
-        if p.name.startswith(prefix):
-            try:
-                found.append((datetime.strptime(p.name[len(prefix):-3], _STAMP), p))
-            except ValueError:
-                continue
+    for p in Path(folder).glob(f"*-{AUTO_MARK}-*.db"):
+        m = _AUTO_NAME.match(p.name)
+        if not m or (m["tag"] and m["tag"] != db_id[:8]):
+            continue
+        try:
+            when = datetime.strptime(m["stamp"], _STAMP)
+        except ValueError:
+            continue
+        if _database_id(p) == db_id:
+            found.append((when, p))
     return sorted(found)
 
 
@@ -137,10 +164,12 @@ def auto_backup(db: Database, folder: Path, keep: int = 10, min_age_hours: float
     now = (now or datetime.now()).replace(microsecond=0)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    existing = auto_backups(db.path, folder)
+    existing = auto_backups(db, folder)
     if existing and now - existing[-1][0] < timedelta(hours=min_age_hours):
         return None
-    result = backup(db, folder / f"{Path(db.path).stem}-{AUTO_MARK}-{now:{_STAMP}}.db")
-    for _, old in auto_backups(db.path, folder)[:-keep] if keep > 0 else ():
+    tag = (db.identity().db_id or "")[:8]
+    name = f"{Path(db.path).stem}-{AUTO_MARK}-{now:{_STAMP}}" + (f"-{tag}" if tag else "") + ".db"
+    result = backup(db, folder / name)
+    for _, old in auto_backups(db, folder)[:-keep] if keep > 0 else ():
         old.unlink(missing_ok=True)
     return result

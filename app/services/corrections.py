@@ -38,6 +38,7 @@ from app.domain.money import format_yuan, yuan_str
 from app.domain.stages import Stage
 from app.services.agreement_payments import restate_agreement
 from app.services.repayments import RepaymentResult, book_repayment, owed, settle_loans
+from app.services.work_common import find_loan
 from app.services.visits import VisitResult, book_visit, describe as describe_visit
 from app.services.work_common import current_day
 
@@ -102,6 +103,22 @@ def _reason(reason: str | None, what: str) -> str:
     if len(text) > REASON_MAX:
         raise InputError(f"{what}原因太长（{len(text)} 字，最多 {REASON_MAX} 字）")
     return text
+
+
+def latest_fact(db: Database, kind: str, loan_no: str) -> str:
+    """The id of the latest live repayment (``kind="repayment"``, township-recorded) or visit
+    (``kind="visit"``) on the loan with this IOU number: what "冲正 the one I just typed" means."""
+    model, day, what = ((Repayment, Repayment.paid_on, "还款") if kind == "repayment"
+                        else (Visit, Visit.visited_on, "走访"))
+    with Session(db.engine) as s:
+        loan = find_loan(s, loan_no=loan_no)
+        stmt = select(model.id).where(model.loan_id == loan.id, model.deleted.is_(False))
+        if model is Repayment:
+            stmt = stmt.where(Repayment.source == "township")
+        found = s.scalars(stmt.order_by(model.hlc.desc(), day.desc()).limit(1)).first()
+    if found is None:
+        raise NotFound(f"借据号 {loan.loan_no} 没有可以{'冲正' if model is Repayment else '作废'}的{what}记录")
+    return found
 
 
 # -- repayments ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from app import __version__, config
-from app.ui import dbfiles, errors, tasks
+from app.ui import dbfiles, errors, smoke, tasks
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ def run_gui(db_path: Path | None) -> int:
 
     window = MainWindow()
     window.show_for_start()
+    smoke.arm(app, window)   # QINGSHOU_EXIT_AFTER_SHOWN: close again once the database shows
 
     def open_failed() -> None:
         if window.db is None:

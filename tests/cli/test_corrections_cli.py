@@ -101,3 +101,33 @@ def test_visit_void_and_record_the_corrected_one(cli, demo_path):
     assert cli("visit", "--db", demo_path, "--outcome", "paid", "void", j["corrected_id"], "--reason", "x").code == 2
     assert cli("visit", "--db", demo_path, "--loan", loan, "--outcome", "paid").code == 2    # no --date
     assert snapshot(demo_path) == before
+
+
+def test_void_by_loan_number_takes_the_latest_one_recorded(cli, demo_path):
+    loan, _task = a_big_loan(demo_path)
+    first = cli("repay", "--db", demo_path, "--loan", loan, "--amount", "300", "--date", "2026-11-19",
+                "--json").json()["repayment_id"]
+    latest = cli("repay", "--db", demo_path, "--loan", loan, "--amount", "3000", "--date", "2026-11-18",
+                 "--json").json()["repayment_id"]
+    r = cli("repay", "void", "--db", demo_path, "--loan", loan, "--reason", "多录了一个零", "--amount", "30", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["voided"] == [latest] and r.json()["corrected"]["amount"] == "30.00"
+    page = cli("household", "--db", demo_path, "--loan", loan, "--json").json()
+    assert sorted(x["amount"] for x in page["repayments"]) == ["30.00", "300.00"]
+    assert first in {x["id"] for x in page["repayments"]}
+    visit = cli("visit", "--db", demo_path, "--loan", loan, "--date", "2026-11-20", "--outcome", "promised",
+                "--next", "2026-12-06", "--json").json()["visit_id"]
+    v = cli("visit", "void", "--db", demo_path, "--loan", loan, "--reason", "结果选错", "--outcome", "refused", "--json")
+    assert v.code == 0, v.err
+    assert v.json()["voided"] == [visit]
+
+
+def test_void_needs_either_an_id_or_a_loan_number(cli, demo_path):
+    loan, _task = a_big_loan(demo_path)
+    before = snapshot(demo_path)
+    neither = cli("repay", "void", "--db", demo_path, "--reason", "x")
+    both = cli("visit", "void", "--db", demo_path, "some-id", "--loan", loan, "--reason", "x")
+    none_yet = cli("visit", "void", "--db", demo_path, "--loan", loan, "--reason", "x")
+    assert neither.code == 2 and both.code == 2 and "只写一个" in neither.err
+    assert none_yet.code == 1 and "没有可以作废的走访" in none_yet.err
+    assert snapshot(demo_path) == before

@@ -57,7 +57,8 @@ def test_restoring_leaves_no_extra_files_beside_the_backup(cli, walked, tmp_path
     stick = tmp_path / "U盘"
     stick.mkdir()
     assert cli("backup", "--db", walked, "--out", stick / "备份.db").code == 0
-    assert cli("backup", "--db", walked, "--out", stick / "备份.db").code == 0  # again, over the earlier one
+    again = cli("backup", "--db", walked, "--out", stick / "备份.db")  # an existing file is never replaced
+    assert again.code == 1 and "不会覆盖" in again.err
     r = cli("restore", "--db", tmp_path / "恢复.db", stick / "备份.db")
     assert r.code == 0, r.err
     assert sorted(p.name for p in stick.iterdir()) == ["备份.db"]

@@ -153,13 +153,15 @@ def test_a_backup_never_overwrites_a_file_that_is_not_a_backup_of_this_database(
         assert target.read_bytes() == before
 
 
-def test_a_backup_may_replace_an_earlier_backup_of_the_same_database(cli, district_path, tmp_path):
+def test_a_backup_never_replaces_an_earlier_backup_either(cli, district_path, tmp_path):
+    """The earlier backup is the state to go back to if today's data went wrong (issue 5)."""
     out = tmp_path / "每日 备份.db"
     assert cli("backup", "--db", district_path, "--out", out).code == 0
+    earlier = out.read_bytes()
     cli("import-ledger", _tiny_ledger(tmp_path), "--db", district_path)
     r = cli("backup", "--db", district_path, "--out", out, "--json")
-    assert r.code == 0, r.err
-    assert snapshot(out) == snapshot(district_path)
+    assert r.code == 1 and r.out == "" and "不会覆盖" in r.err
+    assert out.read_bytes() == earlier
 
 
 def _tiny_ledger(tmp_path):

@@ -1,0 +1,92 @@
+"""docs/CLI.md, the command-line contract kept in the repository, tells the truth: every command
+it calls available exists with each of its flags (asked of the real argparse parser), and none
+it calls "not yet" is quietly there already."""
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from app.cli import build_parser
+
+CLI_MD = Path(__file__).resolve().parents[2] / "docs" / "CLI.md"
+STATUSES = ("available", "not yet")
+
+
+def _rows() -> list[tuple[str, str]]:
+    """(command form, status) for each form in the tables' first column."""
+    rows = []
+    for line in CLI_MD.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        if len(cells) == 3 and cells[2] in STATUSES:
+            for form in re.findall(r"`([^`]+)`", cells[0]):
+                rows.append((form.replace("\\|", "|"), cells[2]))
+    return rows
+
+
+ROWS = _rows()
+
+
+def _path_and_flags(form: str) -> tuple[tuple[str, ...], list[str]]:
+    words = re.sub(r"[\[\]()|]", " ", form).split()
+    assert words[0] == "qingshou", form
+    path = []
+    for w in words[1:]:
+        if not re.fullmatch(r"[a-z][a-z-]*", w):
+            break
+        path.append(w)
+    return tuple(path), [w for w in words if w.startswith("--")]
+
+
+def _subparser(path: tuple[str, ...]) -> argparse.ArgumentParser | None:
+    parser = build_parser()
+    for word in path:
+        group = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if group is None or word not in group.choices:
+            return None
+        parser = group.choices[word]
+    return parser
+
+
+def _options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    return {s: a for a in parser._actions for s in a.option_strings}
+
+
+def test_the_tables_were_read():
+    available = [f for f, s in ROWS if s == "available"]
+    assert len(available) >= 20 and len(ROWS) - len(available) >= 10
+    assert any(f.startswith("qingshou agreement pdf") for f in available)
+
+
+@pytest.mark.parametrize("form", [f for f, s in ROWS if s == "available"])
+def test_an_available_command_exists_with_its_flags(form):
+    path, flags = _path_and_flags(form)
+    parser = _subparser(path)
+    assert parser is not None, f"docs/CLI.md calls `{form}` available, but there is no `{' '.join(path)}`"
+    options = _options(parser)
+    missing = [f for f in flags if f not in options]
+    assert not missing, f"`{' '.join(path)}` has no {missing} (docs/CLI.md: `{form}`)"
+    for flag, values in re.findall(r"(--[a-z-]+) ([a-z_]+(?:\|[a-z_]+)+)", form):
+        choices = options[flag].choices
+        if choices is not None:
+            assert set(values.split("|")) <= set(choices), (form, flag, choices)
+
+
+NOT_OPEN_YET = {("init", "--from-task")}   # the flag is parsed, and answers that it is not open yet
+
+
+@pytest.mark.parametrize("form", [f for f, s in ROWS if s == "not yet"])
+def test_a_command_called_not_yet_is_not_there(form, cli, tmp_path):
+    path, flags = _path_and_flags(form)
+    parser = _subparser(path)
+    if parser is None:
+        return
+    missing = [f for f in flags if f not in _options(parser)]
+    if missing:
+        return
+    assert any((*path, f) in NOT_OPEN_YET for f in flags), \
+        f"`{form}` is there: docs/CLI.md should call it available"
+    r = cli("init", "--db", tmp_path / "t.db", "--from-task", tmp_path / "任务包")
+    assert r.code == 1 and "尚未开放" in r.err
