@@ -180,7 +180,7 @@ def cmd_stage(args: argparse.Namespace) -> int:
 def cmd_households(args: argparse.Namespace) -> int:
     from app.services import households
     from app.services.household_export import export_xlsx
-    from app.services.household_matches import summary
+    from app.services.household_search import summary
 
     if args.sort not in households.SORT_KEYS:
         raise InputError(f"不能按“{args.sort}”排序（可用：{'、'.join(households.SORT_KEYS)}）")

@@ -24,8 +24,8 @@ Search has three paths, chosen by the query:
 * 1–2 characters with a digit: ``instr`` over every row's text (a full scan, rarely useful).
 
 All three agree with ``instr(text, needle) > 0`` on the row's text, which the list uses to
-walk the name index when a query matches most households, and ``search_text.OWN_MATCH_SQL``
-tells rows found by the household's own tokens (head of household, loans) from the others.
+walk the name index when a query matches most households, and ``TextMatch.own_sql`` tells
+rows found by the household's own tokens (head of household, loans) from the others.
 """
 from __future__ import annotations
 
@@ -38,9 +38,8 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.db.search_text import (INDEX_VERSION, MARK, OTHER_MATCH_SQL, OWN_MATCH_SQL, SEP,  # noqa: F401
-                                 Source, TextMatch, name_keys, normalise_query, plan_query, search_text,
-                                 sources)
+from app.db.search_text import (INDEX_VERSION, MARK, SEP, Source, TextMatch,  # noqa: F401
+                                 name_keys, normalise_query, plan_query, search_text, sources)
 from app.domain import pinyin
 from app.domain.followup import VisitFact, visit_state
 from app.domain.stages import STAGE_ORDER
@@ -95,10 +94,12 @@ def build_row(hh: dict, persons: list[dict], loans: list[dict], tags: list[str],
     """One ``household_index`` row (without ``seq``), its search keys and its responsible
     people's shares (``household_staff`` rows without ``seq``).  ``search=False`` leaves the
     search text and keys empty (figures only)."""
+    # "\x01" sorts before the space between syllables: 郭贵 (guo gui) before 郭桂兰 (guo gui lan)
+    sort_name = f"{pinyin.full(hh['head_name']) if search else ''}\x01{hh['head_name']}"[:200]
     text, keys = "", []
     if search:
         text = search_text(sources(hh, persons, [ln["loan_no"] for ln in loans if ln["loan_no"]]))
-        keys = name_keys(dict.fromkeys([hh["head_name"]] + [p["name"] for p in persons if p["name"]]))
+        keys = name_keys(hh["head_name"], dict.fromkeys(p["name"] for p in persons if p["name"]), sort_name)
 
     stages = sorted({ln["stage"] for ln in loans}, key=lambda s: _STAGE_RANK.get(s, 99))
     active = [s for s in stages if s not in ("settled", "written_off")]
@@ -110,8 +111,7 @@ def build_row(hh: dict, persons: list[dict], loans: list[dict], tags: list[str],
     row = {
         "household_id": hh["id"], "township_id": hh["township_id"], "village_id": hh["village_id"],
         "group_name": hh.get("group_name"), "head_name": hh["head_name"],
-        # "\x01" sorts before the space between syllables: 郭贵 (guo gui) before 郭桂兰 (guo gui lan)
-        "sort_name": f"{pinyin.full(hh['head_name']) if search else ''}\x01{hh['head_name']}"[:200],
+        "sort_name": sort_name,
         "capacity": hh.get("capacity") or "unknown",
         "categories": ("," + ",".join(sorted(set(tags))) + ",") if tags else "",
         "stages": ("," + ",".join(stages) + ",") if stages else "",

@@ -8,6 +8,11 @@ loan numbers — then ``||``, then those of the other people in it (co-borrowers
 heirs, spouses …).  ``instr(text, needle) < instr(text, '||')`` therefore says a row was found
 by its own tokens, which is how the list puts head-of-household matches first, and
 ``sources`` says which person and which field a match came from (the list's 匹配 column).
+The short-query keys (``household_search_keys``) also hold, for every 1–2 character query
+that finds the head of household by name, ``OWN_KEY`` + the query + ``OWN_SEP`` + the
+household's sort name: the heads a short query finds are then one index range, already in
+name order (``TextMatch.own_sql``, ``household_search.own_first``) — walking the name index
+for the heads named z… would read nine households in ten before the first one.
 
 ``INDEX_VERSION`` names this layout: a database whose index was built another way is rebuilt
 when the list opens (``search_index.ensure_index``).
@@ -24,6 +29,8 @@ from app.domain import pinyin
 SEP = "|"             # between tokens of the search text; never part of a query
 MARK = "^"            # starts a set of pinyin initials: letters match from the start of a name
 OWN_END = SEP + SEP   # ends the household's own tokens
+OWN_KEY = "\x01"      # starts a head of household's own short-query key (sorts before the others)
+OWN_SEP = "\x02"      # between the query and the sort name in such a key
 # Bump when tokens, keys or sort names are built differently: existing indexes get rebuilt.
 INDEX_VERSION = "2"   # 2: own tokens first; surname readings of 颉 乜 重 尉, both splits of compounds
 _TOP = "\U0010ffff"
@@ -35,7 +42,7 @@ _PHONE_JOINERS = re.compile(r"[\s\-–—()（）]")
 def normalise_query(raw: str | None) -> str:
     """What a person typed, as the index spells it: half-width, lower case, no spaces."""
     t = unicodedata.normalize("NFKC", raw or "").lower()
-    return "".join(c for c in t if not c.isspace() and c not in (SEP, MARK))
+    return "".join(c for c in t if c.isprintable() and not c.isspace() and c not in (SEP, MARK))
 
 
 def _is_letters(q: str) -> bool:
@@ -60,13 +67,24 @@ class TextMatch:
             return "SELECT DISTINCT seq FROM household_search_keys WHERE key >= :q_lo AND key < :q_hi"
         return None
 
+    def match_sql(self) -> str:
+        """A condition on household_index ``i``: the row matches (for walking the name index)."""
+        if self.kind == "keys":
+            return "i.seq IN (SELECT seq FROM household_search_keys WHERE key >= :q_lo AND key < :q_hi)"
+        return "instr(i.text, :q_needle) > 0"
+
+    def own_sql(self) -> str:
+        """A condition on household_index ``i``: the row matches by the household's own tokens
+        (its head of household, its loans); rows that match and fail it were found by someone
+        else in the household."""
+        if self.kind == "keys":
+            return "i.seq IN (SELECT seq FROM household_search_keys WHERE key >= :q_own_lo AND key < :q_own_hi)"
+        return f"(instr(i.text, :q_needle) BETWEEN 1 AND instr(i.text, '{OWN_END}'))"
+
     def params(self) -> dict:
-        return {"q_fts": self.fts, "q_lo": self.lo, "q_hi": self.hi, "q_needle": self.needle}
-
-
-# For rows that match (over household_index i): found by the household's own tokens, or not.
-OWN_MATCH_SQL = f"(instr(i.text, :q_needle) < instr(i.text, '{OWN_END}'))"
-OTHER_MATCH_SQL = f"(instr(i.text, :q_needle) > instr(i.text, '{OWN_END}'))"
+        own = OWN_KEY + self.needle + OWN_SEP
+        return {"q_fts": self.fts, "q_lo": self.lo, "q_hi": self.hi, "q_needle": self.needle,
+                "q_own_lo": own, "q_own_hi": own + _TOP}
 
 
 def plan_query(raw: str | None) -> TextMatch | None:
@@ -171,15 +189,30 @@ def search_text(found_by: list[Source]) -> str:
     return SEP.join(own) + OWN_END + SEP.join(other)
 
 
-def name_keys(names: Iterable[str]) -> list[str]:
-    """Keys for 1–2 character queries: every suffix of every name, every set of initials."""
+def _short_queries(name: str) -> set[str]:
+    """The 1–2 character queries (as ``plan_query`` spells them) that find ``name`` through the
+    keys: the first letter of each set of initials, every 1–2 character piece of the name."""
+    out = {MARK + v[0] for v in pinyin.initials_variants(name) if v}
+    clean = _clean_name(name)
+    for size in (1, 2):
+        for i in range(len(clean) - size + 1):
+            piece = clean[i:i + size]
+            if not _is_letters(piece) and not any(c.isdigit() for c in piece):
+                out.add(piece)
+    return out
+
+
+def name_keys(head: str, names: Iterable[str], sort_name: str) -> list[str]:
+    """Keys for 1–2 character queries: every suffix of every name, every set of initials; and
+    the head of household's own keys (``OWN_KEY`` query ``OWN_SEP`` sort name)."""
     keys: set[str] = set()
-    for name in names:
+    for name in [head, *names]:
         for token in name_tokens(name):
             if token.startswith(MARK):
                 keys.add(token[:32])
             else:
                 keys.update(token[i:][:32] for i in range(len(token)))
+    keys.update(OWN_KEY + q + OWN_SEP + sort_name for q in _short_queries(head))
     return sorted(keys)
 
 

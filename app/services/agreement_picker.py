@@ -19,7 +19,7 @@ from app.domain.schedule import due_dates
 from app.services import households
 from app.services.agreement_settings import load as load_settings
 from app.services.agreements import ACTIVE, STATUS_NAMES, PlanRequest, find_agreement
-from app.services.household_matches import Match, summary
+from app.services.household_search import Match, summary
 from app.services.households import HouseholdFilter
 
 SEARCH_LIMIT = 30

@@ -22,15 +22,15 @@ from typing import Iterator, Sequence
 
 from sqlalchemy import text as sql
 
-from app.db.search_index import (FOLLOWUP_DUE_SQL, NEVER_VISITED_SQL, OTHER_MATCH_SQL, OWN_MATCH_SQL,
-                                 PROMISE_BROKEN_SQL, TextMatch, ensure_index, plan_query, refresh_search)
+from app.db.search_index import (FOLLOWUP_DUE_SQL, NEVER_VISITED_SQL, PROMISE_BROKEN_SQL, TextMatch,
+                                 ensure_index, plan_query, refresh_search)
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import InputError
 from app.domain.followup import followup_due, promise_broken
 from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, OUTCOME_NAMES, STAGE_NAMES, Capacity,
                                DutyRole, Stage)
-from app.services.household_matches import Match, matches
+from app.services.household_search import Match, matches, own_first, walks_own_first
 
 __all__ = ["HouseholdFilter", "HouseholdRow", "IdPage", "Match", "SORT_KEYS", "count", "ids", "page", "rows",
            "prepare", "refresh_search", "filter_from_labels"]
@@ -252,10 +252,10 @@ def _ids(conn, f: HouseholdFilter, sort_key: str, descending: bool, limit: int |
         return [r[0] for r in conn.execute(sql(stmt), params)]
     params.update(match.params())
     seqs = match.seq_sql()
-    if by_name and many:
-        return _walk_own_first(conn, where, params, order, limit, offset)
-    if by_name:
-        tail = f" ORDER BY {OTHER_MATCH_SQL}, " + tail[len(" ORDER BY "):]
+    if by_name and many and walks_own_first(match, total, _everyone(conn)):
+        return own_first(conn, match, _and(where), params, order, limit, offset)
+    if by_name:     # the households found by their own head of household or loans first
+        tail = tail.replace(" ORDER BY ", f" ORDER BY (NOT {match.own_sql()}), ", 1)
     if seqs is None or (by_name and broad and where):
         # The text matches most rows but the other conditions few: they pick the rows
         # (``|| ''`` keeps SQLite from walking the name index instead).
@@ -269,30 +269,6 @@ def _ids(conn, f: HouseholdFilter, sort_key: str, descending: bool, limit: int |
     else:
         stmt = f"SELECT i.household_id FROM household_index i{join} WHERE i.seq IN ({seqs}){_and(where)}{tail}"
     return [r[0] for r in conn.execute(sql(stmt), params)]
-
-
-def _walk_own_first(conn, where: list[str], params: dict, order: str, limit: int | None, offset: int) -> list[str]:
-    """Most rows match: walk the name index for the households found by their own tokens,
-    stopping after the page, then (when the page is not full) for the others."""
-    own = f"instr(i.text, :q_needle) > 0 AND {OWN_MATCH_SQL}{_and(where)}"
-
-    def walk(condition: str, lim: int | None, off: int) -> list[str]:
-        stmt = ("SELECT i.household_id FROM household_index i INDEXED BY ix_household_index_sort_name "
-                f"WHERE {condition} ORDER BY {order}")
-        if lim is not None:
-            stmt += f" LIMIT {int(lim)} OFFSET {max(0, int(off))}"
-        return [r[0] for r in conn.execute(sql(stmt), params)]
-
-    first = walk(own, limit, offset)
-    other = OTHER_MATCH_SQL + _and(where)
-    if limit is None:
-        return first + walk(other, None, 0)
-    if len(first) >= limit:
-        return first
-    skip = 0            # the page starts after the last own match: skip the others before it
-    if offset and not first:
-        skip = offset - conn.execute(sql(f"SELECT COUNT(*) FROM household_index i WHERE {own}"), params).scalar_one()
-    return first + walk(other, limit - len(first), skip)
 
 
 def ids(db: Database, f: HouseholdFilter, sort_key: str = "name", descending: bool = False, *,

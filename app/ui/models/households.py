@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor
 
 from app.db.session import Database
 from app.services import households
-from app.services.household_matches import summary as match_summary
+from app.services.household_search import summary as match_summary
 from app.services.households import HouseholdFilter, HouseholdRow
 from app.ui import formatting
 

@@ -160,3 +160,19 @@ def test_matching_agrees_with_the_index(db):
         every = found_by(conn, list(_sort_names(db)))
     for q in ("颉明", "xm", "z", "王", "6224", "1390931", "s", "建国"):
         assert {h for h, srcs in every.items() if matching(srcs, q)} == set(found(db, q)), q
+
+
+@pytest.mark.parametrize("q", ["z", "颉明", "xm", "lj", "zs", "王", "建国", "6224", "6", "620100", "s"])
+def test_every_plan_lists_the_same_order(db, q, monkeypatch):
+    """Walking the name index (own matches, then the others) and sorting the matches give the
+    same list and the same pages, whichever the thresholds choose."""
+    from app.services import household_search
+
+    expected = found(db, q)
+    for broad, walk in ((0.0, 0.0), (0.0, 10.0), (10.0, 10.0)):
+        monkeypatch.setattr(H, "_BROAD", broad)
+        monkeypatch.setattr(household_search, "_WALK_OWN", walk)
+        assert found(db, q) == expected, (broad, walk)
+        for offset in (0, 3, 17, len(expected) - 2):
+            assert H.ids(db, HouseholdFilter(text=q), limit=4, offset=max(0, offset)) == \
+                expected[max(0, offset):max(0, offset) + 4], (broad, walk, offset)
