@@ -32,7 +32,7 @@ OWN_END = SEP + SEP   # ends the household's own tokens
 OWN_KEY = "\x01"      # starts a head of household's own short-query key (sorts before the others)
 OWN_SEP = "\x02"      # between the query and the sort name in such a key
 # Bump when tokens, keys or sort names are built differently: existing indexes get rebuilt.
-INDEX_VERSION = "2"   # 2: own tokens first; surname readings of 颉 乜 重 尉, both splits of compounds
+INDEX_VERSION = "2"   # 2: own tokens first, heads' own short keys; 颉 乜 重 尉 readings, compound splits
 _TOP = "\U0010ffff"
 _DIGITS = re.compile(r"\d{3,}")
 _PHONE_JOINERS = re.compile(r"[\s\-–—()（）]")
@@ -156,10 +156,11 @@ def sources(hh: dict, persons: list[dict], loan_nos: Iterable[str]) -> list[Sour
     its head of household, its loans, then the other people in it (dicts with name, role,
     id_number, phone), in their order."""
     out: list[Source] = []
+    seen: set[tuple] = set()
 
     def add(role: str, who: str, field: str, value: str | None, tokens: list[str]) -> None:
-        if tokens and not any(s.role == role and s.who == who and s.field == field and s.value == value
-                              for s in out):
+        if tokens and (role, who, field, value) not in seen:
+            seen.add((role, who, field, value))
             out.append(Source(role, who, field, value or "", tuple(tokens)))
 
     head = hh["head_name"]
