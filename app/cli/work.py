@@ -182,6 +182,7 @@ def cmd_stage(args: argparse.Namespace) -> int:
 def cmd_households(args: argparse.Namespace) -> int:
     from app.services import households
     from app.services.household_export import export_xlsx
+    from app.services.household_search import summary
 
     if args.sort not in households.SORT_KEYS:
         raise InputError(f"不能按“{args.sort}”排序（可用：{'、'.join(households.SORT_KEYS)}）")
@@ -201,26 +202,30 @@ def cmd_households(args: argparse.Namespace) -> int:
                 print(f"已导出 {result.rows} 户到 {result.path}")
             return 0
         pg = households.page(db, f, args.sort, args.desc, limit=max(0, args.limit), offset=args.offset)
-        rows = households.rows(db, pg.ids, f.day())
+        rows = households.rows(db, pg.ids, f.day(), text=f.text)
     if args.json:
         emit_json({"total": pg.total, "households": [_row_json(r) for r in rows]})
     else:
         print(f"共 {pg.total} 户" + (f"（显示 {len(rows)} 户）" if len(rows) < pg.total else ""))
         for r in rows:
             flags = ("  跟进到期" if r.followup_due else "") + ("  承诺未兑现" if r.promise_broken else "")
+            why = f"  匹配：{summary(r.matched)}" if r.matched else ""
             print(f"  {r.head_name}  {r.village}{r.group_name}  贷款 {r.loans} 笔  尚欠 {yuan_str(r.outstanding_fen)} 元"
-                  f"  {r.stage_names}  {r.capacity_name}{flags}")
+                  f"  {r.stage_names}  {r.capacity_name}{flags}{why}")
     return 0
 
 
 def _row_json(r) -> dict:
+    """One household of ``households --json``; ``matched``: what ``--search`` found in it, the
+    household's own head of household and loans first (empty without a search)."""
     return {"id": r.id, "name": r.head_name, "township": r.township, "village": r.village, "group": r.group_name,
             "borrowers": r.borrowers, "phone": r.phone, "id_number": r.id_number, "loans": r.loans,
             "task_amount": yuan_str(r.task_fen), "recovered": yuan_str(r.recovered_fen),
             "outstanding": yuan_str(r.outstanding_fen), "categories": list(r.categories), "stage": r.stage,
             "stages": list(r.stages), "capacity": r.capacity, "responsible": r.responsible,
             "last_visit": _iso(r.last_visit_on), "last_outcome": r.last_outcome, "next_date": _iso(r.next_date),
-            "followup_due": r.followup_due, "promise_broken": r.promise_broken}
+            "followup_due": r.followup_due, "promise_broken": r.promise_broken,
+            "matched": [m.to_json() for m in r.matched]}
 
 
 def _iso(d: date | None) -> str | None:

@@ -8,7 +8,9 @@ Every writer of households, persons, loans, repayments, visits, category tags or
 
 inside its unit of work, before ``commit()``: the index then changes with the facts or not at
 all.  ``ensure_index`` repairs households that have no row (a database from before this
-index, or a writer that forgot) and is run when the list opens.
+index, or a writer that forgot) and rebuilds an index built another way (``meta``
+``search_index_version`` differs from ``search_text.INDEX_VERSION``); it is run when the list
+opens.  What a row's search text holds is ``app.db.search_text``.
 
 Why these tables (measured with 100,000 households, see bench/RESULTS.md, household search): summing
 loans, repayments and visits per household takes 0.3–0.9 s, far too slow for a list that
@@ -22,12 +24,11 @@ Search has three paths, chosen by the query:
 * 1–2 characters with a digit: ``instr`` over every row's text (a full scan, rarely useful).
 
 All three agree with ``instr(text, needle) > 0`` on the row's text, which the list uses to
-walk the name index when a query matches most households.
+walk the name index when a query matches most households, and ``TextMatch.own_sql`` tells
+rows found by the household's own tokens (head of household, loans) from the others.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -37,17 +38,15 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from app.db.search_text import (INDEX_VERSION, MARK, SEP, Source, TextMatch,  # noqa: F401
+                                 name_keys, normalise_query, plan_query, search_text, sources)
 from app.domain import pinyin
 from app.domain.followup import VisitFact, visit_state
 from app.domain.stages import STAGE_ORDER
 
-SEP = "|"        # between tokens of the search text; never part of a query
-MARK = "^"       # starts a set of pinyin initials: letters match from the start of a name
 _CHUNK = 500
-_TOP = "\U0010ffff"
-_DIGITS = re.compile(r"\d{3,}")
-_PHONE_JOINERS = re.compile(r"[\s\-–—()（）]")
 _STAGE_RANK = {s.value: i for i, s in enumerate(STAGE_ORDER)}
+_VERSION_KEY = "search_index_version"   # in ``meta``: the INDEX_VERSION the index was built with
 
 # The household list's filters on the index, as of :as_of (app.domain.followup defines them).
 FOLLOWUP_DUE_SQL = "(i.next_date IS NOT NULL AND i.next_date <= :as_of)"
@@ -56,83 +55,7 @@ PROMISE_BROKEN_SQL = ("(i.promise_date IS NOT NULL AND i.promise_date < :as_of A
 NEVER_VISITED_SQL = "(i.last_visit_on IS NULL)"
 
 
-# -- queries -----------------------------------------------------------------------------
-def normalise_query(raw: str | None) -> str:
-    """What a person typed, as the index spells it: half-width, lower case, no spaces."""
-    t = unicodedata.normalize("NFKC", raw or "").lower()
-    return "".join(c for c in t if not c.isspace() and c not in (SEP, MARK))
-
-
-def _is_letters(q: str) -> bool:
-    return q.isascii() and q.isalpha()
-
-
-@dataclass(frozen=True)
-class TextMatch:
-    """How one query is answered.  ``needle``: ``instr(text, needle) > 0`` finds the same rows."""
-
-    kind: str                 # fts | keys | scan
-    needle: str
-    fts: str | None = None    # the MATCH expression
-    lo: str | None = None     # key range [lo, hi)
-    hi: str | None = None
-
-    def seq_sql(self) -> str | None:
-        """A query returning the matching ``seq`` values (None for ``scan``)."""
-        if self.kind == "fts":
-            return "SELECT rowid AS seq FROM household_search_fts WHERE household_search_fts MATCH :q_fts"
-        if self.kind == "keys":
-            return "SELECT DISTINCT seq FROM household_search_keys WHERE key >= :q_lo AND key < :q_hi"
-        return None
-
-    def params(self) -> dict:
-        return {"q_fts": self.fts, "q_lo": self.lo, "q_hi": self.hi, "q_needle": self.needle}
-
-
-def plan_query(raw: str | None) -> TextMatch | None:
-    """The plan for a search text, or None when it is empty.
-
-    Letters only are pinyin initials, matched from the start of a name (``zs`` finds 张三 and
-    张树森, not 王振山); anything else is matched anywhere in a name, ID number, phone or IOU
-    number.
-    """
-    q = normalise_query(raw)
-    if not q:
-        return None
-    needle = MARK + q if _is_letters(q) else q
-    if len(needle) >= 3:
-        return TextMatch("fts", needle, fts='"' + needle.replace('"', '""') + '"')
-    if not any(c.isdigit() for c in needle):
-        return TextMatch("keys", needle, lo=needle, hi=needle + _TOP)
-    return TextMatch("scan", needle)
-
-
 # -- building rows -------------------------------------------------------------------------
-def _names_tokens(names: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Search tokens and short-query keys for a household's names."""
-    tokens: list[str] = []
-    keys: set[str] = set()
-    for name in names:
-        name = "".join((name or "").split()).lower()
-        if not name:
-            continue
-        tokens.append(name)
-        for i in range(len(name)):
-            keys.add(name[i:][:32])
-        for v in pinyin.initials_variants(name):
-            if v:
-                tokens.append(MARK + v)
-                keys.add((MARK + v)[:32])
-    return tokens, sorted(keys)
-
-
-def _digits_tokens(values: Iterable[str | None]) -> list[str]:
-    out = []
-    for v in values:
-        out += _DIGITS.findall(_PHONE_JOINERS.sub("", unicodedata.normalize("NFKC", v or "")))
-    return out
-
-
 def staff_shares(loans: list[dict], assignments: Iterable[tuple[str, str | None, str]]) -> list[dict]:
     """Per responsible person of one household: the loans they answer for and their figures.
 
@@ -171,16 +94,12 @@ def build_row(hh: dict, persons: list[dict], loans: list[dict], tags: list[str],
     """One ``household_index`` row (without ``seq``), its search keys and its responsible
     people's shares (``household_staff`` rows without ``seq``).  ``search=False`` leaves the
     search text and keys empty (figures only)."""
-    tokens: list[str] = []
-    keys: list[str] = []
+    # "\x01" sorts before the space between syllables: 郭贵 (guo gui) before 郭桂兰 (guo gui lan)
+    sort_name = f"{pinyin.full(hh['head_name']) if search else ''}\x01{hh['head_name']}"[:200]
+    text, keys = "", []
     if search:
-        names = [hh["head_name"]] + [p["name"] for p in persons]
-        name_tokens, keys = _names_tokens(dict.fromkeys(n for n in names if n))
-        ids = [hh.get("head_id_number")] + [p.get("id_number") for p in persons]
-        id_tokens = [unicodedata.normalize("NFKC", i).strip().lower() for i in ids if i and i.strip()]
-        phones = _digits_tokens([hh.get("phone")] + [p.get("phone") for p in persons])
-        loan_nos = [unicodedata.normalize("NFKC", ln["loan_no"]).lower() for ln in loans]
-        tokens = list(dict.fromkeys(name_tokens + id_tokens + phones + loan_nos))
+        text = search_text(sources(hh, persons, [ln["loan_no"] for ln in loans if ln["loan_no"]]))
+        keys = name_keys(hh["head_name"], dict.fromkeys(p["name"] for p in persons if p["name"]), sort_name)
 
     stages = sorted({ln["stage"] for ln in loans}, key=lambda s: _STAGE_RANK.get(s, 99))
     active = [s for s in stages if s not in ("settled", "written_off")]
@@ -192,8 +111,7 @@ def build_row(hh: dict, persons: list[dict], loans: list[dict], tags: list[str],
     row = {
         "household_id": hh["id"], "township_id": hh["township_id"], "village_id": hh["village_id"],
         "group_name": hh.get("group_name"), "head_name": hh["head_name"],
-        # "\x01" sorts before the space between syllables: 郭贵 (guo gui) before 郭桂兰 (guo gui lan)
-        "sort_name": f"{pinyin.full(hh['head_name']) if search else ''}\x01{hh['head_name']}"[:200],
+        "sort_name": sort_name,
         "capacity": hh.get("capacity") or "unknown",
         "categories": ("," + ",".join(sorted(set(tags))) + ",") if tags else "",
         "stages": ("," + ",".join(stages) + ",") if stages else "",
@@ -205,7 +123,7 @@ def build_row(hh: dict, persons: list[dict], loans: list[dict], tags: list[str],
         "next_date": state.next_date, "promise_visit_on": state.promise_visit_on,
         "promise_date": state.promise_date, "promise_fen": state.promise_fen,
         "paid_after_promise_on": state.paid_after_promise_on, "last_paid_on": state.last_paid_on,
-        "text": SEP.join(tokens),
+        "text": text,
     }
     return row, keys, staff_shares(loans, assignments)
 
@@ -230,6 +148,32 @@ def _fetch(conn, stmt: str, params: dict):
     return raw.execute(stmt, params)
 
 
+def _persons(conn, where: str, params: dict) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in _fetch(conn, "SELECT household_id, name, id_number, phone, role FROM persons "
+                          "WHERE deleted = 0" + where + " ORDER BY household_id, rowid", params):
+        out[r[0]].append({"name": r[1], "id_number": r[2], "phone": r[3], "role": r[4]})
+    return out
+
+
+def found_by(conn, household_ids: list[str]) -> dict[str, list[Source]]:
+    """What each of these households can be found by (``search_text.sources``), from the facts:
+    the same sources its search text is built from."""
+    out: dict[str, list[Source]] = {}
+    for i in range(0, len(household_ids), _CHUNK):
+        w, p = _in(household_ids[i:i + _CHUNK], "household_id")
+        persons = _persons(conn, w, p)
+        loans: dict[str, list[str]] = defaultdict(list)
+        for hid, no in _fetch(conn, "SELECT household_id, loan_no FROM loans WHERE deleted = 0" + w, p):
+            if no:
+                loans[hid].append(no)
+        w, p = _in(household_ids[i:i + _CHUNK], "id")
+        for hid, head, idno, phone in _fetch(
+                conn, "SELECT id, head_name, head_id_number, phone FROM households WHERE deleted = 0" + w, p):
+            out[hid] = sources({"head_name": head, "head_id_number": idno, "phone": phone}, persons[hid], loans[hid])
+    return out
+
+
 def _gather(conn, ids: list[str] | None, as_of: date | None = None, *,
             search: bool = True) -> list[tuple[dict, list[str], list[dict]]]:
     """Index rows for live households among ``ids`` (all when None), from the facts
@@ -243,11 +187,7 @@ def _gather(conn, ids: list[str] | None, as_of: date | None = None, *,
     if not hhs:
         return []
     w, p = _in(ids, "household_id")
-    persons: dict[str, list[dict]] = defaultdict(list)
-    if search:
-        for r in _fetch(conn, "SELECT household_id, name, id_number, phone FROM persons "
-                              "WHERE deleted = 0" + w + " ORDER BY household_id, rowid", p):
-            persons[r[0]].append({"name": r[1], "id_number": r[2], "phone": r[3]})
+    persons = _persons(conn, w, p) if search else defaultdict(list)
     tags: dict[str, list[str]] = defaultdict(list)
     for r in _fetch(conn, "SELECT household_id, code FROM category_tags WHERE deleted = 0" + w, p):
         tags[r[0]].append(r[1])
@@ -353,7 +293,15 @@ def _rebuild_all(conn) -> int:
     raw.executemany("INSERT INTO household_search_keys (key, seq) VALUES (:key, :seq)", keys)
     raw.executemany(_STAFF_INSERT, staff)
     conn.execute(sql("INSERT INTO household_search_fts (household_search_fts) VALUES ('rebuild')"))
+    conn.execute(sql("INSERT OR REPLACE INTO meta (key, value) VALUES (:k, :v)"),
+                 {"k": _VERSION_KEY, "v": INDEX_VERSION})
     return len(rows)
+
+
+def built_with(target: Session | Connection) -> str | None:
+    """The ``INDEX_VERSION`` this database's index was built with (None: before versions)."""
+    conn = _connection(target)
+    return conn.execute(sql("SELECT value FROM meta WHERE key = :k"), {"k": _VERSION_KEY}).scalar_one_or_none()
 
 
 def _drop(conn, rows) -> None:
@@ -408,11 +356,14 @@ def ensure_index(target: Session | Connection, *, full_check: bool = False) -> i
 
     Cheap when the counts agree (two counts; ``full_check`` compares row by row anyway);
     rebuilds everything when most rows are missing (a database upgraded from before the
-    index).  Returns the rows written.
+    index) or the index was built another way (an older ``INDEX_VERSION``).  Returns the
+    rows written.
     """
     conn = _connection(target)
     live = conn.execute(sql("SELECT COUNT(*) FROM households WHERE deleted = 0")).scalar_one()
     indexed = conn.execute(sql("SELECT COUNT(*) FROM household_index")).scalar_one()
+    if (live or indexed) and built_with(conn) != INDEX_VERSION:
+        return _rebuild_all(conn)
     if live == indexed and not full_check:
         return 0
     missing = [r[0] for r in conn.execute(sql(

@@ -1,13 +1,14 @@
-"""What the 新建还款协议 dialog reads: households found by name, pinyin initials, phone or a
-loan number; a household's loans (and which are already in an agreement); the plan an
-existing agreement was made with, to start a revision from.  Read-only.
+"""What the 新建还款协议 dialog reads: households found the way the household list finds them
+(``households.page``: everyone's names and every reading of their pinyin initials, ID numbers,
+phones, loan numbers); a household's loans (and which are already in an agreement); the plan
+an existing agreement was made with, to start a revision from.  Read-only.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Unit, Village
@@ -15,8 +16,11 @@ from app.db.session import Database
 from app.domain.errors import NotFound
 from app.domain.money import split_installments
 from app.domain.schedule import due_dates
+from app.services import households
 from app.services.agreement_settings import load as load_settings
 from app.services.agreements import ACTIVE, STATUS_NAMES, PlanRequest, find_agreement
+from app.services.household_search import Match, summary
+from app.services.households import HouseholdFilter
 
 SEARCH_LIMIT = 30
 
@@ -30,10 +34,18 @@ class HouseholdHit:
     phone: str | None
     loans: int
     balance_fen: int
+    matched: tuple[Match, ...] = ()
 
     @property
     def place(self) -> str:
         return " ".join(p for p in (self.township, self.village) if p)
+
+    @property
+    def why(self) -> str:
+        """What the search matched, when it is not the head of household's name: 担保人 王建国 …"""
+        if self.matched and self.matched[0].role == "head" and self.matched[0].field == "name":
+            return ""
+        return summary(self.matched)
 
 
 @dataclass
@@ -69,27 +81,23 @@ class HouseholdLoans:
 
 
 def search_households(db: Database, text: str, limit: int = SEARCH_LIMIT) -> list[HouseholdHit]:
-    """Households whose name, pinyin initials, phone or one of whose loan numbers contains
-    ``text``; names that start with it first.  Nothing for blank text."""
-    t = text.strip()
-    if not t:
+    """The first ``limit`` households the list shows for ``text`` (the same search, the same
+    order: found by their own head of household or loans first), each with its ledger
+    balance and what the text matched.  Nothing for blank text."""
+    f = HouseholdFilter(text=text.strip())
+    if not f.text:
         return []
-    like = f"%{t}%"
+    households.prepare(db)
+    found = households.rows(db, households.page(db, f, "name", limit=limit).ids, text=f.text)
+    if not found:
+        return []
     with Session(db.engine) as s:
-        by_loan = select(Loan.household_id).where(Loan.loan_no.like(like), Loan.deleted.is_(False))
-        stmt = (select(Household.id, Household.head_name, Unit.name, Village.name, Household.phone,
-                       func.count(Loan.id), func.coalesce(func.sum(Loan.balance_fen), 0))
-                .outerjoin(Unit, Unit.id == Household.township_id)
-                .outerjoin(Village, Village.id == Household.village_id)
-                .outerjoin(Loan, (Loan.household_id == Household.id) & Loan.deleted.is_(False))
-                .where(Household.deleted.is_(False),
-                       or_(Household.head_name.like(like), Household.pinyin_initials.like(f"{t.lower()}%"),
-                           Household.phone.like(like), Household.id.in_(by_loan)))
-                .group_by(Household.id)
-                .order_by(Household.head_name.like(f"{t}%").desc(), Household.head_name)
-                .limit(limit))
-        return [HouseholdHit(hid, name, town or "", village or "", phone, n, int(bal))
-                for hid, name, town, village, phone, n, bal in s.execute(stmt)]
+        balance = dict(s.execute(
+            select(Loan.household_id, func.coalesce(func.sum(Loan.balance_fen), 0))
+            .where(Loan.household_id.in_([r.id for r in found]), Loan.deleted.is_(False))
+            .group_by(Loan.household_id)).all())
+    return [HouseholdHit(r.id, r.head_name, r.township, r.village, r.phone or None, r.loans,
+                         int(balance.get(r.id, 0)), r.matched) for r in found]
 
 
 def household_loans(db: Database, household_id: str, *, revising: str | None = None) -> HouseholdLoans:

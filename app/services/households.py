@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Iterator, Sequence
 
@@ -30,8 +30,9 @@ from app.domain.errors import InputError
 from app.domain.followup import followup_due, promise_broken
 from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, OUTCOME_NAMES, STAGE_NAMES, Capacity,
                                DutyRole, Stage)
+from app.services.household_search import Match, matches, own_first, walks_own_first
 
-__all__ = ["HouseholdFilter", "HouseholdRow", "IdPage", "SORT_KEYS", "count", "ids", "page", "rows",
+__all__ = ["HouseholdFilter", "HouseholdRow", "IdPage", "Match", "SORT_KEYS", "count", "ids", "page", "rows",
            "prepare", "refresh_search", "filter_from_labels"]
 
 # Sortable columns: key -> SQL over household_index i (and villages v).
@@ -115,6 +116,7 @@ class HouseholdRow:
     promise_fen: int | None
     needs_review: bool
     staff_ids: tuple[str, ...] = field(default=())
+    matched: tuple[Match, ...] = field(default=())   # what the search text found (rows(text=…))
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -229,7 +231,8 @@ def _ids(conn, f: HouseholdFilter, sort_key: str, descending: bool, limit: int |
          match: TextMatch | None, counted: tuple[int, bool] | None) -> list[str]:
     """The ordered ids.  The plan depends on how many rows match (``counted`` from ``_counts``):
     when most households match, walk the name index and stop after the page; when few do,
-    start from them and sort them."""
+    start from them and sort them.  In name order a search lists the households it found by
+    their own head of household or loans first, then those found by someone else in them."""
     where, params = _conditions(f)
     order = _order(sort_key, descending)
     join = " LEFT JOIN villages v ON v.id = i.village_id" if sort_key == "village" else ""
@@ -249,11 +252,11 @@ def _ids(conn, f: HouseholdFilter, sort_key: str, descending: bool, limit: int |
         return [r[0] for r in conn.execute(sql(stmt), params)]
     params.update(match.params())
     seqs = match.seq_sql()
-    if by_name and many:
-        # Most rows match: walk the name index and stop after the page.
-        stmt = ("SELECT i.household_id FROM household_index i INDEXED BY ix_household_index_sort_name "
-                f"WHERE instr(i.text, :q_needle) > 0{_and(where)}{tail}")
-    elif seqs is None or (by_name and broad and where):
+    if by_name and many and walks_own_first(match, total, _everyone(conn)):
+        return own_first(conn, match, _and(where), params, order, limit, offset)
+    if by_name:     # the households found by their own head of household or loans first
+        tail = tail.replace(" ORDER BY ", f" ORDER BY (NOT {match.own_sql()}), ", 1)
+    if seqs is None or (by_name and broad and where):
         # The text matches most rows but the other conditions few: they pick the rows
         # (``|| ''`` keeps SQLite from walking the name index instead).
         order_expr = tail.replace("i.sort_name", "(i.sort_name || '')") if by_name else tail
@@ -308,10 +311,12 @@ def _names(codes: Sequence[str], table: dict) -> str:
 _DUTY_ORDER = {d.value: i for i, d in enumerate(DutyRole)}
 
 
-def rows(db: Database, household_ids: Sequence[str], as_of: date | None = None) -> list[HouseholdRow]:
-    """Display fields for these households, in the order given (unknown ids are left out).
+def rows(db: Database, household_ids: Sequence[str], as_of: date | None = None, *,
+         text: str = "") -> list[HouseholdRow]:
+    """Display fields for these households, in the order given (unknown ids are left out);
+    with the search ``text``, also what it matched in each (``HouseholdRow.matched``).
 
-    Three set-based queries whatever the number of ids.
+    Three set-based queries whatever the number of ids (three more with ``text``).
     """
     day = as_of or date.today()
     wanted = list(dict.fromkeys(household_ids))
@@ -322,6 +327,9 @@ def rows(db: Database, household_ids: Sequence[str], as_of: date | None = None) 
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             found.update(_rows_chunk(conn, chunk, day))
+            for hid, why in matches(conn, chunk, text).items():
+                if hid in found:
+                    found[hid] = replace(found[hid], matched=why)
     return [found[h] for h in wanted if h in found]
 
 

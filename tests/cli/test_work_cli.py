@@ -121,6 +121,46 @@ def test_stage_households_household_worklist(demo_path, capsys, tmp_path):
     assert code == 1 and "没有这个村" in err
 
 
+def test_households_search_says_what_matched_head_of_household_first(demo_path, capsys):
+    """``households --search … --json``: ``matched`` per household; the households a name heads
+    come before those where it is a guarantor, spouse or heir; the text output says it too."""
+    import sqlite3
+
+    with sqlite3.connect(demo_path) as conn:
+        name, hid, role = conn.execute(
+            "SELECT p.name, p.household_id, p.role FROM persons p JOIN households h ON h.id = p.household_id "
+            "WHERE p.role IN ('guarantor', 'spouse', 'heir') AND p.name <> h.head_name "
+            "AND p.name IN (SELECT head_name FROM households) ORDER BY p.name LIMIT 1").fetchone()
+    conn.close()
+    code, out, err = run(capsys, "households", "--db", str(demo_path), "--search", name, "--json")
+    assert code == 0, err
+    found = json.loads(out)["households"]
+    roles = [h["matched"][0]["role"] for h in found]
+    assert roles[0] == "head" and roles == sorted(roles, key=lambda r: r != "head")
+    theirs = next(h for h in found if h["id"] == hid)
+    label = {"guarantor": "担保人", "spouse": "配偶", "heir": "继承人"}[role]
+    assert {"role": role, "name": name, "field": "name", "value": name, "label": f"{label} {name}"} in theirs["matched"]
+    code, out, _ = run(capsys, "households", "--db", str(demo_path), "--json")
+    assert all(h["matched"] == [] for h in json.loads(out)["households"])      # no search, nothing matched
+    code, out, _ = run(capsys, "households", "--db", str(demo_path), "--search", name)
+    assert f"匹配：{label} {name}" in out and "匹配：户主" in out
+
+
+def test_reindex_records_the_index_version(demo_path, capsys):
+    import sqlite3
+
+    from app.db.search_text import INDEX_VERSION
+
+    with sqlite3.connect(demo_path) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'search_index_version'")
+    conn.close()
+    code, out, _ = run(capsys, "reindex", "--db", str(demo_path), "--json")
+    assert code == 0 and json.loads(out)["households"] == 300
+    with sqlite3.connect(demo_path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'search_index_version'").fetchone() == (INDEX_VERSION,)
+    conn.close()
+
+
 @pytest.mark.slow
 def test_as_a_subprocess(demo_path, tmp_path):
     loan, _ = a_loan(demo_path)

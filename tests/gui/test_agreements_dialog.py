@@ -174,6 +174,36 @@ def test_loans_in_another_agreement_cannot_be_ticked(qtbot, db, loans, idle):
     assert "已在协议" in dialog.loans.index(busy_row, 5).data()
 
 
+def test_the_household_picker_finds_as_the_list_does_and_says_why(qtbot, db, idle):
+    """Typing a name: the households it heads first (Enter takes the first), then those where it
+    is a guarantor, spouse or heir, marked so; the same households as the list's first page."""
+    from sqlalchemy import text
+
+    from app.services import households
+    from app.services.households import HouseholdFilter
+
+    with db.engine.connect() as conn:
+        name, hid, role = conn.execute(text(
+            "SELECT p.name, p.household_id, p.role FROM persons p JOIN households h ON h.id = p.household_id "
+            "WHERE p.role IN ('guarantor', 'spouse', 'heir') AND p.name <> h.head_name "
+            "AND p.name IN (SELECT head_name FROM households) ORDER BY p.name LIMIT 1")).one()
+    label = {"guarantor": "担保人", "spouse": "配偶", "heir": "继承人"}[role]
+    dialog = make_dialog(qtbot, db)
+    with qtbot.waitSignal(dialog.hits_ready, timeout=WAIT_MS):
+        dialog.search.setText(name)          # as an input method commits Chinese
+    items = [dialog.hits.item(i) for i in range(dialog.hits.count())]
+    listed = households.page(db, HouseholdFilter(text=name), limit=30).ids
+    assert [it.data(Qt.ItemDataRole.UserRole) for it in items] == listed
+    theirs = next(it for it in items if it.data(Qt.ItemDataRole.UserRole) == hid)
+    assert theirs.text().startswith(f"（{label} {name}）", theirs.text().index("（"))
+    assert f"{label} {name}" in theirs.toolTip()
+    assert items[0].text().startswith(name + "    ")        # a household it heads, with nothing to explain
+    with qtbot.waitSignal(dialog.loans_ready, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    idle()
+    assert dialog.household.id == listed[0] and dialog.who.text() == name
+
+
 def test_open_new_agreement_for_a_household_and_loan(qtbot, db, loans, idle):
     hh = search_households(db, loans[0])[0]
     loan_id = next(ln.id for ln in household_loans(db, hh.id).loans if ln.loan_no == loans[1])

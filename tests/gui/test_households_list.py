@@ -161,3 +161,38 @@ def test_double_click_opens_the_household_page(window, qtbot, idle):
     assert page.stack.currentWidget() is page.view
     assert page.view.household_id == page.model.household_id(3)
     assert page.view.name.text() == page.model.index(3, COLUMN["户主"]).data()
+
+
+def test_a_search_shows_what_it_matched_next_to_the_head(qtbot, demo_path, shown_dialogs, idle):
+    """At 1366×768: typing a guarantor's name lists the households it heads first, then the one
+    where that person is the guarantor, with 匹配 saying so; the column goes when the search does."""
+    from sqlalchemy import text
+
+    from tests.gui.helpers_window import open_window
+
+    window = open_window(qtbot, idle, demo_path, size=(1366, 768))
+    with window.db.engine.connect() as conn:
+        name, hid = conn.execute(text(
+            "SELECT p.name, p.household_id FROM persons p JOIN households h ON h.id = p.household_id "
+            "WHERE p.role = 'guarantor' AND p.name <> h.head_name AND length(p.name) = 3 "
+            "ORDER BY p.name LIMIT 1")).one()
+    page = open_list(window, qtbot, idle)
+    match = COLUMN["匹配"]
+    assert page.table.isColumnHidden(match)
+    with qtbot.waitSignal(page.list_loaded, timeout=WAIT_MS):
+        page.search.setText(name)       # as an input method commits Chinese (keyClicks cannot)
+    model = page.model
+    assert not page.table.isColumnHidden(match)
+    head = page.table.horizontalHeader()
+    assert head.visualIndex(match) == head.visualIndex(COLUMN["户主"]) + 1
+    assert head.sectionViewportPosition(match) + head.sectionSize(match) <= page.table.viewport().width()
+    cells = [model.index(r, match).data() for r in range(model.rowCount())]
+    heads = [model.index(r, COLUMN["户主"]).data() for r in range(model.rowCount())]
+    row = model.row_of(hid)
+    assert cells[row] == f"担保人 {name}"
+    assert model.index(row, match).data(Qt.ItemDataRole.ToolTipRole) == f"担保人 {name}"
+    owns = [h == name for h in heads]
+    assert owns == sorted(owns, reverse=True)          # the households it heads come first
+    with qtbot.waitSignal(page.list_loaded, timeout=WAIT_MS):
+        qtbot.keyClick(page.search, Qt.Key.Key_Escape)     # Esc clears the search
+    assert model.total == 300 and page.table.isColumnHidden(match)

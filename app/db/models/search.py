@@ -11,7 +11,9 @@ households it touched (in the same unit of work).  Deleting this table's rows lo
 * ``household_staff``: the responsible people of each household with the figures of the loans
   they answer for (progress by responsible person, the "responsible person" filter).
 * ``household_search_keys``: every suffix of every name and every set of initials, so a 1- or
-  2-character query is an index range scan (the trigram index cannot answer those).
+  2-character query is an index range scan (the trigram index cannot answer those); and the
+  head of household's own short queries with the sort name, so the heads such a query finds
+  come out of one range in name order (see ``app.db.search_text``).
 * ``household_search_fts`` (made by migration 0004, not a model): an FTS5 trigram index on
   ``household_index.text`` (external content, rowid = ``seq``) for 3+ character queries.
 """

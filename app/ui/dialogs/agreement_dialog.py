@@ -115,7 +115,7 @@ class AgreementDialog(QDialog):
         self.search = QLineEdit()
         self.search.setObjectName("householdSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText("输入户名、拼音首字母、借据号或电话查找")
+        self.search.setPlaceholderText("输入姓名、拼音首字母、身份证号、借据号或电话查找")
         self.hits = QListWidget()
         self.hits.setObjectName("householdHits")
         self.hits.setFixedHeight(self.fontMetrics().height() * 4 + 16)
@@ -510,9 +510,12 @@ class AgreementDialog(QDialog):
                 return
             self.hits.clear()
             for h in hits:
-                item = QListWidgetItem(f"{h.name}    {h.place}    {h.loans} 笔，余额 {fmt.money(h.balance_fen)} 元"
+                item = QListWidgetItem(f"{h.name}" + (f"（{h.why}）" if h.why else "")
+                                       + f"    {h.place}    {h.loans} 笔，余额 {fmt.money(h.balance_fen)} 元"
                                        + (f"    {h.phone}" if h.phone else ""))
                 item.setData(Qt.ItemDataRole.UserRole, h.id)
+                if h.matched:
+                    item.setToolTip("查到的是：" + "；".join(m.detail for m in h.matched))
                 self.hits.addItem(item)
             if not hits and text.strip():
                 item = QListWidgetItem("没有找到。可以输入户名的一部分、拼音首字母（如 zs）或借据号。")

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor
 
 from app.db.session import Database
 from app.services import households
+from app.services.household_search import summary as match_summary
 from app.services.households import HouseholdFilter, HouseholdRow
 from app.ui import formatting
 
@@ -79,9 +80,14 @@ COLUMNS: tuple[HColumn, ...] = (
     HColumn("下次跟进", lambda r: _day(r.next_date), "next_date"),
     HColumn("责任人", lambda r: _DUTIES.sub("", r.responsible), None, tooltip=lambda r: r.responsible),
     HColumn("借款人", lambda r: r.borrowers, None),
+    # Shown only while searching, next to 户主 (the page moves it there): who or what was found.
+    HColumn("匹配", lambda r: match_summary(r.matched), None,
+            tooltip=lambda r: "；".join(m.detail for m in r.matched) or None,
+            header_tip="查找的内容在这一户里对上了什么：户主本人、借据号排在前面，其次是共同借款人、担保人等"),
 )
 COLUMN = {c.title: i for i, c in enumerate(COLUMNS)}
 FLAGS_COLUMN = COLUMN["提醒"]
+MATCH_COLUMN = COLUMN["匹配"]
 NEXT_COLUMN = COLUMN["下次跟进"]
 
 
@@ -172,7 +178,8 @@ class HouseholdTableModel(QAbstractTableModel):
             self._rows.move_to_end(hid)
             return self._rows[hid]
         batch = [h for h in self._ids[row:row + self.ROW_BATCH] if h not in self._rows]
-        found = {r.id: r for r in households.rows(self.db, batch, self.filter.as_of)} if self.db else {}
+        found = {r.id: r for r in households.rows(self.db, batch, self.filter.as_of, text=self.filter.text)} \
+            if self.db else {}
         for h in batch:
             r = found.get(h)                 # None: deleted meanwhile
             self._rows[h] = r

@@ -15,7 +15,7 @@ from app.services import choices, household_export, households
 from app.services.households import HouseholdFilter
 from app.ui import errors
 from app.ui import formatting as fmt
-from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, HouseholdTableModel
+from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, MATCH_COLUMN, HouseholdTableModel
 from app.ui.pages.base import Page
 from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background
@@ -31,6 +31,7 @@ _WIDTHS = (4.0, 6.0, 5.2, 2.0, 5.3, 5.3, 5.3, 5.3, 5.0, 5.0, 10.7, 5.6, 8.0, 6.0
 # Money columns are at least as wide as the largest amount a household plausibly owes.
 _MONEY_COLUMNS = ("任务金额", "已清收", "剩余")
 _WIDEST_MONEY = "88,888,888.88"
+_MATCH_WIDTH = 7.5       # "担保人 王建国 电话" is elided; its tooltip says it all
 
 
 class HouseholdTable(QTableView):
@@ -171,6 +172,10 @@ class HouseholdsPage(Page):
         money_width = self.fontMetrics().horizontalAdvance(_WIDEST_MONEY) + 24
         for title in _MONEY_COLUMNS:
             head.resizeSection(COLUMN[title], max(head.sectionSize(COLUMN[title]), money_width))
+        # What a search matched (担保人 王建国 …): right after 户主, and only while searching.
+        head.moveSection(head.visualIndex(MATCH_COLUMN), 1)
+        head.resizeSection(MATCH_COLUMN, round(_MATCH_WIDTH * em) + 22)
+        self.table.setColumnHidden(MATCH_COLUMN, True)
         self.table.open_requested.connect(self.open_household)
         self.empty = QLabel("没有找到符合条件的借款户", self.table.viewport())
         self.empty.setObjectName("emptyList")
@@ -293,6 +298,7 @@ class HouseholdsPage(Page):
             self.list_loaded.emit()
             return
         self.model.set_query(f)
+        self.table.setColumnHidden(MATCH_COLUMN, not f.text)
         if self.model.rowCount():
             self.table.scrollToTop()
 

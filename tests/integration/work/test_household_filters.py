@@ -132,6 +132,10 @@ def test_search_within_a_village_every_plan(demo_db, q, monkeypatch):
         assert set(everything) == expected, (q, broad)
         pg = H.page(demo_db, f, limit=7)
         assert pg.total == len(expected) and pg.ids == everything[:7]
-        names = [r.head_name for r in H.rows(demo_db, everything)]
+        # the households found by their own head of household or loans first, each part by name
         from app.domain.pinyin import full
-        assert [full(n) for n in names] == sorted(full(n) for n in names)
+        found = H.rows(demo_db, everything, text=q)
+        own = [any(m.own for m in r.matched) for r in found]
+        assert own == sorted(own, reverse=True), (q, broad)
+        for part in (found[:own.count(True)], found[own.count(True):]):
+            assert [full(r.head_name) for r in part] == sorted(full(r.head_name) for r in part)

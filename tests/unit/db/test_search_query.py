@@ -30,6 +30,7 @@ def test_full_width_and_spaces_are_normalised():
     assert normalise_query("６２２４ ") == "6224"
     assert normalise_query("Z S") == "zs"
     assert normalise_query("a|b^c") == "abc"
+    assert normalise_query("a\x01b\x02") == "ab"      # never the start of a head's own key
 
 
 def test_quotes_cannot_break_the_match_expression():
@@ -51,6 +52,14 @@ def test_row_text_holds_names_initials_ids_phones_and_loan_numbers():
                  "13800001111", "6201001100033", "6201001100044"):
         assert part in text.split("|")
     assert {"曾国藩", "国藩", "藩", "^zgf", "阳红"} <= set(keys)
+    # the head's own short queries, with the sort name (欧阳红 is not the head: none of hers)
+    own = {k.split("\x02")[0][1:] for k in keys if k.startswith("\x01")}
+    assert own == {"^z", "^c", "曾", "国", "藩", "曾国", "国藩"}
+    assert all(k.endswith("\x02" + row["sort_name"]) for k in keys if k.startswith("\x01"))
+    # the household's own tokens (head of household, loans) before the other people's
+    own_text, other_text = text.split("||")
+    assert "曾国藩" in own_text.split("|") and "6201001100033" in own_text.split("|")
+    assert "欧阳红" in other_text.split("|") and "13800001111" in other_text.split("|")
     assert row["categories"] == ",deceased,unreachable,"
     assert row["stage"] == "suit" and row["stages"] == ",suit,settled,"
     assert (row["task_fen"], row["recovered_fen"], row["outstanding_fen"]) == (800, 500, 300)
