@@ -80,7 +80,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         self.statusBar().setSizeGripEnabled(False)
 
+        self._page_key_actions: list[QAction] = []
         self._build_menus()
+        for page in self.pages:
+            page.keys_changed.connect(lambda p=page: self._follow_page() if p is self.current_page() else None)
         self._start_maximized = not self._restore_settings()
         self.nav.setCurrentRow(0)
 
@@ -98,9 +101,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("文件(&F)")
+        file_menu = self.file_menu = bar.addMenu("文件(&F)")
         self.new_action = self._action("新建区县数据库(&N)…", self.new_database, QKeySequence.StandardKey.New)
         self.open_action = self._action("打开(&O)…", self.open_database_dialog, QKeySequence.StandardKey.Open)
+        self._page_keys_end = file_menu.addSeparator()
+        self._page_keys_end.setVisible(False)
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("最近打开(&R)")
@@ -180,6 +185,25 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.pages):
             self.stack.setCurrentIndex(row)
             self.page_actions.actions()[row].setChecked(True)
+            self._follow_page()
+
+    def _follow_page(self) -> None:
+        """The shown page's own keys work wherever the cursor is, and head the 文件 menu; where the
+        page claims Ctrl+N, 新建区县数据库 gives it up."""
+        for action in self._page_key_actions:
+            self.file_menu.removeAction(action)
+            action.deleteLater()
+        keys = self.current_page().page_keys()
+        self._page_key_actions = []
+        for key, (text, slot) in keys.items():
+            action = self._action(text, slot, key)
+            action.setObjectName("pageKey")
+            self.file_menu.insertAction(self._page_keys_end, action)
+            self._page_key_actions.append(action)
+        self._page_keys_end.setVisible(bool(keys))
+        taken = {QKeySequence(k).toString() for k in keys}
+        self.new_action.setShortcuts([k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.New)
+                                      if k.toString() not in taken])
 
     def data_written(self) -> None:
         """Something was written: every page reloads (the visible one now, the others when shown)."""

@@ -22,7 +22,6 @@ from app.ui.models.household_detail import LoanTableModel, TimelineModel
 from app.ui.pages.base import notify_written
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import FigureCard, scaled_font
-from app.ui.widgets.local_keys import LocalKeys
 from app.ui.widgets.household_edit import AssignmentEditor, CategoryCapacityEditor, PeopleEditor
 from app.ui.widgets.tables import make_table_view
 
@@ -261,8 +260,6 @@ class HouseholdView(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
 
-        self.keys = LocalKeys(self, {"Ctrl+S": self.save, "Ctrl+N": self.record_visit,
-                                     "Alt+Left": self.back_requested.emit})
         self._set_dirty(False)
 
     # -- loading --------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import PageHeader, scaled_font
 from app.ui.widgets.household_filters import HouseholdFilterBar
-from app.ui.widgets.local_keys import LocalKeys
 
 SEARCH_DELAY_MS = 150
 MIN_DIGITS = 3
@@ -96,6 +95,7 @@ class HouseholdsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
+        self.stack.currentChanged.connect(lambda _i: self.keys_changed.emit())
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -189,8 +189,6 @@ class HouseholdsPage(Page):
         layout.addLayout(search_row)
         layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
-
-        self.keys = LocalKeys(box, {"Ctrl+N": self.visit_current})
         return box
 
     @property
@@ -401,6 +399,13 @@ class HouseholdsPage(Page):
             self.select_household(shown)
         self.table.setFocus()
         return True
+
+    def page_keys(self):
+        if self.stack.currentIndex() == 1:
+            view = self.view
+            return {"Ctrl+N": ("记录走访(&V)…", view.record_visit), "Ctrl+S": ("保存这一户的修改(&S)", view.save),
+                    "Alt+Left": ("返回列表(&B)", view.back_requested.emit)}
+        return {"Ctrl+N": ("为选中的一户记录走访(&V)…", self.visit_current)}
 
     def can_leave(self) -> bool:
         return self.stack.currentIndex() == 0 or self._view is None or self._view.can_leave()

@@ -17,7 +17,6 @@ from app.ui.pages.base import Page
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import PageHeader
 from app.ui.widgets.fields import date_edit, date_of, qdate
-from app.ui.widgets.local_keys import LocalKeys
 from app.ui.widgets.tables import make_table_view
 
 LIMIT = 2000
@@ -111,7 +110,6 @@ class VisitsPage(Page):
         layout.addWidget(self.header)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
-        self.keys = LocalKeys(self, {"Ctrl+N": self.record_visit})
 
     def last_days(self, days: int) -> None:
         today = date.today()
@@ -146,6 +144,9 @@ class VisitsPage(Page):
         source = self.table.model().mapToSource(index)
         if source.isValid():
             show_household(self, self.model.record(source.row()).household_id)
+
+    def page_keys(self):
+        return {"Ctrl+N": ("记录走访(&V)…", self.record_visit)}
 
     def record_visit(self):
         if self.db is None:
