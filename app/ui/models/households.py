@@ -22,6 +22,7 @@ from app.db.session import Database
 from app.services import households
 from app.services.households import HouseholdFilter, HouseholdRow
 from app.ui import formatting
+from app.ui.models.table import LARGEST_FIRST
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
@@ -230,6 +231,8 @@ class HouseholdTableModel(QAbstractTableModel):
             return (tip + "；" if tip else "") + "点击按此列排序"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.InitialSortOrderRole and column.money:
+            return LARGEST_FIRST
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

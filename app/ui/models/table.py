@@ -14,6 +14,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.ui import formatting
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# The first click on a column of money or rates sorts it largest first (the header asks the model).
+LARGEST_FIRST = Qt.SortOrder.DescendingOrder.value
 R = TypeVar("R")
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -90,6 +92,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return column.tooltip
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.InitialSortOrderRole and column.kind in ("money", "rate"):
+            return LARGEST_FIRST
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
