@@ -17,10 +17,16 @@ def visit_dialogs(window) -> list[VisitDialog]:
     return [d for d in window.findChildren(VisitDialog) if d.isVisible()]
 
 
+def activate(qtbot, window) -> None:
+    """Shortcuts reach the active window; the offscreen platform does not give it back by itself
+    when a dialog closes (or a window of an earlier test was the last one active)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
 def close(qtbot, window, dialog) -> None:
     dialog.reject()
-    window.activateWindow()          # the offscreen platform does not give the window back by itself
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    activate(qtbot, window)
 
 
 def file_menu_texts(window) -> list[str]:
@@ -32,6 +38,7 @@ def test_ctrl_n_follows_the_page_shown(window, qtbot, idle, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (asked.append(a), ("", ""))[1])
 
     page = open_list(window, qtbot, idle)
+    activate(qtbot, window)
     page.table.selectRow(0)
     hid = page.current_household()
     window.nav.setFocus()                          # the cursor is still in the navigation

@@ -56,8 +56,9 @@ class HColumn:
     text: Callable[[HouseholdRow], str]
     sort_key: str | None = None         # a key of households.SORT_KEYS; None: not sortable
     money: bool = False
-    tooltip: Callable[[HouseholdRow], str] | None = None
+    tooltip: Callable[[HouseholdRow], str] | None = None     # by default a text cell's tooltip is its text
     header_tip: str = ""
+    hidden: bool = False                # starts hidden (right-click the header to show it)
 
 
 COLUMNS: tuple[HColumn, ...] = (
@@ -79,7 +80,7 @@ COLUMNS: tuple[HColumn, ...] = (
             "last_visit"),
     HColumn("下次跟进", lambda r: _day(r.next_date), "next_date"),
     HColumn("责任人", lambda r: _DUTIES.sub("", r.responsible), None, tooltip=lambda r: r.responsible),
-    HColumn("借款人", lambda r: r.borrowers, None),
+    HColumn("借款人", lambda r: r.borrowers, None, hidden=True),    # mostly the head: shown on request
 )
 COLUMN = {c.title: i for i, c in enumerate(COLUMNS)}
 FLAGS_COLUMN = COLUMN["提醒"]
@@ -210,8 +211,10 @@ class HouseholdTableModel(QAbstractTableModel):
         r = self.record(row)
         if r is None:
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(r) if column.tooltip else None
+        if role == Qt.ItemDataRole.ToolTipRole:      # all of a text that may be elided
+            if column.tooltip:
+                return column.tooltip(r)
+            return None if column.money else (column.text(r) or None)
         if index.column() == FLAGS_COLUMN and (r.promise_broken or r.followup_due):
             return RED if r.promise_broken else AMBER
         if index.column() == NEXT_COLUMN and r.followup_due:

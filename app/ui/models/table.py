@@ -22,6 +22,8 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _FORMATS: dict[str, Callable[[Any], str]] = {
     "text": str,
+    "code": str,            # loan numbers and the like: left-aligned, never elided
+    "date": lambda d: d.isoformat() if d else "",
     "int": formatting.count,
     "money": formatting.money,
     "rate": formatting.rate,
@@ -33,12 +35,13 @@ _FORMATS: dict[str, Callable[[Any], str]] = {
 class Column:
     title: str
     value: Callable[[Any], Any]
-    kind: str = "text"        # text | int | money | rate | rank
+    kind: str = "text"        # text | code | date | int | money | rate | rank
     tooltip: str | None = None
+    hidden: bool = False      # starts hidden where the user can choose the columns (tables.make_table_view)
 
     @property
     def numeric(self) -> bool:
-        return self.kind not in ("text", "rank")
+        return self.kind in ("int", "money", "rate")
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -75,9 +78,11 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return _FORMATS[column.kind](column.value(self._rows[index.row()]))
         if role == SORT_ROLE:
             raw = column.value(self._rows[index.row()])
+            if column.kind == "date":
+                return raw.isoformat() if raw else ""
             return float(raw) if isinstance(raw, Decimal) else raw
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.kind == "rank":
+            if column.kind in ("rank", "date"):
                 return Qt.AlignmentFlag.AlignCenter
             return _RIGHT if column.numeric else _LEFT
         return None

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
-                               QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractScrollArea, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QMessageBox, QPushButton, QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from app.db.session import Database
 from app.domain.categories import BY_CODE
@@ -158,7 +158,7 @@ class HouseholdView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("householdTabs")
         self.loans = LoanTableModel(self)
-        self.loan_view = make_table_view(self.loans, self)
+        self.loan_view = make_table_view(self.loans, self, columns_key="householdLoans")
         self.loan_view.setObjectName("loanTable")
         self.loan_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)     # the service's order
         self.loan_view.setSortingEnabled(False)
@@ -175,7 +175,7 @@ class HouseholdView(QWidget):
         lt.setContentsMargins(8, 8, 8, 8)
         lt.addWidget(self.loan_view, 1)
         loan_buttons = QHBoxLayout()
-        hint = QLabel("先选中一笔贷款，再变更阶段或登记还款。")
+        hint = QLabel("金额单位：元 · 先选中一笔贷款，再变更阶段或登记还款 · 右键点击表头可显示更多列")
         hint.setObjectName("muted")
         loan_buttons.addWidget(hint, 1)
         loan_buttons.addWidget(self.stage_button)
@@ -268,8 +268,15 @@ class HouseholdView(QWidget):
         if household_id != self.household_id:
             self.discard()
             self.tabs.setCurrentIndex(0)
+            self._scroll_to_start()
         self.db, self.household_id = db, household_id
         self._fetch(keep_edits=False)
+
+    def _scroll_to_start(self) -> None:
+        """Another household starts at the top and left of every table and scrolled tab."""
+        for area in self.findChildren(QAbstractScrollArea):
+            area.horizontalScrollBar().setValue(0)
+            area.verticalScrollBar().setValue(0)
 
     def reload(self) -> None:
         """The same household again (after a write); edits not yet saved are kept."""

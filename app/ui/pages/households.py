@@ -19,17 +19,24 @@ from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, HouseholdTableMod
 from app.ui.pages.base import Page
 from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background
+from app.ui.widgets.columns import ColumnChooser, ColumnFit
 from app.ui.widgets.common import PageHeader, scaled_font
 from app.ui.widgets.household_filters import HouseholdFilterBar
 
 SEARCH_DELAY_MS = 150
 MIN_DIGITS = 3
 CHOICES_DELAY_MS = 300
-# Column widths in characters of the font (money columns hold digits, which are narrower).
-_WIDTHS = (4.0, 6.0, 5.2, 2.0, 5.3, 5.3, 5.3, 5.3, 5.0, 5.0, 10.7, 5.6, 8.0, 6.0)
-# Money columns are at least as wide as the largest amount a household plausibly owes.
-_MONEY_COLUMNS = ("任务金额", "已清收", "剩余")
-_WIDEST_MONEY = "88,888,888.88"
+# Column widths in characters of the font: (natural, minimum); text columns give way down to their
+# minimum (elided, the tooltip has all) so the list needs no horizontal scroll bar at 1366x768.
+# A column not named here gets _OTHER.
+_WIDTHS = {"户主": (4.0, 4.0), "村组": (6.0, 4.0), "提醒": (5.2, 5.2), "笔数": (2.0, 2.0),
+           "阶段": (5.3, 2.5), "还款能力": (5.3, 5.0), "类别": (5.0, 2.5), "最近走访": (10.7, 5.6),
+           "下次跟进": (5.6, 5.6), "责任人": (8.0, 3.0), "借款人": (6.0, 3.0)}
+_OTHER = (5.0, 3.0)
+_AIR = 30               # room around a column's text (and its sort arrow), partly given up when space is short
+_CELL = 20              # what a cell needs beside its text (padding, focus frame)
+# Money columns are as wide as the largest amount a household plausibly owes.
+_WIDEST_MONEY = "8,888,888.88"
 
 
 class HouseholdTable(QTableView):
@@ -164,13 +171,10 @@ class HouseholdsPage(Page):
         head.setHighlightSections(False)
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setMinimumHeight(self.fontMetrics().height() + 12)
-        head.setStretchLastSection(True)
-        em = self.fontMetrics().horizontalAdvance("中")
-        for column, chars in enumerate(_WIDTHS):
-            head.resizeSection(column, round(chars * em) + 22)
-        money_width = self.fontMetrics().horizontalAdvance(_WIDEST_MONEY) + 24
-        for title in _MONEY_COLUMNS:
-            head.resizeSection(COLUMN[title], max(head.sectionSize(COLUMN[title]), money_width))
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.fit = ColumnFit(self.table, self._column_widths)
+        self.table.chooser = ColumnChooser(self.table, "households", [c.title for c in COLUMNS if c.hidden],
+                                           on_change=self.table.fit.invalidate)
         self.table.open_requested.connect(self.open_household)
         self.empty = QLabel("没有找到符合条件的借款户", self.table.viewport())
         self.empty.setObjectName("emptyList")
@@ -190,6 +194,16 @@ class HouseholdsPage(Page):
         layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
         return box
+
+    def _column_widths(self, column: int):
+        fm, title = self.fontMetrics(), COLUMNS[column].title
+        if COLUMNS[column].money and title not in _WIDTHS:
+            natural = minimum = fm.horizontalAdvance(_WIDEST_MONEY)
+        else:
+            em = fm.horizontalAdvance("中")
+            chars, least = _WIDTHS.get(title, _OTHER)
+            natural, minimum = round(chars * em), round(least * em)
+        return natural + _AIR, natural + _CELL, minimum + _CELL
 
     @property
     def view(self) -> HouseholdView:
