@@ -5,17 +5,18 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from app import __version__, config
+from app import config
 from app.db.session import Database
 from app.services.backup import auto_backup, backup, restore
 from app.ui import dbfiles, errors
 from app.ui import settings as ui_settings
+from app.ui.dialogs.help import build_help_menu, show_guide
 from app.ui.dialogs.welcome import DB_FILTER, WelcomeDialog
 from app.ui.pages import all_pages
 from app.ui.pages.base import Page
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = self.file_menu = bar.addMenu("文件(&F)")
         self.new_action = self._action("新建区县数据库(&N)…", self.new_database, QKeySequence.StandardKey.New)
+        self.new_action.setProperty("help_key", "Ctrl+N")
+        self.new_action.setProperty("help_note", "（借款户、走访页面上是记录走访）")
         self.open_action = self._action("打开(&O)…", self.open_database_dialog, QKeySequence.StandardKey.Open)
         self._page_keys_end = file_menu.addSeparator()
         self._page_keys_end.setVisible(False)
@@ -141,11 +144,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.find_action)
 
-        help_menu = bar.addMenu("帮助(&H)")
-        help_menu.addAction(self._action("打开数据文件夹", lambda: self._open_folder(config.data_dir())))
-        help_menu.addAction(self._action("打开日志文件夹", lambda: self._open_folder(config.log_dir())))
-        help_menu.addSeparator()
-        help_menu.addAction(self._action("关于清收工作台(&A)", self.about))
+        build_help_menu(self, bar.addMenu("帮助(&H)"))
         self._update_actions()
 
     def _fill_recent_menu(self) -> None:
@@ -359,18 +358,8 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.set_database(self.db)
 
-    # -- 帮助 menu -------------------------------------------------------------------------
-    def _open_folder(self, folder: Path) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
-    def about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "关于清收工作台",
-                          f"<h3>清收工作台 {__version__}</h3>"
-                          "<p>乡镇不良贷款清收的离线工作程序。</p>"
-                          f"<p>数据文件夹：{config.data_dir()}<br>日志：{errors.log_path()}</p>",
-                          QMessageBox.StandardButton.Ok, self)
-        box.button(QMessageBox.StandardButton.Ok).setText("确定")
-        errors.present(box)
+    def show_guide(self) -> None:
+        show_guide(self)
 
     # -- window state --------------------------------------------------------------------
     def _restore_settings(self) -> bool:

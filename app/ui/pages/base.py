@@ -54,6 +54,11 @@ class Page(QWidget):
         (Ctrl+N records a visit on 借款户, and is 新建区县数据库 only where no page claims it)."""
         return {}
 
+    def all_page_keys(self) -> dict[str, dict[str, tuple[str, Callable[[], object]]]]:
+        """The page's keys in each state it can be in, by where they work (for 帮助 › 快捷键)."""
+        keys = self.page_keys()
+        return {self.title: keys} if keys else {}
+
     def focus_search(self) -> bool:
         """Put the cursor in the page's search box; False if the page has none."""
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QStackedWidget, QStyle, QTableView, QVBoxLayout, QWidget)
@@ -15,12 +15,14 @@ from app.services import choices, household_export, households
 from app.services.households import HouseholdFilter
 from app.ui import errors
 from app.ui import formatting as fmt
+from app.ui.dialogs.file_saved import show_file_saved
 from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, HouseholdTableModel
 from app.ui.pages.base import Page
 from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background
 from app.ui.widgets.columns import ColumnChooser, ColumnFit
 from app.ui.widgets.common import PageHeader, scaled_font
+from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.household_filters import HouseholdFilterBar
 
 SEARCH_DELAY_MS = 150
@@ -176,12 +178,7 @@ class HouseholdsPage(Page):
         self.table.chooser = ColumnChooser(self.table, "households", [c.title for c in COLUMNS if c.hidden],
                                            on_change=self.table.fit.invalidate)
         self.table.open_requested.connect(self.open_household)
-        self.empty = QLabel("没有找到符合条件的借款户", self.table.viewport())
-        self.empty.setObjectName("emptyList")
-        self.empty.setStyleSheet("color: #66707a; background: transparent;")
-        self.empty.setFont(scaled_font(self, 1.1))
-        self.empty.hide()
-        self.table.viewport().installEventFilter(self)
+        self.empty = EmptyState(self.table, "emptyList")
         head.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         head.sortIndicatorChanged.connect(self._sort_indicator_changed)
@@ -213,17 +210,6 @@ class HouseholdsPage(Page):
             self._view.back_requested.connect(self.show_list)
             self.stack.addWidget(self._view)
         return self._view
-
-    def eventFilter(self, watched, event) -> bool:
-        table = getattr(self, "table", None)
-        if event.type() == QEvent.Type.Resize and table is not None and watched is table.viewport():
-            self._place_empty()
-        return super().eventFilter(watched, event)
-
-    def _place_empty(self) -> None:
-        self.empty.adjustSize()
-        vp = self.table.viewport()
-        self.empty.move(max(0, (vp.width() - self.empty.width()) // 2), 40)
 
     # -- the database --------------------------------------------------------------------
     def refresh(self) -> None:
@@ -332,10 +318,16 @@ class HouseholdsPage(Page):
         short = bool(typed) and not self.search_text()
         self.count_label.setText(f"共 {fmt.count(total)} 户" + ("（数字请至少输入 3 位）" if short else ""))
         filtered = bool(self.search_text()) or self.filters.is_active()
-        self.empty.setVisible(total == 0 and self.db is not None)
-        if self.empty.isVisible():
-            self.empty.setText("没有找到符合条件的借款户" + ("（可以点“清除筛选”）" if filtered else ""))
-            self._place_empty()
+        if total or self.db is None:
+            self.empty.clear()
+        elif filtered:
+            self.empty.show_message("没有找到符合条件的借款户", "换个查找的字，或者清除筛选再看。", "清除筛选",
+                                    self.clear_filters)
+        else:
+            window = self.window()
+            self.empty.show_message("还没有借款户，请先导入银行台账",
+                                    "把银行下发的不良贷款任务清单（Excel）导入进来，这里就列出每一户。",
+                                    "导入银行台账…", getattr(window, "import_ledger", None))
         order = COLUMNS[self.model.sort_column()].title
         way = "从大到小" if self.model.descending else "从小到大"
         if self.model.sort_key == "name":
@@ -415,11 +407,18 @@ class HouseholdsPage(Page):
         return True
 
     def page_keys(self):
-        if self.stack.currentIndex() == 1:
-            view = self.view
-            return {"Ctrl+N": ("记录走访(&V)…", view.record_visit), "Ctrl+S": ("保存这一户的修改(&S)", view.save),
-                    "Alt+Left": ("返回列表(&B)", view.back_requested.emit)}
+        return self._household_keys() if self.stack.currentIndex() == 1 else self._list_keys()
+
+    def all_page_keys(self):
+        return {"借款户列表": self._list_keys(), "一户一策": self._household_keys()}
+
+    def _list_keys(self):
         return {"Ctrl+N": ("为选中的一户记录走访(&V)…", self.visit_current)}
+
+    def _household_keys(self):
+        view = self.view
+        return {"Ctrl+N": ("记录走访(&V)…", view.record_visit), "Ctrl+S": ("保存这一户的修改(&S)", view.save),
+                "Alt+Left": ("返回列表(&B)", view.back_requested.emit)}
 
     def can_leave(self) -> bool:
         return self.stack.currentIndex() == 0 or self._view is None or self._view.can_leave()
@@ -444,8 +443,8 @@ class HouseholdsPage(Page):
         path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
         db, f, key, desc = self.db, self.current_filter(), self.model.sort_key, self.model.descending
         run_in_background(self, lambda ctx: household_export.export_xlsx(db, f, path, key, desc),
-                          on_success=lambda r: errors.inform(self, f"已导出 {fmt.count(r.rows)} 户到：\n{r.path}",
-                                                             "导出完成"),
+                          on_success=lambda r: show_file_saved(self, r.path, "导出完成",
+                                                               f"已导出 {fmt.count(r.rows)} 户到 Excel 文件。"),
                           progress_label="正在导出 Excel……")
 
 

@@ -16,6 +16,7 @@ from app.ui.models.table import Column, RecordTableModel
 from app.ui.pages.base import Page
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import PageHeader
+from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.fields import date_edit, date_of, qdate
 from app.ui.widgets.tables import make_table_view
 
@@ -103,6 +104,7 @@ class VisitsPage(Page):
                                                            QHeaderView.ResizeMode.Stretch)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(self._open)
+        self.empty = EmptyState(self.table, "emptyVisits")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 12)
@@ -136,6 +138,12 @@ class VisitsPage(Page):
         self.model.set_rows(found.rows)
         more = f"（只列出最近的 {fmt.count(len(found.rows))} 条）" if found.total > len(found.rows) else ""
         self.count_label.setText(f"共 {fmt.count(found.total)} 条{more}")
+        if found.rows:
+            self.empty.clear()
+        else:
+            self.empty.show_message("所选日期内没有走访记录",
+                                    "入户或电话走访后，在这里记下来：先找到那一户，再选方式和结果（Ctrl+N）。"
+                                    "也可以换一段日期或“全部结果”再看。", "记录走访…", self.record_visit)
         self.loaded.emit()
 
     def _open(self, index) -> None:
