@@ -110,3 +110,27 @@ def test_another_household_starts_at_the_top_left(laptop, qtbot, idle):
     view = open_first(page, qtbot, idle, row=1)
     assert view.tabs.currentIndex() == 0
     assert loans.horizontalScrollBar().value() == 0 and area.verticalScrollBar().value() == 0
+
+
+def test_visits_columns_show_whole_texts_and_the_notes_take_the_rest(laptop, qtbot, idle):
+    visits = laptop.page("visits")
+    with qtbot.waitSignal(visits.loaded, timeout=WAIT_MS):
+        laptop.show_page("visits")
+    idle()
+    table, header = visits.table, visits.table.horizontalHeader()
+    assert horizontal_scrollers(visits) == [] and visits.model.rowCount() > 0
+    last = header.count() - 1                                   # 备注 stretches
+    for column in range(last):
+        assert header.sectionSize(column) >= table.sizeHintForColumn(column), visits.model.columns[column].title
+    assert header.sectionSize(last) >= max(header.sectionSize(c) for c in range(last))
+
+
+def test_sharing_the_width():
+    from app.ui.widgets.columns import share
+
+    widths = [(100, 80, 40), (50, 40, 40), (60, 50, 50)]
+    assert share(widths, 300) == [130, 80, 90]                  # the spare shared out
+    assert share(widths, 300, spread=False) == [100, 50, 60]    # a stretching column takes it
+    assert sum(share(widths, 180)) == 180 and share(widths, 180)[1] >= 40   # the air goes first
+    assert share(widths, 150) == [60, 40, 50]                   # then text gives way
+    assert share(widths, 100) == [40, 40, 50]                   # never below the minimum

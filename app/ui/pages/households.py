@@ -31,8 +31,8 @@ CHOICES_DELAY_MS = 300
 # Column widths in characters of the font: (natural, minimum); text columns give way down to their
 # minimum (elided, the tooltip has all) so the list needs no horizontal scroll bar at 1366x768.
 # A column not named here gets _OTHER.
-_WIDTHS = {"户主": (4.0, 4.0), "村组": (6.0, 4.0), "提醒": (5.2, 5.2), "笔数": (2.0, 2.0),
-           "阶段": (5.3, 2.5), "还款能力": (5.3, 5.0), "类别": (5.0, 2.5), "最近走访": (10.7, 5.6),
+_WIDTHS = {"户主": (4.0, 4.0), "村组": (7.0, 6.0), "提醒": (5.2, 5.2), "笔数": (2.0, 2.0),
+           "阶段": (5.3, 2.5), "还款能力": (5.3, 5.0), "类别": (5.0, 2.5), "最近走访": (10.7, 10.0),
            "下次跟进": (5.6, 5.6), "责任人": (8.0, 3.0), "借款人": (6.0, 3.0)}
 _OTHER = (5.0, 3.0)
 _AIR = 30               # room around a column's text (and its sort arrow), partly given up when space is short

@@ -13,22 +13,23 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QMenu, QTableView
+from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 
 from app.ui import settings as ui_settings
 
 Widths = tuple[int, int, int]   # natural, tight (without the air), minimum
+STRETCH_RESERVE_CHARS = 8       # what a stretching column (notes, details) keeps at least
 
 
-def share(widths: Sequence[Widths], available: int) -> list[int]:
-    """Each column's width: natural if all fit (the spare shared out evenly), else columns give way
-    in proportion to what they can give, first their air (natural → tight), then down to their
-    minimum. Never below the minimum (then the table scrolls)."""
+def share(widths: Sequence[Widths], available: int, spread: bool = True) -> list[int]:
+    """Each column's width: natural if all fit (the spare shared out evenly if ``spread``), else
+    columns give way in proportion to what they can give, first their air (natural → tight), then
+    down to their minimum. Never below the minimum (then the table scrolls)."""
     widths = [(n, min(t, n), min(m, t, n)) for n, t, m in widths]
     result = [w[0] for w in widths]
     spare = available - sum(result)
     if spare >= 0:
-        return _add(result, _portions([1] * len(result), spare))
+        return _add(result, _portions([1] * len(result), spare)) if spread else result
     for stage in (1, 2):
         deficit = sum(result) - available
         give = [r - w[stage] for r, w in zip(result, widths)]
@@ -92,14 +93,21 @@ class ColumnFit(QObject):
         try:
             header = self.view.horizontalHeader()
             shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
-            for column in shown:
+            # a stretching column takes what is left: it asks only for room for a few characters
+            stretch = [c for c in shown if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch]
+            sized = [c for c in shown if c not in stretch]
+            for column in sized:
                 if column not in self._cache:
                     self._cache[column] = self.widths(column)
-            available = self.view.viewport().width()
-            for column, width in zip(shown, share([self._cache[c] for c in shown], available)):
+            available = self.view.viewport().width() - len(stretch) * STRETCH_RESERVE_CHARS * self._em()
+            widths = share([self._cache[c] for c in sized], available, spread=not stretch)
+            for column, width in zip(sized, widths):
                 header.resizeSection(column, width)
         finally:
             self._fitting = False
+
+    def _em(self) -> int:
+        return self.view.fontMetrics().horizontalAdvance("中")
 
 
 class ColumnChooser(QObject):
