@@ -1,10 +1,12 @@
-"""Starting the window: the application object, its font, the error hook, the first run."""
+"""Starting the window: the application object, its font, Qt's own texts in Chinese, the error hook,
+the first run."""
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -43,11 +45,41 @@ def load_font(app: QApplication) -> str | None:
     return families[0]
 
 
+QT_TRANSLATIONS = "qtbase_zh_CN"   # Qt's own texts: context menus, standard buttons, file dialogs
+
+
+def translation_dirs() -> list[Path]:
+    """Where Qt's translations may be: Qt's own idea, next to PySide6 (also inside the
+    PyInstaller bundle, where ``build/pyinstaller.spec`` puts them)."""
+    import PySide6
+
+    dirs = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+            Path(PySide6.__file__).parent / "Qt" / "translations"]
+    if getattr(sys, "frozen", False) and hasattr(sys, "_MEIPASS"):
+        dirs.append(Path(sys._MEIPASS) / "PySide6" / "Qt" / "translations")
+    return dirs
+
+
+def load_translations(app: QApplication) -> QTranslator | None:
+    """Simplified Chinese for Qt's own texts (撤消/复制/粘贴, 确定/取消, the file dialogs) and for
+    month and day names; the translator installed, or None (the reason goes to the log)."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    for folder in translation_dirs():
+        translator = QTranslator(app)
+        if translator.load(QT_TRANSLATIONS, str(folder)):
+            app.installTranslator(translator)
+            return translator
+    log.warning("Qt's Chinese texts not loaded: %s.qm is in none of %s", QT_TRANSLATIONS,
+                ", ".join(str(d) for d in translation_dirs()))
+    return None
+
+
 def setup_application(app: QApplication) -> None:
     app.setOrganizationName(config.APP_NAME)
     app.setApplicationName(config.APP_NAME)
     app.setApplicationVersion(__version__)
     load_font(app)
+    load_translations(app)
 
 
 def run_gui(db_path: Path | None) -> int:

@@ -5,17 +5,18 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from app import __version__, config
+from app import config
 from app.db.session import Database
 from app.services.backup import auto_backup, backup, restore
 from app.ui import dbfiles, errors
 from app.ui import settings as ui_settings
+from app.ui.dialogs.help import build_help_menu, show_guide
 from app.ui.dialogs.welcome import DB_FILTER, WelcomeDialog
 from app.ui.pages import all_pages
 from app.ui.pages.base import Page
@@ -80,7 +81,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         self.statusBar().setSizeGripEnabled(False)
 
+        self._page_key_actions: list[QAction] = []
         self._build_menus()
+        for page in self.pages:
+            page.keys_changed.connect(lambda p=page: self._follow_page() if p is self.current_page() else None)
         self._start_maximized = not self._restore_settings()
         self.nav.setCurrentRow(0)
 
@@ -98,9 +102,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("文件(&F)")
+        file_menu = self.file_menu = bar.addMenu("文件(&F)")
         self.new_action = self._action("新建区县数据库(&N)…", self.new_database, QKeySequence.StandardKey.New)
+        self.new_action.setProperty("help_key", "Ctrl+N")
+        self.new_action.setProperty("help_note", "（借款户、走访页面上是记录走访）")
         self.open_action = self._action("打开(&O)…", self.open_database_dialog, QKeySequence.StandardKey.Open)
+        self._page_keys_end = file_menu.addSeparator()
+        self._page_keys_end.setVisible(False)
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("最近打开(&R)")
@@ -136,11 +144,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.find_action)
 
-        help_menu = bar.addMenu("帮助(&H)")
-        help_menu.addAction(self._action("打开数据文件夹", lambda: self._open_folder(config.data_dir())))
-        help_menu.addAction(self._action("打开日志文件夹", lambda: self._open_folder(config.log_dir())))
-        help_menu.addSeparator()
-        help_menu.addAction(self._action("关于清收工作台(&A)", self.about))
+        build_help_menu(self, bar.addMenu("帮助(&H)"))
         self._update_actions()
 
     def _fill_recent_menu(self) -> None:
@@ -180,6 +184,25 @@ class MainWindow(QMainWindow):
         if 0 <= row < len(self.pages):
             self.stack.setCurrentIndex(row)
             self.page_actions.actions()[row].setChecked(True)
+            self._follow_page()
+
+    def _follow_page(self) -> None:
+        """The shown page's own keys work wherever the cursor is, and head the 文件 menu; where the
+        page claims Ctrl+N, 新建区县数据库 gives it up."""
+        for action in self._page_key_actions:
+            self.file_menu.removeAction(action)
+            action.deleteLater()
+        keys = self.current_page().page_keys()
+        self._page_key_actions = []
+        for key, (text, slot) in keys.items():
+            action = self._action(text, slot, key)
+            action.setObjectName("pageKey")
+            self.file_menu.insertAction(self._page_keys_end, action)
+            self._page_key_actions.append(action)
+        self._page_keys_end.setVisible(bool(keys))
+        taken = {QKeySequence(k).toString() for k in keys}
+        self.new_action.setShortcuts([k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.New)
+                                      if k.toString() not in taken])
 
     def data_written(self) -> None:
         """Something was written: every page reloads (the visible one now, the others when shown)."""
@@ -335,18 +358,8 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.set_database(self.db)
 
-    # -- 帮助 menu -------------------------------------------------------------------------
-    def _open_folder(self, folder: Path) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
-    def about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "关于清收工作台",
-                          f"<h3>清收工作台 {__version__}</h3>"
-                          "<p>乡镇不良贷款清收的离线工作程序。</p>"
-                          f"<p>数据文件夹：{config.data_dir()}<br>日志：{errors.log_path()}</p>",
-                          QMessageBox.StandardButton.Ok, self)
-        box.button(QMessageBox.StandardButton.Ok).setText("确定")
-        errors.present(box)
+    def show_guide(self) -> None:
+        show_guide(self)
 
     # -- window state --------------------------------------------------------------------
     def _restore_settings(self) -> bool:

@@ -39,3 +39,23 @@ def forget_file(path: Path) -> None:
     s = settings()
     s.setValue(RECENT_KEY, [str(p) for p in recent_files() if p != path])
     s.sync()
+
+
+def hidden_columns(table: str) -> set[str] | None:
+    """The column titles the user hid in a table, or None if the user never chose."""
+    value = settings().value(f"columns/{table}")
+    if value is None:
+        return None
+    if isinstance(value, str):  # a one-item list comes back as a bare string; "" is an empty list
+        value = [value] if value else []
+    return {str(v) for v in value}
+
+
+def set_hidden_columns(table: str, titles: set[str] | None) -> None:
+    """Remember the hidden columns of a table (None: back to the table's defaults)."""
+    s = settings()
+    if titles is None:
+        s.remove(f"columns/{table}")
+    else:
+        s.setValue(f"columns/{table}", sorted(titles) if titles else "")
+    s.sync()

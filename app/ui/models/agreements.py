@@ -200,7 +200,7 @@ def schedule_lines(installments, paid_fen: int, as_of: date, in_force: bool) -> 
 
 class LoanPartsModel(RowsModel):
     columns = (
-        Column("借据号", lambda ln: ln.loan_no),
+        Column("借据号", lambda ln: ln.loan_no, "code"),
         Column("本金（元）", lambda ln: ln.principal_fen, "money"),
         Column("利息（元）", lambda ln: ln.interest_fen, "money", "台账欠息加计算日前新增的利息"),
         Column("罚息（元）", lambda ln: ln.penalty_fen, "money"),

@@ -16,20 +16,23 @@ def _day(d) -> str:
 
 
 class LoanTableModel(RecordTableModel[LoanInfo]):
+    # Amounts in yuan (the tab says so). Hidden at first, so the table fits a 1366x768 screen
+    # (right-click the header to show them): 发放日期, 五级分类, 担保方式; the loan number's tooltip has them.
     columns = (
-        Column("借据号", lambda ln: ln.loan_no),
+        Column("借据号", lambda ln: ln.loan_no, "code"),
         Column("借款人", lambda ln: ln.borrower),
-        Column("发放日期", lambda ln: _day(ln.issue_date)),
-        Column("到期日期", lambda ln: _day(ln.due_date)),
-        Column("任务金额（元）", lambda ln: ln.task_fen, "money", "列入清收任务时的贷款余额"),
-        Column("已清收（元）", lambda ln: ln.recovered_fen, "money", "已收回的本金"),
-        Column("剩余本金（元）", lambda ln: ln.outstanding_fen, "money", "任务金额 − 已清收"),
-        Column("欠息（元）", lambda ln: ln.interest_fen, "money", "最近一期银行台账的欠息"),
+        Column("发放日期", lambda ln: ln.issue_date, "date", hidden=True),
+        Column("到期日期", lambda ln: ln.due_date, "date"),
+        Column("任务金额", lambda ln: ln.task_fen, "money", "列入清收任务时的贷款余额（元）"),
+        Column("已清收", lambda ln: ln.recovered_fen, "money", "已收回的本金（元）"),
+        Column("剩余本金", lambda ln: ln.outstanding_fen, "money", "任务金额 − 已清收（元）"),
+        Column("欠息", lambda ln: ln.interest_fen, "money", "最近一期银行台账的欠息（元）"),
         Column("阶段", lambda ln: ln.stage_name),
-        Column("阶段日期", lambda ln: _day(ln.stage_date), tooltip="进入当前阶段的日期"),
-        Column("五级分类", lambda ln: ln.five_class or ""),
-        Column("担保方式", lambda ln: ln.guarantee or ""),
-        Column("贷款上的类别", lambda ln: "、".join(BY_CODE[c].short if c in BY_CODE else c for c in ln.categories)),
+        Column("阶段日期", lambda ln: ln.stage_date, "date", "进入当前阶段的日期"),
+        Column("五级分类", lambda ln: ln.five_class or "", hidden=True),
+        Column("担保方式", lambda ln: ln.guarantee or "", hidden=True),
+        Column("类别", lambda ln: "、".join(BY_CODE[c].short if c in BY_CODE else c for c in ln.categories),
+               tooltip="标在这笔贷款上的特殊类别"),
     )
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -37,7 +40,17 @@ class LoanTableModel(RecordTableModel[LoanInfo]):
             loan = self.record(index.row())
             if loan.stage in ("settled", "written_off"):
                 return QColor("#7b8794")
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            return loan_tip(self.record(index.row()))
         return super().data(index, role)
+
+
+def loan_tip(ln: LoanInfo) -> str:
+    """Everything about a loan in a line or two, also what the hidden columns hold."""
+    parts = [f"借据 {ln.loan_no}（{ln.borrower}）", f"发放 {_day(ln.issue_date) or '—'}",
+             f"到期 {_day(ln.due_date) or '—'}", f"五级分类 {ln.five_class or '—'}", f"担保 {ln.guarantee or '—'}",
+             f"{ln.stage_name}" + (f"（自 {_day(ln.stage_date)}）" if ln.stage_date else "")]
+    return " · ".join(parts)
 
 
 _KIND_NAMES = {"visit": "走访", "repayment": "还款", "agreement": "协议", "stage": "阶段"}

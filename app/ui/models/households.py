@@ -23,6 +23,7 @@ from app.services import households
 from app.services.household_search import summary as match_summary
 from app.services.households import HouseholdFilter, HouseholdRow
 from app.ui import formatting
+from app.ui.models.table import LARGEST_FIRST
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
@@ -56,8 +57,9 @@ class HColumn:
     text: Callable[[HouseholdRow], str]
     sort_key: str | None = None         # a key of households.SORT_KEYS; None: not sortable
     money: bool = False
-    tooltip: Callable[[HouseholdRow], str] | None = None
+    tooltip: Callable[[HouseholdRow], str] | None = None     # by default a text cell's tooltip is its text
     header_tip: str = ""
+    hidden: bool = False                # starts hidden (right-click the header to show it)
 
 
 COLUMNS: tuple[HColumn, ...] = (
@@ -79,7 +81,7 @@ COLUMNS: tuple[HColumn, ...] = (
             "last_visit"),
     HColumn("下次跟进", lambda r: _day(r.next_date), "next_date"),
     HColumn("责任人", lambda r: _DUTIES.sub("", r.responsible), None, tooltip=lambda r: r.responsible),
-    HColumn("借款人", lambda r: r.borrowers, None),
+    HColumn("借款人", lambda r: r.borrowers, None, hidden=True),    # mostly the head: shown on request
     # Shown only while searching, next to 户主 (the page moves it there): who or what was found.
     HColumn("匹配", lambda r: match_summary(r.matched), None,
             tooltip=lambda r: "；".join(m.detail for m in r.matched) or None,
@@ -216,8 +218,10 @@ class HouseholdTableModel(QAbstractTableModel):
         r = self.record(row)
         if r is None:
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(r) if column.tooltip else None
+        if role == Qt.ItemDataRole.ToolTipRole:      # all of a text that may be elided
+            if column.tooltip:
+                return column.tooltip(r)
+            return None if column.money else (column.text(r) or None)
         if index.column() == FLAGS_COLUMN and (r.promise_broken or r.followup_due):
             return RED if r.promise_broken else AMBER
         if index.column() == NEXT_COLUMN and r.followup_due:
@@ -237,6 +241,8 @@ class HouseholdTableModel(QAbstractTableModel):
             return (tip + "；" if tip else "") + "点击按此列排序"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.InitialSortOrderRole and column.money:
+            return LARGEST_FIRST
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

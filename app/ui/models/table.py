@@ -14,12 +14,16 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.ui import formatting
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# The first click on a column of money or rates sorts it largest first (the header asks the model).
+LARGEST_FIRST = Qt.SortOrder.DescendingOrder.value
 R = TypeVar("R")
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _FORMATS: dict[str, Callable[[Any], str]] = {
     "text": str,
+    "code": str,            # loan numbers and the like: left-aligned, never elided
+    "date": lambda d: d.isoformat() if d else "",
     "int": formatting.count,
     "money": formatting.money,
     "rate": formatting.rate,
@@ -31,12 +35,13 @@ _FORMATS: dict[str, Callable[[Any], str]] = {
 class Column:
     title: str
     value: Callable[[Any], Any]
-    kind: str = "text"        # text | int | money | rate | rank
+    kind: str = "text"        # text | code | date | int | money | rate | rank
     tooltip: str | None = None
+    hidden: bool = False      # starts hidden where the user can choose the columns (tables.make_table_view)
 
     @property
     def numeric(self) -> bool:
-        return self.kind not in ("text", "rank")
+        return self.kind in ("int", "money", "rate")
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -73,9 +78,11 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return _FORMATS[column.kind](column.value(self._rows[index.row()]))
         if role == SORT_ROLE:
             raw = column.value(self._rows[index.row()])
+            if column.kind == "date":
+                return raw.isoformat() if raw else ""
             return float(raw) if isinstance(raw, Decimal) else raw
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.kind == "rank":
+            if column.kind in ("rank", "date"):
                 return Qt.AlignmentFlag.AlignCenter
             return _RIGHT if column.numeric else _LEFT
         return None
@@ -90,6 +97,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return column.tooltip
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.InitialSortOrderRole and column.kind in ("money", "rate"):
+            return LARGEST_FIRST
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

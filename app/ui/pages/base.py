@@ -1,9 +1,13 @@
 """What every page of the main window has in common."""
 from __future__ import annotations
 
+from typing import Callable
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStyle, QWidget
 
 from app.db.session import Database
+from app.ui.widgets.local_keys import LocalKeys
 
 
 class Page(QWidget):
@@ -16,12 +20,15 @@ class Page(QWidget):
     key: str = ""
     title: str = ""
     icon: QStyle.StandardPixmap = QStyle.StandardPixmap.SP_FileIcon
+    keys_changed = Signal()     # what ``page_keys`` gives has changed (e.g. a household was opened)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName(f"page_{self.key}")
         self.db: Database | None = None
         self._stale = True
+        # the page's keys while the cursor is inside it (also when the window is not the active one)
+        self._keys = LocalKeys(self, lambda: {k: slot for k, (_text, slot) in self.page_keys().items()})
 
     def set_database(self, db: Database | None) -> None:
         self.db = db
@@ -40,6 +47,17 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows from the database."""
+
+    def page_keys(self) -> dict[str, tuple[str, Callable[[], object]]]:
+        """The page's own keys while it is shown, wherever the cursor is: {key: (menu text, slot)}.
+        The window lists them at the top of the 文件 menu; a page key wins over the window's
+        (Ctrl+N records a visit on 借款户, and is 新建区县数据库 only where no page claims it)."""
+        return {}
+
+    def all_page_keys(self) -> dict[str, dict[str, tuple[str, Callable[[], object]]]]:
+        """The page's keys in each state it can be in, by where they work (for 帮助 › 快捷键)."""
+        keys = self.page_keys()
+        return {self.title: keys} if keys else {}
 
     def focus_search(self) -> bool:
         """Put the cursor in the page's search box; False if the page has none."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QDateEdit, QFrame, QGridLayout, QLabel, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QDateEdit, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QSizePolicy, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from app.services.summary import Summary, compute, rate
@@ -69,6 +69,8 @@ class DashboardPage(Page):
         self.import_button.clicked.connect(self.import_requested)
         self.header.add_right(self.import_button)
 
+        self.first_run = self._first_run_hint()
+
         self.cards = {key: FigureCard(key, caption) for key, caption in CARDS}
         self.cards["rate"].setProperty("accent", True)
         cards = QGridLayout()
@@ -121,8 +123,32 @@ class DashboardPage(Page):
         layout.setContentsMargins(20, 14, 20, 8)
         layout.setSpacing(12)
         layout.addWidget(self.header)
+        layout.addWidget(self.first_run)
         layout.addLayout(cards)
         layout.addWidget(self.tabs, 1)
+
+    def _first_run_hint(self) -> QFrame:
+        """Shown while the database has no loans: what to do first."""
+        box = QFrame()
+        box.setObjectName("hint")
+        text = QLabel("<b>第一步：导入银行台账。</b>这个数据库里还没有贷款。点“导入银行台账…”（Ctrl+I），"
+                      "选银行下发的不良贷款任务清单（Excel）；导入后在“借款户”里查找、记录走访、登记还款，"
+                      "这里显示清收进度和待跟进的户。不清楚怎么做，按 F1 看使用说明。")
+        text.setObjectName("firstRunText")
+        text.setWordWrap(True)
+        go = QPushButton("导入银行台账…")
+        go.setObjectName("firstRunImport")
+        go.clicked.connect(self.import_requested)
+        guide = QPushButton("使用说明（F1）")
+        guide.setObjectName("firstRunGuide")
+        guide.clicked.connect(lambda: getattr(self.window(), "show_guide", lambda: None)())
+        row = QHBoxLayout(box)
+        row.setContentsMargins(12, 8, 12, 8)
+        row.addWidget(text, 1)
+        row.addWidget(go)
+        row.addWidget(guide)
+        box.hide()
+        return box
 
     @staticmethod
     def _section(title: str, view: QTableView) -> QWidget:
@@ -185,9 +211,11 @@ class DashboardPage(Page):
             self.townships.set_rows([])
             self.categories.set_rows([])
             self.header.set_subtitle("未打开数据库")
+            self.first_run.hide()
             self.loaded.emit()
             return
         t = summary.totals
+        self.first_run.setVisible(t.loans == 0)
         self.cards["task"].set(fmt.money(t.task_fen), "列入清收任务时的贷款余额")
         self.cards["recovered"].set(fmt.money(t.recovered_fen), "截至所选日期收回的本金")
         self.cards["outstanding"].set(fmt.money(t.outstanding_fen), "任务金额 − 已清收")

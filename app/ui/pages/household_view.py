@@ -5,8 +5,8 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton,
-                               QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractScrollArea, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QMessageBox, QPushButton, QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
 
 from app.db.session import Database
 from app.domain.categories import BY_CODE
@@ -22,7 +22,6 @@ from app.ui.models.household_detail import LoanTableModel, TimelineModel
 from app.ui.pages.base import notify_written
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import FigureCard, scaled_font
-from app.ui.widgets.local_keys import LocalKeys
 from app.ui.widgets.household_edit import AssignmentEditor, CategoryCapacityEditor, PeopleEditor
 from app.ui.widgets.tables import make_table_view
 from app.ui.widgets.timeline_panel import TimelinePanel
@@ -160,7 +159,7 @@ class HouseholdView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("householdTabs")
         self.loans = LoanTableModel(self)
-        self.loan_view = make_table_view(self.loans, self)
+        self.loan_view = make_table_view(self.loans, self, columns_key="householdLoans")
         self.loan_view.setObjectName("loanTable")
         self.loan_view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)     # the service's order
         self.loan_view.setSortingEnabled(False)
@@ -177,7 +176,7 @@ class HouseholdView(QWidget):
         lt.setContentsMargins(8, 8, 8, 8)
         lt.addWidget(self.loan_view, 1)
         loan_buttons = QHBoxLayout()
-        hint = QLabel("先选中一笔贷款，再变更阶段或登记还款。")
+        hint = QLabel("金额单位：元 · 先选中一笔贷款，再变更阶段或登记还款 · 右键点击表头可显示更多列")
         hint.setObjectName("muted")
         loan_buttons.addWidget(hint, 1)
         loan_buttons.addWidget(self.stage_button)
@@ -260,8 +259,6 @@ class HouseholdView(QWidget):
         layout.addLayout(top)
         layout.addLayout(body, 1)
 
-        self.keys = LocalKeys(self, {"Ctrl+S": self.save, "Ctrl+N": self.record_visit,
-                                     "Alt+Left": self.back_requested.emit})
         self._set_dirty(False)
 
     # -- loading --------------------------------------------------------------------------
@@ -270,8 +267,15 @@ class HouseholdView(QWidget):
         if household_id != self.household_id:
             self.discard()
             self.tabs.setCurrentIndex(0)
+            self._scroll_to_start()
         self.db, self.household_id = db, household_id
         self._fetch(keep_edits=False)
+
+    def _scroll_to_start(self) -> None:
+        """Another household starts at the top and left of every table and scrolled tab."""
+        for area in self.findChildren(QAbstractScrollArea):
+            area.horizontalScrollBar().setValue(0)
+            area.verticalScrollBar().setValue(0)
 
     def reload(self) -> None:
         """The same household again (after a write); edits not yet saved are kept."""

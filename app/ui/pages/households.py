@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QStackedWidget, QStyle, QTableView, QVBoxLayout, QWidget)
@@ -15,23 +15,31 @@ from app.services import choices, household_export, households
 from app.services.households import HouseholdFilter
 from app.ui import errors
 from app.ui import formatting as fmt
+from app.ui.dialogs.file_saved import show_file_saved
 from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, MATCH_COLUMN, HouseholdTableModel
 from app.ui.pages.base import Page
 from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background
+from app.ui.widgets.columns import ColumnChooser, ColumnFit
 from app.ui.widgets.common import PageHeader, scaled_font
+from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.household_filters import HouseholdFilterBar
-from app.ui.widgets.local_keys import LocalKeys
 
 SEARCH_DELAY_MS = 150
 MIN_DIGITS = 3
 CHOICES_DELAY_MS = 300
-# Column widths in characters of the font (money columns hold digits, which are narrower).
-_WIDTHS = (4.0, 6.0, 5.2, 2.0, 5.3, 5.3, 5.3, 5.3, 5.0, 5.0, 10.7, 5.6, 8.0, 6.0)
-# Money columns are at least as wide as the largest amount a household plausibly owes.
-_MONEY_COLUMNS = ("任务金额", "已清收", "剩余")
-_WIDEST_MONEY = "88,888,888.88"
-_MATCH_WIDTH = 7.5       # "担保人 王建国 电话" is elided; its tooltip says it all
+# Column widths in characters of the font: (natural, minimum); text columns give way down to their
+# minimum (elided, the tooltip has all) so the list needs no horizontal scroll bar at 1366x768.
+# A column not named here gets _OTHER.
+_WIDTHS = {"户主": (4.0, 4.0), "村组": (7.0, 6.0), "提醒": (5.2, 5.2), "笔数": (2.0, 2.0),
+           "阶段": (5.3, 2.5), "还款能力": (5.3, 5.0), "类别": (5.0, 2.5), "最近走访": (10.7, 10.0),
+           "下次跟进": (5.6, 5.6), "责任人": (8.0, 3.0), "借款人": (6.0, 3.0),
+           "匹配": (7.5, 5.0)}    # "担保人 王建国 电话" is elided; its tooltip says it all
+_OTHER = (5.0, 3.0)
+_AIR = 30               # room around a column's text (and its sort arrow), partly given up when space is short
+_CELL = 20              # what a cell needs beside its text (padding, focus frame)
+# Money columns are as wide as the largest amount a household plausibly owes.
+_WIDEST_MONEY = "8,888,888.88"
 
 
 class HouseholdTable(QTableView):
@@ -97,6 +105,7 @@ class HouseholdsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
+        self.stack.currentChanged.connect(lambda _i: self.keys_changed.emit())
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -165,24 +174,15 @@ class HouseholdsPage(Page):
         head.setHighlightSections(False)
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setMinimumHeight(self.fontMetrics().height() + 12)
-        head.setStretchLastSection(True)
-        em = self.fontMetrics().horizontalAdvance("中")
-        for column, chars in enumerate(_WIDTHS):
-            head.resizeSection(column, round(chars * em) + 22)
-        money_width = self.fontMetrics().horizontalAdvance(_WIDEST_MONEY) + 24
-        for title in _MONEY_COLUMNS:
-            head.resizeSection(COLUMN[title], max(head.sectionSize(COLUMN[title]), money_width))
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.fit = ColumnFit(self.table, self._column_widths)
         # What a search matched (担保人 王建国 …): right after 户主, and only while searching.
         head.moveSection(head.visualIndex(MATCH_COLUMN), 1)
-        head.resizeSection(MATCH_COLUMN, round(_MATCH_WIDTH * em) + 22)
+        self.table.chooser = ColumnChooser(self.table, "households", [c.title for c in COLUMNS if c.hidden],
+                                           on_change=self.table.fit.invalidate, managed=("匹配",))
         self.table.setColumnHidden(MATCH_COLUMN, True)
         self.table.open_requested.connect(self.open_household)
-        self.empty = QLabel("没有找到符合条件的借款户", self.table.viewport())
-        self.empty.setObjectName("emptyList")
-        self.empty.setStyleSheet("color: #66707a; background: transparent;")
-        self.empty.setFont(scaled_font(self, 1.1))
-        self.empty.hide()
-        self.table.viewport().installEventFilter(self)
+        self.empty = EmptyState(self.table, "emptyList")
         head.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         head.sortIndicatorChanged.connect(self._sort_indicator_changed)
@@ -194,9 +194,17 @@ class HouseholdsPage(Page):
         layout.addLayout(search_row)
         layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
-
-        self.keys = LocalKeys(box, {"Ctrl+N": self.visit_current})
         return box
+
+    def _column_widths(self, column: int):
+        fm, title = self.fontMetrics(), COLUMNS[column].title
+        if COLUMNS[column].money and title not in _WIDTHS:
+            natural = minimum = fm.horizontalAdvance(_WIDEST_MONEY)
+        else:
+            em = fm.horizontalAdvance("中")
+            chars, least = _WIDTHS.get(title, _OTHER)
+            natural, minimum = round(chars * em), round(least * em)
+        return natural + _AIR, natural + _CELL, minimum + _CELL
 
     @property
     def view(self) -> HouseholdView:
@@ -206,17 +214,6 @@ class HouseholdsPage(Page):
             self._view.back_requested.connect(self.show_list)
             self.stack.addWidget(self._view)
         return self._view
-
-    def eventFilter(self, watched, event) -> bool:
-        table = getattr(self, "table", None)
-        if event.type() == QEvent.Type.Resize and table is not None and watched is table.viewport():
-            self._place_empty()
-        return super().eventFilter(watched, event)
-
-    def _place_empty(self) -> None:
-        self.empty.adjustSize()
-        vp = self.table.viewport()
-        self.empty.move(max(0, (vp.width() - self.empty.width()) // 2), 40)
 
     # -- the database --------------------------------------------------------------------
     def refresh(self) -> None:
@@ -326,10 +323,16 @@ class HouseholdsPage(Page):
         short = bool(typed) and not self.search_text()
         self.count_label.setText(f"共 {fmt.count(total)} 户" + ("（数字请至少输入 3 位）" if short else ""))
         filtered = bool(self.search_text()) or self.filters.is_active()
-        self.empty.setVisible(total == 0 and self.db is not None)
-        if self.empty.isVisible():
-            self.empty.setText("没有找到符合条件的借款户" + ("（可以点“清除筛选”）" if filtered else ""))
-            self._place_empty()
+        if total or self.db is None:
+            self.empty.clear()
+        elif filtered:
+            self.empty.show_message("没有找到符合条件的借款户", "换个查找的字，或者清除筛选再看。", "清除筛选",
+                                    self.clear_filters)
+        else:
+            window = self.window()
+            self.empty.show_message("还没有借款户，请先导入银行台账",
+                                    "把银行下发的不良贷款任务清单（Excel）导入进来，这里就列出每一户。",
+                                    "导入银行台账…", getattr(window, "import_ledger", None))
         order = COLUMNS[self.model.sort_column()].title
         way = "从大到小" if self.model.descending else "从小到大"
         if self.model.sort_key == "name":
@@ -408,6 +411,20 @@ class HouseholdsPage(Page):
         self.table.setFocus()
         return True
 
+    def page_keys(self):
+        return self._household_keys() if self.stack.currentIndex() == 1 else self._list_keys()
+
+    def all_page_keys(self):
+        return {"借款户列表": self._list_keys(), "一户一策": self._household_keys()}
+
+    def _list_keys(self):
+        return {"Ctrl+N": ("为选中的一户记录走访(&V)…", self.visit_current)}
+
+    def _household_keys(self):
+        view = self.view
+        return {"Ctrl+N": ("记录走访(&V)…", view.record_visit), "Ctrl+S": ("保存这一户的修改(&S)", view.save),
+                "Alt+Left": ("返回列表(&B)", view.back_requested.emit)}
+
     def can_leave(self) -> bool:
         return self.stack.currentIndex() == 0 or self._view is None or self._view.can_leave()
 
@@ -431,8 +448,8 @@ class HouseholdsPage(Page):
         path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
         db, f, key, desc = self.db, self.current_filter(), self.model.sort_key, self.model.descending
         run_in_background(self, lambda ctx: household_export.export_xlsx(db, f, path, key, desc),
-                          on_success=lambda r: errors.inform(self, f"已导出 {fmt.count(r.rows)} 户到：\n{r.path}",
-                                                             "导出完成"),
+                          on_success=lambda r: show_file_saved(self, r.path, "导出完成",
+                                                               f"已导出 {fmt.count(r.rows)} 户到 Excel 文件。"),
                           progress_label="正在导出 Excel……")
 
 

@@ -16,8 +16,8 @@ from app.ui.models.table import Column, RecordTableModel
 from app.ui.pages.base import Page
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import PageHeader
+from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.fields import date_edit, date_of, qdate
-from app.ui.widgets.local_keys import LocalKeys
 from app.ui.widgets.tables import make_table_view
 
 LIMIT = 2000
@@ -104,6 +104,7 @@ class VisitsPage(Page):
                                                            QHeaderView.ResizeMode.Stretch)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(self._open)
+        self.empty = EmptyState(self.table, "emptyVisits")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 12)
@@ -111,7 +112,6 @@ class VisitsPage(Page):
         layout.addWidget(self.header)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
-        self.keys = LocalKeys(self, {"Ctrl+N": self.record_visit})
 
     def last_days(self, days: int) -> None:
         today = date.today()
@@ -138,6 +138,12 @@ class VisitsPage(Page):
         self.model.set_rows(found.rows)
         more = f"（只列出最近的 {fmt.count(len(found.rows))} 条）" if found.total > len(found.rows) else ""
         self.count_label.setText(f"共 {fmt.count(found.total)} 条{more}")
+        if found.rows:
+            self.empty.clear()
+        else:
+            self.empty.show_message("所选日期内没有走访记录",
+                                    "入户或电话走访后，在这里记下来：先找到那一户，再选方式和结果（Ctrl+N）。"
+                                    "也可以换一段日期或“全部结果”再看。", "记录走访…", self.record_visit)
         self.loaded.emit()
 
     def _open(self, index) -> None:
@@ -146,6 +152,9 @@ class VisitsPage(Page):
         source = self.table.model().mapToSource(index)
         if source.isValid():
             show_household(self, self.model.record(source.row()).household_id)
+
+    def page_keys(self):
+        return {"Ctrl+N": ("记录走访(&V)…", self.record_visit)}
 
     def record_visit(self):
         if self.db is None:

@@ -91,7 +91,9 @@ QFrame#card[accent="true"] { border-top: 3px solid #1f6fb2; }
 QLabel[role="cardValue"] { color: #1f2933; }
 QFrame#card[accent="true"] QLabel[role="cardValue"] { color: #1f6fb2; }
 QLabel#sectionTitle { color: #1f2933; font-weight: bold; }
-QTableView::item { padding: 0px 8px; }
+QTableView::item { padding: 0px 5px; }
+QCalendarWidget QTableView::item { padding: 0px; }
 QScrollArea#dashboardScroll, QWidget#dashboardBody { background: transparent; }
+QFrame#hint { background: #fff8e6; border: 1px solid #f0d9a8; border-radius: 6px; }
 QFrame#placeholder { background: white; border: 1px dashed #c3c9d1; border-radius: 8px; }
 """

@@ -1,28 +1,30 @@
 """Read-only, sortable table views with the look the whole program shares."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.ui.models.summary import sorted_view
-from app.ui.models.table import RecordTableModel
+from app.ui.widgets.columns import ColumnChooser, ColumnFit, Widths
 from app.ui.widgets.rate_bar import RateBarDelegate
 
-COLUMN_PADDING = 22  # room around the text and for the sort arrow
+COLUMN_PADDING = 22  # room around the text and for the sort arrow, given up first when space is short
+TEXT_MIN_CHARS = 4   # a text column gives way down to this many characters (elided, the tooltip has all)
 
 
 class FigureTable(QTableView):
-    """Columns fit their text; spare width is shared out so figures do not huddle at one side."""
+    """Columns fit their text and the table's width (``widgets/columns.py: ColumnFit``)."""
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        fit_columns(self)
+    fit: ColumnFit
+    chooser: ColumnChooser | None = None
 
 
-def make_table_view(model: RecordTableModel, parent: QWidget, *,
-                    rate_column: int | None = None, proxy: QSortFilterProxyModel | None = None) -> QTableView:
-    """``proxy``: a sorting (and filtering) proxy already over ``model``; by default one is made."""
+def make_table_view(model, parent: QWidget, *, rate_column: int | None = None,
+                    proxy: QSortFilterProxyModel | None = None, columns_key: str | None = None) -> FigureTable:
+    """``proxy``: a sorting (and filtering) proxy already over ``model``; by default one is made.
+    ``columns_key``: the user can choose the columns shown (right-click the header), remembered
+    under this name; the model's columns marked ``hidden`` start hidden."""
     view = FigureTable(parent)
     view.setModel(proxy if proxy is not None else sorted_view(model, view))
     view.setSortingEnabled(True)
@@ -44,23 +46,27 @@ def make_table_view(model: RecordTableModel, parent: QWidget, *,
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setMinimumHeight(view.fontMetrics().height() + 12)
-    model.modelReset.connect(lambda: fit_columns(view))
-    fit_columns(view)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.fit = ColumnFit(view, lambda column: content_widths(view, model, column))
+    if columns_key:
+        hidden = [c.title for c in getattr(model, "columns", ()) if c.hidden]
+        view.chooser = ColumnChooser(view, columns_key, hidden, on_change=view.fit.invalidate)
+    view.fit.fit()
     return view
 
 
-def fit_columns(view: QTableView) -> None:
-    """Each column as wide as its widest text plus padding, the spare width shared out evenly."""
-    header = view.horizontalHeader()
-    count = view.model().columnCount()
-    widths = []
-    for column in range(count):
-        view.resizeColumnToContents(column)
-        widths.append(header.sectionSize(column) + COLUMN_PADDING)
-    spare = view.viewport().width() - sum(widths)
-    for column, width in enumerate(widths):
-        share = spare // count + (1 if column < spare % count else 0) if spare > 0 else 0
-        header.resizeSection(column, width + share)
+def content_widths(view: QTableView, model, column: int) -> Widths:
+    """A column as wide as its widest text plus padding; text columns (``Column.kind == "text"`` of a
+    ``RecordTableModel``) may give way to a few characters."""
+    view.resizeColumnToContents(column)
+    natural = view.horizontalHeader().sectionSize(column) + COLUMN_PADDING
+    tight = natural - COLUMN_PADDING + 4
+    columns = getattr(model, "columns", ())
+    if column >= len(columns) or columns[column].kind != "text":
+        return natural, tight, tight
+    fm = view.fontMetrics()
+    title = fm.horizontalAdvance(columns[column].title)
+    return natural, tight, max(fm.horizontalAdvance("中") * TEXT_MIN_CHARS, title) + 20
 
 
 def rows_height(view: QTableView, rows: int) -> int:
