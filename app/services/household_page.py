@@ -21,7 +21,7 @@ from app.db.search_index import refresh_search
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import InputError, NotFound
-from app.domain.followup import VisitFact, followup_due, promise_broken, visit_state
+from app.domain.followup import VisitFact, followup_due, in_collection, promise_broken, visit_state
 from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, METHOD_NAMES, OUTCOME_NAMES, ROLE_NAMES,
                                STAGE_NAMES, Capacity, DutyRole, PersonRole)
 from app.domain.money import format_yuan
@@ -309,6 +309,7 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
     task = sum(li.task_fen for li in loan_infos)
     rec_total = sum(li.recovered_fen for li in loan_infos)
     duty_order = {d.value: i for i, d in enumerate(DutyRole)}
+    owed = in_collection(task - rec_total, [li.stage for li in loan_infos])
     return HouseholdDetail(
         id=h.id, township_id=h.township_id, township=township.name if township else "",
         village_id=h.village_id, village=village.name if village else "", group_name=h.group_name,
@@ -332,8 +333,8 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
         as_of=day, task_fen=task, recovered_fen=rec_total, outstanding_fen=task - rec_total,
         last_visit_on=state.last_visit_on, last_outcome=state.last_outcome, next_date=state.next_date,
         promise_date=state.promise_date, promise_fen=state.promise_fen,
-        followup_due=followup_due(state.next_date, day),
-        promise_broken=promise_broken(state.promise_date, state.paid_after_promise_on, day),
+        followup_due=owed and followup_due(state.next_date, day),
+        promise_broken=owed and promise_broken(state.promise_date, state.paid_after_promise_on, day),
     )
 
 

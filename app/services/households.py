@@ -27,7 +27,7 @@ from app.db.search_index import (FOLLOWUP_DUE_SQL, NEVER_VISITED_SQL, PROMISE_BR
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import InputError
-from app.domain.followup import followup_due, promise_broken
+from app.domain.followup import followup_due, in_collection, promise_broken
 from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, OUTCOME_NAMES, STAGE_NAMES, Capacity,
                                DutyRole, Stage)
 
@@ -354,6 +354,7 @@ def _rows_chunk(conn, chunk: list[str], day: date) -> dict[str, HouseholdRow]:
         cats, stages = _codes(r[11]), _codes(r[13])
         resp = sorted(staff[hid])
         next_date, promise_date = _d(r[17]), _d(r[18])
+        owed = in_collection(r[10], stages)   # a settled or written-off household needs no follow-up
         out[hid] = HouseholdRow(
             id=hid, township=r[1] or "", village=r[2] or "", group_name=r[3] or "", head_name=r[4],
             borrowers="、".join(borrowers[hid]) or r[4], phone=r[5] or "", id_number=r[6] or "",
@@ -364,8 +365,8 @@ def _rows_chunk(conn, chunk: list[str], day: date) -> dict[str, HouseholdRow]:
             responsible="、".join(f"{name}（{DUTY_NAMES.get(duty, duty)}）" for _o, name, duty, _s in resp),
             last_visit_on=_d(r[15]), last_outcome=r[16],
             last_outcome_name=OUTCOME_NAMES.get(r[16], r[16] or "") if r[16] else "",
-            next_date=next_date, followup_due=followup_due(next_date, day),
-            promise_broken=promise_broken(promise_date, _d(r[19]), day), promise_date=promise_date,
+            next_date=next_date, followup_due=owed and followup_due(next_date, day),
+            promise_broken=owed and promise_broken(promise_date, _d(r[19]), day), promise_date=promise_date,
             promise_fen=r[21], needs_review=bool(r[20]), staff_ids=tuple(dict.fromkeys(s for *_x, s in resp)),
         )
     return out

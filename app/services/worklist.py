@@ -6,7 +6,8 @@ when a loan entered the task list, recovered = principal repaid up to the date (
 task amount), settled when recovered ≥ task, each loan counted once per village or person;
 the tests check that the villages add up to ``summary.compute`` exactly.  The lists read the household index for today (or
 later); for a past date they are worked out from the facts up to that date, with the same
-definitions (``app.domain.followup``).
+definitions (``app.domain.followup``).  The lists hold only households still in collection:
+a settled or written-off household needs no follow-up.
 """
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from datetime import date
 
 from sqlalchemy import text as sql
 
-from app.db.search_index import FOLLOWUP_DUE_SQL, NEVER_VISITED_SQL, PROMISE_BROKEN_SQL, states_as_of
+from app.db.search_index import (FOLLOWUP_DUE_SQL, IN_COLLECTION_SQL, NEVER_VISITED_SQL, PROMISE_BROKEN_SQL,
+                                 states_as_of)
 from app.db.session import Database
-from app.domain.followup import followup_due, promise_broken
+from app.domain.followup import followup_due, in_collection, promise_broken
 from app.domain.money import yuan_str
 from app.domain.stages import DUTY_NAMES, DutyRole
 from app.services import households
@@ -138,7 +140,7 @@ def _states(db: Database, scope: HouseholdFilter, day: date) -> dict[str, dict]:
 
 def _lists_from_index(db: Database, scope: HouseholdFilter, limit: int) -> list[WorkList]:
     where, params = households._conditions(scope)
-    where.append("i.outstanding_fen > 0")
+    where.append(IN_COLLECTION_SQL)   # a settled or written-off household needs no follow-up
     out = []
     with households._read(db) as conn:
         for cond, order in _LISTS.values():
@@ -156,7 +158,7 @@ def _lists_from_facts(db: Database, scope: HouseholdFilter, limit: int,
     day = scope.day()
     if states is None:
         states = _states(db, scope, day)
-    live = [st for st in states.values() if st["outstanding_fen"] > 0]
+    live = [st for st in states.values() if in_collection(st["outstanding_fen"], [st["stage"]])]
     with households._read(db) as conn:   # the list's own name order
         sort_names = dict(conn.execute(sql("SELECT household_id, sort_name FROM household_index")).all())
     name = {st["household_id"]: sort_names.get(st["household_id"], st["sort_name"]) for st in live}
