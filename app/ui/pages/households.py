@@ -86,6 +86,7 @@ class HouseholdsPage(Page):
         self._db_seen = None
         self._ready = False             # the index is checked and the list has loaded
         self._pending_open: str | None = None
+        self._choices_generation = 0
         self.model = HouseholdTableModel(self)
         self.model.totalChanged.connect(self._show_total)
         self.model.queryChanged.connect(self.list_loaded)
@@ -240,6 +241,18 @@ class HouseholdsPage(Page):
         self._reload_keeping_place()
         if self.stack.currentIndex() == 1:
             self.view.reload()
+        # An import or a merge leaves the households it made without an index row (they are
+        # built when the list is next read), and it, or an edit, may have added a township, a
+        # village or a responsible person: fill the index in, then read the choices again.
+        run_in_background(self, lambda ctx: households.prepare(db), on_success=lambda n: self._refreshed(db, n),
+                          write=True)
+
+    def _refreshed(self, db, written: int) -> None:
+        if db is not self.db:
+            return
+        if written:
+            self._reload_keeping_place()
+        self._load_choices(db)
 
     def _prepared(self, db) -> None:
         if db is not self.db:
@@ -256,13 +269,18 @@ class HouseholdsPage(Page):
 
     def _load_choices(self, db) -> None:
         if db is self.db:
+            self._choices_generation += 1
+            generation = self._choices_generation
             run_in_background(self, lambda ctx: (choices.townships(db), choices.villages(db), choices.staff(db)),
-                              on_success=lambda found: self._set_choices(db, found))
+                              on_success=lambda found: self._set_choices(db, generation, found))
 
-    def _set_choices(self, db, found) -> None:
-        if db is not self.db:
-            return
+    def _set_choices(self, db, generation: int, found) -> None:
+        if db is not self.db or generation != self._choices_generation:
+            return   # another database, or a newer reading is on its way
+        before = self.filters.values()
         self.filters.set_choices(*found)
+        if self.filters.values() != before:   # a chosen village or person has no household any more
+            self.apply_filter()
         self.choices_loaded.emit()
 
     def _reload_keeping_place(self) -> None:
