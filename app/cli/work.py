@@ -122,6 +122,10 @@ def register(sub) -> None:
     p.add_argument("--township", default=None, metavar="名称")
     p.add_argument("--staff", default=None, metavar="姓名", help="只看这位责任人的")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="每张清单最多列出几户")
+    p.add_argument("--sort", default=None, metavar="列",
+                   help="各张清单按此列排序后再取前 N 户：name、township、village、outstanding、last_visit、"
+                        "next_date、days_overdue、promise_date、stage（默认各清单自己的顺序）")
+    p.add_argument("--desc", action="store_true", help="倒序（与 --sort 一起用）")
     add_json(p)
     p.set_defaults(handler=cmd_worklist)
 
@@ -282,8 +286,10 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     with database(args) as db:
         households.prepare(db)
         f = households.filter_from_labels(db, township=args.township, staff=args.staff)
+        sorts = {key: (args.sort, args.desc) for key in ("due_today", "overdue", "broken_promises",
+                                                         "never_visited")} if args.sort else None
         w = worklist.compute(db, args.as_of, township_id=f.township_id, staff_id=f.staff_id,
-                             limit=max(0, args.limit))
+                             limit=max(0, args.limit), sorts=sorts)
     if args.json:
         emit_json(w.to_json())
         return 0
