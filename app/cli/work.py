@@ -98,7 +98,8 @@ def register(sub) -> None:
     p.add_argument("--promise-broken", action="store_true", help="承诺还款未兑现")
     p.add_argument("--never-visited", action="store_true", help="从未走访")
     p.add_argument("--sort", default="name", metavar="列",
-                   help="name、village、group、loans、task、recovered、outstanding、stage、capacity、last_visit、next_date")
+                   help="name、township、village、group、loans、task、recovered、outstanding、stage、capacity、"
+                        "last_visit、next_date")
     p.add_argument("--desc", action="store_true", help="倒序")
     p.add_argument("--limit", type=int, default=50, metavar="N")
     p.add_argument("--offset", type=int, default=0, metavar="N")
@@ -202,13 +203,14 @@ def cmd_households(args: argparse.Namespace) -> int:
             return 0
         pg = households.page(db, f, args.sort, args.desc, limit=max(0, args.limit), offset=args.offset)
         rows = households.rows(db, pg.ids, f.day())
+        district = db.identity().role == "district"
     if args.json:
         emit_json({"total": pg.total, "households": [_row_json(r) for r in rows]})
     else:
         print(f"共 {pg.total} 户" + (f"（显示 {len(rows)} 户）" if len(rows) < pg.total else ""))
         for r in rows:
             flags = ("  跟进到期" if r.followup_due else "") + ("  承诺未兑现" if r.promise_broken else "")
-            print(f"  {r.head_name}  {r.village}{r.group_name}  贷款 {r.loans} 笔  尚欠 {yuan_str(r.outstanding_fen)} 元"
+            print(f"  {r.head_name}  {r.township + ' ' if district else ''}{r.village}{r.group_name}  贷款 {r.loans} 笔  尚欠 {yuan_str(r.outstanding_fen)} 元"
                   f"  {r.stage_names}  {r.capacity_name}{flags}")
     return 0
 

@@ -37,6 +37,7 @@ __all__ = ["HouseholdFilter", "HouseholdRow", "IdPage", "SORT_KEYS", "count", "i
 # Sortable columns: key -> SQL over household_index i (and villages v).
 SORT_KEYS: dict[str, str] = {
     "name": "i.sort_name",
+    "township": "u.name",
     "village": "v.name",
     "group": "i.group_name",
     "loans": "i.loans",
@@ -220,6 +221,8 @@ def _order(sort_key: str, descending: bool) -> str:
         return f"(i.next_date IS NULL), i.next_date{d}, i.sort_name{d}, i.seq{d}"
     if sort_key == "village":
         return f"v.name{d}, i.group_name{d}, i.sort_name{d}, i.seq{d}"
+    if sort_key == "township":
+        return f"u.name{d}, v.name{d}, i.group_name{d}, i.sort_name{d}, i.seq{d}"
     if sort_key == "name":
         return f"i.sort_name{d}, i.seq{d}"
     return f"{expr}{d}, i.sort_name{d}, i.seq{d}"
@@ -232,7 +235,9 @@ def _ids(conn, f: HouseholdFilter, sort_key: str, descending: bool, limit: int |
     start from them and sort them."""
     where, params = _conditions(f)
     order = _order(sort_key, descending)
-    join = " LEFT JOIN villages v ON v.id = i.village_id" if sort_key == "village" else ""
+    join = " LEFT JOIN villages v ON v.id = i.village_id" if sort_key in ("village", "township") else ""
+    if sort_key == "township":
+        join += " LEFT JOIN units u ON u.id = i.township_id"
     tail = f" ORDER BY {order}"
     if limit is not None:
         tail += " LIMIT :limit OFFSET :offset"

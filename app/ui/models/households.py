@@ -62,6 +62,7 @@ class HColumn:
 COLUMNS: tuple[HColumn, ...] = (
     HColumn("户主", lambda r: r.head_name, "name",
             tooltip=lambda r: f"{r.head_name}  身份证 {r.id_number or '—'}  电话 {r.phone or '—'}"),
+    HColumn("乡镇", lambda r: r.township, "township"),     # shown in a district database only
     HColumn("村组", place, "village", tooltip=lambda r: f"{r.township} {place(r)}"),
     HColumn("提醒", flags_text, None, header_tip="承诺未兑现（红）；跟进日期已到（橙）"),
     HColumn("笔数", lambda r: formatting.count(r.loans), "loans", money=True),
@@ -82,6 +83,7 @@ COLUMNS: tuple[HColumn, ...] = (
 )
 COLUMN = {c.title: i for i, c in enumerate(COLUMNS)}
 FLAGS_COLUMN = COLUMN["提醒"]
+TOWNSHIP_COLUMN = COLUMN["乡镇"]
 NEXT_COLUMN = COLUMN["下次跟进"]
 
 

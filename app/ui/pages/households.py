@@ -15,7 +15,7 @@ from app.services import choices, household_export, households
 from app.services.households import HouseholdFilter
 from app.ui import errors
 from app.ui import formatting as fmt
-from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, HouseholdTableModel
+from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, TOWNSHIP_COLUMN, HouseholdTableModel
 from app.ui.pages.base import Page
 from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background
@@ -27,7 +27,7 @@ SEARCH_DELAY_MS = 150
 MIN_DIGITS = 3
 CHOICES_DELAY_MS = 300
 # Column widths in characters of the font (money columns hold digits, which are narrower).
-_WIDTHS = (4.0, 6.0, 5.2, 2.0, 5.3, 5.3, 5.3, 5.3, 5.0, 5.0, 10.7, 5.6, 8.0, 6.0)
+_WIDTHS = (4.0, 5.0, 6.0, 5.2, 2.0, 5.3, 5.3, 5.3, 5.3, 5.0, 5.0, 10.7, 5.6, 8.0, 6.0)
 # Money columns are at least as wide as the largest amount a household plausibly owes.
 _MONEY_COLUMNS = ("任务金额", "已清收", "剩余")
 _WIDEST_MONEY = "88,888,888.88"
@@ -229,6 +229,9 @@ class HouseholdsPage(Page):
             self.filters.clear()
             self.filters.blockSignals(False)
             self.filters.set_choices([], [], [])
+            # A district database lists several townships' households: it shows their 乡镇.
+            district = self.db is not None and self.db.identity().role == "district"
+            self.table.setColumnHidden(TOWNSHIP_COLUMN, not district)
         db = self.db
         if db is None:
             self.model.set_database(None)
