@@ -25,6 +25,7 @@ from app.domain.followup import VisitFact, followup_due, in_collection, promise_
 from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, METHOD_NAMES, OUTCOME_NAMES, ROLE_NAMES,
                                STAGE_NAMES, Capacity, DutyRole, PersonRole)
 from app.domain.money import format_yuan
+from app.services import import_followup
 
 AGREEMENT_STATUS_NAMES = {"draft": "草稿", "printed": "已打印", "signed": "已签订", "fulfilled": "已履行",
                           "broken": "已违约", "cancelled": "已作废", "superseded": "已变更"}
@@ -216,6 +217,12 @@ class HouseholdDetail:
     promise_fen: int | None
     followup_due: bool
     promise_broken: bool
+    # what bank ledgers said that needs checking (台账核实), open items first
+    followups: list = field(default_factory=list)
+
+    @property
+    def open_followups(self) -> list:
+        return [x for x in self.followups if not x.checked]
 
     @property
     def category_codes(self) -> tuple[str, ...]:
@@ -335,6 +342,7 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
         promise_date=state.promise_date, promise_fen=state.promise_fen,
         followup_due=owed and followup_due(state.next_date, day),
         promise_broken=owed and promise_broken(state.promise_date, state.paid_after_promise_on, day),
+        followups=import_followup.for_household(s, h.id),
     )
 
 

@@ -71,6 +71,9 @@ class HouseholdFilter:
     never_visited: bool = False
     township_id: str | None = None
     as_of: date | None = None
+    # 台账核实: households with an item of a ledger import not yet checked ("any", or one kind;
+    # see app.services.import_followup)
+    import_followup: str | None = None
 
     def day(self) -> date:
         return self.as_of or date.today()
@@ -116,6 +119,7 @@ class HouseholdRow:
     promise_fen: int | None
     needs_review: bool
     staff_ids: tuple[str, ...] = field(default=())
+    followups: int = 0             # items of ledger imports not yet checked (台账核实)
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -167,6 +171,11 @@ def _conditions(f: HouseholdFilter) -> tuple[list[str], dict]:
         where.append(PROMISE_BROKEN_SQL)
     if f.never_visited:
         where.append(NEVER_VISITED_SQL)
+    if f.import_followup:
+        kind = "" if f.import_followup == "any" else " AND f.kind = :f_followup"
+        where.append("EXISTS (SELECT 1 FROM import_followups f WHERE f.household_id = i.household_id "
+                     f"AND f.deleted = 0 AND f.checked_at IS NULL{kind})")
+        params["f_followup"] = f.import_followup
     return where, params
 
 
@@ -351,7 +360,9 @@ def _rows_chunk(conn, chunk: list[str], day: date) -> dict[str, HouseholdRow]:
             "SELECT i.household_id, u.name, v.name, i.group_name, i.head_name, h.phone, h.head_id_number, "
             " i.loans, i.task_fen, i.recovered_fen, i.outstanding_fen, i.categories, i.stage, i.stages, "
             " i.capacity, i.last_visit_on, i.last_outcome, i.next_date, i.promise_date, "
-            " i.paid_after_promise_on, h.needs_review, i.promise_fen "
+            " i.paid_after_promise_on, h.needs_review, i.promise_fen, "
+            " (SELECT COUNT(*) FROM import_followups f WHERE f.household_id = i.household_id AND f.deleted = 0 "
+            "  AND f.checked_at IS NULL) "
             "FROM household_index i JOIN households h ON h.id = i.household_id "
             "LEFT JOIN villages v ON v.id = i.village_id LEFT JOIN units u ON u.id = i.township_id "
             f"WHERE i.household_id IN ({inn})"), names):
@@ -373,6 +384,7 @@ def _rows_chunk(conn, chunk: list[str], day: date) -> dict[str, HouseholdRow]:
             next_date=next_date, followup_due=owed and followup_due(next_date, day),
             promise_broken=owed and promise_broken(promise_date, _d(r[19]), day), promise_date=promise_date,
             promise_fen=r[21], needs_review=bool(r[20]), staff_ids=tuple(dict.fromkeys(s for *_x, s in resp)),
+            followups=r[22] or 0,
         )
     return out
 

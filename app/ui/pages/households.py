@@ -274,7 +274,8 @@ class HouseholdsPage(Page):
         if db is self.db:
             self._choices_generation += 1
             generation = self._choices_generation
-            run_in_background(self, lambda ctx: (choices.townships(db), choices.villages(db), choices.staff(db)),
+            run_in_background(self, lambda ctx: (choices.townships(db), choices.villages(db), choices.staff(db),
+                                                 choices.followup_kinds(db)),
                               on_success=lambda found: self._set_choices(db, generation, found))
 
     def _set_choices(self, db, generation: int, found) -> None:
