@@ -6,14 +6,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from app.cli.common import ChineseArgumentParser, add_db, add_json, database, emit_json
+from app.cli.work import _actor
 from app.domain.errors import InputError
-
-
-def _actor() -> str:
-    return os.environ.get("QINGSHOU_USER", "").strip() or "命令行"
 
 
 def register(sub) -> None:
