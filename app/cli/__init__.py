@@ -9,9 +9,9 @@ import argparse
 import logging
 import sys
 
-from app.cli import agreements, common, foundation, ledger, work
+from app.cli import agreements, common, followup, foundation, ledger, work
 
-COMMAND_MODULES = [foundation, ledger, work, agreements]
+COMMAND_MODULES = [foundation, ledger, work, agreements, followup]
 
 
 def build_parser() -> argparse.ArgumentParser:

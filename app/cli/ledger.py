@@ -76,6 +76,8 @@ def _print(r, report: Path | None) -> None:
     if not r.already_imported:
         for note in r.notes:
             print(f"注意：{note}")
+    if r.followups:
+        print(f"{r.followups} 条提示已记入待核实清单（qingshou followup list；窗口：借款户 → 台账核实）。")
     _rows(f"未导入 {len(r.rows_rejected)} 行：", r.rows_rejected, "（用 --error-report 导出全部）")
     left_out = sum(not w.imported for w in r.warnings)
     _rows(f"需核对 {len(r.warnings)} 行（{f'其中 {left_out} 行未导入' if left_out else '已导入'}）：", r.warnings, "")

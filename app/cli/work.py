@@ -90,8 +90,12 @@ def register(sub) -> None:
     p.add_argument("--followup-due", action="store_true", help="跟进日期已到")
     p.add_argument("--promise-broken", action="store_true", help="承诺还款未兑现")
     p.add_argument("--never-visited", action="store_true", help="从未走访")
+    p.add_argument("--followup", nargs="?", const="any", default=None, metavar="种类",
+                   help="银行台账导入后留下待核实提示的借款户；可写提示的种类（如 name_differs、missing_from_ledger、"
+                        "bank_settled，见 qingshou followup list）")
     p.add_argument("--sort", default="name", metavar="列",
-                   help="name、village、group、loans、task、recovered、outstanding、stage、capacity、last_visit、next_date")
+                   help="name、township、village、group、loans、task、recovered、outstanding、stage、capacity、"
+                        "last_visit、next_date")
     p.add_argument("--desc", action="store_true", help="倒序")
     p.add_argument("--limit", type=int, default=50, metavar="N")
     p.add_argument("--offset", type=int, default=0, metavar="N")
@@ -115,6 +119,10 @@ def register(sub) -> None:
     p.add_argument("--township", default=None, metavar="名称")
     p.add_argument("--staff", default=None, metavar="姓名", help="只看这位责任人的")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="每张清单最多列出几户")
+    p.add_argument("--sort", default=None, metavar="列",
+                   help="各张清单按此列排序后再取前 N 户：name、township、village、outstanding、last_visit、"
+                        "next_date、days_overdue、promise_date、stage（默认各清单自己的顺序）")
+    p.add_argument("--desc", action="store_true", help="倒序（与 --sort 一起用）")
     add_json(p)
     p.set_defaults(handler=cmd_worklist)
 
@@ -193,7 +201,8 @@ def cmd_households(args: argparse.Namespace) -> int:
         f = households.filter_from_labels(
             db, text=args.search, township=args.township, village=args.village, staff=args.staff,
             category=args.category, stage=args.stage, capacity=args.capacity, followup_due=args.followup_due,
-            promise_broken=args.promise_broken, never_visited=args.never_visited, as_of=args.as_of)
+            promise_broken=args.promise_broken, never_visited=args.never_visited, as_of=args.as_of,
+            import_followup=args.followup)
         if args.out is not None:
             result = export_xlsx(db, f, args.out, args.sort, args.desc)
             if args.json:
@@ -203,15 +212,17 @@ def cmd_households(args: argparse.Namespace) -> int:
             return 0
         pg = households.page(db, f, args.sort, args.desc, limit=max(0, args.limit), offset=args.offset)
         rows = households.rows(db, pg.ids, f.day(), text=f.text)
+        district = db.identity().role == "district"
     if args.json:
         emit_json({"total": pg.total, "households": [_row_json(r) for r in rows]})
     else:
         print(f"共 {pg.total} 户" + (f"（显示 {len(rows)} 户）" if len(rows) < pg.total else ""))
         for r in rows:
-            flags = ("  跟进到期" if r.followup_due else "") + ("  承诺未兑现" if r.promise_broken else "")
+            flags = ("  跟进到期" if r.followup_due else "") + ("  承诺未兑现" if r.promise_broken else "") \
+                + (f"  台账待核实 {r.followups} 条" if r.followups else "")
             why = f"  匹配：{summary(r.matched)}" if r.matched else ""
-            print(f"  {r.head_name}  {r.village}{r.group_name}  贷款 {r.loans} 笔  尚欠 {yuan_str(r.outstanding_fen)} 元"
-                  f"  {r.stage_names}  {r.capacity_name}{flags}{why}")
+            print(f"  {r.head_name}  {r.township + ' ' if district else ''}{r.village}{r.group_name}  贷款 {r.loans} 笔"
+                  f"  尚欠 {yuan_str(r.outstanding_fen)} 元  {r.stage_names}  {r.capacity_name}{flags}{why}")
     return 0
 
 
@@ -224,7 +235,7 @@ def _row_json(r) -> dict:
             "outstanding": yuan_str(r.outstanding_fen), "categories": list(r.categories), "stage": r.stage,
             "stages": list(r.stages), "capacity": r.capacity, "responsible": r.responsible,
             "last_visit": _iso(r.last_visit_on), "last_outcome": r.last_outcome, "next_date": _iso(r.next_date),
-            "followup_due": r.followup_due, "promise_broken": r.promise_broken,
+            "followup_due": r.followup_due, "promise_broken": r.promise_broken, "followups": r.followups,
             "matched": [m.to_json() for m in r.matched]}
 
 
@@ -280,6 +291,8 @@ def cmd_household(args: argparse.Namespace) -> int:
         print(f"  {a.duty_name}：{a.staff_name}" + (f"（借据 {a.loan_no}）" if a.loan_no else ""))
     for t in d.timeline[:10]:
         print(f"  {t.on}  {t.title}  {t.detail}")
+    for x in d.open_followups:
+        print(f"  台账待核实：{x.kind_name}：{x.message}（{x.source}；编号 {x.id}）")
     for t in tips:
         print(f"  建议：{t.text}")
     return 0
@@ -291,8 +304,10 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     with database(args) as db:
         households.prepare(db)
         f = households.filter_from_labels(db, township=args.township, staff=args.staff)
+        sorts = {key: (args.sort, args.desc) for key in ("due_today", "overdue", "broken_promises",
+                                                         "never_visited")} if args.sort else None
         w = worklist.compute(db, args.as_of, township_id=f.township_id, staff_id=f.staff_id,
-                             limit=max(0, args.limit))
+                             limit=max(0, args.limit), sorts=sorts)
     if args.json:
         emit_json(w.to_json())
         return 0

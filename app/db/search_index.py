@@ -49,8 +49,10 @@ _STAGE_RANK = {s.value: i for i, s in enumerate(STAGE_ORDER)}
 _VERSION_KEY = "search_index_version"   # in ``meta``: the INDEX_VERSION the index was built with
 
 # The household list's filters on the index, as of :as_of (app.domain.followup defines them).
-FOLLOWUP_DUE_SQL = "(i.next_date IS NOT NULL AND i.next_date <= :as_of)"
-PROMISE_BROKEN_SQL = ("(i.promise_date IS NOT NULL AND i.promise_date < :as_of AND "
+# ``stage`` is the least advanced stage of a household's loans, an active one when there is any.
+IN_COLLECTION_SQL = "(i.outstanding_fen > 0 AND i.stage IS NOT NULL AND i.stage NOT IN ('settled', 'written_off'))"
+FOLLOWUP_DUE_SQL = f"({IN_COLLECTION_SQL} AND i.next_date IS NOT NULL AND i.next_date <= :as_of)"
+PROMISE_BROKEN_SQL = (f"({IN_COLLECTION_SQL} AND i.promise_date IS NOT NULL AND i.promise_date < :as_of AND "
                       "(i.paid_after_promise_on IS NULL OR i.paid_after_promise_on > :as_of))")
 NEVER_VISITED_SQL = "(i.last_visit_on IS NULL)"
 

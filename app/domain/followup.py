@@ -8,7 +8,10 @@ past date (the same function over the facts up to that date):
 * *follow-up due* on a date: the latest visit's ``next_date`` is on or before that date;
 * *promise broken* on a date: the latest visit whose outcome is ``promised`` has a
   ``promised_date`` before that date, and no repayment came in on any of the household's
-  loans from the day of that visit up to that date.
+  loans from the day of that visit up to that date;
+* both only while the household is *in collection*: it still owes money and at least one of
+  its loans is neither settled (结清) nor written off (核销).  A settled or written-off
+  household needs no follow-up, whatever its last visit said.
 """
 from __future__ import annotations
 
@@ -68,6 +71,14 @@ def visit_state(visits: Iterable[VisitFact], paid_dates: Iterable[date]) -> Visi
         paid_after_promise_on=paid_after,
         last_paid_on=paid[-1] if paid else None,
     )
+
+
+CLOSED_STAGES = frozenset({"settled", "written_off"})
+
+
+def in_collection(outstanding_fen: int, stages: Iterable[str | None]) -> bool:
+    """Whether a household is still followed up: money owed and a loan not settled or written off."""
+    return outstanding_fen > 0 and any(s and s not in CLOSED_STAGES for s in stages)
 
 
 def followup_due(next_date: date | None, as_of: date) -> bool:

@@ -67,6 +67,13 @@ def staff(db: Database) -> list[Choice]:
     return out
 
 
+def followup_kinds(db: Database) -> list[Choice]:
+    """What ledger imports left to check (台账核实), by kind, with how many households (``detail``)."""
+    from app.services.import_followup import kind_name, open_kinds
+
+    return [Choice(kind, kind_name(kind), str(n)) for kind, n in open_kinds(db)]
+
+
 def all_staff(db: Database) -> list[Choice]:
     """Every person who can be made responsible (for the household page), by name."""
     with db.engine.connect() as conn:

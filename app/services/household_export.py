@@ -32,7 +32,8 @@ def export_xlsx(db: Database, f: HouseholdFilter, out: Path | str, sort_key: str
         for start in range(0, len(order), 1000):
             for r in households.rows(db, order[start:start + 1000], day):
                 d = asdict(r)
-                flags = (["跟进到期"] if r.followup_due else []) + (["承诺未兑现"] if r.promise_broken else [])
+                flags = (["跟进到期"] if r.followup_due else []) + (["承诺未兑现"] if r.promise_broken else []) \
+                    + ([f"台账待核实 {r.followups} 条"] if r.followups else [])
                 d["flags"] = "、".join(flags)
                 yield d
 
@@ -64,6 +65,10 @@ def describe(f: HouseholdFilter) -> str:
         parts.append("承诺未兑现")
     if f.never_visited:
         parts.append("从未走访")
+    if f.import_followup:
+        from app.services.import_followup import ANY, kind_name
+
+        parts.append("台账待核实" + ("" if f.import_followup == ANY else f"（{kind_name(f.import_followup)}）"))
     if f.village_id or f.township_id or f.staff_id:
         parts.append("按村/乡镇/责任人筛选")
     return "、".join(parts) or "全部"

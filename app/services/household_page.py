@@ -21,10 +21,12 @@ from app.db.search_index import refresh_search
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import InputError, NotFound
-from app.domain.followup import VisitFact, followup_due, promise_broken, visit_state
+from app.domain.followup import VisitFact, followup_due, in_collection, promise_broken, visit_state
 from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, METHOD_NAMES, OUTCOME_NAMES, ROLE_NAMES,
                                STAGE_NAMES, Capacity, DutyRole, PersonRole)
 from app.services.household_timeline import TimelineEntry, build_timeline
+from app.domain.money import format_yuan
+from app.services import import_followup
 
 AGREEMENT_STATUS_NAMES = {"draft": "草稿", "printed": "已打印", "signed": "已签订", "fulfilled": "已履行",
                           "broken": "已违约", "cancelled": "已作废", "superseded": "已变更"}
@@ -212,6 +214,12 @@ class HouseholdDetail:
     promise_fen: int | None
     followup_due: bool
     promise_broken: bool
+    # what bank ledgers said that needs checking (台账核实), open items first
+    followups: list = field(default_factory=list)
+
+    @property
+    def open_followups(self) -> list:
+        return [x for x in self.followups if not x.checked]
 
     @property
     def category_codes(self) -> tuple[str, ...]:
@@ -295,6 +303,7 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
     task = sum(li.task_fen for li in loan_infos)
     rec_total = sum(li.recovered_fen for li in loan_infos)
     duty_order = {d.value: i for i, d in enumerate(DutyRole)}
+    owed = in_collection(task - rec_total, [li.stage for li in loan_infos])
     return HouseholdDetail(
         id=h.id, township_id=h.township_id, township=township.name if township else "",
         village_id=h.village_id, village=village.name if village else "", group_name=h.group_name,
@@ -318,8 +327,9 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
         as_of=day, task_fen=task, recovered_fen=rec_total, outstanding_fen=task - rec_total,
         last_visit_on=state.last_visit_on, last_outcome=state.last_outcome, next_date=state.next_date,
         promise_date=state.promise_date, promise_fen=state.promise_fen,
-        followup_due=followup_due(state.next_date, day),
-        promise_broken=promise_broken(state.promise_date, state.paid_after_promise_on, day),
+        followup_due=owed and followup_due(state.next_date, day),
+        promise_broken=owed and promise_broken(state.promise_date, state.paid_after_promise_on, day),
+        followups=import_followup.for_household(s, h.id),
     )
 
 

@@ -27,7 +27,7 @@ from app.db.search_index import (FOLLOWUP_DUE_SQL, NEVER_VISITED_SQL, PROMISE_BR
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import InputError
-from app.domain.followup import followup_due, promise_broken
+from app.domain.followup import followup_due, in_collection, promise_broken
 from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, OUTCOME_NAMES, STAGE_NAMES, Capacity,
                                DutyRole, Stage)
 from app.services.household_search import Match, matches, own_first, walks_own_first
@@ -38,6 +38,7 @@ __all__ = ["HouseholdFilter", "HouseholdRow", "IdPage", "Match", "SORT_KEYS", "c
 # Sortable columns: key -> SQL over household_index i (and villages v).
 SORT_KEYS: dict[str, str] = {
     "name": "i.sort_name",
+    "township": "u.name",
     "village": "v.name",
     "group": "i.group_name",
     "loans": "i.loans",
@@ -71,6 +72,9 @@ class HouseholdFilter:
     never_visited: bool = False
     township_id: str | None = None
     as_of: date | None = None
+    # 台账核实: households with an item of a ledger import not yet checked ("any", or one kind;
+    # see app.services.import_followup)
+    import_followup: str | None = None
 
     def day(self) -> date:
         return self.as_of or date.today()
@@ -117,6 +121,7 @@ class HouseholdRow:
     needs_review: bool
     staff_ids: tuple[str, ...] = field(default=())
     matched: tuple[Match, ...] = field(default=())   # what the search text found (rows(text=…))
+    followups: int = 0             # items of ledger imports not yet checked (台账核实)
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -168,6 +173,11 @@ def _conditions(f: HouseholdFilter) -> tuple[list[str], dict]:
         where.append(PROMISE_BROKEN_SQL)
     if f.never_visited:
         where.append(NEVER_VISITED_SQL)
+    if f.import_followup:
+        kind = "" if f.import_followup == "any" else " AND f.kind = :f_followup"
+        where.append("EXISTS (SELECT 1 FROM import_followups f WHERE f.household_id = i.household_id "
+                     f"AND f.deleted = 0 AND f.checked_at IS NULL{kind})")
+        params["f_followup"] = f.import_followup
     return where, params
 
 
@@ -222,6 +232,8 @@ def _order(sort_key: str, descending: bool) -> str:
         return f"(i.next_date IS NULL), i.next_date{d}, i.sort_name{d}, i.seq{d}"
     if sort_key == "village":
         return f"v.name{d}, i.group_name{d}, i.sort_name{d}, i.seq{d}"
+    if sort_key == "township":
+        return f"u.name{d}, v.name{d}, i.group_name{d}, i.sort_name{d}, i.seq{d}"
     if sort_key == "name":
         return f"i.sort_name{d}, i.seq{d}"
     return f"{expr}{d}, i.sort_name{d}, i.seq{d}"
@@ -235,7 +247,9 @@ def _ids(conn, f: HouseholdFilter, sort_key: str, descending: bool, limit: int |
     their own head of household or loans first, then those found by someone else in them."""
     where, params = _conditions(f)
     order = _order(sort_key, descending)
-    join = " LEFT JOIN villages v ON v.id = i.village_id" if sort_key == "village" else ""
+    join = " LEFT JOIN villages v ON v.id = i.village_id" if sort_key in ("village", "township") else ""
+    if sort_key == "township":
+        join += " LEFT JOIN units u ON u.id = i.township_id"
     tail = f" ORDER BY {order}"
     if limit is not None:
         tail += " LIMIT :limit OFFSET :offset"
@@ -354,7 +368,9 @@ def _rows_chunk(conn, chunk: list[str], day: date) -> dict[str, HouseholdRow]:
             "SELECT i.household_id, u.name, v.name, i.group_name, i.head_name, h.phone, h.head_id_number, "
             " i.loans, i.task_fen, i.recovered_fen, i.outstanding_fen, i.categories, i.stage, i.stages, "
             " i.capacity, i.last_visit_on, i.last_outcome, i.next_date, i.promise_date, "
-            " i.paid_after_promise_on, h.needs_review, i.promise_fen "
+            " i.paid_after_promise_on, h.needs_review, i.promise_fen, "
+            " (SELECT COUNT(*) FROM import_followups f WHERE f.household_id = i.household_id AND f.deleted = 0 "
+            "  AND f.checked_at IS NULL) "
             "FROM household_index i JOIN households h ON h.id = i.household_id "
             "LEFT JOIN villages v ON v.id = i.village_id LEFT JOIN units u ON u.id = i.township_id "
             f"WHERE i.household_id IN ({inn})"), names):
@@ -362,6 +378,7 @@ def _rows_chunk(conn, chunk: list[str], day: date) -> dict[str, HouseholdRow]:
         cats, stages = _codes(r[11]), _codes(r[13])
         resp = sorted(staff[hid])
         next_date, promise_date = _d(r[17]), _d(r[18])
+        owed = in_collection(r[10], stages)   # a settled or written-off household needs no follow-up
         out[hid] = HouseholdRow(
             id=hid, township=r[1] or "", village=r[2] or "", group_name=r[3] or "", head_name=r[4],
             borrowers="、".join(borrowers[hid]) or r[4], phone=r[5] or "", id_number=r[6] or "",
@@ -372,9 +389,10 @@ def _rows_chunk(conn, chunk: list[str], day: date) -> dict[str, HouseholdRow]:
             responsible="、".join(f"{name}（{DUTY_NAMES.get(duty, duty)}）" for _o, name, duty, _s in resp),
             last_visit_on=_d(r[15]), last_outcome=r[16],
             last_outcome_name=OUTCOME_NAMES.get(r[16], r[16] or "") if r[16] else "",
-            next_date=next_date, followup_due=followup_due(next_date, day),
-            promise_broken=promise_broken(promise_date, _d(r[19]), day), promise_date=promise_date,
+            next_date=next_date, followup_due=owed and followup_due(next_date, day),
+            promise_broken=owed and promise_broken(promise_date, _d(r[19]), day), promise_date=promise_date,
             promise_fen=r[21], needs_review=bool(r[20]), staff_ids=tuple(dict.fromkeys(s for *_x, s in resp)),
+            followups=r[22] or 0,
         )
     return out
 

@@ -41,6 +41,7 @@ from app.ledger.reader import EXCEL_SUFFIXES, file_sha256
 from app.ledger.progress import Cancelled, CancelFn, ProgressFn, Steps
 from app.ledger.rows import REJECT_REASONS, WARNING_CODES, RejectedRow, RowWarning
 from app.ledger.values import text as cell_text
+from app.services import import_followup
 from app.services.ledger_updates import MissingLoan
 from app.services.ledger_writer import LedgerWriter
 
@@ -111,6 +112,7 @@ class ImportResult:
     sheets: list[SheetReport] = field(default_factory=list)
     townships: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    followups: int = 0             # items left for a person to check (app.services.import_followup)
 
     def to_json(self, *, limit: int | None = None) -> dict:
         rejected = self.rows_rejected if limit is None else self.rows_rejected[:limit]
@@ -126,7 +128,7 @@ class ImportResult:
             "rows_rejected": [r.to_json() for r in rejected],
             "warnings": [w.to_json() for w in warnings],
             "townships": self.townships, "notes": self.notes,
-            "sheets": [s.to_json() for s in self.sheets],
+            "sheets": [s.to_json() for s in self.sheets], "followups": self.followups,
         }
 
 
@@ -313,6 +315,9 @@ def _import(db: Database, path: Path | str, *, township, mapping_overrides, prog
         if counts.interest_carried:
             result.notes.append(f"台账没有欠息一栏：{counts.interest_carried} 笔贷款的欠息沿用上次台账的数，减去其后已还的利息"
                                 "（其间新增的利息待银行下次台账给出）")
+        result.followups = import_followup.record(
+            uow, writer.import_id, warnings=result.warnings, missing=counts.missing, sheet_dates=writer.sheet_dates,
+            township_dates=writer.township_dates, as_of=as_of)
         writer.summary_json(result.to_json(limit=200))
         # The household list's index: rows of touched households are dropped here and built
         # again when the list is next read (households.prepare), so no figure is ever stale.
@@ -366,6 +371,8 @@ def _audit_sentence(r: ImportResult) -> str:
         parts.append(f"银行报告收回 {yuan_str(r.bank_recovered_fen)} 元")
     if r.loans_missing:
         parts.append(f"台账中缺少 {len(r.loans_missing)} 笔")
+    if r.followups:
+        parts.append(f"待核实 {r.followups} 条")
     return "，".join(parts)
 
 

@@ -6,18 +6,22 @@ when a loan entered the task list, recovered = principal repaid up to the date (
 task amount), settled when recovered ≥ task, each loan counted once per village or person;
 the tests check that the villages add up to ``summary.compute`` exactly.  The lists read the household index for today (or
 later); for a past date they are worked out from the facts up to that date, with the same
-definitions (``app.domain.followup``).
+definitions (``app.domain.followup``).  The lists hold only households still in collection:
+a settled or written-off household needs no follow-up.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Mapping
 
 from sqlalchemy import text as sql
 
-from app.db.search_index import FOLLOWUP_DUE_SQL, NEVER_VISITED_SQL, PROMISE_BROKEN_SQL, states_as_of
+from app.db.search_index import (FOLLOWUP_DUE_SQL, IN_COLLECTION_SQL, NEVER_VISITED_SQL, PROMISE_BROKEN_SQL,
+                                 states_as_of)
 from app.db.session import Database
-from app.domain.followup import followup_due, promise_broken
+from app.domain.errors import InputError
+from app.domain.followup import followup_due, in_collection, promise_broken
 from app.domain.money import yuan_str
 from app.domain.stages import DUTY_NAMES, DutyRole
 from app.services import households
@@ -96,20 +100,70 @@ _LISTS = {
 }
 assert "next_date" in FOLLOWUP_DUE_SQL  # due_today + overdue = follow-up due
 
+# Another order for a list (a column header in the window, --sort on the command line): the
+# whole list is sorted before the first ``limit`` are taken.  key -> SQL over the index i,
+# villages v and units u.  Households without a value come last either way; ties go by name.
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("i.sort_name",),
+    "township": ("u.name", "v.name"),
+    "village": ("v.name", "COALESCE(i.group_name, '')"),
+    "outstanding": ("i.outstanding_fen",),
+    "last_visit": ("i.last_visit_on",),
+    "next_date": ("i.next_date",),
+    "days_overdue": ("i.next_date",),     # more days overdue = an earlier follow-up date
+    "promise_date": ("i.promise_date",),
+    "stage": ("i.stage_rank",),
+}
+Sorts = Mapping[str, tuple[str, bool]]   # list key -> (sort key, descending)
+
+
+def _check_sorts(sorts: Sorts | None) -> dict[str, tuple[str, bool]]:
+    out = {}
+    for key, (sort, descending) in (sorts or {}).items():
+        if key not in _LISTS:
+            raise InputError(f"没有“{key}”这张清单（可用：{'、'.join(_LISTS)}）")
+        if sort not in SORTS:
+            raise InputError(f"不能按“{sort}”排序（可用：{'、'.join(SORTS)}）")
+        out[key] = ("next_date", not descending) if sort == "days_overdue" else (sort, bool(descending))
+    return out
+
 
 def compute(db: Database, as_of: date | None = None, *, township_id: str | None = None,
-            staff_id: str | None = None, limit: int = 100) -> Worklist:
-    """The worklist as of a date (default today), for a township and/or a responsible person."""
+            staff_id: str | None = None, limit: int = 100, sorts: Sorts | None = None) -> Worklist:
+    """The worklist as of a date (default today), for a township and/or a responsible person.
+    ``sorts`` gives a list another order than its own ({"overdue": ("outstanding", True)})."""
     day = as_of or date.today()
     scope = HouseholdFilter(township_id=township_id, staff_id=staff_id, as_of=day)
+    orders = _check_sorts(sorts)
     households.prepare(db)  # an upgraded database gets its index here (cheap when complete)
     broken = _broken_agreements(db, day, scope)
     if day >= date.today():
-        return Worklist(day, *_lists_from_index(db, scope, limit),
+        return Worklist(day, *_lists_from_index(db, scope, limit, orders),
                         *progress(db, day, township_id=township_id, staff_id=staff_id), broken)
     states = _states(db, scope, day)   # worked out once for the lists and the progress
     villages, staff = progress(db, day, township_id=township_id, staff_id=staff_id, _states=states)
-    return Worklist(day, *_lists_from_facts(db, scope, limit, states), villages, staff, broken)
+    return Worklist(day, *_lists_from_facts(db, scope, limit, states, orders), villages, staff, broken)
+
+
+def work_list(db: Database, key: str, as_of: date | None = None, *, township_id: str | None = None,
+              staff_id: str | None = None, sort: str | None = None, descending: bool = False,
+              limit: int = 100) -> WorkList:
+    """One of the four lists (``due_today`` …), in its own order or sorted by ``sort``."""
+    if key not in _LISTS:
+        raise InputError(f"没有“{key}”这张清单（可用：{'、'.join(_LISTS)}）")
+    day = as_of or date.today()
+    scope = HouseholdFilter(township_id=township_id, staff_id=staff_id, as_of=day)
+    orders = _check_sorts({key: (sort, descending)} if sort else None)
+    households.prepare(db)
+    if day >= date.today():
+        return _lists_from_index(db, scope, limit, orders, keys=(key,))[0]
+    return _lists_from_facts(db, scope, limit, None, orders, keys=(key,))[0]
+
+
+def _order_sql(sort: str, descending: bool) -> str:
+    exprs = SORTS[sort]
+    d = " DESC" if descending else ""
+    return f"({exprs[0]}) IS NULL, " + ", ".join(e + d for e in exprs) + ", i.sort_name, i.household_id"
 
 
 def _broken_agreements(db: Database, day: date, scope: HouseholdFilter) -> list[AgreementDue]:
@@ -136,27 +190,33 @@ def _states(db: Database, scope: HouseholdFilter, day: date) -> dict[str, dict]:
         return states_as_of(conn, day, ids)
 
 
-def _lists_from_index(db: Database, scope: HouseholdFilter, limit: int) -> list[WorkList]:
+def _lists_from_index(db: Database, scope: HouseholdFilter, limit: int, orders: dict | None = None,
+                      keys: tuple[str, ...] = tuple(_LISTS)) -> list[WorkList]:
     where, params = households._conditions(scope)
-    where.append("i.outstanding_fen > 0")
+    where.append(IN_COLLECTION_SQL)   # a settled or written-off household needs no follow-up
     out = []
     with households._read(db) as conn:
-        for cond, order in _LISTS.values():
+        for key in keys:
+            cond, order = _LISTS[key]
+            join = ""
+            if orders and key in orders:
+                order = _order_sql(*orders[key])
+                join = " LEFT JOIN villages v ON v.id = i.village_id LEFT JOIN units u ON u.id = i.township_id"
             w = " AND ".join(where + [cond])
             total = conn.execute(sql(f"SELECT COUNT(*) FROM household_index i WHERE {w}"), params).scalar_one()
             found = [r[0] for r in conn.execute(
-                sql(f"SELECT i.household_id FROM household_index i WHERE {w} ORDER BY {order} LIMIT :limit"),
+                sql(f"SELECT i.household_id FROM household_index i{join} WHERE {w} ORDER BY {order} LIMIT :limit"),
                 {**params, "limit": limit})]
             out.append((total, found))
     return [WorkList(total, households.rows(db, found, scope.as_of)) for total, found in out]
 
 
-def _lists_from_facts(db: Database, scope: HouseholdFilter, limit: int,
-                      states: dict[str, dict] | None = None) -> list[WorkList]:
+def _lists_from_facts(db: Database, scope: HouseholdFilter, limit: int, states: dict[str, dict] | None = None,
+                      orders: dict | None = None, keys: tuple[str, ...] = tuple(_LISTS)) -> list[WorkList]:
     day = scope.day()
     if states is None:
         states = _states(db, scope, day)
-    live = [st for st in states.values() if st["outstanding_fen"] > 0]
+    live = [st for st in states.values() if in_collection(st["outstanding_fen"], [st["stage"]])]
     with households._read(db) as conn:   # the list's own name order
         sort_names = dict(conn.execute(sql("SELECT household_id, sort_name FROM household_index")).all())
     name = {st["household_id"]: sort_names.get(st["household_id"], st["sort_name"]) for st in live}
@@ -170,10 +230,14 @@ def _lists_from_facts(db: Database, scope: HouseholdFilter, limit: int,
         "never_visited": ([s for s in live if s["last_visit_on"] is None],
                           lambda s: (-s["outstanding_fen"], name[s["household_id"]])),
     }
+    values = _state_values(db) if orders else {}
     out = []
-    for key in _LISTS:
+    for key in keys:
         chosen, order = picks[key]
-        chosen = sorted(chosen, key=order)
+        if orders and key in orders:
+            chosen = _sorted_states(chosen, *orders[key], name, values)
+        else:
+            chosen = sorted(chosen, key=order)
         rows = {r.id: r for r in households.rows(db, [s["household_id"] for s in chosen[:limit]], day)}
         items = []
         for st in chosen[:limit]:
@@ -188,6 +252,40 @@ def _lists_from_facts(db: Database, scope: HouseholdFilter, limit: int,
                     promise_date=st["promise_date"], promise_fen=st["promise_fen"]))
         out.append(WorkList(len(chosen), items))
     return out
+
+
+def _state_values(db: Database) -> dict:
+    with households._read(db) as conn:
+        villages, units, _staff = _names(conn)
+    return {
+        "name": lambda s, n: n,
+        "township": lambda s, n: None if units.get(s["township_id"]) is None
+        else (units[s["township_id"]], villages.get(s["village_id"])),
+        "village": lambda s, n: None if villages.get(s["village_id"]) is None
+        else (villages[s["village_id"]], s["group_name"] or ""),
+        "outstanding": lambda s, n: s["outstanding_fen"],
+        "last_visit": lambda s, n: s["last_visit_on"],
+        "next_date": lambda s, n: s["next_date"],
+        "promise_date": lambda s, n: s["promise_date"],
+        "stage": lambda s, n: s["stage_rank"],
+    }
+
+
+def _sorted_states(chosen: list[dict], sort: str, descending: bool, name: dict, values: dict) -> list[dict]:
+    """``_order_sql``'s order over states: by the value (missing ones last), then by name."""
+    value = values[sort]
+    base = sorted(chosen, key=lambda s: (name[s["household_id"]], s["household_id"]))
+    have = [s for s in base if value(s, name[s["household_id"]]) is not None]
+    missing = [s for s in base if value(s, name[s["household_id"]]) is None]
+    have.sort(key=lambda s: _none_first(value(s, name[s["household_id"]])), reverse=descending)
+    return have + missing
+
+
+def _none_first(value):
+    """A sort key where a missing part of a tuple sorts first, as SQL's NULL does."""
+    if isinstance(value, tuple):
+        return tuple((v is not None, v if v is not None else "") for v in value)
+    return value
 
 
 def progress(db: Database, as_of: date | None = None, *, township_id: str | None = None,

@@ -350,8 +350,10 @@ class MainWindow(QMainWindow):
         result = ledger.open_ledger_wizard(self, self.db)
         if result is not None and not result.already_imported:
             self.data_changed()
+            followups = getattr(result, "followups", 0)
+            waiting = f"；{followups:,} 条提示待核实（借款户 → 台账核实）" if followups else ""
             self.statusBar().showMessage(f"已导入 {result.file}：新增 {result.loans_imported:,} 笔，"
-                                         f"更新 {result.loans_updated:,} 笔", 10000)
+                                         f"更新 {result.loans_updated:,} 笔{waiting}", 10000)
 
     def data_changed(self) -> None:
         """The database changed behind the pages' backs: each reloads (the visible one now)."""

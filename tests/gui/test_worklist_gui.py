@@ -116,3 +116,62 @@ def test_broken_agreements_are_on_the_worklist(window, qtbot, idle, qtmodelteste
     window.show_page("dashboard")
     tab.all_button.click()
     assert window.current_page() is window.page("agreements")
+
+
+def _click_header(qtbot, view, column: int) -> None:
+    from PySide6.QtCore import QPoint
+
+    head = view.horizontalHeader()
+    x = head.sectionViewportPosition(column) + head.sectionSize(column) // 2
+    qtbot.mouseClick(head.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, head.height() // 2))
+
+
+def test_a_header_click_sorts_the_whole_list_not_the_rows_shown(window, qtbot, idle, monkeypatch):
+    from app.ui.models.worklist import WorkItemModel
+    from app.ui.widgets import worklist_panel
+
+    monkeypatch.setattr(worklist_panel, "LIMIT", 5)
+    dashboard = window.page("dashboard")
+    dashboard.worklist.result = None
+    dashboard.refresh()
+    _wait_worklist(dashboard, qtbot, idle)
+    tab = dashboard.worklist.lists["overdue"]
+    dashboard.tabs.setCurrentWidget(tab)
+    assert tab.model.rowCount() == 5 and dashboard.worklist.result.overdue.total > 5
+    column = WorkItemModel.SORT_KEYS.index("outstanding")
+    for _click in range(2):
+        with qtbot.waitSignal(dashboard.worklist.sorted, timeout=WAIT_MS):
+            _click_header(qtbot, tab.view, column)
+        idle()
+        head = tab.view.horizontalHeader()
+        descending = head.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        assert head.sortIndicatorSection() == column
+        want = worklist.work_list(window.db, "overdue", date.today(), sort="outstanding", descending=descending,
+                                  limit=10_000)
+        shown = [tab.model.record(r) for r in range(tab.model.rowCount())]
+        # the first five of the whole list in that order, not the first five of its own order re-sorted
+        assert [r.id for r in shown] == [r.id for r in want.items[:5]]
+        assert "按剩余" in tab.note.text() and "前 5 户" in tab.note.text()
+    # an unsortable column (电话) keeps the order and its arrow
+    _click_header(qtbot, tab.view, WorkItemModel.columns.index(
+        next(c for c in WorkItemModel.columns if c.title == "电话")))
+    idle()
+    assert tab.view.horizontalHeader().sortIndicatorSection() == column
+    # a refresh keeps the chosen order
+    dashboard.worklist.result = None
+    dashboard.refresh()
+    _wait_worklist(dashboard, qtbot, idle)
+    assert [tab.model.record(r).id for r in range(tab.model.rowCount())] == [r.id for r in want.items[:5]]
+
+
+def test_a_district_database_shows_the_township_column(window, qtbot, idle):
+    from app.ui.models.worklist import WorkItemModel
+
+    dashboard = window.page("dashboard")
+    _wait_worklist(dashboard, qtbot, idle)
+    assert window.db.identity().role == "district"
+    for tab in dashboard.worklist.lists.values():
+        assert not tab.view.isColumnHidden(WorkItemModel.TOWNSHIP_COLUMN)
+        if tab.model.rowCount():
+            index = tab.model.index(0, WorkItemModel.TOWNSHIP_COLUMN)
+            assert index.data() == tab.model.record(0).township != ""

@@ -6,6 +6,7 @@ from app.db.models.visits import Visit
 from app.db.models.agreements import Agreement, AgreementLoan, Installment
 from app.db.models.audit import AuditEntry, SyncPackage, Conflict
 from app.db.models.sync_state import DeviceSequence
+from app.db.models.followups import ImportFollowup
 
 __all__ = [
     "Meta", "Unit", "Village", "Staff", "User",
@@ -14,5 +15,6 @@ __all__ = [
     "Visit",
     "Agreement", "AgreementLoan", "Installment",
     "AuditEntry", "SyncPackage", "Conflict", "DeviceSequence",
+    "ImportFollowup",
 ]
 from app.db.models.search import HouseholdIndex, HouseholdSearchKey, HouseholdStaff  # noqa: E402,F401  (derived, local)

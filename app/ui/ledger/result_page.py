@@ -99,6 +99,9 @@ class ResultPage(QWizardPage):
             notes.append(f"已导入 <b>{r.file}</b>（数据截至 {r.as_of.year}年{r.as_of.month}月{r.as_of.day}日）"
                          + (f"，涉及 {'、'.join(r.townships)}" if r.townships else "") + "。")
         notes += [f"注意：{n}" for n in r.notes if not r.already_imported]
+        if getattr(r, "followups", 0):
+            notes.append(f"<b>{r.followups:,}</b> 条提示（需核对的行、台账中缺少的贷款、银行报告的还款）已记入待核实清单："
+                         "关闭向导后在“借款户”页用“台账核实”筛选，打开一户可逐条标记已核实。")
         self.notes.setText("<br>".join(notes))
         self.rejected.set_rows(r.rows_rejected)
         self.warnings.set_rows(r.warnings)

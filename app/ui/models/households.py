@@ -33,6 +33,7 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RED = QColor("#c0392b")
 AMBER = QColor("#b9770e")
+BLUE = QColor("#1f6fb2")
 _DUTIES = re.compile(r"（[^）]*）")
 
 
@@ -44,7 +45,17 @@ def flags_text(r: HouseholdRow) -> str:
     """The most pressing reminder (a broken promise is also due for a follow-up, mostly)."""
     if r.promise_broken:
         return "承诺未兑现"
-    return "待跟进" if r.followup_due else ""
+    if r.followup_due:
+        return "待跟进"
+    return "台账待核实" if r.followups else ""
+
+
+def flags_tip(r: HouseholdRow) -> str | None:
+    """Every reminder of the row, in words."""
+    tips = (["承诺的还款日期已过，之后没有还款"] if r.promise_broken else []) \
+        + ([f"约定的跟进日期 {_day(r.next_date)} 已到"] if r.followup_due else []) \
+        + ([f"银行台账有 {r.followups} 条提示待核实（打开这一户查看）"] if r.followups else [])
+    return "；".join(tips) or None
 
 
 def place(r: HouseholdRow) -> str:
@@ -65,8 +76,10 @@ class HColumn:
 COLUMNS: tuple[HColumn, ...] = (
     HColumn("户主", lambda r: r.head_name, "name",
             tooltip=lambda r: f"{r.head_name}  身份证 {r.id_number or '—'}  电话 {r.phone or '—'}"),
+    HColumn("乡镇", lambda r: r.township, "township"),     # shown in a district database only
     HColumn("村组", place, "village", tooltip=lambda r: f"{r.township} {place(r)}"),
-    HColumn("提醒", flags_text, None, header_tip="承诺未兑现（红）；跟进日期已到（橙）"),
+    HColumn("提醒", flags_text, None, tooltip=flags_tip,
+            header_tip="承诺未兑现（红）；跟进日期已到（橙）；银行台账的提示待核实（蓝）"),
     HColumn("笔数", lambda r: formatting.count(r.loans), "loans", money=True),
     HColumn("任务金额", lambda r: formatting.money(r.task_fen), "task", money=True,
             header_tip="列入清收任务时的贷款余额（元）"),
@@ -90,6 +103,7 @@ COLUMNS: tuple[HColumn, ...] = (
 COLUMN = {c.title: i for i, c in enumerate(COLUMNS)}
 FLAGS_COLUMN = COLUMN["提醒"]
 MATCH_COLUMN = COLUMN["匹配"]
+TOWNSHIP_COLUMN = COLUMN["乡镇"]
 NEXT_COLUMN = COLUMN["下次跟进"]
 
 
@@ -222,8 +236,8 @@ class HouseholdTableModel(QAbstractTableModel):
             if column.tooltip:
                 return column.tooltip(r)
             return None if column.money else (column.text(r) or None)
-        if index.column() == FLAGS_COLUMN and (r.promise_broken or r.followup_due):
-            return RED if r.promise_broken else AMBER
+        if index.column() == FLAGS_COLUMN and (r.promise_broken or r.followup_due or r.followups):
+            return RED if r.promise_broken else AMBER if r.followup_due else BLUE
         if index.column() == NEXT_COLUMN and r.followup_due:
             return AMBER
         return None

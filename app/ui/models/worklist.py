@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.domain.money import format_yuan
 from app.services.households import HouseholdRow
@@ -32,10 +32,17 @@ def _promise(r: HouseholdRow) -> str:
 
 
 class WorkItemModel(RecordTableModel[HouseholdRow]):
-    """One of the worklist's lists of households (``as_of`` gives the days overdue)."""
+    """One of the worklist's lists of households (``as_of`` gives the days overdue).
+
+    It holds the first rows of a list the service sorted: a header click does not sort these
+    rows but says so (``sortRequested``), and the list is asked for again in that order
+    (``order``: a key of ``worklist.SORTS`` and descending, or None for the list's own)."""
+
+    sortRequested = Signal()
 
     columns = (
         Column("户主", lambda r: r.head_name),
+        Column("乡镇", lambda r: r.township),
         Column("村组", _place),
         Column("电话", lambda r: r.phone),
         Column("剩余（元）", lambda r: r.outstanding_fen, "money"),
@@ -46,12 +53,38 @@ class WorkItemModel(RecordTableModel[HouseholdRow]):
         Column("阶段", lambda r: r.stage_names),
         Column("责任人", lambda r: _DUTIES.sub("", r.responsible)),
     )
-    OVERDUE_COLUMN = 6
-    PROMISE_COLUMN = 7
+    # The service's sort key of each column (None: cannot be sorted).
+    SORT_KEYS = ("name", "township", "village", None, "outstanding", "last_visit", "next_date", "days_overdue",
+                 "promise_date", "stage", None)
+    TOWNSHIP_COLUMN = 1
+    LAST_VISIT_COLUMN = 5
+    NEXT_COLUMN = 6
+    OVERDUE_COLUMN = 7
+    PROMISE_COLUMN = 8
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.as_of = date.today()
+        self.order: tuple[str, bool] | None = None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        wanted = None
+        if 0 <= column < len(self.SORT_KEYS):
+            key = self.SORT_KEYS[column]
+            if key is None:          # not sortable: the order stays (the view puts its arrow back)
+                self.sortRequested.emit()
+                return
+            wanted = (key, order == Qt.SortOrder.DescendingOrder)
+        if wanted != self.order:
+            self.order = wanted
+            self.sortRequested.emit()
+
+    def sort_column(self) -> tuple[int, Qt.SortOrder]:
+        """The header's arrow for ``order``: (-1, …) for the list's own order."""
+        if self.order is None:
+            return -1, Qt.SortOrder.AscendingOrder
+        return (self.SORT_KEYS.index(self.order[0]),
+                Qt.SortOrder.DescendingOrder if self.order[1] else Qt.SortOrder.AscendingOrder)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= self.rowCount():

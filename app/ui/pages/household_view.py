@@ -12,7 +12,7 @@ from app.db.session import Database
 from app.domain.categories import BY_CODE
 from app.domain.errors import InputError, UserError
 from app.domain.money import format_yuan
-from app.services import choices, households, suggestions
+from app.services import choices, households, import_followup, suggestions
 from app.services.household_page import HouseholdChanges, HouseholdDetail
 from app.services.summary import rate
 from app.ui import errors
@@ -22,6 +22,7 @@ from app.ui.models.household_detail import LoanTableModel, TimelineModel
 from app.ui.pages.base import notify_written
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import FigureCard, scaled_font
+from app.ui.widgets.followup_panel import FollowupPanel
 from app.ui.widgets.household_edit import AssignmentEditor, CategoryCapacityEditor, PeopleEditor
 from app.ui.widgets.tables import make_table_view
 from app.ui.widgets.timeline_panel import TimelinePanel
@@ -222,6 +223,8 @@ class HouseholdView(QWidget):
         rp.setContentsMargins(12, 10, 12, 10)
         rp.addWidget(self.review_text)
         rp.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.followup_panel = FollowupPanel()
+        self.followup_panel.check_requested.connect(self.check_followups)
         self.staff_panel = QLabel("")
         self.staff_panel.setObjectName("staffSummary")
         self.staff_panel.setWordWrap(True)
@@ -234,6 +237,7 @@ class HouseholdView(QWidget):
         side = QVBoxLayout()
         side.setSpacing(10)
         side.addWidget(self.suggest_panel)
+        side.addWidget(self.followup_panel)
         side.addWidget(self.review_panel)
         side.addWidget(staff_frame)
         side.addStretch(1)
@@ -363,6 +367,9 @@ class HouseholdView(QWidget):
             if i == 0 and tips:
                 label.setFont(scaled_font(self, 1.0, bold=True))
             self.suggest_list.addWidget(label)
+        self.followup_panel.set_items(d.followups)
+        if d.open_followups:
+            self.chips.addWidget(_badge("台账待核实", "chip", alert=True))
         self.review_panel.setVisible(d.needs_review)
         self.review_text.setText("⚠ 这一户的信息需要核实" + (f"：{d.review_note}" if d.review_note else ""))
         self.staff_panel.setText("<b>责任人</b><br>" + ("<br>".join(
@@ -471,6 +478,27 @@ class HouseholdView(QWidget):
         return False
 
     # -- actions --------------------------------------------------------------------------
+    def check_followups(self, item_ids: list, undo: bool = False) -> None:
+        """Mark what a bank ledger said as checked (or take the mark back): saved at once,
+        on its own (the page's other edits wait for 保存)."""
+        if self.db is None or not item_ids:
+            return
+        db = self.db
+
+        def done(found) -> None:
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(
+                    f"{'已撤销核实' if undo else '已标记为已核实'}：{len(found)} 条台账提示", 5000)
+            notify_written(self)     # the list, its 台账核实 filter and this page read again
+
+        def failed(exc: BaseException) -> None:
+            errors.show_error(self, exc)
+            self.reload()
+
+        run_in_background(self, lambda ctx: import_followup.mark_checked(db, item_ids, actor(), undo=undo),
+                          on_success=done, on_failure=failed, write=True, progress_label="正在保存……")
+
     def selected_loan_id(self) -> str | None:
         index = self.loan_view.currentIndex()
         if not index.isValid():

@@ -16,7 +16,7 @@ from app.services.households import HouseholdFilter
 from app.ui import errors
 from app.ui import formatting as fmt
 from app.ui.dialogs.file_saved import show_file_saved
-from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, MATCH_COLUMN, HouseholdTableModel
+from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, MATCH_COLUMN, TOWNSHIP_COLUMN, HouseholdTableModel
 from app.ui.pages.base import Page
 from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background
@@ -33,7 +33,7 @@ CHOICES_DELAY_MS = 300
 # A column not named here gets _OTHER.
 _WIDTHS = {"户主": (4.0, 4.0), "村组": (7.0, 6.0), "提醒": (5.2, 5.2), "笔数": (2.0, 2.0),
            "阶段": (5.3, 2.5), "还款能力": (5.3, 5.0), "类别": (5.0, 2.5), "最近走访": (10.7, 10.0),
-           "下次跟进": (5.6, 5.6), "责任人": (8.0, 3.0), "借款人": (6.0, 3.0),
+           "下次跟进": (5.6, 5.6), "责任人": (8.0, 3.0), "借款人": (6.0, 3.0), "乡镇": (5.0, 3.0),
            "匹配": (7.5, 5.0)}    # "担保人 王建国 电话" is elided; its tooltip says it all
 _OTHER = (5.0, 3.0)
 _AIR = 30               # room around a column's text (and its sort arrow), partly given up when space is short
@@ -95,6 +95,7 @@ class HouseholdsPage(Page):
         self._db_seen = None
         self._ready = False             # the index is checked and the list has loaded
         self._pending_open: str | None = None
+        self._choices_generation = 0
         self.model = HouseholdTableModel(self)
         self.model.totalChanged.connect(self._show_total)
         self.model.queryChanged.connect(self.list_loaded)
@@ -179,7 +180,7 @@ class HouseholdsPage(Page):
         # What a search matched (担保人 王建国 …): right after 户主, and only while searching.
         head.moveSection(head.visualIndex(MATCH_COLUMN), 1)
         self.table.chooser = ColumnChooser(self.table, "households", [c.title for c in COLUMNS if c.hidden],
-                                           on_change=self.table.fit.invalidate, managed=("匹配",))
+                                           on_change=self.table.fit.invalidate, managed=("匹配", "乡镇"))
         self.table.setColumnHidden(MATCH_COLUMN, True)
         self.table.open_requested.connect(self.open_household)
         self.empty = EmptyState(self.table, "emptyList")
@@ -230,6 +231,9 @@ class HouseholdsPage(Page):
             self.filters.clear()
             self.filters.blockSignals(False)
             self.filters.set_choices([], [], [])
+            # A district database lists several townships' households: it shows their 乡镇.
+            district = self.db is not None and self.db.identity().role == "district"
+            self.table.setColumnHidden(TOWNSHIP_COLUMN, not district)
         db = self.db
         if db is None:
             self.model.set_database(None)
@@ -242,6 +246,18 @@ class HouseholdsPage(Page):
         self._reload_keeping_place()
         if self.stack.currentIndex() == 1:
             self.view.reload()
+        # An import or a merge leaves the households it made without an index row (they are
+        # built when the list is next read), and it, or an edit, may have added a township, a
+        # village or a responsible person: fill the index in, then read the choices again.
+        run_in_background(self, lambda ctx: households.prepare(db), on_success=lambda n: self._refreshed(db, n),
+                          write=True)
+
+    def _refreshed(self, db, written: int) -> None:
+        if db is not self.db:
+            return
+        if written:
+            self._reload_keeping_place()
+        self._load_choices(db)
 
     def _prepared(self, db) -> None:
         if db is not self.db:
@@ -258,13 +274,19 @@ class HouseholdsPage(Page):
 
     def _load_choices(self, db) -> None:
         if db is self.db:
-            run_in_background(self, lambda ctx: (choices.townships(db), choices.villages(db), choices.staff(db)),
-                              on_success=lambda found: self._set_choices(db, found))
+            self._choices_generation += 1
+            generation = self._choices_generation
+            run_in_background(self, lambda ctx: (choices.townships(db), choices.villages(db), choices.staff(db),
+                                                 choices.followup_kinds(db)),
+                              on_success=lambda found: self._set_choices(db, generation, found))
 
-    def _set_choices(self, db, found) -> None:
-        if db is not self.db:
-            return
+    def _set_choices(self, db, generation: int, found) -> None:
+        if db is not self.db or generation != self._choices_generation:
+            return   # another database, or a newer reading is on its way
+        before = self.filters.values()
         self.filters.set_choices(*found)
+        if self.filters.values() != before:   # a chosen village or person has no household any more
+            self.apply_filter()
         self.choices_loaded.emit()
 
     def _reload_keeping_place(self) -> None:

@@ -1,5 +1,6 @@
 """The filter bar above the household list: township (when there are several), village,
-category, stage, responsible person, capacity to repay, and three checkboxes."""
+category, stage, responsible person, capacity to repay, what ledger imports left to check
+(when there is any), and three checkboxes."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -18,13 +19,18 @@ QCheckBox[active="true"] { color: #1f6fb2; font-weight: bold; }
 class FilterCombo(QComboBox):
     """A combo whose first item means "all" (no filter); marks itself when a filter is on."""
 
-    def __init__(self, all_text: str, tip: str, object_name: str, parent: QWidget | None = None):
+    def __init__(self, all_text: str, tip: str, object_name: str, parent: QWidget | None = None, *,
+                 chars: int | None = None):
         super().__init__(parent)
         self.setObjectName(object_name)
         self.all_text = all_text
         self.setToolTip(tip)
         self.setMaxVisibleItems(20)
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        if chars is None:
+            self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        else:   # long item texts: the box stays narrow, its list as wide as they are
+            self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.setMinimumContentsLength(chars)
         self.addItem(all_text, None)
         self.currentIndexChanged.connect(self._mark)
         self._mark()
@@ -41,6 +47,10 @@ class FilterCombo(QComboBox):
                 self.setItemData(self.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         found = self.findData(keep) if keep is not None else 0
         self.setCurrentIndex(max(found, 0))
+        if self.sizeAdjustPolicy() != QComboBox.SizeAdjustPolicy.AdjustToContents:
+            widest = max((self.fontMetrics().horizontalAdvance(self.itemText(i)) for i in range(self.count())),
+                         default=0)
+            self.view().setMinimumWidth(widest + 40)
         self.blockSignals(False)
         self._mark()
 
@@ -90,6 +100,9 @@ class HouseholdFilterBar(QWidget):
         self.staff = FilterCombo("全部责任人", "只看某位责任人负责的借款户", "filterStaff")
         self.capacity = FilterCombo("全部还款能力", "按还款能力研判筛选", "filterCapacity")
         self.capacity.set_items([(name, c.value, "") for c, name in CAPACITY_NAMES.items()])
+        self.followup = FilterCombo("台账核实", "只看银行台账导入后留下待核实提示的借款户：台账中缺少的贷款、"
+                                    "姓名或村不符、身份证号有问题、银行报告的还款……（打开一户可逐条标记已核实）",
+                                    "filterFollowup", chars=6)
         self.due = FilterCheck("待跟进", "约定的下次跟进日期已到（含今天）", "filterDue")
         self.broken = FilterCheck("承诺未兑现", "承诺的还款日期已过，之后没有还款", "filterBroken")
         self.never = FilterCheck("从未走访", "还没有任何走访记录", "filterNever")
@@ -97,11 +110,12 @@ class HouseholdFilterBar(QWidget):
         self.clear_button.setObjectName("clearFilters")
         self.clear_button.setToolTip("显示全部借款户（搜索框也清空）")
         self.township.setVisible(False)
+        self.followup.setVisible(False)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        for combo in (self.township, self.village, self.category, self.stage, self.staff, self.capacity):
+        for combo in self._combos():
             layout.addWidget(combo)
             combo.currentIndexChanged.connect(self._changed)
         layout.addSpacing(6)
@@ -112,14 +126,22 @@ class HouseholdFilterBar(QWidget):
         layout.addWidget(self.clear_button)
         self.township.currentIndexChanged.connect(self._fill_villages)
 
+    def _combos(self) -> tuple[FilterCombo, ...]:
+        return (self.township, self.village, self.category, self.stage, self.staff, self.capacity, self.followup)
+
     # -- choices ---------------------------------------------------------------------------
-    def set_choices(self, townships: list[Choice], villages: list[Choice], staff: list[Choice]) -> None:
+    def set_choices(self, townships: list[Choice], villages: list[Choice], staff: list[Choice],
+                    followups: list[Choice] = ()) -> None:
+        """``followups``: kinds of open ledger-import items, with their households as ``detail``."""
         self.blockSignals(True)
         self.township.set_items([(t.name, t.id, "") for t in townships])
         self.township.setVisible(len(townships) > 1)
         self._villages = villages
         self._fill_villages()
         self.staff.set_items([(s.name, s.id, s.detail) for s in staff])
+        kinds = [(f"{k.name}（{k.detail} 户）", k.id, "") for k in followups]
+        self.followup.set_items([("全部待核实", "any", "任一种提示还没有核实的借款户")] + kinds if kinds else [])
+        self.followup.setVisible(bool(kinds))
         self.blockSignals(False)
 
     def _fill_villages(self) -> None:
@@ -134,14 +156,15 @@ class HouseholdFilterBar(QWidget):
         return {"township_id": self.township.value(), "village_id": self.village.value(),
                 "category": self.category.value(), "stage": self.stage.value(), "staff_id": self.staff.value(),
                 "capacity": self.capacity.value(), "followup_due": self.due.isChecked(),
-                "promise_broken": self.broken.isChecked(), "never_visited": self.never.isChecked()}
+                "promise_broken": self.broken.isChecked(), "never_visited": self.never.isChecked(),
+                "import_followup": self.followup.value()}
 
     def is_active(self) -> bool:
         return any(bool(v) for v in self.values().values())
 
     def clear(self) -> None:
         self.blockSignals(True)
-        for combo in (self.township, self.village, self.category, self.stage, self.staff, self.capacity):
+        for combo in self._combos():
             combo.setCurrentIndex(0)
         for check in (self.due, self.broken, self.never):
             check.setChecked(False)

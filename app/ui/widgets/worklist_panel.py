@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QIdentityProxyModel, QObject, Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -29,7 +29,8 @@ LISTS = (
     ("broken_promises", "承诺未兑现", "承诺的还款日期已过、之后没有还款的借款户", "promise_broken",
      (WorkItemModel.OVERDUE_COLUMN,)),
     ("never_visited", "从未走访", "还没有任何走访记录的借款户（剩余金额大的在前）", "never_visited",
-     (WorkItemModel.OVERDUE_COLUMN, WorkItemModel.PROMISE_COLUMN, 4, 5)),
+     (WorkItemModel.OVERDUE_COLUMN, WorkItemModel.PROMISE_COLUMN, WorkItemModel.LAST_VISIT_COLUMN,
+      WorkItemModel.NEXT_COLUMN)),
 )
 
 
@@ -56,10 +57,18 @@ class _ListTab(QWidget):
     def __init__(self, panel: "WorklistPanel", key: str, title: str, about: str, filter_key: str, hidden):
         super().__init__()
         self.key, self.title, self.about, self.filter_key = key, title, about, filter_key
+        self.panel = panel
+        self.generation = 0
         self.model = WorkItemModel(self)
-        self.view = make_table_view(self.model, self)
+        # The rows come sorted from the service (the whole list, then its first rows): a
+        # header click passes through to the model, which asks for the list in that order.
+        proxy = QIdentityProxyModel(self)
+        proxy.setSourceModel(self.model)
+        self.view = make_table_view(self.model, self, proxy=proxy)
         self.view.setObjectName(f"worklist_{key}")
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)    # the service's order
+        self.model.sortRequested.connect(self._sort_requested)
+        self.hidden = tuple(hidden)
         for column in hidden:
             self.view.setColumnHidden(column, True)
         # the responsible people take the width left (their full names are in the tooltip)
@@ -68,6 +77,31 @@ class _ListTab(QWidget):
         self.view.doubleClicked.connect(lambda index: panel.open_index(self.view, self.model, index))
         self.note, self.all_button = _lay_out(self, self.view, about, "在借款户列表中查看全部", f"showAll_{key}",
                                               lambda: panel.show_all(self.filter_key))
+
+    def _sort_requested(self) -> None:
+        column, order = self.model.sort_column()
+        head = self.view.horizontalHeader()
+        if (head.sortIndicatorSection(), head.sortIndicatorOrder()) != (column, order):
+            head.blockSignals(True)     # an unsortable column was clicked: the arrow goes back
+            head.setSortIndicator(column, order)
+            head.blockSignals(False)
+        self.panel.sort_list(self)
+
+    def show_list(self, found) -> None:
+        """The list as the service gave it (None: no database)."""
+        self.model.set_rows(found.items if found else [])
+        total = found.total if found else 0
+        self.panel.tabs.setTabText(self.panel.tabs.indexOf(self), f"{self.title}（{fmt.count(total)}）")
+        more = ""
+        if found and total > len(found.items):
+            column, order = self.model.sort_column()
+            how = ""
+            if column >= 0:
+                way = "从大到小" if order == Qt.SortOrder.DescendingOrder else "从小到大"
+                how = f"按{self.model.columns[column].title.replace('（元）', '')}{way}的"
+            more = f"，列出{how}前 {fmt.count(len(found.items))} 户"
+        self.note.setText(f"{self.about}：共 {fmt.count(total)} 户{more}。双击一户打开。")
+        self.all_button.setVisible(total > 0)
 
 
 class BrokenAgreementModel(RecordTableModel):
@@ -118,6 +152,7 @@ class WorklistPanel(QObject):
     """Adds its tabs to ``tabs``; ``refresh(db, as_of)`` computes the worklist in the background."""
 
     loaded = Signal()
+    sorted = Signal(str)     # one list was asked for again in another order (its key)
 
     def __init__(self, tabs: QTabWidget, owner: QWidget):
         super().__init__(owner)
@@ -125,6 +160,8 @@ class WorklistPanel(QObject):
         self.tabs = tabs
         self.result: Worklist | None = None
         self._generation = 0
+        self._db: Database | None = None
+        self._as_of = date.today()
         self.lists: dict[str, _ListTab] = {}
         for key, title, about, filter_key, hidden in LISTS:
             tab = _ListTab(self, key, title, about, filter_key, hidden)
@@ -158,25 +195,42 @@ class WorklistPanel(QObject):
     def refresh(self, db: Database | None, as_of: date) -> None:
         self._generation += 1
         generation = self._generation
+        self._db, self._as_of = db, as_of
         if db is None:
             self._show(generation, None)
             return
-        run_in_background(self.owner, lambda ctx: worklist.compute(db, as_of, limit=LIMIT),
+        sorts = {key: tab.model.order for key, tab in self.lists.items() if tab.model.order}
+        district = db.identity().role == "district"
+        for tab in self.lists.values():   # a district database lists several townships
+            tab.view.setColumnHidden(WorkItemModel.TOWNSHIP_COLUMN, not district)
+        run_in_background(self.owner, lambda ctx: worklist.compute(db, as_of, limit=LIMIT, sorts=sorts),
                           on_success=lambda result: self._show(generation, result))
+
+    def sort_list(self, tab: _ListTab) -> None:
+        """Ask for one list again in the order its header shows (the whole list sorted)."""
+        db, as_of = self._db, self._as_of
+        if db is None or self.result is None:
+            return      # not shown yet: the next refresh uses the order
+        tab.generation += 1
+        generation, order = tab.generation, tab.model.order
+        sort, descending = order if order else (None, False)
+        run_in_background(self.owner, lambda ctx: worklist.work_list(db, tab.key, as_of, sort=sort,
+                                                                     descending=descending, limit=LIMIT),
+                          on_success=lambda found: self._sorted(tab, generation, found))
+
+    def _sorted(self, tab: _ListTab, generation: int, found) -> None:
+        if generation == tab.generation:
+            tab.show_list(found)
+            self.sorted.emit(tab.key)
 
     def _show(self, generation: int, result: Worklist | None) -> None:
         if generation != self._generation:
             return
         self.result = result
         for key, tab in self.lists.items():
-            found = getattr(result, key) if result is not None else None
+            tab.generation += 1      # a list sorted before this refresh is older than it
             tab.model.as_of = result.as_of if result is not None else date.today()
-            tab.model.set_rows(found.items if found else [])
-            total = found.total if found else 0
-            self.tabs.setTabText(self.tabs.indexOf(tab), f"{tab.title}（{fmt.count(total)}）")
-            more = f"，列出前 {fmt.count(len(found.items))} 户" if found and total > len(found.items) else ""
-            tab.note.setText(f"{tab.about}：共 {fmt.count(total)} 户{more}。双击一户打开。")
-            tab.all_button.setVisible(total > 0)
+            tab.show_list(getattr(result, key) if result is not None else None)
         broken = result.broken_agreements if result is not None else []
         self.agreements.show(broken)
         self.tabs.setTabText(self.tabs.indexOf(self.agreements), f"{self.agreements.title}（{fmt.count(len(broken))}）")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from app.db.search_index import states_as_of
 from app.domain.errors import InputError
-from app.domain.followup import followup_due, promise_broken
+from app.domain.followup import followup_due, in_collection, promise_broken
 from app.services import households as H
 from app.services.households import HouseholdFilter
 
@@ -49,8 +49,9 @@ def test_capacity_village_township_and_responsible_person(demo_db):
 def test_follow_up_due_and_promise_broken_agree_with_the_facts(demo_db):
     with demo_db.engine.connect() as conn:
         states = states_as_of(conn, TODAY)
-    due = {h for h, s in states.items() if followup_due(s["next_date"], TODAY)}
-    broken = {h for h, s in states.items() if promise_broken(s["promise_date"], s["paid_after_promise_on"], TODAY)}
+    owed = {h for h, s in states.items() if in_collection(s["outstanding_fen"], [s["stage"]])}
+    due = {h for h, s in states.items() if followup_due(s["next_date"], TODAY)} & owed
+    broken = {h for h, s in states.items() if promise_broken(s["promise_date"], s["paid_after_promise_on"], TODAY)} & owed
     never = {h for h, s in states.items() if s["last_visit_on"] is None}
     assert due and broken and never
     assert ids(demo_db, followup_due=True) == due

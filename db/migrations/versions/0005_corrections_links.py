@@ -5,7 +5,7 @@ corrected one recorded as a new row whose ``corrects_id`` is the voided row's id
 (``app.services.corrections``).  No foreign key: rows from other laptops may arrive in any
 order when packages are merged.
 
-Revision ID: 0005_p5_corrections
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-24
 """
@@ -15,7 +15,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_p5_corrections'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None
