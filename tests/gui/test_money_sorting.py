@@ -63,7 +63,9 @@ def test_money_columns_sort_largest_first(window, qtbot, idle):
     assert lists
     for tab in lists:
         dashboard.tabs.setCurrentWidget(tab.parentWidget() if dashboard.tabs.indexOf(tab) < 0 else tab)
-        assert len(first_click_sorts_largest_first(qtbot, tab.view)) == 1      # 剩余（元）
+        # the whole list is asked for again in the order clicked (sorted in the query)
+        assert len(first_click_sorts_largest_first(
+            qtbot, tab.view, wait=lambda: qtbot.waitSignal(dashboard.worklist.sorted, timeout=WAIT_MS))) == 1   # 剩余（元）
 
     page = open_list(window, qtbot, idle)
     checked["householdTable"] = first_click_sorts_largest_first(
