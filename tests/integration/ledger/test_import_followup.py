@@ -146,7 +146,7 @@ def test_an_unknown_item_refuses_the_whole_mark(new_db, write_xlsx):
 
 
 def test_a_database_of_the_previous_version_gets_the_list_of_its_earlier_imports(tmp_path, write_xlsx):
-    """Upgrading (migration 0005) fills the list from what earlier imports kept: their warnings,
+    """Upgrading (migration 0006) fills the list from what earlier imports kept: their warnings,
     the loans they missed, the loans whose lower balance they counted as the bank's."""
     import sqlite3
 
@@ -160,9 +160,9 @@ def test_a_database_of_the_previous_version_gets_the_list_of_its_earlier_imports
     import_ledger(db, _later(write_xlsx), today=TODAY)
     written = {(x.loan_no, x.kind, x.message) for x in import_followup.items(db)}
     db.dispose()
-    with sqlite3.connect(path) as c:    # as the previous version left it: no table, revision 0004
+    with sqlite3.connect(path) as c:    # as the previous version left it: no table, revision 0005
         c.execute("DROP TABLE import_followups")
-        c.execute("UPDATE alembic_version SET version_num = '0004'")
+        c.execute("UPDATE alembic_version SET version_num = '0005'")
     c.close()
     db = open_database(path, backup_dir=tmp_path / "backups")
     try:
