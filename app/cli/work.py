@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import asdict, is_dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import add_db, add_json, database, emit_json, parse_date
+from app.cli.common import actor, add_db, add_json, database, emit_json, parse_date
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.domain.stages import OUTCOME_NAMES, STAGE_NAMES
@@ -16,9 +15,9 @@ from app.domain.stages import OUTCOME_NAMES, STAGE_NAMES
 OUTCOMES = [o.value for o in OUTCOME_NAMES]
 
 
-def _actor() -> str:
-    """Who the audit log names for a command-line change (no log-in on the command line yet)."""
-    return os.environ.get("QINGSHOU_USER", "").strip() or "命令行"
+def _actor(args: argparse.Namespace, db) -> str:
+    """Who the audit log names for a command-line change (``--operator``, else the stored operator)."""
+    return actor(args, db)
 
 
 def _outcome_arg(text: str) -> str:
@@ -140,7 +139,7 @@ def cmd_visit(args: argparse.Namespace) -> int:
         r = record_visit(db, loan_no=args.loan, household_id=args.household, visited_on=args.date,
                          outcome=args.outcome, method=args.method, visitors=args.visitors,
                          promised_fen=promised, promised_date=args.promised_date, next_date=args.next,
-                         note=args.note, actor=_actor())
+                         note=args.note, actor=_actor(args, db))
     if args.json:
         emit_json(r.to_json())
     else:
@@ -155,7 +154,7 @@ def cmd_repay(args: argparse.Namespace) -> int:
     amount = _fen(args.amount, "还款金额")
     with database(args) as db:
         r = record_repayment(db, loan_no=args.loan, amount_fen=amount, paid_on=args.date, note=args.note,
-                             receipt_no=args.receipt, actor=_actor())
+                             receipt_no=args.receipt, actor=_actor(args, db))
     if args.json:
         emit_json(r.to_json())
     else:
@@ -168,7 +167,7 @@ def cmd_stage(args: argparse.Namespace) -> int:
     from app.services.stages import move_stage
 
     with database(args) as db:
-        r = move_stage(db, loan_no=args.loan, to_stage=args.to, on_date=args.date, note=args.note, actor=_actor())
+        r = move_stage(db, loan_no=args.loan, to_stage=args.to, on_date=args.date, note=args.note, actor=_actor(args, db))
     if args.json:
         emit_json(r.to_json())
     else:

@@ -17,7 +17,7 @@ from app.services import agreements
 from app.services.agreements import PlanRequest
 from app.ui.dialogs.agreement_actions import CancelDialog, PaymentDialog, PaymentDoneDialog, SignDialog
 from app.ui.models.agreements import AgreementListModel
-from app.ui.printing import PdfReadyDialog
+from tests.gui.helpers_printing import pdf_pages, print_to_file, wait_preview
 from tests.integration.agreement_helpers import free_households
 
 WAIT_MS = 30_000
@@ -120,7 +120,7 @@ def test_detail_shows_the_schedule_loans_and_reduction(page, db, qtbot, idle):
     assert not detail.buttons["sign"].isEnabled() and detail.buttons["pay"].isEnabled()
 
 
-def test_record_a_payment_and_print_its_receipt(page, db, qtbot, idle, shown_dialogs):
+def test_record_a_payment_and_print_its_receipt(page, db, qtbot, idle, shown_dialogs, tmp_path):
     signed = next(i for i in page.items if i.state == "signed")
     choose(page, qtbot, idle, signed.id)
     before = agreements.get(db, signed.id)
@@ -145,9 +145,12 @@ def test_record_a_payment_and_print_its_receipt(page, db, qtbot, idle, shown_dia
     done = [d for d in shown_dialogs if isinstance(d, PaymentDoneDialog)]
     assert done and "1,500.00" in done[0].findChild(type(page.count)).text()
     click(qtbot, done[0].print_button)
-    qtbot.waitUntil(lambda: any(isinstance(d, PdfReadyDialog) for d in shown_dialogs), timeout=WAIT_MS)
-    ready = next(d for d in shown_dialogs if isinstance(d, PdfReadyDialog))
-    assert ready.form.path.is_file() and ready.form.result.kind == "receipt"
+    preview = wait_preview(qtbot, page)
+    assert "还款凭证" in preview.windowTitle() and len(preview.images) == 1
+    out = tmp_path / "打印机" / "收据.pdf"
+    out.parent.mkdir()
+    print_to_file(qtbot, preview, out)
+    assert pdf_pages(out) == 1
 
 
 def test_more_than_is_owed_cannot_be_entered(page, qtbot, idle):
@@ -170,19 +173,20 @@ def test_print_the_agreement_and_save_it_where_the_user_says(page, db, qtbot, id
     qtbot.waitUntil(lambda: any(i.id == view.id for i in page.items), timeout=WAIT_MS)
     choose(page, qtbot, idle, view.id)
     click(qtbot, page.detail.buttons["print_agreement"])
-    qtbot.waitUntil(lambda: any(isinstance(d, PdfReadyDialog) for d in shown_dialogs), timeout=WAIT_MS)
+    preview = wait_preview(qtbot, page)
     idle()
-    ready = next(d for d in shown_dialogs if isinstance(d, PdfReadyDialog))
+    assert agreements.get(db, view.id).status == "draft"    # a preview alone prints nothing
     target = tmp_path / "给借款人" / "协议书"
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
-    click(qtbot, ready.save_button)
-    qtbot.waitUntil(lambda: "已另存为" in ready.where.text(), timeout=WAIT_MS)
+    preview.save_action.trigger()
+    qtbot.waitUntil(lambda: "已另存为" in preview.windowTitle(), timeout=WAIT_MS)
     saved = target.with_suffix(".pdf")
     assert saved.is_file()
     text = pdf_text(saved)
     assert view.household in text and "还款协议书" in text
-    assert agreements.get(db, view.id).status == "printed"  # printing a draft marks it printed
+    qtbot.waitUntil(lambda: agreements.get(db, view.id).status == "printed", timeout=WAIT_MS)  # saved: printed
+    preview.reject()
     qtbot.waitUntil(lambda: page.detail.view is not None and page.detail.view.status == "printed", timeout=WAIT_MS)
     assert page.detail.buttons["revise"].text() == "修改（生成新版本）"
 
