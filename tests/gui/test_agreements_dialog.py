@@ -263,3 +263,15 @@ def test_save_and_print_previews_the_agreement_and_prints_it(qtbot, db, loans, i
     print_to_file(qtbot, preview, out)
     assert pdf_pages(out) == len(preview.images)                     # every page reached the printer
     qtbot.waitUntil(lambda: agreements.get(db, dialog.saved_id).status == "printed", timeout=WAIT_MS)
+
+
+def test_a_loan_without_a_contract_rate_is_pointed_out_before_saving(qtbot, db, loans, idle):
+    from tests.integration.agreement_helpers import execute
+
+    execute(db, "UPDATE loans SET rate_ppm = NULL WHERE loan_no = :n", n=loans[0])
+    dialog = make_dialog(qtbot, db)
+    find_household(qtbot, dialog, idle, loans[0])
+    assert dialog.rate_warning.isVisible()
+    assert loans[0] in dialog.rate_warning.text() and "默认年利率 8.64%" in dialog.rate_warning.text()
+    assert loans[1] not in dialog.rate_warning.text()
+    dialog.reject()

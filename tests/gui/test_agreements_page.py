@@ -215,3 +215,47 @@ def test_sign_then_cancel(page, db, qtbot, idle):
     got = agreements.get(db, view.id)
     assert got.status == "cancelled" and "重新协商" in got.note
     assert not page.detail.buttons["pay"].isEnabled() and "已作废" in page.detail.standing.text()
+
+
+def test_a_fulfilled_agreement_without_receipts_says_why_no_receipt_prints(page, db, qtbot, idle):
+    fulfilled = next(i for i in page.items if i.state == "fulfilled")
+    choose(page, qtbot, idle, fulfilled.id)
+    button = page.detail.buttons["print_receipt"]
+    assert not button.isEnabled() and "没有凭证号" in button.toolTip()    # the demo's payments have none
+    assert "没有凭证号" in page.detail.standing.text()
+
+
+def test_an_unapproved_reduction_is_a_draft_that_cannot_be_signed(page, db, qtbot, idle):
+    loans = free_households(db)[0]
+    view = agreements.create(db, PlanRequest(loans, date.today(), installments=2, waive_all_penalty=True,
+                                             first_due=date.today() + timedelta(days=20)))
+    page.refresh()
+    qtbot.waitUntil(lambda: any(i.id == view.id for i in page.items), timeout=WAIT_MS)
+    choose(page, qtbot, idle, view.id)
+    assert not page.detail.buttons["sign"].isEnabled() and "审批文号" in page.detail.buttons["sign"].toolTip()
+    assert "草稿" in page.detail.standing.text() and "审批文号" in page.detail.standing.text()
+
+
+def test_a_lapsed_reduction_is_shown_owed_again_and_gets_no_sheet(page, db, qtbot, idle):
+    lapsed = next(i for i in page.items if i.reduction_void and agreements.get(db, i.id).waived_fen)
+    choose(page, qtbot, idle, lapsed.id)
+    view = page.detail.view
+    figures = page.detail.figures
+    assert figures["waived"].text().startswith("已失效") and "减免失效" in figures["total"].text()
+    assert figures["total"].text().startswith(f"{view.owed_fen // 100:,}")     # the unreduced debt
+    assert not page.detail.buttons["print_sheet"].isEnabled()
+    assert "减免" in page.detail.standing.text() and "已失效" in page.detail.standing.text()
+
+
+def test_a_default_rate_is_pointed_out_in_the_detail(page, db, qtbot, idle):
+    from tests.integration.agreement_helpers import execute
+
+    loans = free_households(db)[0][:1]
+    execute(db, "UPDATE loans SET rate_ppm = NULL WHERE loan_no = :n", n=loans[0])
+    view = agreements.create(db, PlanRequest(loans, date.today(), installments=1, frequency="lump",
+                                             first_due=date.today() + timedelta(days=20)))
+    page.refresh()
+    qtbot.waitUntil(lambda: any(i.id == view.id for i in page.items), timeout=WAIT_MS)
+    choose(page, qtbot, idle, view.id)
+    warning = page.detail.warning
+    assert warning.isVisible() and loans[0] in warning.text() and "默认年利率" in warning.text()
