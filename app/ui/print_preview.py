@@ -55,6 +55,7 @@ def paint_pages(printer: QPrinter, images: list[QImage]) -> None:
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("打印机无法开始打印")
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)   # the preview scales the pages down
     try:
         for n, image in enumerate(images):
             if n:
