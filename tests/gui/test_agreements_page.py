@@ -17,6 +17,7 @@ from app.services import agreements
 from app.services.agreements import PlanRequest
 from app.ui.dialogs.agreement_actions import CancelDialog, PaymentDialog, PaymentDoneDialog, SignDialog
 from app.ui.models.agreements import AgreementListModel
+from tests.conftest import OPERATOR
 from tests.gui.helpers_printing import pdf_pages, print_to_file, wait_preview
 from tests.integration.agreement_helpers import free_households
 
@@ -114,7 +115,8 @@ def test_detail_shows_the_schedule_loans_and_reduction(page, db, qtbot, idle):
     late = [detail.schedule.record(r) for r in range(detail.schedule.rowCount()) if detail.schedule.record(r).late]
     assert late and late[0].state.startswith("逾期")
     assert detail.loans.rowCount() == len(view.loans)
-    assert detail.figures["total"].text() == f"{view.total_fen // 100:,}.{view.total_fen % 100:02d} 元"
+    due, lapsed = (view.owed_fen, "（减免失效）") if view.reduction_lapsed else (view.total_fen, "")
+    assert detail.figures["total"].text() == f"{due // 100:,}.{due % 100:02d} 元{lapsed}"  # a lapsed reduction is owed
     assert "已违约" in detail.standing.text()
     assert (view.approval_ref or "—") in detail.conditions.text()
     assert not detail.buttons["sign"].isEnabled() and detail.buttons["pay"].isEnabled()
@@ -215,6 +217,10 @@ def test_sign_then_cancel(page, db, qtbot, idle):
     got = agreements.get(db, view.id)
     assert got.status == "cancelled" and "重新协商" in got.note
     assert not page.detail.buttons["pay"].isEnabled() and "已作废" in page.detail.standing.text()
+    with db.engine.connect() as conn:                     # the window's changes are the operator's
+        actors = {a for (a,) in conn.exec_driver_sql(
+            "SELECT actor FROM audit_log WHERE entity_id = ? AND action IN ('sign', 'cancel')", (view.id,))}
+    assert actors == {OPERATOR}
 
 
 def test_a_fulfilled_agreement_without_receipts_says_why_no_receipt_prints(page, db, qtbot, idle):
@@ -258,4 +264,5 @@ def test_a_default_rate_is_pointed_out_in_the_detail(page, db, qtbot, idle):
     qtbot.waitUntil(lambda: any(i.id == view.id for i in page.items), timeout=WAIT_MS)
     choose(page, qtbot, idle, view.id)
     warning = page.detail.warning
-    assert warning.isVisible() and loans[0] in warning.text() and "默认年利率" in warning.text()
+    assert warning.isVisible() and loans[0] in warning.text() and "按默认利率测算" in warning.text()
+    assert "默认年利率 8.64%" in warning.toolTip()

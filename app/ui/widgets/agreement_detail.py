@@ -122,8 +122,13 @@ class AgreementDetail(QFrame):
         bar.addStretch(1)
         head = QHBoxLayout()
         head.setSpacing(10)
+        self.warning = QLabel("")          # a rate the bank never gave: short here, whole in the tooltip
+        self.warning.setObjectName("rateWarning")
+        self.warning.setStyleSheet(f"color: {ORANGE.name()}; font-weight: bold;")
         head.addWidget(self.title)
         head.addWidget(self.chip)
+        head.addSpacing(8)
+        head.addWidget(self.warning)
         head.addStretch(1)
 
         self.figures: dict[str, QLabel] = {}
@@ -146,15 +151,10 @@ class AgreementDetail(QFrame):
         self.standing = QLabel("")
         self.standing.setObjectName("standing")
         self.standing.setWordWrap(True)
-        self.warning = QLabel("")
-        self.warning.setObjectName("rateWarning")
-        self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(f"color: {ORANGE.name()};")
         left = QVBoxLayout()
         left.setSpacing(8)
         left.addLayout(grid)
         left.addWidget(self.standing)
-        left.addWidget(self.warning)
         left.addStretch(1)
         left_box = QWidget()
         left_box.setLayout(left)
@@ -245,8 +245,10 @@ class AgreementDetail(QFrame):
         text, colour = standing_text(view)
         self.standing.setText(text)
         self.standing.setStyleSheet(f"color: {colour.name()}; font-weight: bold;" if colour is not None else "")
-        self.warning.setText("注意：" + "；".join(view.warnings) + "。" if view.warnings else "")
-        self.warning.setVisible(bool(view.warnings))
+        default = [ln.loan_no for ln in view.loans if ln.rate_source == "default"]
+        self.warning.setText(f"注意：借据号 {'、'.join(default)} 无合同利率，按默认利率测算" if default else "")
+        self.warning.setToolTip("；".join(view.warnings) + "。" if view.warnings else "")
+        self.warning.setVisible(bool(default))
 
         in_force = view.status in IN_FORCE
         self.schedule.set_rows(schedule_lines(view.installments, view.paid_fen, as_of, in_force))
