@@ -17,6 +17,9 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 
+OPERATOR = "测试员"   # the operator of the demo database the tests use
+
+
 @pytest.fixture(autouse=True)
 def data_home(tmp_path_factory, monkeypatch) -> Path:
     home = tmp_path_factory.mktemp("qingshou-home")
@@ -40,8 +43,16 @@ def new_db(tmp_path):
 def _demo_template(tmp_path_factory) -> Path:
     from app.services.demo import DemoOptions, make_demo
 
+    from app.bootstrap import open_database
+    from app.services.operators import set_current
+
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     make_demo(path, DemoOptions(households=300, seed=7))
+    db = open_database(path)
+    try:
+        set_current(db, OPERATOR)  # a laptop in use has its operator (the window asks otherwise)
+    finally:
+        db.dispose()
     return path
 
 

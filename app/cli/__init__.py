@@ -9,17 +9,19 @@ import argparse
 import logging
 import sys
 
-from app.cli import agreements, common, followup, foundation, ledger, work
+from app.cli import agreements, common, followup, foundation, ledger, operator, work
 
-COMMAND_MODULES = [foundation, ledger, work, agreements, followup]
+COMMAND_MODULES = [foundation, ledger, work, agreements, followup, operator]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = common.ChineseArgumentParser(
         prog="qingshou", description="清收工作台：不良贷款清收的离线工作程序")
+    common.add_operator(parser, root=True)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=common.ChineseArgumentParser)
     for module in COMMAND_MODULES:
         module.register(sub)
+    common.add_operator_everywhere(parser)
     return parser
 
 

@@ -11,12 +11,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import ChineseArgumentParser, add_db, add_json, database, emit_json, output_file, parse_date
+from app.cli.common import ChineseArgumentParser, actor, add_db, add_json, database, emit_json, output_file, parse_date
 from app.domain.money import format_yuan, parse_typed_yuan, to_chinese_capital
 from app.domain.errors import InputError
 from app.domain.interest import format_rate, parse_rate
@@ -105,7 +104,7 @@ def register(sub) -> None:
 
 
 def _by(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--by", default=None, metavar="姓名", help="经办人（记入操作日志；默认当前系统用户）")
+    p.add_argument("--by", default=None, metavar="姓名", help="经办人（同 --operator；默认本机设置的操作员）")
 
 
 def _loans_rates(p: argparse.ArgumentParser) -> None:
@@ -136,8 +135,8 @@ def _plan_flags(p: argparse.ArgumentParser) -> None:
     _by(p)
 
 
-def _actor(args: argparse.Namespace) -> str:
-    return args.by or os.environ.get("USERNAME") or os.environ.get("USER") or "命令行"
+def _actor(args: argparse.Namespace, db) -> str:
+    return actor(args, db)
 
 
 def _rate(text: str | None, what: str) -> int | None:
@@ -205,10 +204,11 @@ def cmd_quote(args: argparse.Namespace) -> int:
 
     q = _on_db(args, lambda db: quote(db, args.loan, args.as_of or date.today(), rate_ppm=_rate(args.rate, "--rate"),
                                       penalty_rate_ppm=_rate(args.penalty_rate, "--penalty-rate")))
+    _warn(q.warnings)
     if args.json:
         emit_json({"as_of": q.as_of.isoformat(), "household": q.household, "loans": [ln.to_json() for ln in q.loans],
                    "principal": yuan_str(q.principal_fen), "interest": yuan_str(q.interest_fen),
-                   "penalty": yuan_str(q.penalty_fen), "owed": yuan_str(q.owed_fen)})
+                   "penalty": yuan_str(q.penalty_fen), "owed": yuan_str(q.owed_fen), "warnings": q.warnings})
         return 0
     print(f"{q.household} 户，截至 {q.as_of}（{q.basis_text}）：")
     for ln in q.loans:
@@ -228,11 +228,12 @@ def cmd_create(args: argparse.Namespace) -> int:
         return 2
     request = _request(args)
     if not args.dry_run:
-        _print_view(_on_db(args, lambda db: agreements.create(db, request, _actor(args))), args.json)
+        _print_view(_on_db(args, lambda db: agreements.create(db, request, _actor(args, db))), args.json)
         return 0
     pv = _on_db(args, lambda db: agreements.preview(db, request))
+    _warn(pv.quote.warnings)
     if args.json:
-        emit_json({"agreement_id": None, "loans": [ln.loan_no for ln in pv.quote.loans],
+        emit_json({"agreement_id": None, "loans": [ln.loan_no for ln in pv.quote.loans], "warnings": pv.quote.warnings,
                    "owed": yuan_str(pv.owed_fen), "waived": yuan_str(pv.waived_fen), "total": yuan_str(pv.total_fen),
                    "installments": [{"no": i.no, "due": i.due.isoformat(), "amount": yuan_str(i.amount_fen)}
                                     for i in pv.installments]})
@@ -248,7 +249,7 @@ def cmd_revise(args: argparse.Namespace) -> int:
     if not _usage_ok(args):
         return 2
     request = _request(args)
-    _print_view(_on_db(args, lambda db: agreements.revise(db, args.agreement, request, _actor(args))), args.json)
+    _print_view(_on_db(args, lambda db: agreements.revise(db, args.agreement, request, _actor(args, db))), args.json)
     return 0
 
 
@@ -262,14 +263,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_sign(args: argparse.Namespace) -> int:
     from app.services import agreements
 
-    _print_view(_on_db(args, lambda db: agreements.sign(db, args.agreement, args.date, _actor(args))), args.json)
+    _print_view(_on_db(args, lambda db: agreements.sign(db, args.agreement, args.date, _actor(args, db))), args.json)
     return 0
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
     from app.services import agreements
 
-    _print_view(_on_db(args, lambda db: agreements.cancel(db, args.agreement, args.reason, _actor(args))), args.json)
+    _print_view(_on_db(args, lambda db: agreements.cancel(db, args.agreement, args.reason, _actor(args, db))), args.json)
     return 0
 
 
@@ -305,7 +306,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
     from app.services.agreement_payments import pay
 
     amount = _yuan(args.amount, "--amount")
-    result = _on_db(args, lambda db: pay(db, args.agreement, amount, args.date, _actor(args), note=args.note))
+    result = _on_db(args, lambda db: pay(db, args.agreement, amount, args.date, _actor(args, db), note=args.note))
     if args.json:
         emit_json(result.to_json())
     else:
@@ -320,7 +321,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
     output_file(args.out, "PDF", refused="没有生成")
     result = _on_db(args, lambda db: write_pdf(db, args.agreement, args.out, args.kind, receipt_no=args.receipt,
-                                               actor=_actor(args)))
+                                               actor=_actor(args, db)))
     if args.json:
         emit_json(result.to_json())
     else:
@@ -328,7 +329,18 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn(warnings: list[str]) -> None:
+    """What the user must know about the figures: on stderr, so ``--json`` output stays one object."""
+    for text in warnings:
+        print(f"注意：{text}", file=sys.stderr)
+
+
 def _print_view(view, as_json: bool) -> None:
+    _warn(view.warnings)
+    if view.needs_approval:
+        _warn([f"减免 {yuan_str(view.waived_fen)} 元还没有审批文号：打印件标为草稿，签订前须用 --approval 填写审批文号"])
+    if view.reduction_lapsed:
+        _warn([f"已违约，减免 {yuan_str(view.waived_fen)} 元已失效"])
     if as_json:
         emit_json(view.to_json())
         return

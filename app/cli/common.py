@@ -145,6 +145,34 @@ def emit_json(obj: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+OPERATOR_HELP = "经办人姓名（记入操作日志、印在凭证上；默认：环境变量 QINGSHOU_OPERATOR，或本机设置的操作员）"
+
+
+def add_operator(parser: argparse.ArgumentParser, *, root: bool = False) -> None:
+    """``--operator NAME``: before the command (``qingshou --operator 张三 repay …``) or after it;
+    the one after the command wins."""
+    parser.add_argument("--operator", metavar="姓名", help=OPERATOR_HELP,
+                        default=None if root else argparse.SUPPRESS)
+
+
+def add_operator_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Give every command and sub-command the ``--operator`` option."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                if not any("--operator" in a.option_strings for a in child._actions):
+                    add_operator(child)
+                add_operator_everywhere(child)
+
+
+def actor(args: argparse.Namespace, db) -> str:
+    """Who a change made by this command is attributed to (``app.services.operators``)."""
+    from app.services.operators import command_line_actor
+
+    named = getattr(args, "by", None) or getattr(args, "operator", None)
+    return command_line_actor(db, named)
+
+
 def add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", type=Path, default=None, metavar="文件",
                    help="数据库文件（默认：用户数据文件夹中的 qingshou.db）")

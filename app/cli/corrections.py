@@ -4,21 +4,15 @@ corrected one in its place (``app.services.corrections``).  Sub-commands of ``re
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from app.cli.common import ChineseArgumentParser, database, emit_json, parse_date
+from app.cli.common import ChineseArgumentParser, actor, database, emit_json, parse_date
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.domain.stages import OUTCOME_NAMES
 
 OUTCOMES = [o.value for o in OUTCOME_NAMES]
-
-
-def actor_name() -> str:
-    """Who the audit log names for a command-line change (no log-in on the command line yet)."""
-    return os.environ.get("QINGSHOU_USER", "").strip() or "命令行"
 
 
 def fen_arg(text: str, what: str) -> int:
@@ -117,7 +111,7 @@ def cmd_repay_void(args: argparse.Namespace) -> int:
     with database(args) as db:
         rid = args.repayment or latest_fact(db, "repayment", args.void_loan)
         c = void_repayment(db, rid, reason=args.reason, amount_fen=amount, paid_on=args.fix_date,
-                           receipt_no=args.fix_receipt, note=args.fix_note, actor=actor_name())
+                           receipt_no=args.fix_receipt, note=args.fix_note, actor=actor(args, db))
     if args.json:
         emit_json(c.to_json())
     else:
@@ -143,7 +137,7 @@ def cmd_visit_void(args: argparse.Namespace) -> int:
         return refused
     with database(args) as db:
         vid = args.visit or latest_fact(db, "visit", args.void_loan)
-        c = void_visit(db, vid, reason=args.reason, correction=fix or None, actor=actor_name())
+        c = void_visit(db, vid, reason=args.reason, correction=fix or None, actor=actor(args, db))
     if args.json:
         emit_json(c.to_json())
     else:

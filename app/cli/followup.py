@@ -83,7 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise InputError("请给出提示的编号，或用 --household / --loan / --kind 指明要核实哪些提示")
         if not ids:
             raise InputError("没有符合条件的" + ("已核实" if args.undo else "待核实") + "提示")
-        done = import_followup.mark_checked(db, ids, _actor(), note=args.note, undo=args.undo)
+        done = import_followup.mark_checked(db, ids, _actor(args, db), note=args.note, undo=args.undo)
     if args.json:
         emit_json({"checked": [] if args.undo else [x.id for x in done],
                    "unchecked": [x.id for x in done] if args.undo else [], "items": [x.to_json() for x in done]})

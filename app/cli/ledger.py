@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from app.cli.common import add_db, add_json, database, emit_json, os_problem, output_file
+from app.cli.common import actor, add_db, add_json, database, emit_json, os_problem, output_file
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 
@@ -31,7 +31,7 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     if args.error_report is not None:
         _check_report_place(args.error_report, args.file)
     with database(args) as db:  # never creates a database; the import reads the whole file first
-        result = import_ledger(db, args.file, township=args.township, actor="命令行", sole_user=True)
+        result = import_ledger(db, args.file, township=args.township, actor=actor(args, db), sole_user=True)
     report = None
     if args.error_report is not None:
         try:

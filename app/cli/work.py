@@ -8,13 +8,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import add_db, add_json, database, emit_json, output_file, parse_date
-from app.cli.corrections import actor_name, add_void_repay, add_void_visit, fen_arg, outcome_arg, usage_error
+from app.cli.common import actor, add_db, add_json, database, emit_json, output_file, parse_date
+from app.cli.corrections import add_void_repay, add_void_visit, fen_arg, outcome_arg, usage_error
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.domain.stages import OUTCOME_NAMES, STAGE_NAMES
 
-_outcome_arg, _actor, _fen = outcome_arg, actor_name, fen_arg
+_outcome_arg, _fen = outcome_arg, fen_arg
+
+
+def _actor(args: argparse.Namespace, db) -> str:
+    """Who the audit log names for a command-line change (``--operator``, else the stored operator)."""
+    return actor(args, db)
 
 
 def _stage_arg(text: str) -> str:
@@ -146,7 +151,7 @@ def cmd_visit(args: argparse.Namespace) -> int:
         r = record_visit(db, loan_no=args.loan, household_id=args.household, visited_on=args.date,
                          outcome=args.outcome, method=args.method, visitors=args.visitors,
                          promised_fen=promised, promised_date=args.promised_date, next_date=args.next,
-                         note=args.note, actor=_actor())
+                         note=args.note, actor=_actor(args, db))
     if args.json:
         emit_json(r.to_json())
     else:
@@ -165,7 +170,7 @@ def cmd_repay(args: argparse.Namespace) -> int:
     amount = _fen(args.amount, "还款金额")
     with database(args) as db:
         r = record_repayment(db, loan_no=args.loan, amount_fen=amount, paid_on=args.date, note=args.note,
-                             receipt_no=args.receipt, actor=_actor())
+                             receipt_no=args.receipt, actor=_actor(args, db))
     if args.json:
         emit_json(r.to_json())
     else:
@@ -178,7 +183,7 @@ def cmd_stage(args: argparse.Namespace) -> int:
     from app.services.stages import move_stage
 
     with database(args) as db:
-        r = move_stage(db, loan_no=args.loan, to_stage=args.to, on_date=args.date, note=args.note, actor=_actor())
+        r = move_stage(db, loan_no=args.loan, to_stage=args.to, on_date=args.date, note=args.note, actor=_actor(args, db))
     if args.json:
         emit_json(r.to_json())
     else:

@@ -14,7 +14,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table
 from app.domain.money import to_chinese_capital
 from app.domain.interest import format_rate
 from app.reports.forms import AgreementForm, Party
-from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, amount, cn_date, document, fit, grid_style, line,
+from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, amount, cn_date, document, escape, fit, grid_style, line,
                                 numbered_canvas, p, plain_style, pm, styles, yuan)
 
 NUMERALS = "一二三四五六七八九十"
@@ -49,11 +49,16 @@ def write_agreement_pdf(form: AgreementForm, out: Path) -> Path:
     story.append(p(f"计息方法：{form.basis_text}。{_rates_text(form)}", st["small"]))
 
     story.append(p("二、减免", st["heading"]))
-    if form.waived_fen:
-        approval = f"（审批文号：{form.approval_ref}）" if form.approval_ref else ""
-        story.append(p(f"经甲方审批{approval}，同意减免乙方利息{yuan(form.waived_interest_fen)}元、"
+    if form.waived_fen and form.approval_ref:
+        story.append(p(f"经甲方审批（审批文号：{form.approval_ref}），同意减免乙方利息{yuan(form.waived_interest_fen)}元、"
                        f"罚息{yuan(form.waived_penalty_fen)}元，共计{yuan(form.waived_fen)}元"
                        f"（大写：{to_chinese_capital(form.waived_fen)}）。", st["indent"]))
+        if form.condition:
+            story.append(p(f"减免条件：{form.condition}", st["indent"]))
+    elif form.waived_fen:
+        story.append(p(f"拟减免乙方利息{yuan(form.waived_interest_fen)}元、罚息{yuan(form.waived_penalty_fen)}元，"
+                       f"共计{yuan(form.waived_fen)}元（大写：{to_chinese_capital(form.waived_fen)}）。"
+                       "本减免尚待甲方审批，审批前不生效（审批文号：＿＿＿＿＿＿＿＿）。", st["indent"]))
         if form.condition:
             story.append(p(f"减免条件：{form.condition}", st["indent"]))
     else:
@@ -80,8 +85,8 @@ def write_agreement_pdf(form: AgreementForm, out: Path) -> Path:
              [BODY_W / 2, BODY_W / 2])]))
 
     doc = document(out, f"还款协议书 {form.number}")
-    doc.build(story,
-              canvasmaker=numbered_canvas(f"还款协议书　{form.number}（第{form.version}版）", form.watermark))
+    doc.build(story, canvasmaker=numbered_canvas(f"还款协议书　{form.number}（第{form.version}版）", form.watermark,
+                                                 form.banner))
     return out
 
 
@@ -118,7 +123,7 @@ def _loans_table(form: AgreementForm, st) -> Table:
         rows.append([
             fit(ln.loan_no, st["cell_c"], widths[0]),
             ln.due_date.isoformat() if ln.due_date else "—",
-            pm(f"{format_rate(ln.rate_ppm)}<br/>{format_rate(ln.penalty_rate_ppm)}"
+            pm(f"{format_rate(ln.rate_ppm)}{'*' if ln.rate_default else ''}<br/>{format_rate(ln.penalty_rate_ppm)}"
                + ("<br/>停息挂账" if ln.suspended else ""), st["cell_c"]),
             *[amount(yuan(m), st["cell_r"], w) for m, w in zip(money, widths[3:])],
         ])
@@ -143,7 +148,18 @@ def _rates_text(form: AgreementForm) -> str:
                     "（已扣除期间所还利息、罚息）")
     if any(ln.suspended for ln in form.loans):
         bits.append("停息挂账的贷款不再计息")
+    bits += default_rate_notes(form.loans)
     return "；".join(bits) + ("。" if bits else "")
+
+
+def default_rate_notes(loans) -> list[str]:
+    """"*借据号…无合同利率记录，按默认利率…测算" for the loans computed at the default rate."""
+    by_rate: dict[int | None, list[str]] = {}
+    for ln in loans:
+        if ln.rate_default:
+            by_rate.setdefault(ln.rate_ppm, []).append(ln.loan_no)
+    return [f"*借据号{'、'.join(nos)}无合同利率记录，按默认利率（年利率{format_rate(rate)}）测算，以银行核定的合同利率为准"
+            for rate, nos in by_rate.items()]
 
 
 def _schedule_table(form: AgreementForm, st) -> Table:
@@ -172,8 +188,9 @@ def _signature_table(form: AgreementForm, st) -> Table:
     for party in form.parties:
         if party.signs:
             rows.append([_label(party), fit(party.name, st["cell"], 40 * mm), "", finger, date_text])
+    operator = f"经办人：{escape(form.operator)}<br/>签字：" if form.operator else "经办人签字："
     rows.append(["见证方", fit(form.witness, st["cell"], 40 * mm),
-                 pm("经办人签字：<br/><br/><br/>（盖章）", st["cell"]), "", date_text])
+                 pm(f"{operator}<br/><br/>（盖章）", st["cell"]), "", date_text])
     stamp_rows.append(len(rows) - 1)
     widths = [30 * mm, 40 * mm, 42 * mm, 24 * mm, 34 * mm]
     t = Table(rows, colWidths=widths, rowHeights=[8 * mm] + [21 * mm] * (len(rows) - 1))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+DRAFT = "草稿"
+
 
 class LoanTotals:
     """Principal, interest, penalty and what is owed, added up over ``self.loans`` (anything
@@ -60,6 +62,7 @@ class LoanLine:
     suspended: bool = False
     waived_interest_fen: int = 0
     waived_penalty_fen: int = 0
+    rate_default: bool = False      # no contract rate known: computed at the district's default
 
     @property
     def owed_fen(self) -> int:
@@ -107,7 +110,13 @@ class AgreementForm(LoanTotals):
     copies: int = 3
     signed_on: date | None = None
     previous_note: str | None = None  # "本协议替代2026年3月5日签订的第1版"
-    watermark: str | None = None      # "已作废" on a cancelled or superseded one
+    watermark: str | None = None      # "已作废" on a cancelled or superseded one, "草稿" on a draft
+    banner: str | None = None         # the line at the top of every page saying why
+    operator: str = ""                # 经办人 (blank: written by hand)
+
+    @property
+    def draft(self) -> bool:
+        return self.watermark == DRAFT
 
     @property
     def waived_fen(self) -> int:
@@ -142,6 +151,9 @@ class SheetForm:
     schedule: list[ScheduleLine]
     basis_text: str
     contact: str | None = None
+    watermark: str | None = None      # "草稿" while the reduction waits for its approval
+    banner: str | None = None
+    operator: str = ""
 
 
 @dataclass

@@ -156,9 +156,10 @@ def document(out: Path, title: str, *, top: float = MARGIN_TOP, bottom: float = 
                              creator="清收工作台 qingshou")
 
 
-def numbered_canvas(footer: str, watermark: str | None = None):
-    """A canvas class that writes "footer  第 n 页 共 N 页" on every page; a void copy gets a
-    large diagonal watermark and a line at the top saying so."""
+def numbered_canvas(footer: str, watermark: str | None = None, banner: str | None = None):
+    """A canvas class that writes "footer  第 n 页 共 N 页" on every page; a void copy or a draft
+    gets a large diagonal watermark and a line at the top saying why (``banner``)."""
+    banner = banner or (f"【{watermark}，仅供存档，不作为还款依据】" if watermark else None)
     font = register()
 
     class NumberedCanvas(rl_canvas.Canvas):
@@ -189,7 +190,7 @@ def numbered_canvas(footer: str, watermark: str | None = None):
             if watermark:
                 self.setFillColor(colors.HexColor("#B22222"))
                 self.setFont(font, 10)
-                self.drawCentredString(PAGE_W / 2, PAGE_H - 10 * mm, f"【{watermark}，仅供存档，不作为还款依据】")
+                self.drawCentredString(PAGE_W / 2, PAGE_H - 10 * mm, banner)
                 self.setFont(font, 72)
                 self.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.18))
                 self.translate(PAGE_W / 2, PAGE_H / 2)

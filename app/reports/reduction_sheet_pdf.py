@@ -40,10 +40,14 @@ def write_sheet_pdf(form: SheetForm, out: Path) -> Path:
     story.append(p(f"{form.basis_text}。{_rates(form)}"
                    "以上为按现有利率测算的数额，实际以银行结算为准；本明白纸仅作说明，以双方签订的还款协议为准。",
                    st["small"]))
+    if form.watermark:
+        story.append(p("本明白纸中的减免尚待审批，审批前不生效。", st["heading"]))
     story.append(Spacer(1, 4 * mm))
     story.append(KeepTogether([
         line([f"咨询电话：{form.contact}" if form.contact else "", form.witness], [BODY_W / 2, BODY_W / 2],
              aligns=["LEFT", "RIGHT"]),
+        line(["", f"经办人：{form.operator}" if form.operator else "经办人："], [BODY_W / 2, BODY_W / 2],
+             aligns=["LEFT", "RIGHT"], height=7 * mm),
         line(["", cn_date(form.as_of)], [BODY_W / 2, BODY_W / 2], aligns=["LEFT", "RIGHT"], height=7 * mm),
         Spacer(1, 6 * mm),
         line(["本人已阅读并明白上述内容。", "户主（签字）：", "", "", "日期：" + BLANK_DATE],
@@ -51,7 +55,7 @@ def write_sheet_pdf(form: SheetForm, out: Path) -> Path:
              underline=(2,)),
     ]))
     doc = document(out, f"减免明白纸 {form.household}")
-    doc.build(story, canvasmaker=numbered_canvas("减免明白纸"))
+    doc.build(story, canvasmaker=numbered_canvas("减免明白纸", form.watermark, form.banner))
     return out
 
 
@@ -99,5 +103,6 @@ def _rates(form: SheetForm) -> str:
         if ln.suspended:
             parts.append(f"借据{ln.loan_no}已停息挂账，不再计息")
         else:
-            parts.append(f"借据{ln.loan_no}年利率{format_rate(ln.rate_ppm)}、罚息利率{format_rate(ln.penalty_rate_ppm)}")
+            parts.append(f"借据{ln.loan_no}年利率{format_rate(ln.rate_ppm)}、罚息利率{format_rate(ln.penalty_rate_ppm)}"
+                         + ("（无合同利率记录，按默认利率测算）" if ln.rate_default else ""))
     return ("；".join(parts) + "。") if parts else ""

@@ -4,6 +4,12 @@
 * ``agreement`` 还款协议书 — printing a draft marks it ``printed``;
 * ``sheet`` 减免明白纸 — what the debt becomes in 6 and 12 months if unpaid, what the plan saves;
 * ``receipt`` 还款凭证 — for one payment (a receipt number; by default the latest payment).
+
+A reduction without its 审批文号 prints as a 草稿 (a watermark and a line on every page of the
+agreement and the sheet) and printing it leaves the agreement a draft: it is not the paper to
+sign.  A sheet is refused once the agreement's reduction has lapsed (installments missed).
+The 经办人 printed is the operator (``app.services.operators``): on a receipt, who recorded the
+payment; on an agreement and a sheet, who prints it.
 """
 from __future__ import annotations
 
@@ -18,19 +24,21 @@ from app.db.models import Agreement, Household, Loan, Repayment
 from app.db.session import Database
 from app.domain.money import format_yuan
 from app.domain.dates import add_months
-from app.domain.errors import InputError, NotFound
+from app.domain.errors import InputError, NotFound, UserError
 from app.domain.interest import BASIS_TEXT, accrue, penalty_rate
 from app.domain.schedule import FREQUENCY_NAMES, fill_installments, order_text
 from app.reports import templates
-from app.reports.forms import (AgreementForm, LoanLine, Projection, ReceiptForm, ReceiptLine, ScheduleLine,
-                               SheetForm)
+from app.reports.forms import (DRAFT, AgreementForm, LoanLine, Projection, ReceiptForm, ReceiptLine,
+                               ScheduleLine, SheetForm)
 from app.services import agreements as svc
 from app.services.agreement_parties import names_for, parties, payer
 from app.services.agreement_settings import AgreementSettings, load as load_settings
+from app.services.operators import printed_name
 
 KINDS = {"agreement": "还款协议书", "sheet": "减免明白纸", "receipt": "还款凭证"}
 SHEET_FILE = "reduction_sheet.txt"
 WATERMARKS = {"cancelled": "已作废", "superseded": "已被新版本替代"}
+DRAFT_BANNER = "【草稿：减免尚未审批（无审批文号），不能作为签字文本】"
 
 
 @dataclass
@@ -47,9 +55,10 @@ class PdfResult:
 
 
 def write_pdf(db: Database, agreement_id: str, out: Path | str, kind: str = "agreement", *,
-              receipt_no: str | None = None, actor: str = "system") -> PdfResult:
-    """Write one form of the agreement to ``out``.  A draft printed as an agreement becomes
-    ``printed`` (only after the file was written)."""
+              receipt_no: str | None = None, actor: str = "system", mark: bool = True) -> PdfResult:
+    """Write one form of the agreement to ``out``.  A draft saved as an agreement becomes
+    ``printed`` (only after the file was written; not a 草稿, and not with ``mark=False``: the
+    window marks it once the paper was printed or the file saved, :func:`record_printed`)."""
     from app.reports.agreement_pdf import write_agreement_pdf
     from app.reports.receipt_pdf import write_receipt_pdf
     from app.reports.reduction_sheet_pdf import write_sheet_pdf
@@ -57,13 +66,14 @@ def write_pdf(db: Database, agreement_id: str, out: Path | str, kind: str = "agr
     if kind not in KINDS:
         raise InputError(f"未知的表单：{kind}（应为 agreement、sheet 或 receipt）")
     out = Path(out)
-    view = svc.get(db, agreement_id, measure=False)
+    view = svc.get(db, agreement_id, measure=kind == "sheet")
+    operator = printed_name(actor)
     if kind == "agreement":
-        write_agreement_pdf(agreement_form(db, view.id, view), out)
-        if view.status == "draft":
-            svc.mark_printed(db, view.id, actor)
+        write_agreement_pdf(agreement_form(db, view.id, view, operator=operator), out)
+        if mark:
+            record_printed(db, view.id, actor, view)
     elif kind == "sheet":
-        write_sheet_pdf(sheet_form(db, view.id, view), out)
+        write_sheet_pdf(sheet_form(db, view.id, view, operator=operator), out)
     else:
         if receipt_no is None:
             receipt_no = latest_receipt_no(db, view.id)
@@ -71,9 +81,21 @@ def write_pdf(db: Database, agreement_id: str, out: Path | str, kind: str = "agr
     return PdfResult(str(out), kind, view.id, view.number, receipt_no)
 
 
+def record_printed(db: Database, agreement_id: str, actor: str = "system",
+                   view: svc.AgreementView | None = None) -> bool:
+    """The agreement was printed or saved: a draft becomes ``printed`` (from then on a change
+    makes a new version) unless it printed as a 草稿.  True if its status changed."""
+    view = view or svc.get(db, agreement_id, measure=False)
+    if view.status != "draft" or view.needs_approval:
+        return False
+    svc.mark_printed(db, view.id, actor)
+    return True
+
+
 # --------------------------------------------------------------------------- 还款协议书
 
-def agreement_form(db: Database, agreement_id: str, view: svc.AgreementView | None = None) -> AgreementForm:
+def agreement_form(db: Database, agreement_id: str, view: svc.AgreementView | None = None, *,
+                   operator: str = "") -> AgreementForm:
     settings = load_settings()
     view = view or svc.get(db, agreement_id, measure=False)
     with Session(db.engine) as s:
@@ -96,7 +118,8 @@ def agreement_form(db: Database, agreement_id: str, view: svc.AgreementView | No
         schedule=[ScheduleLine(i.no, i.due, i.amount_fen, i.paid_fen) for i in view.installments],
         terms=[t for t in terms if t.strip()], condition=view.condition, approval_ref=view.approval_ref,
         basis_text=BASIS_TEXT, copies=settings.copies, signed_on=view.signed_on, previous_note=previous_note,
-        watermark=WATERMARKS.get(view.status))
+        watermark=DRAFT if view.needs_approval else WATERMARKS.get(view.status),
+        banner=DRAFT_BANNER if view.needs_approval else None, operator=operator)
 
 
 def _plan_text(view: svc.AgreementView) -> str:
@@ -122,16 +145,24 @@ def _loan_lines(session: Session, view: svc.AgreementView, settings: AgreementSe
             ledger_interest_fen=x.ledger_interest_fen, accrued_interest_fen=x.accrued_interest_fen,
             accrued_penalty_fen=x.accrued_penalty_fen, accrued_from=x.accrued_from,
             rate_ppm=rate, penalty_rate_ppm=pen, suspended=x.suspended,
-            waived_interest_fen=x.waived_interest_fen, waived_penalty_fen=x.waived_penalty_fen))
+            waived_interest_fen=x.waived_interest_fen, waived_penalty_fen=x.waived_penalty_fen,
+            rate_default=(x.rate_source or ("default" if x.rate_ppm is None and not loan.rate_ppm else None))
+            == "default" and not x.suspended))
     return out
 
 
 # --------------------------------------------------------------------------- 减免明白纸
 
-def sheet_form(db: Database, agreement_id: str, view: svc.AgreementView | None = None) -> SheetForm:
-    """The reduction sheet for an agreement: now, on the plan, and unpaid in 6 and 12 months."""
+def sheet_form(db: Database, agreement_id: str, view: svc.AgreementView | None = None, *,
+               operator: str = "") -> SheetForm:
+    """The reduction sheet for an agreement: now, on the plan, and unpaid in 6 and 12 months.
+    Refused once the reduction has lapsed (it would promise what no longer holds)."""
     settings = load_settings()
-    view = view or svc.get(db, agreement_id, measure=False)
+    view = view or svc.get(db, agreement_id)
+    if view.reduction_lapsed:
+        raise UserError(f"协议 {view.number}（第{view.version}版）已违约，累计 {len(view.standing.missed)} 期未按时还款，"
+                        f"减免 {format_yuan(view.waived_fen)} 元已失效：减免明白纸不再适用。"
+                        "如重新协商减免，请“修改”协议生成新版本后再打印")
     form = agreement_form(db, agreement_id, view)
     rows = [Projection("现在一次还清，不减免", form.as_of, form.principal_fen, form.interest_fen,
                        form.penalty_fen, form.owed_fen),
@@ -158,7 +189,10 @@ def sheet_form(db: Database, agreement_id: str, view: svc.AgreementView | None =
                      number=f"{form.number}（第{form.version}版）",
                      paragraphs=sheet_paragraphs(templates.render_lines(SHEET_FILE, values), bool(form.waived_fen)),
                      rows=rows, plan_total_fen=form.total_fen, loans=form.loans, schedule=form.schedule,
-                     basis_text=BASIS_TEXT, contact=settings.contact or None)
+                     basis_text=BASIS_TEXT, contact=settings.contact or None,
+                     watermark=form.watermark if form.draft else None,
+                     banner="【草稿：减免尚未审批，以审批结果和签订的还款协议为准】" if form.draft else None,
+                     operator=operator)
 
 
 def sheet_paragraphs(lines: list[str], reduced: bool) -> list[str]:
@@ -208,8 +242,21 @@ def latest_receipt_no(db: Database, agreement_id: str) -> str:
             Repayment.agreement_id == agreement_id, Repayment.deleted.is_(False), Repayment.receipt_no.is_not(None))
             .order_by(Repayment.paid_on.desc(), Repayment.hlc.desc())).first()
     if no is None:
-        raise NotFound("这份协议还没有还款记录，无法打印还款凭证")
+        raise NotFound(no_receipt_reason(svc.get(db, agreement_id, measure=False)))
     return no
+
+
+def no_receipt_reason(view: svc.AgreementView) -> str:
+    """Why the agreement has no 还款凭证 to print, in the words of what did happen."""
+    said = []
+    if view.unreceipted_fen:
+        said.append(f"按协议登记的还款 {format_yuan(view.unreceipted_fen)} 元没有凭证号（不是在本程序里按协议收款登记的）")
+    if view.bank_reported_fen:
+        said.append(f"银行台账报告这份协议的贷款自签订以来收回 {format_yuan(view.bank_reported_fen)} 元"
+                    "（钱由银行收取，乡镇不开还款凭证，凭证以银行的回单为准）")
+    if not said:
+        return "这份协议还没有按协议登记的还款，无法打印还款凭证"
+    return "这份协议没有可以打印的还款凭证：" + "；".join(said) + "。"
 
 
 def receipt_form(db: Database, receipt_no: str) -> ReceiptForm:
@@ -247,5 +294,5 @@ def receipt_form(db: Database, receipt_no: str) -> ReceiptForm:
              for r in sorted(reps, key=lambda r: loans[r.loan_id].loan_no)]
     return ReceiptForm(receipt_no=receipt_no, paid_on=reps[0].paid_on, payer=who.name, household=household.head_name,
                        address=names.address, lender=names.lender, collector=names.witness,
-                       operator=reps[0].updated_by or "", agreement_number=number, lines=lines,
+                       operator=printed_name(reps[0].updated_by), agreement_number=number, lines=lines,
                        installments=installments, remaining_fen=remaining, note=reps[0].note)

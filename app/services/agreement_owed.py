@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Household, Loan, Repayment
 from app.db.session import Database
 from app.domain.errors import InputError, NotFound
-from app.domain.interest import BASIS_TEXT, accrue, penalty_rate
+from app.domain.interest import BASIS_TEXT, accrue, format_rate, penalty_rate
 from app.domain.money import yuan_str
 from app.reports.forms import LoanTotals
 from app.services.agreement_settings import AgreementSettings, load as load_settings
@@ -85,6 +85,21 @@ class Quote(LoanTotals):
     household: str
     loans: list[LoanOwed] = field(default_factory=list)
     basis_text: str = BASIS_TEXT
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the user must know before relying on the figures (a rate the bank never gave)."""
+        return default_rate_warnings([(ln.loan_no, ln.rate_ppm, ln.rate_source) for ln in self.loans])
+
+
+def default_rate_warnings(loans: list[tuple[str, int | None, str | None]]) -> list[str]:
+    """One sentence for the loans (loan number, rate, rate source) computed at the default rate."""
+    by_rate: dict[int | None, list[str]] = defaultdict(list)
+    for loan_no, rate, source in loans:
+        if source == "default":
+            by_rate[rate].append(loan_no)
+    return [f"借据号 {'、'.join(nos)} 没有合同利率（台账未载明），利息按默认年利率 {format_rate(rate)} 测算，"
+            "请向银行核实合同利率" for rate, nos in by_rate.items()]
 
 
 def quote(db: Database, loan_nos: list[str], as_of: date, *, rate_ppm: int | None = None,

@@ -26,6 +26,7 @@ class AgreementSettings:
     witness_for_street: str
     waiver_condition: str     # template: ${grace_days} ${void_after_missed}
     contact: str
+    drafts_without_approval: bool = True   # a reduction may be saved and printed (as a 草稿) before its 审批文号
 
 
 def load() -> AgreementSettings:
@@ -57,4 +58,12 @@ def _settings(raw: dict) -> AgreementSettings:
         witness_for_street=str(raw.get("witness_for_street", "${township}办事处")),
         waiver_condition=str(raw.get("waiver_condition", "")),
         contact=str(raw.get("contact", "")),
+        drafts_without_approval=_bool(raw, "drafts_without_approval", True),
     )
+
+
+def _bool(raw: dict, key: str, default: bool) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise InputError(f"设置 {key} 应为 true 或 false：{value}")
+    return value

@@ -32,7 +32,7 @@ from app.domain.money import yuan_str
 from app.domain.schedule import (FREQUENCY_NAMES, PlannedInstallment, Standing, make_plan, order_text,
                                  parse_order, spread, standing)
 from app.reports import templates
-from app.services.agreement_owed import Quote, load_loans, quote_loans
+from app.services.agreement_owed import Quote, default_rate_warnings, load_loans, quote_loans
 from app.services.agreement_parties import names_for
 from app.services.agreement_settings import AgreementSettings, load as load_settings
 from app.services.work_common import check_day
@@ -128,6 +128,7 @@ class AgreementLoanView:
     rate_ppm: int | None
     penalty_rate_ppm: int | None
     suspended: bool
+    rate_source: str | None = None          # "contract" | "default" | "set"
 
 
 @dataclass
@@ -160,10 +161,27 @@ class AgreementView:
     installments: list[InstallmentView] = field(default_factory=list)
     paid_fen: int = 0
     standing: Standing | None = None        # for an agreement in force, measured on a date
+    receipts: int = 0                       # payments with a receipt number (还款凭证 can be printed)
+    unreceipted_fen: int = 0                # paid under it without a receipt number (e.g. entered elsewhere)
+    bank_reported_fen: int = 0              # lower balances bank ledgers reported on its loans since signing
 
     @property
     def owed_fen(self) -> int:
         return self.principal_fen + self.interest_fen + self.penalty_fen
+
+    @property
+    def needs_approval(self) -> bool:
+        """A reduction without its 审批文号: printed as a 草稿, not to be signed."""
+        return bool(self.waived_fen) and not self.approval_ref and self.status in ("draft", "printed")
+
+    @property
+    def reduction_lapsed(self) -> bool:
+        """Installments missed often enough that the reduction no longer holds."""
+        return bool(self.waived_fen) and self.standing is not None and self.standing.reduction_void
+
+    @property
+    def warnings(self) -> list[str]:
+        return default_rate_warnings([(ln.loan_no, ln.rate_ppm, ln.rate_source) for ln in self.loans])
 
     @property
     def waived_fen(self) -> int:
@@ -186,7 +204,8 @@ class AgreementView:
             "waived_penalty": yuan_str(self.waived_penalty_fen), "waived": yuan_str(self.waived_fen),
             "total": yuan_str(self.total_fen), "total_capital": to_chinese_capital(self.total_fen),
             "paid": yuan_str(self.paid_fen), "allocation_order": ",".join(self.allocation_order),
-            "frequency": self.frequency, "approval": self.approval_ref,
+            "frequency": self.frequency, "approval": self.approval_ref, "needs_approval": self.needs_approval,
+            "reduction_lapsed": self.reduction_lapsed, "warnings": self.warnings,
             "installments": [{"no": i.no, "due": i.due.isoformat(), "amount": yuan_str(i.amount_fen),
                               "paid": yuan_str(i.paid_fen)} for i in self.installments],
         }
@@ -324,6 +343,8 @@ def _preview(session: Session, loans: list[Loan], request: PlanRequest, settings
         if waived > owed:
             raise InputError(f"减免{what} {yuan_str(waived)} 元超过应还{what} {yuan_str(owed)} 元"
                              f"（计算至 {request.as_of}）")
+    if (w_int or w_pen) and not (request.approval_ref or "").strip() and not settings.drafts_without_approval:
+        raise InputError(f"减免利息、罚息须填写审批文号（减免 {yuan_str(w_int + w_pen)} 元）：区县设置不允许保存未审批的减免")
     grace = settings.grace_days if request.grace_days is None else request.grace_days
     void_after = settings.void_after_missed if request.void_after_missed is None else request.void_after_missed
     if grace < 0 or void_after < 1:
@@ -374,7 +395,8 @@ def _write(session: Session, ag: Agreement, pv: Preview, loans: list[Loan], requ
             agreement_id=ag.id, loan_id=ln.loan_id, principal_fen=ln.principal_fen, interest_fen=ln.interest_fen,
             penalty_fen=ln.penalty_fen, accrued_from=ln.accrued_from, ledger_interest_fen=ln.ledger_interest_fen,
             accrued_interest_fen=ln.accrued_interest_fen, accrued_penalty_fen=ln.accrued_penalty_fen,
-            rate_ppm=ln.rate_ppm, penalty_rate_ppm=ln.penalty_rate_ppm, interest_suspended=ln.suspended))
+            rate_ppm=ln.rate_ppm, penalty_rate_ppm=ln.penalty_rate_ppm, interest_suspended=ln.suspended,
+            rate_source=ln.rate_source))
     for inst in pv.installments:
         session.add(Installment(agreement_id=ag.id, no=inst.no, due_date=inst.due, amount_fen=inst.amount_fen,
                                 paid_fen=0))
@@ -438,6 +460,10 @@ def sign(db: Database, agreement_id: str, signed_on: date, actor: str = "system"
         ag = find_agreement(uow.session, agreement_id)
         if ag.status not in ("draft", "printed"):
             raise IntegrityError(f"协议 {agreement_label(ag)} {STATUS_NAMES[ag.status]}，不能再签订")
+        waived = (ag.waived_interest_fen or 0) + (ag.waived_penalty_fen or 0)
+        if waived and not ag.approval_ref:
+            raise InputError(f"协议 {agreement_label(ag)} 减免 {yuan_str(waived)} 元，还没有审批文号，不能签订："
+                             "请先修改协议、填写减免审批文号，重新打印协议书，双方在新打印的协议书上签字")
         signed_on = check_day(signed_on, "签订日期")
         ag.status, ag.signed_on = "signed", signed_on
         uow.audit("sign", "agreements", ag.id, summary=f"签订还款协议 {agreement_label(ag)}，签订日期 {signed_on}")
@@ -632,12 +658,24 @@ def _view(session: Session, ag: Agreement, as_of: date | None = None, *, measure
         penalty_fen=r.penalty_fen, waived_interest_fen=wi, waived_penalty_fen=wp,
         ledger_interest_fen=r.ledger_interest_fen, accrued_interest_fen=r.accrued_interest_fen,
         accrued_penalty_fen=r.accrued_penalty_fen, accrued_from=r.accrued_from, rate_ppm=r.rate_ppm,
-        penalty_rate_ppm=r.penalty_rate_ppm, suspended=bool(r.interest_suspended))
+        penalty_rate_ppm=r.penalty_rate_ppm, suspended=bool(r.interest_suspended),
+        rate_source=r.rate_source or _old_rate_source(ag, r, loan))
         for (r, loan), (wi, wp) in zip(pairs, waivers)]
     installments = [InstallmentView(i.no, i.due_date, i.amount_fen, i.paid_fen or 0)
                     for i in sorted(_rows(session, Installment, ag.id), key=lambda i: i.no)]
-    paid = session.scalar(select(func.coalesce(func.sum(Repayment.amount_fen), 0)).where(
-        Repayment.agreement_id == ag.id, Repayment.deleted.is_(False))) or 0
+    paid = receipted = receipts = 0
+    for amount, receipt_no in session.execute(select(Repayment.amount_fen, Repayment.receipt_no).where(
+            Repayment.agreement_id == ag.id, Repayment.deleted.is_(False))):
+        paid += amount
+        if receipt_no:
+            receipted += amount
+    receipts = session.scalar(select(func.count(func.distinct(Repayment.receipt_no))).where(
+        Repayment.agreement_id == ag.id, Repayment.deleted.is_(False), Repayment.receipt_no.is_not(None))) or 0
+    bank = 0
+    if ag.signed_on and pairs:
+        bank = session.scalar(select(func.coalesce(func.sum(Repayment.principal_fen), 0)).where(
+            Repayment.loan_id.in_([loan.id for _, loan in pairs]), Repayment.source == "bank",
+            Repayment.deleted.is_(False), Repayment.paid_on >= ag.signed_on)) or 0
     st = None
     if measure and ag.status in IN_FORCE:
         st = _standings(session, as_of or date.today(), [ag.id]).get(ag.id)
@@ -650,4 +688,14 @@ def _view(session: Session, ag: Agreement, as_of: date | None = None, *, measure
         waived_penalty_fen=ag.waived_penalty_fen, total_fen=ag.total_fen,
         allocation_order=parse_order(ag.allocation_order), frequency=ag.frequency, approval_ref=ag.approval_ref,
         condition=ag.conditions, grace_days=ag.grace_days, void_after_missed=ag.void_after_missed, note=ag.note,
-        loans=loans, installments=installments, paid_fen=paid, standing=st)
+        loans=loans, installments=installments, paid_fen=paid, standing=st, receipts=receipts,
+        unreceipted_fen=paid - receipted, bank_reported_fen=bank)
+
+
+def _old_rate_source(ag: Agreement, row: AgreementLoan, loan: Loan) -> str | None:
+    """For rows saved before 0005: no rate set for the agreement and none on the loan → the default."""
+    if row.rate_ppm is None:
+        return None
+    if ag.interest_rate_ppm is not None:
+        return "set"
+    return "contract" if loan.rate_ppm else "default"

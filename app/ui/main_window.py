@@ -5,7 +5,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QInputDialog, Q
 from app import config
 from app.db.session import Database
 from app.services.backup import auto_backup, backup, restore
-from app.ui import dbfiles, errors
+from app.ui import actor as ui_actor, dbfiles, errors
 from app.ui import settings as ui_settings
 from app.ui.dialogs.help import build_help_menu, show_guide
+from app.ui.dialogs.operator_dialog import OperatorDialog, save_operator
 from app.ui.dialogs.welcome import DB_FILTER, WelcomeDialog
 from app.ui.pages import all_pages
 from app.ui.pages.base import Page
@@ -32,6 +33,9 @@ AUTO_BACKUP_HOURS = 24
 
 class MainWindow(QMainWindow):
     database_changed = Signal()
+    operator_changed = Signal(str)      # the operator's name, once stored
+
+    ask_operator_on_open = True         # a database without an operator asks for one
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,7 +82,12 @@ class MainWindow(QMainWindow):
 
         self.db_label = QLabel("未打开数据库")
         self.db_label.setObjectName("dbLabel")
+        self.operator_label = QLabel("")
+        self.operator_label.setObjectName("operatorLabel")
+        self.operator_label.setToolTip("本机操作员：印在还款凭证、协议书上，记入操作日志（设置里可以更改）")
+        self.statusBar().addPermanentWidget(self.operator_label)
         self.statusBar().addPermanentWidget(self.db_label)
+        self.operator_dialog: OperatorDialog | None = None
         self.statusBar().setSizeGripEnabled(False)
 
         self._page_key_actions: list[QAction] = []
@@ -236,8 +245,33 @@ class MainWindow(QMainWindow):
             self.nav_footer.setToolTip(str(db.path))
             ui_settings.remember_file(Path(db.path))
             self._auto_backup(db)
+        operator = ui_actor.load(db)
+        self._show_operator()
+        if db is not None and operator is None and self.ask_operator_on_open:
+            QTimer.singleShot(0, lambda: self.ask_operator(first=True))
         self._update_actions()
         self.database_changed.emit()
+
+    # -- the operator --------------------------------------------------------------------
+    def _show_operator(self) -> None:
+        name = ui_actor.operator_name()
+        self.operator_label.setText(f"操作员：{name}" if name else ("操作员：未设置" if self.db is not None else ""))
+
+    def ask_operator(self, first: bool = False) -> None:
+        """Ask who works at this laptop (window-modal, not blocking) and store the name."""
+        if self.db is None or (self.operator_dialog is not None and self.operator_dialog.isVisible()):
+            return
+        db = self.db
+        dialog = OperatorDialog(ui_actor.operator_name(), self, first=first)
+        self.operator_dialog = dialog
+
+        def saved(op) -> None:
+            self._show_operator()
+            self.statusBar().showMessage(f"本机操作员：{op.name}", 5000)
+            self.operator_changed.emit(op.name)
+
+        dialog.accepted.connect(lambda: save_operator(self, db, dialog.chosen_name(), on_done=saved))
+        dialog.open()
 
     def open_path(self, path: Path, on_failure=None) -> None:
         """Open a set-up database (in the background) and show it."""

@@ -1,17 +1,17 @@
 """Printed forms from the window: the PDF is written in the background into the data folder's
-``forms/``, then a small dialog offers 打开PDF (the computer's PDF reader opens it and prints
-it, Ctrl+P) and 另存为….
+``forms/`` and its pages drawn at printing resolution, then the print preview opens
+(``app.ui.print_preview``: 打印 → the system's print dialog; 另存为PDF…; 用PDF阅读器打开).
 
-Why not a print dialog of our own: PySide6-Essentials has no QtPdf, so the window cannot draw
-a PDF page onto a ``QPrinter``.  Rasterising the pages with another library would add a
-dependency and print blurrier text than the reader, which also knows the printer's paper,
-duplex and copies; every office laptop has a PDF reader (WPS, Edge, Acrobat).
+An agreement becomes 已打印 only once it was sent to the printer or saved as PDF, never by the
+preview alone (``agreement_forms.record_printed``; a 草稿 stays a draft).  Without QtPdf (the
+PySide6-Addons missing from an installation) the small :class:`PdfReadyDialog` offers the file
+for the computer's PDF reader instead.
 """
 from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -26,6 +26,7 @@ from app.domain.errors import UserError
 from app.services import agreement_forms
 from app.services.agreement_forms import KINDS, PdfResult
 from app.ui import errors
+from app.ui import print_preview
 from app.ui.actor import actor
 from app.ui.tasks import Task, run_in_background
 
@@ -47,6 +48,8 @@ class FormFile:
     path: Path
     title: str          # 还款协议书 …
     label: str          # XY-2026-00001（第1版）许春梅
+    pages: list = field(default_factory=list)   # QImage per page, for the print preview
+    printed: bool = False                       # sent to the printer or saved (this time)
 
 
 def form_name(kind: str, number: str, version: int, household: str, receipt_no: str | None = None) -> str:
@@ -68,34 +71,94 @@ def _free_path(path: Path) -> Path:
 
 
 def write_form(db: Database, agreement_id: str, kind: str, *, number: str, version: int, household: str,
-               receipt_no: str | None = None, folder: Path | None = None) -> FormFile:
-    """Write the form (runs in a worker): the agreement printed as a draft becomes 已打印."""
+               receipt_no: str | None = None, folder: Path | None = None, who: str | None = None,
+               pages: bool = False) -> FormFile:
+    """Write the form (runs in a worker), and with ``pages`` draw its pages for the preview.
+    Nothing is marked printed here (:func:`record_printed`)."""
     if kind == "receipt" and receipt_no is None:
         receipt_no = agreement_forms.latest_receipt_no(db, agreement_id)
     path = _free_path((folder or forms_dir()) / form_name(kind, number, version, household, receipt_no))
-    result = agreement_forms.write_pdf(db, agreement_id, path, kind, receipt_no=receipt_no, actor=actor())
+    result = agreement_forms.write_pdf(db, agreement_id, path, kind, receipt_no=receipt_no,
+                                       actor=who or actor(), mark=False)
     label = f"{number}（第{version}版）{household}" if kind != "receipt" else f"凭证号 {receipt_no}，{household}"
-    return FormFile(result, path, KINDS[kind], label)
+    return FormFile(result, path, KINDS[kind], label, print_preview.render_pages(path) if pages else [])
+
+
+def record_printed(parent: QWidget, db: Database, form: FormFile, on_done: Callable[[FormFile], None] | None) -> None:
+    """The form was printed or saved: an agreement drafted for signing becomes 已打印."""
+    form.printed = True
+    if form.result.kind != "agreement":
+        if on_done is not None:
+            on_done(form)
+        return
+    who = actor()
+    run_in_background(parent, lambda ctx: agreement_forms.record_printed(db, form.result.agreement_id, who),
+                      on_success=lambda _changed: on_done(form) if on_done is not None else None, write=True)
 
 
 def make_form(parent: QWidget, db: Database, agreement_id: str, kind: str, *, number: str, version: int,
               household: str, receipt_no: str | None = None,
               on_done: Callable[[FormFile], None] | None = None) -> Task:
-    """Write the form in the background, then show :class:`PdfReadyDialog`."""
+    """Write the form in the background, then show its print preview (:func:`show_preview`).
+    ``on_done(form)`` after it was printed or saved."""
+    preview = print_preview.available()
+    who = actor()
 
     def done(form: FormFile) -> None:
-        if on_done is not None:
-            on_done(form)
-        errors.present(PdfReadyDialog(form, parent))
+        if preview:
+            show_preview(parent, db, form, on_done)
+        else:
+            record_printed(parent, db, form, on_done)
+            errors.present(PdfReadyDialog(form, parent))
 
     return run_in_background(
         parent, lambda ctx: write_form(db, agreement_id, kind, number=number, version=version, household=household,
-                                       receipt_no=receipt_no),
-        on_success=done, progress_label=f"正在生成{KINDS[kind]}……", write=kind == "agreement")
+                                       receipt_no=receipt_no, who=who, pages=preview),
+        on_success=done, progress_label=f"正在生成{KINDS[kind]}……")
+
+
+def show_preview(parent: QWidget, db: Database, form: FormFile,
+                 on_done: Callable[[FormFile], None] | None = None) -> print_preview.PrintPreview:
+    """The print preview of ``form`` (window-modal, not blocking); kept as ``parent.print_dialog``."""
+    dialog: print_preview.PrintPreview
+
+    def save() -> None:
+        target = ask_save_path(dialog, form.path)
+        if target is None:
+            return
+
+        def saved(path: Path) -> None:
+            PdfReadyDialog.last_folder = path.parent
+            dialog.setWindowTitle(f"打印预览 — {form.title}（已另存为 {path.name}）")
+            record_printed(parent, db, form, on_done)
+
+        run_in_background(dialog, lambda ctx: copy_file(form.path, target), on_success=saved,
+                          on_failure=lambda exc: errors.show_error(dialog, exc))
+
+    def open_in_reader() -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(form.path))):
+            errors.warn_user(dialog, "这台电脑上没有找到能打开PDF的程序。请直接点“打印”，或“另存为PDF…”。")
+
+    dialog = print_preview.PrintPreview(f"{form.title} {form.label}", form.pages, parent,
+                                        on_save=save, on_open=open_in_reader)
+    dialog.accepted.connect(lambda: record_printed(parent, db, form, on_done))
+    dialog.finished.connect(lambda _r: dialog.deleteLater())
+    parent.print_dialog = dialog
+    dialog.open()
+    return dialog
+
+
+def ask_save_path(parent: QWidget, source: Path) -> Path | None:
+    """Where to save a copy of the PDF (the folder used last time, else the home folder)."""
+    start = (PdfReadyDialog.last_folder or Path.home()) / source.name
+    name, _ = QFileDialog.getSaveFileName(parent, "另存为PDF", str(start), "PDF 文件 (*.pdf)")
+    if not name:
+        return None
+    return Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
 
 
 class PdfReadyDialog(QDialog):
-    """The form is ready: open it to print, save a copy, or show the folder."""
+    """Without QtPdf: the form is ready; open it to print, save a copy, or show the folder."""
 
     last_folder: Path | None = None   # where the user last saved a copy (this session)
 
@@ -146,11 +209,9 @@ class PdfReadyDialog(QDialog):
         self.accept()
 
     def save_as(self) -> None:
-        start = (self.last_folder or Path.home()) / self.form.path.name
-        name, _ = QFileDialog.getSaveFileName(self, "另存为", str(start), "PDF 文件 (*.pdf)")
-        if not name:
+        target = ask_save_path(self, self.form.path)
+        if target is None:
             return
-        target = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
         source = self.form.path
         self.save_button.setEnabled(False)
 

@@ -272,16 +272,36 @@ def test_dialog_models_pass_modeltester(qtmodeltester, db, loans):
     qtmodeltester.check(plan)
 
 
-def test_save_and_print_writes_the_agreement_form(qtbot, db, loans, idle, shown_dialogs):
-    from app.ui.printing import PdfReadyDialog
+def test_save_and_print_previews_the_agreement_and_prints_it(qtbot, db, loans, idle, tmp_path):
+    from tests.gui.helpers_printing import pdf_pages, print_to_file, wait_preview
 
-    dialog = make_dialog(qtbot, db)
+    from PySide6.QtWidgets import QWidget
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    dialog = AgreementDialog(owner, db)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=WAIT_MS)
     find_household(qtbot, dialog, idle, loans[0])
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: any(isinstance(d, PdfReadyDialog) for d in shown_dialogs), timeout=WAIT_MS)
+    preview = wait_preview(qtbot, owner)
     idle()
-    ready = next(d for d in shown_dialogs if isinstance(d, PdfReadyDialog))
-    assert ready.form.path.is_file() and ready.form.path.suffix == ".pdf"
-    assert ready.form.result.agreement_id == dialog.saved_id
-    assert agreements.get(db, dialog.saved_id).status == "printed"
+    assert "还款协议书" in preview.windowTitle() and len(preview.images) >= 2
+    assert agreements.get(db, dialog.saved_id).status == "draft"     # not printed yet
+    out = tmp_path / "printed.pdf"
+    print_to_file(qtbot, preview, out)
+    assert pdf_pages(out) == len(preview.images)                     # every page reached the printer
+    qtbot.waitUntil(lambda: agreements.get(db, dialog.saved_id).status == "printed", timeout=WAIT_MS)
+
+
+def test_a_loan_without_a_contract_rate_is_pointed_out_before_saving(qtbot, db, loans, idle):
+    from tests.integration.agreement_helpers import execute
+
+    execute(db, "UPDATE loans SET rate_ppm = NULL WHERE loan_no = :n", n=loans[0])
+    dialog = make_dialog(qtbot, db)
+    find_household(qtbot, dialog, idle, loans[0])
+    assert dialog.rate_warning.isVisible()
+    assert loans[0] in dialog.rate_warning.text() and "默认年利率 8.64%" in dialog.rate_warning.text()
+    assert loans[1] not in dialog.rate_warning.text()
+    dialog.reject()

@@ -17,7 +17,8 @@ from app.services import agreements
 from app.services.agreements import PlanRequest
 from app.ui.dialogs.agreement_actions import CancelDialog, PaymentDialog, PaymentDoneDialog, SignDialog
 from app.ui.models.agreements import AgreementListModel
-from app.ui.printing import PdfReadyDialog
+from tests.conftest import OPERATOR
+from tests.gui.helpers_printing import pdf_pages, print_to_file, wait_preview
 from tests.integration.agreement_helpers import free_households
 
 WAIT_MS = 30_000
@@ -114,13 +115,14 @@ def test_detail_shows_the_schedule_loans_and_reduction(page, db, qtbot, idle):
     late = [detail.schedule.record(r) for r in range(detail.schedule.rowCount()) if detail.schedule.record(r).late]
     assert late and late[0].state.startswith("逾期")
     assert detail.loans.rowCount() == len(view.loans)
-    assert detail.figures["total"].text() == f"{view.total_fen // 100:,}.{view.total_fen % 100:02d} 元"
+    due, lapsed = (view.owed_fen, "（减免失效）") if view.reduction_lapsed else (view.total_fen, "")
+    assert detail.figures["total"].text() == f"{due // 100:,}.{due % 100:02d} 元{lapsed}"  # a lapsed reduction is owed
     assert "已违约" in detail.standing.text()
     assert (view.approval_ref or "—") in detail.conditions.text()
     assert not detail.buttons["sign"].isEnabled() and detail.buttons["pay"].isEnabled()
 
 
-def test_record_a_payment_and_print_its_receipt(page, db, qtbot, idle, shown_dialogs, monkeypatch):
+def test_record_a_payment_and_print_its_receipt(page, db, qtbot, idle, shown_dialogs, monkeypatch, tmp_path):
     from app.ui import errors
 
     signed = next(i for i in page.items if i.state == "signed")
@@ -153,9 +155,12 @@ def test_record_a_payment_and_print_its_receipt(page, db, qtbot, idle, shown_dia
     done = [d for d in shown_dialogs if isinstance(d, PaymentDoneDialog)]
     assert done and "1,500.00" in done[0].findChild(type(page.count)).text()
     click(qtbot, done[0].print_button)
-    qtbot.waitUntil(lambda: any(isinstance(d, PdfReadyDialog) for d in shown_dialogs), timeout=WAIT_MS)
-    ready = next(d for d in shown_dialogs if isinstance(d, PdfReadyDialog))
-    assert ready.form.path.is_file() and ready.form.result.kind == "receipt"
+    preview = wait_preview(qtbot, page)
+    assert "还款凭证" in preview.windowTitle() and len(preview.images) == 1
+    out = tmp_path / "打印机" / "收据.pdf"
+    out.parent.mkdir()
+    print_to_file(qtbot, preview, out)
+    assert pdf_pages(out) == 1
 
 
 def test_more_than_is_owed_cannot_be_entered(page, qtbot, idle):
@@ -178,19 +183,20 @@ def test_print_the_agreement_and_save_it_where_the_user_says(page, db, qtbot, id
     qtbot.waitUntil(lambda: any(i.id == view.id for i in page.items), timeout=WAIT_MS)
     choose(page, qtbot, idle, view.id)
     click(qtbot, page.detail.buttons["print_agreement"])
-    qtbot.waitUntil(lambda: any(isinstance(d, PdfReadyDialog) for d in shown_dialogs), timeout=WAIT_MS)
+    preview = wait_preview(qtbot, page)
     idle()
-    ready = next(d for d in shown_dialogs if isinstance(d, PdfReadyDialog))
+    assert agreements.get(db, view.id).status == "draft"    # a preview alone prints nothing
     target = tmp_path / "给借款人" / "协议书"
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
-    click(qtbot, ready.save_button)
-    qtbot.waitUntil(lambda: "已另存为" in ready.where.text(), timeout=WAIT_MS)
+    preview.save_action.trigger()
+    qtbot.waitUntil(lambda: "已另存为" in preview.windowTitle(), timeout=WAIT_MS)
     saved = target.with_suffix(".pdf")
     assert saved.is_file()
     text = pdf_text(saved)
     assert view.household in text and "还款协议书" in text
-    assert agreements.get(db, view.id).status == "printed"  # printing a draft marks it printed
+    qtbot.waitUntil(lambda: agreements.get(db, view.id).status == "printed", timeout=WAIT_MS)  # saved: printed
+    preview.reject()
     qtbot.waitUntil(lambda: page.detail.view is not None and page.detail.view.status == "printed", timeout=WAIT_MS)
     assert page.detail.buttons["revise"].text() == "修改（生成新版本）"
 
@@ -219,3 +225,52 @@ def test_sign_then_cancel(page, db, qtbot, idle):
     got = agreements.get(db, view.id)
     assert got.status == "cancelled" and "重新协商" in got.note
     assert not page.detail.buttons["pay"].isEnabled() and "已作废" in page.detail.standing.text()
+    with db.engine.connect() as conn:                     # the window's changes are the operator's
+        actors = {a for (a,) in conn.exec_driver_sql(
+            "SELECT actor FROM audit_log WHERE entity_id = ? AND action IN ('sign', 'cancel')", (view.id,))}
+    assert actors == {OPERATOR}
+
+
+def test_a_fulfilled_agreement_without_receipts_says_why_no_receipt_prints(page, db, qtbot, idle):
+    fulfilled = next(i for i in page.items if i.state == "fulfilled")
+    choose(page, qtbot, idle, fulfilled.id)
+    button = page.detail.buttons["print_receipt"]
+    assert not button.isEnabled() and "没有凭证号" in button.toolTip()    # the demo's payments have none
+    assert "没有凭证号" in page.detail.standing.text()
+
+
+def test_an_unapproved_reduction_is_a_draft_that_cannot_be_signed(page, db, qtbot, idle):
+    loans = free_households(db)[0]
+    view = agreements.create(db, PlanRequest(loans, date.today(), installments=2, waive_all_penalty=True,
+                                             first_due=date.today() + timedelta(days=20)))
+    page.refresh()
+    qtbot.waitUntil(lambda: any(i.id == view.id for i in page.items), timeout=WAIT_MS)
+    choose(page, qtbot, idle, view.id)
+    assert not page.detail.buttons["sign"].isEnabled() and "审批文号" in page.detail.buttons["sign"].toolTip()
+    assert "草稿" in page.detail.standing.text() and "审批文号" in page.detail.standing.text()
+
+
+def test_a_lapsed_reduction_is_shown_owed_again_and_gets_no_sheet(page, db, qtbot, idle):
+    lapsed = next(i for i in page.items if i.reduction_void and agreements.get(db, i.id).waived_fen)
+    choose(page, qtbot, idle, lapsed.id)
+    view = page.detail.view
+    figures = page.detail.figures
+    assert figures["waived"].text().startswith("已失效") and "减免失效" in figures["total"].text()
+    assert figures["total"].text().startswith(f"{view.owed_fen // 100:,}")     # the unreduced debt
+    assert not page.detail.buttons["print_sheet"].isEnabled()
+    assert "减免" in page.detail.standing.text() and "已失效" in page.detail.standing.text()
+
+
+def test_a_default_rate_is_pointed_out_in_the_detail(page, db, qtbot, idle):
+    from tests.integration.agreement_helpers import execute
+
+    loans = free_households(db)[0][:1]
+    execute(db, "UPDATE loans SET rate_ppm = NULL WHERE loan_no = :n", n=loans[0])
+    view = agreements.create(db, PlanRequest(loans, date.today(), installments=1, frequency="lump",
+                                             first_due=date.today() + timedelta(days=20)))
+    page.refresh()
+    qtbot.waitUntil(lambda: any(i.id == view.id for i in page.items), timeout=WAIT_MS)
+    choose(page, qtbot, idle, view.id)
+    warning = page.detail.warning
+    assert warning.isVisible() and loans[0] in warning.text() and "按默认利率测算" in warning.text()
+    assert "默认年利率 8.64%" in warning.toolTip()

@@ -35,6 +35,9 @@ def household(demo_db) -> list[str]:
 
 def signed(db, loans, **kw) -> svc.AgreementView:
     kw.setdefault("installments", 4)
+    if kw.get("waive_all_penalty") or kw.get("waive_all_interest") or kw.get("waive_interest_fen") \
+            or kw.get("waive_penalty_fen"):
+        kw.setdefault("approval_ref", "减免审批〔2026〕1号")       # a reduction is signed once approved
     view = svc.create(db, svc.PlanRequest(loan_nos=loans, as_of=AS_OF, first_due=date(2027, 1, 15), **kw))
     return svc.sign(db, view.id, SIGNED)
 

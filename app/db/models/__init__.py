@@ -18,3 +18,8 @@ __all__ = [
     "ImportFollowup",
 ]
 from app.db.models.search import HouseholdIndex, HouseholdSearchKey, HouseholdStaff  # noqa: E402,F401  (derived, local)
+
+# Tables that stay on this laptop's database and are never written into sync packages: the
+# database's own facts, its local users (the operator, later sign-in and password hashes) and
+# the derived household index.
+LOCAL_TABLES = frozenset({"meta", "users", "household_index", "household_staff", "household_search_keys"})

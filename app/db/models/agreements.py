@@ -63,6 +63,8 @@ class AgreementLoan(SyncMixin, Base):
     rate_ppm: Mapped[int | None] = mapped_column(Integer, default=None)          # used for interest
     penalty_rate_ppm: Mapped[int | None] = mapped_column(Integer, default=None)  # used for penalty
     interest_suspended: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # "contract" | "default" (no contract rate known: the district's default) | "set" (None before 0005)
+    rate_source: Mapped[str | None] = mapped_column(String(8), default=None)
 
 
 class Installment(SyncMixin, Base):

@@ -194,6 +194,12 @@ class AgreementDialog(QDialog):
         ob.addWidget(self.owed_view, 1)
         ob.addWidget(self.owed_total)
         ob.addWidget(self.basis)
+        self.rate_warning = QLabel("")
+        self.rate_warning.setObjectName("rateWarning")
+        self.rate_warning.setWordWrap(True)
+        self.rate_warning.setStyleSheet("color: #b9770e; font-weight: bold;")
+        self.rate_warning.setVisible(False)
+        ob.addWidget(self.rate_warning)
 
         # -- 减免 --------------------------------------------------------------------
         self.waive_interest = MoneyEdit(self, placeholder="0", object_name="waiveInterest")
@@ -210,7 +216,8 @@ class AgreementDialog(QDialog):
         self.waive_penalty_note = FieldNote(self, object_name="waivePenaltyNote")
         self.approval = QLineEdit()
         self.approval.setObjectName("approvalRef")
-        self.approval.setPlaceholderText("例如：减免审批〔2026〕12号")
+        self.approval.setPlaceholderText("例如：减免审批〔2026〕12号（有减免的，签订前必须填写）")
+        self.approval.setToolTip("减免的审批文号。没有审批文号也可以先保存草稿、打印（每页标“草稿”），但不能签订")
         self.condition = QPlainTextEdit()
         self.condition.setObjectName("condition")
         self.condition.setTabChangesFocus(True)
@@ -778,6 +785,9 @@ class AgreementDialog(QDialog):
 
     def _show_quote(self, quote: Quote | None) -> None:
         self.owed.set_rows(quote.loans if quote else [])
+        warnings = quote.warnings if quote else []
+        self.rate_warning.setText("注意：" + "；".join(warnings) + "。打印件上写明“按默认利率测算”。" if warnings else "")
+        self.rate_warning.setVisible(bool(warnings))
         if quote is None:
             self.owed_total.setText("")
             self.basis.setText("")

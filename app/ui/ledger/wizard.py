@@ -80,11 +80,10 @@ class LedgerWizard(QWizard):
         return self.file_page.path()
 
     def actor(self) -> str:
-        try:
-            name = self.db.identity().device_name
-        except Exception:  # noqa: BLE001 - who did it is a label, never a reason to fail
-            name = ""
-        return name or "工作台"
+        """The operator of this laptop (``app.ui.actor``), as for every other change."""
+        from app.ui.actor import actor
+
+        return actor()
 
     # -- while importing ------------------------------------------------------------------
     def set_busy(self, busy: bool) -> None:

@@ -1,17 +1,17 @@
-"""设置: where the data lives, and backups."""
+"""设置: who works at this laptop (操作员), where the data lives, and backups."""
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QStyle, QVBoxLayout, QWidget)
 
 from app import config
 from app.services.backup import auto_backups, backup
-from app.ui import errors
+from app.ui import actor as ui_actor, errors
 from app.ui.pages.base import Page
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import PageHeader
@@ -55,6 +55,27 @@ class SettingsPage(Page):
         self.backup_button.setToolTip("把当前数据库完整复制一份到备份文件夹")
         self.backup_button.clicked.connect(self.backup_now)
 
+        self.operator = QLabel("—")
+        self.operator.setObjectName("operatorName")
+        self.operator_button = QPushButton("更改…")
+        self.operator_button.setObjectName("changeOperator")
+        self.operator_button.setToolTip("更改本机操作员的姓名")
+        self.operator_button.clicked.connect(self.change_operator)
+        people = QGroupBox("操作员")
+        pform = QFormLayout(people)
+        pform.setVerticalSpacing(10)
+        who = QHBoxLayout()
+        who.addWidget(self.operator)
+        who.addSpacing(12)
+        who.addWidget(self.operator_button)
+        who.addStretch(1)
+        pform.addRow("本机操作员：", who)
+        pnote = QLabel("印在还款凭证、还款协议书的“经办人”处，每一处改动也记在这个姓名下（操作日志）。"
+                       "只保存在本机，不随数据传给区里或别的电脑。")
+        pnote.setObjectName("muted")
+        pnote.setWordWrap(True)
+        pform.addRow("", pnote)
+
         places = QGroupBox("数据存放位置")
         form = QFormLayout(places)
         form.setVerticalSpacing(10)
@@ -78,18 +99,33 @@ class SettingsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 12)
         layout.setSpacing(14)
-        layout.addWidget(PageHeader("设置", "数据文件夹、数据库和备份"))
+        layout.addWidget(PageHeader("设置", "操作员、数据文件夹、数据库和备份"))
+        layout.addWidget(people)
         layout.addWidget(places)
         layout.addWidget(backups)
         layout.addStretch(1)
 
     def refresh(self) -> None:
+        name = ui_actor.operator_name()
+        self.operator.setText(name if name else ("未设置" if self.db is not None else "—"))
+        self.operator_button.setText("更改…" if name else "设置…")
+        self.operator_button.setEnabled(self.db is not None)
         self.data_dir.setText(str(config.data_dir()))
         self.backup_dir.setText(str(config.backup_dir()))
         self.db_path.setText(str(self.db.path) if self.db is not None else "（未打开数据库）")
         self.backup_button.setEnabled(self.db is not None)
         found = auto_backups(self.db.path, config.backup_dir()) if self.db is not None else []
         self.last_backup.setText(f"{found[-1][0]:%Y-%m-%d %H:%M}（{found[-1][1].name}）" if found else "尚无")
+
+    def change_operator(self) -> None:
+        window = self.window()
+        if self.db is None or not hasattr(window, "ask_operator"):
+            return
+        window.operator_changed.connect(self._operator_saved, Qt.ConnectionType.UniqueConnection)
+        window.ask_operator(first=False)
+
+    def _operator_saved(self, _name: str) -> None:
+        self.refresh()
 
     def backup_now(self) -> None:
         if self.db is None:

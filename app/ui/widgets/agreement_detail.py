@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QPushBu
 
 from app.domain.money import to_chinese_capital
 from app.domain.schedule import FREQUENCY_NAMES, order_text
+from app.services.agreement_forms import no_receipt_reason
 from app.services.agreement_overview import STATE_NAMES
 from app.services.agreements import IN_FORCE, AgreementRow, AgreementView
 from app.ui import formatting as fmt
@@ -21,14 +22,17 @@ from app.ui.widgets.tables import make_table_view
 
 # (key, text, tooltip)
 ACTIONS = (
-    ("print_agreement", "打印协议书", "生成还款协议书（PDF）；草稿打印后变为“已打印”"),
-    ("print_sheet", "打印减免明白纸", "生成减免明白纸（PDF）：现在还、按协议还、拖6个月和12个月各要还多少"),
-    ("print_receipt", "打印收据", "生成最近一笔还款的还款凭证（PDF）"),
+    ("print_agreement", "打印协议书", "打印预览还款协议书，再选打印机打印或另存为PDF；打印或保存后草稿变为“已打印”"),
+    ("print_sheet", "打印减免明白纸", "打印减免明白纸：现在还、按协议还、拖6个月和12个月各要还多少"),
+    ("print_receipt", "打印收据", "打印最近一笔按协议收款的还款凭证"),
     ("sign", "标记已签字", "双方签字后登记签订日期，协议开始履行"),
     ("pay", "登记还款", "按协议收款，依次冲抵各期"),
     ("revise", "修改", "草稿直接修改；已打印或已签订的生成新版本"),
     ("cancel", "作废", "作废这份协议（不能恢复）"),
 )
+
+
+ACTION_TIPS = [(key, tip) for key, _text, tip in ACTIONS]
 
 
 def state_of(view: AgreementView) -> str:
@@ -40,6 +44,9 @@ def standing_text(view: AgreementView) -> tuple[str, object]:
     """How the agreement stands, in a sentence, and its colour."""
     st = view.standing
     status = view.status
+    if view.needs_approval:
+        return ("草稿：减免还没有审批文号，打印件每页标“草稿”，不能签字。审批后点“修改”填写审批文号，"
+                "再打印协议书交双方签字。"), ORANGE
     if status == "draft":
         return "草稿：打印协议书交双方签字后，点“标记已签字”。", None
     if status == "printed":
@@ -52,11 +59,15 @@ def standing_text(view: AgreementView) -> tuple[str, object]:
     if st is None:
         return STATE_NAMES.get(status, status), None
     if st.state == "fulfilled":
-        return "已全部还清，协议履行完毕。", GREEN
+        text = "已全部还清，协议履行完毕。"
+        if not view.receipts:
+            text += no_receipt_reason(view)
+        return text, GREEN
     if st.state == "broken":
         text = f"已违约：{len(st.missed)} 期逾期超过宽限期（{view.grace_days} 天），已到期未还 {fmt.money(st.arrears_fen)} 元。"
-        if st.reduction_void:
-            text += "减免已失效。"
+        if view.reduction_lapsed:
+            text += (f"减免 {fmt.money(view.waived_fen)} 元已失效，按原欠款应还 {fmt.money(view.owed_fen)} 元；"
+                     "重新协商请点“修改（生成新版本）”。")
         return text, RED
     if st.overdue:
         return (f"第{st.next_no}期已逾期，已到期未还 {fmt.money(st.arrears_fen)} 元"
@@ -111,8 +122,13 @@ class AgreementDetail(QFrame):
         bar.addStretch(1)
         head = QHBoxLayout()
         head.setSpacing(10)
+        self.warning = QLabel("")          # a rate the bank never gave: short here, whole in the tooltip
+        self.warning.setObjectName("rateWarning")
+        self.warning.setStyleSheet(f"color: {ORANGE.name()}; font-weight: bold;")
         head.addWidget(self.title)
         head.addWidget(self.chip)
+        head.addSpacing(8)
+        head.addWidget(self.warning)
         head.addStretch(1)
 
         self.figures: dict[str, QLabel] = {}
@@ -213,19 +229,26 @@ class AgreementDetail(QFrame):
         f["owed"].setText(f"{fmt.money(view.owed_fen)} 元")
         f["parts"].setText(f"本金 {fmt.money(view.principal_fen)}  利息 {fmt.money(view.interest_fen)}  "
                            f"罚息 {fmt.money(view.penalty_fen)}")
-        f["waived"].setText(f"{fmt.money(view.waived_fen)} 元" if view.waived_fen else "无")
+        lapsed = view.reduction_lapsed
+        f["waived"].setText(f"已失效（原减免 {fmt.money(view.waived_fen)} 元）" if lapsed
+                            else f"{fmt.money(view.waived_fen)} 元" if view.waived_fen else "无")
         f["waived_parts"].setText(f"利息 {fmt.money(view.waived_interest_fen)}  罚息 {fmt.money(view.waived_penalty_fen)}"
                                   if view.waived_fen else "")
         f["waived_parts"].setVisible(bool(view.waived_fen))
-        f["total"].setText(f"{fmt.money(view.total_fen)} 元")
-        f["capital"].setText(to_chinese_capital(view.total_fen))
-        f["paid"].setText(f"{fmt.money(view.paid_fen)} 元 / {fmt.money(view.total_fen - view.paid_fen)} 元")
+        due = view.owed_fen if lapsed else view.total_fen   # a lapsed reduction is owed again
+        f["total"].setText(f"{fmt.money(due)} 元" + ("（减免失效）" if lapsed else ""))
+        f["capital"].setText(to_chinese_capital(due))
+        f["paid"].setText(f"{fmt.money(view.paid_fen)} 元 / {fmt.money(due - view.paid_fen)} 元")
         n = len(view.installments)
         f["plan"].setText(f"{FREQUENCY_NAMES.get(view.frequency, '分期')}，共 {n} 期" if n > 1
                           else f"一次还清（{view.installments[0].due.isoformat()} 前）" if n else "—")
         text, colour = standing_text(view)
         self.standing.setText(text)
         self.standing.setStyleSheet(f"color: {colour.name()}; font-weight: bold;" if colour is not None else "")
+        default = [ln.loan_no for ln in view.loans if ln.rate_source == "default"]
+        self.warning.setText(f"注意：借据号 {'、'.join(default)} 无合同利率，按默认利率测算" if default else "")
+        self.warning.setToolTip("；".join(view.warnings) + "。" if view.warnings else "")
+        self.warning.setVisible(bool(default))
 
         in_force = view.status in IN_FORCE
         self.schedule.set_rows(schedule_lines(view.installments, view.paid_fen, as_of, in_force))
@@ -254,8 +277,14 @@ class AgreementDetail(QFrame):
         status = view.status
         active = status in ("draft", "printed", "signed", "broken")
         b = self.buttons
-        b["print_receipt"].setEnabled(view.paid_fen > 0)
-        b["sign"].setEnabled(status in ("draft", "printed"))
+        b["print_receipt"].setEnabled(view.receipts > 0)
+        b["print_receipt"].setToolTip(dict(ACTION_TIPS)["print_receipt"] if view.receipts else no_receipt_reason(view))
+        b["print_sheet"].setEnabled(not view.reduction_lapsed)
+        b["print_sheet"].setToolTip("减免已失效（违约），减免明白纸不再适用" if view.reduction_lapsed
+                                    else dict(ACTION_TIPS)["print_sheet"])
+        b["sign"].setEnabled(status in ("draft", "printed") and not view.needs_approval)
+        b["sign"].setToolTip("减免还没有审批文号，不能签订：先点“修改”填写审批文号" if view.needs_approval
+                             else dict(ACTION_TIPS)["sign"])
         b["pay"].setEnabled(status in ("signed", "broken") and view.paid_fen < view.total_fen)
         b["revise"].setEnabled(active)
         b["revise"].setText("修改" if status == "draft" else "修改（生成新版本）")
