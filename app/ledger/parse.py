@@ -155,6 +155,7 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
             continue
         report = SheetReport(raw.name, layout)
         sheets.append(report)
+        notes += raw.notes
         if layout.missing:
             labels = "、".join(FIELD_LABELS[m] for m in layout.missing)
             report.problems.append(f"工作表“{raw.name}”找不到“{labels}”这一列：请在预览中指定哪一列是{labels}")
