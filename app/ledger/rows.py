@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+from app.domain.dates import DateProblem
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, clean_header, match_field
 from app.ledger.layout import SheetLayout, township_cell
+from app.ledger.plausible import balance_verdicts, birth_of, date_problem
 from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, check_id, loan_no,
                                money_fen, person_name, rate_ppm, split_name_id, split_name_remark, text)
 
@@ -26,6 +28,7 @@ REJECT_REASONS: dict[str, str] = {
     "bad_loan_no": "借据号不完整",
     "bad_balance": "贷款余额为空、不是数字或为负数",
     "duplicate_loan_no": "借据号重复",
+    "balance_implausible": "贷款余额大得不可能（比这张表一般的贷款大上万倍）",
     "missing_township": "不知道属于哪个乡镇",
 }
 WARNING_CODES: dict[str, str] = {
@@ -36,6 +39,10 @@ WARNING_CODES: dict[str, str] = {
     "bad_date": "日期无法识别",
     "bad_amount": "金额无法识别",
     "bad_rate": "利率无法识别",
+    "date_implausible": "日期不可能是真的（1950年以前，或晚于台账日期），没有导入",
+    "date_before_birth": "日期早于借款人出生，没有导入",
+    "balance_outlier": "贷款余额比这张表一般的贷款大上千倍",
+    "balance_above_lent": "贷款余额是贷款金额的十倍以上",
     # what a later ledger says differently from what this computer holds (app/services/ledger_writer.py)
     "balance_higher": "台账余额高于本系统的未收回余额",
     "deleted_loan": "贷款已在本系统中删除",
@@ -122,6 +129,11 @@ class SheetRows:
     notes: list[str] = field(default_factory=list)   # what a person should know (a second table)
 
 
+def _problem(exc: Exception) -> ValueError:
+    """What was wrong with a date, kept without its traceback (the frames it holds)."""
+    return DateProblem(exc.reason) if isinstance(exc, DateProblem) else ValueError(str(exc))
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -138,6 +150,7 @@ class RowReader:
         self.known_townships = known_townships
         self.seen = seen
         self.today = today or date.today()
+        self.as_of = layout.as_of or self.today   # the ledger's date: no loan was issued after it
         idx = layout.index_of
         self.i_loan = idx("loan_no")
         self.i_name = idx("name")
@@ -186,6 +199,7 @@ class RowReader:
             self._row(cells, n + 1, out)
             if tick is not None and n % 2000 == 0:
                 tick(n)
+        self._check_balances(rows, out)
         return out
 
     # One row.  Kept flat: it runs once per loan of the file.
@@ -339,10 +353,14 @@ class RowReader:
             value = dates.get(value, _MISSING) if type(value) is str else _MISSING
             if value is _MISSING:
                 value = self._date(cells[i])
-            if isinstance(value, ValueError):
+            if isinstance(value, DateProblem):
+                warn(RowWarning(sheet, excel_row, "bad_date", f"{label}{value.reason}", number))
+            elif isinstance(value, ValueError):
                 warn(RowWarning(sheet, excel_row, "bad_date", f"{label}无法识别：{text(cells[i])}", number))
             else:
                 setattr(row, code, value)
+        if row.issue_date is not None or row.due_date is not None:
+            self._plausible_dates(row, warn)
         if self.i_rate is not None:
             try:
                 raw_rate = cells[self.i_rate]
@@ -355,6 +373,40 @@ class RowReader:
         if self._after_total:
             self._after_total = False
 
+    def _plausible_dates(self, row: LedgerRow, warn) -> None:
+        """Dates that cannot be true are not taken, and warned about with what they were."""
+        born = birth_of(row.id_number) if row.id_ok else None
+        for code, label in (("issue_date", "发放日期"), ("due_date", "到期日期")):
+            day = getattr(row, code)
+            problem = date_problem(code, day, as_of=self.as_of, born=born) if day is not None else None
+            if problem:
+                warn(RowWarning(row.sheet, row.row, problem[0], f"{label} {day.isoformat()} {problem[1]}，"
+                                "不可能是真的：这一日期没有导入，请与银行核对", row.loan_no))
+                setattr(row, code, None)
+
+    def _check_balances(self, rows: list[list[object]], out: SheetRows) -> None:
+        """Balances that cannot be true for their row or their sheet (plausible.py)."""
+        verdicts, notes = balance_verdicts(out.rows)
+        out.notes += notes
+        if not verdicts:
+            return
+        sheet = self.layout.sheet
+        refused: set[int] = set()
+        for r, code, message in verdicts:
+            if code == "refuse":
+                refused.add(r.row)
+                out.rejected.append(RejectedRow(sheet, r.row, "balance_implausible", message, r.loan_no,
+                                                list(rows[r.row - 1])))
+                if self.seen.get(r.loan_no, ("", 0))[1] == r.row:
+                    del self.seen[r.loan_no]
+            else:
+                out.warnings.append(RowWarning(sheet, r.row, code, message, r.loan_no))
+        if refused:
+            out.rows = [r for r in out.rows if r.row not in refused]
+            out.warnings = [w for w in out.warnings if w.row not in refused]
+        out.warnings.sort(key=lambda w: w.row)
+        out.rejected.sort(key=lambda x: x.row)
+
     def _date(self, raw: object) -> date | None | ValueError:
         if type(raw) is date or raw == "":
             return raw or None
@@ -362,7 +414,7 @@ class RowReader:
             try:
                 return cell_date(raw)
             except (ValueError, OverflowError) as exc:
-                return ValueError(str(exc))
+                return _problem(exc)
         try:
             return self._dates[raw]
         except KeyError:
@@ -370,7 +422,7 @@ class RowReader:
         try:
             value: date | None | ValueError = cell_date(raw)
         except (ValueError, OverflowError) as exc:
-            value = ValueError(str(exc))
+            value = _problem(exc)
         self._dates[raw] = value
         return value
 
