@@ -14,6 +14,7 @@ from typing import Callable
 
 from app.domain.dates import DateProblem
 from app.domain.errors import InputError
+from app.domain.idcard import PROVINCES
 from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, clean_header, match_field
 from app.ledger.layout import SheetLayout, township_cell
@@ -36,6 +37,7 @@ WARNING_CODES: dict[str, str] = {
     "id_mangled": "身份证号被Excel存成数字，位数已丢失",
     "id_invalid": "身份证号格式不对",
     "id_missing": "没有身份证号",
+    "id_region": "身份证号的前两位不是省份代码",
     "bad_date": "日期无法识别",
     "bad_amount": "金额无法识别",
     "bad_rate": "利率无法识别",
@@ -43,6 +45,7 @@ WARNING_CODES: dict[str, str] = {
     "date_before_birth": "日期早于借款人出生，没有导入",
     "balance_outlier": "贷款余额比这张表一般的贷款大上千倍",
     "balance_above_lent": "贷款余额是贷款金额的十倍以上",
+    "unit_unstated": "台账没有注明金额单位，余额像是万元",
     # what a later ledger says differently from what this computer holds (app/services/ledger_writer.py)
     "balance_higher": "台账余额高于本系统的未收回余额",
     "deleted_loan": "贷款已在本系统中删除",
@@ -300,6 +303,9 @@ class RowReader:
                     self._ids[raw_id] = check
             if check.ok:
                 id_number, id_problem = check.value, None
+                if id_number[:2] not in PROVINCES:
+                    warn(RowWarning(sheet, excel_row, "id_region",
+                                    f"身份证号的前两位 {id_number[:2]} 不是任何省份的代码，可能有数字录错：{id_number}", number))
             else:
                 id_problem = check.problem
                 id_number = check.value if id_problem not in ("mangled", "empty") else None
