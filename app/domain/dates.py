@@ -123,10 +123,13 @@ def to_date(value) -> date | None:
     text = str(value).strip()
     if not text:
         return None
-    m = _MONTH_ONLY.match(text.translate(_FULLWIDTH))
-    if m and 1 <= int(m.group(2)) <= 12:
-        raise DateProblem(f"只写到月（{int(m.group(1))}年{int(m.group(2))}月），没有日：{text}")
-    return parse_date_text(text)
+    try:
+        return parse_date_text(text)
+    except ValueError:
+        m = _MONTH_ONLY.match(text.translate(_FULLWIDTH))
+        if m and 1 <= int(m.group(2)) <= 12:
+            raise DateProblem(f"只写到月（{int(m.group(1))}年{int(m.group(2))}月），没有日：{text}") from None
+        raise
 
 
 def add_months(d: date, months: int) -> date:

@@ -167,7 +167,7 @@ def scan_xlsx_extent(z: zipfile.ZipFile, member: str) -> Extent:
     """The last row and the widest column of the sheet, by a quick scan of its XML.
 
     Rows and the cells of a row come in ascending order (ECMA-376 requires it; Excel
-    refuses a file otherwise), so the last row is the one at the end; what is looked for
+    refuses a file otherwise), so the last row is the last one with cells; what is looked for
     cell by cell is only a column of two or three letters (AA and beyond) — up to Z,
     26 columns are counted for every sheet.  Empty formatted cells count too: the extent
     is never under-estimated for a file that keeps to the standard."""
@@ -181,10 +181,12 @@ def scan_xlsx_extent(z: zipfile.ZipFile, member: str) -> Extent:
             row_re = re.compile(b"<" + re.escape(prefix) + rb'row\s[^>]*?\br="(\d{1,7})"')
             wide_re = re.compile(b"<" + re.escape(prefix) + rb'c r="([A-Z]{2,3})\d')
         at = part.rfind(b"<" + prefix + b"row ")
-        if at >= 0:
+        while at >= 0:   # the last row element that is not empty (<row r="9" ht="20"/> holds nothing)
             m = row_re.match(part, at)
-            if m:
+            if m and part[part.index(b">", at) - 1] != 0x2F:   # not "/>"
                 last_row = max(last_row, int(m.group(1)))
+                break
+            at = part.rfind(b"<" + prefix + b"row ", 0, at)
         if wide_re.search(part):
             last_col = max(last_col, max(column_number(c) for c in set(wide_re.findall(part))))
     return Extent(last_row, last_col, how="scan")

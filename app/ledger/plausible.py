@@ -8,6 +8,7 @@ a warning, a refused row or a question for the person importing.
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 from statistics import median_low
 from typing import Callable, Mapping, Sequence
 
@@ -50,6 +51,35 @@ def date_problem(field: str, day: date, *, as_of: date, born: date | None) -> tu
     return None
 
 
+def implausible_dates(rows: Sequence, *, as_of: date) -> list[tuple[object, str, str, str]]:
+    """``(row, warning code, field, why)`` for each date of ``rows`` that cannot be true.
+
+    Only rows that may be wrong are looked at closely: every row when the sheet's earliest
+    or latest date is out of bounds, else the borrowers born after its earliest date (a
+    ledger of 100,000 loans takes some 30 ms)."""
+    found: list[tuple[object, str, str, str]] = []
+    due_until = date(min(as_of.year + DUE_YEARS_AHEAD, 9999), 12, 31)
+    fields = []
+    for field, latest in (("issue_date", as_of), ("due_date", due_until)):
+        days = [d for d in map(attrgetter(field), rows) if d is not None]
+        if days:
+            first = min(days)
+            fields.append((field, first, first < EARLIEST_LOAN_DATE or max(days) > latest))
+    if not fields:
+        return found
+    # Only a borrower born after the sheet's earliest date can have been born after theirs.
+    key = f"{min(first for _f, first, _out in fields):%Y%m%d}"
+    young = [r for r in rows if r.id_ok and r.id_number[6:14] > key]
+    for field, _first, out_of_bounds in fields:
+        for r in rows if out_of_bounds else young:
+            day = getattr(r, field)
+            if day is not None:
+                problem = date_problem(field, day, as_of=as_of, born=birth_of(r.id_number) if r.id_ok else None)
+                if problem:
+                    found.append((r, problem[0], field, problem[1]))
+    return found
+
+
 def _yuan(fen: int) -> str:
     return f"{format_yuan(fen)} 元"
 
@@ -62,9 +92,10 @@ def balance_verdicts(rows: Sequence) -> tuple[list[tuple[object, str, str]], lis
     out: list[tuple[object, str, str]] = []
     notes: list[str] = []
     positive = [r.balance_fen for r in rows if r.balance_fen > 0]
-    typical = median_low(positive) if len(positive) >= TYPICAL_FROM else 0
+    step = max(1, len(positive) // 10_000)   # the median of a sample is typical enough
+    typical = median_low(positive[::step]) if len(positive) >= TYPICAL_FROM else 0
     outliers = set()
-    if typical:
+    if typical and max(positive) >= WARN_TIMES_TYPICAL * typical:
         for r in rows:
             times = r.balance_fen // typical
             if times >= REFUSE_TIMES_TYPICAL:
@@ -75,9 +106,12 @@ def balance_verdicts(rows: Sequence) -> tuple[list[tuple[object, str, str]], lis
                 out.append((r, "balance_outlier", f"贷款余额 {_yuan(r.balance_fen)}是这张表一般贷款（中位数 "
                                                   f"{_yuan(typical)}）的 {times:,} 倍，请与银行核对"))
                 outliers.add(id(r))
-    lent = [r for r in rows if r.principal_fen and r.principal_fen > 0 and id(r) not in outliers]
-    far = [r for r in lent if r.balance_fen > FAR_ABOVE_LENT * r.principal_fen]
-    if far and len(far) * 2 > len(lent):
+    far = [r for r in rows if r.principal_fen and r.balance_fen > FAR_ABOVE_LENT * r.principal_fen > 0
+           and id(r) not in outliers]
+    if not far:
+        return out, notes
+    lent = sum(1 for r in rows if r.principal_fen and r.principal_fen > 0 and id(r) not in outliers)
+    if len(far) * 2 > lent:
         notes.append(f"{len(far)} 笔贷款的余额是贷款金额的{FAR_ABOVE_LENT}倍以上：请确认“贷款余额”和“贷款金额”两列的单位"
                      "（元 / 万元）是否一样")
     else:

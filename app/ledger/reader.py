@@ -146,7 +146,18 @@ class Workbook:
             except _CalamineFailed as exc:
                 log.warning("calamine failed on sheet %r of %s; reading it with %s", name, self.path.name,
                             "openpyxl/xlrd", exc_info=exc.__cause__)
-        rows, merged, notes = self._careful(name, extent)
+        try:
+            rows, merged, notes = self._careful(name, extent)
+        except InputError:
+            if not (self._kind == "xls" and extent is None):
+                raise
+            # An .xls sheet whose extent could not be read and that xlrd cannot read either:
+            # calamine may, and the format bounds it (65,536 × 256 cells at most).
+            try:
+                rows, merged = self._calamine(name)
+            except _CalamineFailed as exc:
+                raise InputError(f"无法读取文件 {self.path.name} 的工作表“{name}”：文件可能已损坏") from exc.__cause__
+            notes = []
         return RawSheet(name=name, rows=rows, visible=visible, merged=merged, notes=notes)
 
     def extent(self, name: str) -> Extent | None:

@@ -17,7 +17,7 @@ from app.domain.idcard import PROVINCES
 from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, clean_header, match_field
 from app.ledger.layout import SheetLayout, township_cell
-from app.ledger.plausible import balance_verdicts, birth_of, date_problem
+from app.ledger.plausible import balance_verdicts, implausible_dates
 from app.ledger.records import (REJECT_REASONS, WARNING_CODES, LedgerRow, RejectedRow,  # noqa: F401 (re-exported)
                                 RowWarning, SheetRows)
 from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, check_id, loan_no,
@@ -101,7 +101,8 @@ class RowReader:
             self._row(cells, n + 1, out)
             if tick is not None and n % 2000 == 0:
                 tick(n)
-        self._check_balances(rows, out)
+        if self._check_dates(out) | self._check_balances(rows, out):
+            out.warnings.sort(key=lambda w: w.row)   # in row order, as a person reads them
         return out
 
     # One row.  Kept flat: it runs once per loan of the file.
@@ -264,8 +265,6 @@ class RowReader:
                 warn(RowWarning(sheet, excel_row, "bad_date", f"{label}无法识别：{text(cells[i])}", number))
             else:
                 setattr(row, code, value)
-        if row.issue_date is not None or row.due_date is not None:
-            self._plausible_dates(row, warn)
         if self.i_rate is not None:
             try:
                 raw_rate = cells[self.i_rate]
@@ -278,23 +277,22 @@ class RowReader:
         if self._after_total:
             self._after_total = False
 
-    def _plausible_dates(self, row: LedgerRow, warn) -> None:
+    def _check_dates(self, out: SheetRows) -> bool:
         """Dates that cannot be true are not taken, and warned about with what they were."""
-        born = birth_of(row.id_number) if row.id_ok else None
-        for code, label in (("issue_date", "发放日期"), ("due_date", "到期日期")):
-            day = getattr(row, code)
-            problem = date_problem(code, day, as_of=self.as_of, born=born) if day is not None else None
-            if problem:
-                warn(RowWarning(row.sheet, row.row, problem[0], f"{label} {day.isoformat()} {problem[1]}，"
-                                "不可能是真的：这一日期没有导入，请与银行核对", row.loan_no))
-                setattr(row, code, None)
+        found = implausible_dates(out.rows, as_of=self.as_of)
+        for row, code, field_code, why in found:
+            label = "发放日期" if field_code == "issue_date" else "到期日期"
+            out.warnings.append(RowWarning(row.sheet, row.row, code, f"{label} {getattr(row, field_code).isoformat()} "
+                                           f"{why}，不可能是真的：这一日期没有导入，请与银行核对", row.loan_no))
+            setattr(row, field_code, None)
+        return bool(found)
 
-    def _check_balances(self, rows: list[list[object]], out: SheetRows) -> None:
+    def _check_balances(self, rows: list[list[object]], out: SheetRows) -> bool:
         """Balances that cannot be true for their row or their sheet (plausible.py)."""
         verdicts, notes = balance_verdicts(out.rows)
         out.notes += notes
         if not verdicts:
-            return
+            return False
         sheet = self.layout.sheet
         refused: set[int] = set()
         for r, code, message in verdicts:
@@ -309,8 +307,8 @@ class RowReader:
         if refused:
             out.rows = [r for r in out.rows if r.row not in refused]
             out.warnings = [w for w in out.warnings if w.row not in refused]
-        out.warnings.sort(key=lambda w: w.row)
         out.rejected.sort(key=lambda x: x.row)
+        return True
 
     def _date(self, raw: object) -> date | None | ValueError:
         if type(raw) is date or raw == "":
