@@ -1,4 +1,4 @@
-"""``qingshou import-ledger FILE --db P [--township NAME] [--json] [--error-report FILE]``."""
+"""``qingshou import-ledger FILE --db P [--township NAME] [--unit 元|万元] [--json] [--error-report FILE]``."""
 from __future__ import annotations
 
 import argparse
@@ -19,6 +19,9 @@ def register(sub) -> None:
     add_db(p)
     p.add_argument("--township", default=None, metavar="乡镇",
                    help="台账看不出乡镇时（没有乡镇列、工作表名也不是乡镇名）按这个乡镇导入")
+    p.add_argument("--unit", choices=("元", "万元"), default=None, metavar="元|万元",
+                   help="台账没有注明金额单位（表头、标题都没写）的工作表按这个单位读；不写时按元读，"
+                        "余额看起来像万元时给出提示")
     p.add_argument("--error-report", type=Path, default=None, metavar="文件",
                    help="把未导入的行（原样，附原因）写到这个 .xlsx 文件，可退回银行核实")
     add_json(p)
@@ -31,7 +34,8 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     if args.error_report is not None:
         _check_report_place(args.error_report, args.file)
     with database(args) as db:  # never creates a database; the import reads the whole file first
-        result = import_ledger(db, args.file, township=args.township, actor=actor(args, db), sole_user=True)
+        result = import_ledger(db, args.file, township=args.township, actor=actor(args, db), sole_user=True,
+                               units={"*": args.unit} if args.unit else None)
     report = None
     if args.error_report is not None:
         try:

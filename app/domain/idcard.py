@@ -174,6 +174,26 @@ def _birth_ok(text: str, today: date) -> bool:
     return born is not None and _EARLIEST_BIRTH <= born <= today
 
 
+# The first two digits: the province (GB/T 2260), and the codes of the residence permits of
+# Hong Kong, Macao and Taiwan residents (81, 82, 83).  A number starting with anything else
+# (00…, 99…) is no one's: a typing error the check character does not always catch.
+PROVINCES: Final = {
+    "11": "北京", "12": "天津", "13": "河北", "14": "山西", "15": "内蒙古",
+    "21": "辽宁", "22": "吉林", "23": "黑龙江",
+    "31": "上海", "32": "江苏", "33": "浙江", "34": "安徽", "35": "福建", "36": "江西", "37": "山东",
+    "41": "河南", "42": "湖北", "43": "湖南", "44": "广东", "45": "广西", "46": "海南",
+    "50": "重庆", "51": "四川", "52": "贵州", "53": "云南", "54": "西藏",
+    "61": "陕西", "62": "甘肃", "63": "青海", "64": "宁夏", "65": "新疆",
+    "71": "台湾", "81": "香港", "82": "澳门", "83": "台湾",
+}
+
+
+def province(id_: str) -> str | None:
+    """The province (or region) an ID number was issued in, from its first two digits;
+    ``None`` when no province has that code."""
+    return PROVINCES.get(id_[:2]) if isinstance(id_, str) else None
+
+
 def check_digit(first17: str) -> str:
     """The GB 11643 check character ("0"-"9" or "X") for the first 17 digits."""
     if not isinstance(first17, str) or not re.fullmatch(r"[0-9]{17}", first17):

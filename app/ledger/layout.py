@@ -74,7 +74,7 @@ class SheetLayout:
     header_last: int
     columns: list[Column]
     unit: str                  # the unit of money columns that do not say their own
-    unit_source: str           # header | title | default
+    unit_source: str           # header | title | default | chosen (by the person) | remembered
     title: str                 # text of the rows above the header
     as_of: date | None
     township: str | None       # the sheet's township when the whole sheet is one township
@@ -103,6 +103,13 @@ class SheetLayout:
         """Required fields no column holds."""
         have = {c.field for c in self.columns}
         return [code for code in REQUIRED if code not in have]
+
+    @property
+    def unit_stated(self) -> bool:
+        """Whether the balance's unit comes from the file (its header or title) or a person."""
+        i = self.index_of("balance")
+        own = next((c.unit for c in self.columns if c.index == i), None) if i is not None else None
+        return own is not None or self.unit_source != "default"
 
     @property
     def units(self) -> list[str]:
@@ -323,13 +330,17 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
                 overrides: Mapping[str, str | None] | None = None,
                 recall: Callable[..., Mapping[str, str | None] | None] | None = None,
                 township: str | None = None,
-                known_townships: frozenset[str] = frozenset()) -> SheetLayout | None:
+                known_townships: frozenset[str] = frozenset(), unit: str | None = None,
+                recall_unit: Callable[[str], str | None] | None = None) -> SheetLayout | None:
     """The table of a sheet, or None if it has none (an explanation sheet).
 
     ``overrides`` (a person's choices) and what ``recall(signature)`` gives (choices kept
     from an earlier file of the same layout) map a column's header text (or ``#C`` for
-    column C) to a field code, or to None for a column not to import.
+    column C) to a field code, or to None for a column not to import.  ``unit`` (a
+    person's choice) or what ``recall_unit(signature)`` gives is the unit of the money
+    columns when the sheet states none (neither in a header nor in the title).
     """
+    chosen_unit = unit
     found = find_header(rows)
     if found is None:
         return None
@@ -361,6 +372,15 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
         unit_source = "header"
     else:
         unit_source = "title" if title_unit else "default"
+    if unit_source == "default":
+        given, how = (chosen_unit, "chosen") if chosen_unit else \
+            ((recall_unit(signature), "remembered") if recall_unit else (None, ""))
+        if given in ("元", "万元"):
+            unit, unit_source = given, how
+        elif given is not None and how == "chosen":
+            raise InputError(f"不认识的金额单位：{given}（应为“元”或“万元”）")
+        else:
+            unit = title_unit or DEFAULT_UNIT
     name_township = township_from_sheet_name(sheet_name, known_townships)
     has_column = any(c.field == "township" for c in columns)
     title_township = township_from_title(title)

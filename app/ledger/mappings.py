@@ -8,7 +8,8 @@ belongs to the person at this laptop, not to a database, and the preview can use
 before any database is open.  Shape::
 
     {"version": 1, "layouts": {"<signature>": {"columns": {"客户号": "loan_no", "备用": null},
-                                               "headers": ["序号", "客户号", …], "saved": "2026-11-22"}}}
+                                               "headers": ["序号", "客户号", …], "saved": "2026-11-22",
+                                               "unit": "万元"}}}   # unit: chosen for a sheet stating none
 """
 from __future__ import annotations
 
@@ -68,13 +69,24 @@ class MappingStore:
                 continue  # a field this version does not know
         return out
 
+    def unit(self, signature: str) -> str | None:
+        """The money unit a person chose for this layout (a sheet that states none), or None."""
+        entry = self._load()["layouts"].get(signature)
+        unit = entry.get("unit") if isinstance(entry, dict) else None
+        return unit if unit in ("元", "万元") else None
+
     def remember(self, signature: str, choices: Mapping[str, str | None],
-                 headers: Sequence[str] | None = None) -> None:
+                 headers: Sequence[str] | None = None, unit: str | None = None) -> None:
         """Keep ``choices`` (header text or ``#C`` → field code or None) for this layout, with
-        its ``headers`` so that a close layout can use them too."""
+        its ``headers`` so that a close layout can use them too, and the money ``unit`` a
+        person chose for it (kept from before when not given)."""
         columns = {(k if k.startswith("#") else clean_header(k)): field_code(v) for k, v in choices.items()}
         data = self._load()
+        before = data["layouts"].get(signature)
+        unit = unit or (before.get("unit") if isinstance(before, dict) else None)
         data["layouts"][signature] = {"columns": columns, "saved": date.today().isoformat()}
+        if unit in ("元", "万元"):
+            data["layouts"][signature]["unit"] = unit
         if headers:
             data["layouts"][signature]["headers"] = [clean_header(h) for h in headers]
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, FIELD_LABELS
 from app.ledger.layout import SheetLayout, find_layout, township_cell
+from app.ledger.plausible import History, unit_question
 from app.ledger.progress import Steps
 from app.ledger.reader import Workbook, file_sha256
 from app.ledger.rows import LedgerRow, RejectedRow, RowReader, RowWarning
@@ -22,7 +23,8 @@ from app.ledger.rows import LedgerRow, RejectedRow, RowReader, RowWarning
 Recall = Callable[..., Mapping[str, str | None] | None]   # (signature, headers) → choices
 
 # Where a sheet's unit and township were read from, in the preview's words.
-UNIT_SOURCES = {"header": "表头", "title": "标题行", "default": "未注明，按元"}
+UNIT_SOURCES = {"header": "表头", "title": "标题行", "default": "未注明，按元", "chosen": "已指定",
+                "remembered": "按上次的选择"}
 TOWNSHIP_SOURCES = {"sheet": "工作表名", "column": "乡镇列", "title": "标题", "given": "指定"}
 
 
@@ -40,6 +42,7 @@ class SheetReport:
     skipped: dict[str, int] = field(default_factory=dict)
     samples: list[list[object]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what stops the import until fixed
+    unit_question: str | None = None   # why the unit the sheet does not state looks like 万元
 
     def to_json(self) -> dict:
         lay = self.layout
@@ -63,7 +66,7 @@ class SheetReport:
             "missing": [FIELD_LABELS[m] for m in lay.missing],
             "loans": self.loans, "rejected": self.rejected, "warnings": self.warnings,
             "balance_total": yuan_str(self.balance_fen), "skipped": self.skipped,
-            "problems": self.problems, "notes": lay.notes,
+            "problems": self.problems, "notes": lay.notes, "unit_question": self.unit_question,
         })
         return out
 
@@ -97,12 +100,17 @@ def parse_ledger(path: Path | str, *, township: str | None = None,
                  overrides: Mapping[str, str | None] | None = None, recall: Recall | None = None,
                  known_townships: frozenset[str] = frozenset(), steps: Steps | None = None,
                  share: tuple[float, float] = (0, 100), today: date | None = None,
-                 only_township: str | None = None) -> ParsedLedger:
+                 only_township: str | None = None, units: Mapping[str, str] | None = None,
+                 recall_unit: Callable[[str], str | None] | None = None,
+                 history: History | None = None) -> ParsedLedger:
     """Read every sheet of ``path``.  ``InputError`` if the file cannot be read or holds no
     table at all; problems a person can fix in the preview (a required column not found, no
     township) are reported per sheet instead.  ``share`` is the part of the progress bar
     this takes.  ``only_township`` (a township's own laptop): loans of other townships are
-    passed over, with a note, instead of stopping the import."""
+    passed over, with a note, instead of stopping the import.  ``units`` (sheet name, or
+    ``"*"`` for every sheet → 元 / 万元) is the money unit of sheets that state none;
+    ``recall_unit(signature)`` the one chosen for a layout before; ``history(loan numbers)``
+    the balances this computer holds, to tell a ledger in 万元 that says so nowhere."""
     path = Path(path)
     steps = steps or Steps()
     lo, hi = share
@@ -110,11 +118,11 @@ def parse_ledger(path: Path | str, *, township: str | None = None,
     with Workbook(path) as wb:
         return _parse(wb, township=township, overrides=overrides, recall=recall,
                       known_townships=known_townships, steps=steps, share=share, today=today,
-                      only_township=only_township)
+                      only_township=only_township, units=units or {}, recall_unit=recall_unit, history=history)
 
 
 def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps: Steps, share,
-           today, only_township=None) -> ParsedLedger:
+           today, only_township=None, units=None, recall_unit=None, history=None) -> ParsedLedger:
     path = wb.path
     lo, hi = share
     names_count = max(1, len(wb.sheet_names))
@@ -139,7 +147,8 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
             notes.append(f"工作表“{raw.name}”{why}")
             continue
         layout = find_layout(raw.name, raw.rows, overrides=overrides, recall=recall, township=township,
-                             known_townships=known_townships)
+                             known_townships=known_townships, unit=units.get(raw.name) or units.get("*"),
+                             recall_unit=recall_unit)
         if layout is None:
             sheets.append(SheetReport(raw.name, None, passed_over="没有找到台账表格（如说明页），未读取"))
             continue
@@ -155,6 +164,7 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
             continue
         report = SheetReport(raw.name, layout)
         sheets.append(report)
+        notes += raw.notes
         if layout.missing:
             labels = "、".join(FIELD_LABELS[m] for m in layout.missing)
             report.problems.append(f"工作表“{raw.name}”找不到“{labels}”这一列：请在预览中指定哪一列是{labels}")
@@ -185,6 +195,12 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
                 dropped = {r.row for r in got.rows if _plain(r.township) != own}
                 got.warnings = [w for w in got.warnings if w.row not in dropped]
                 got.rows = mine
+        question = _unit_question(layout, got.rows, history)
+        if question:
+            report.unit_question = question
+            got.warnings.insert(0, RowWarning(report.name, layout.header_last, "unit_unstated",
+                                              f"工作表“{report.name}”的{question}。请确认单位（导入向导的预览里可以选；"
+                                              "命令行用 --unit 万元 或 --unit 元）", None))
         notes += [f"工作表“{report.name}”{note}" for note in layout.notes + got.notes + _swapped(layout, got.rows)]
         report.loans, report.rejected, report.warnings = len(got.rows), len(got.rejected), len(got.warnings)
         report.balance_fen = sum(r.balance_fen for r in got.rows)
@@ -206,6 +222,15 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
     return ParsedLedger(path=str(path), file_name=path.name, sha256=file_sha256(path), sheets=sheets,
                         rows=rows, rejected=rejected, warnings=warnings, as_of=max(dates) if dates else None,
                         notes=notes)
+
+
+def _unit_question(layout: SheetLayout, rows: list[LedgerRow], history: History | None) -> str | None:
+    if layout.unit_stated or layout.index_of("balance") is None:
+        return None
+    i = layout.index_of("principal")
+    principal_unit = next((c.unit for c in layout.columns if c.index == i), None) if i is not None else None
+    return unit_question(rows, unit=layout.unit_of(layout.index_of("balance")), principal_unit=principal_unit,
+                         history=history)
 
 
 def _same_townships(rows: list[LedgerRow], known: frozenset[str]) -> None:

@@ -8,43 +8,20 @@ rejected.  Row numbers are the ones a person sees in Excel.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+from app.domain.dates import DateProblem
 from app.domain.errors import InputError
+from app.domain.idcard import PROVINCES
 from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, clean_header, match_field
 from app.ledger.layout import SheetLayout, township_cell
+from app.ledger.plausible import balance_verdicts, implausible_dates
+from app.ledger.records import (REJECT_REASONS, WARNING_CODES, LedgerRow, RejectedRow,  # noqa: F401 (re-exported)
+                                RowWarning, SheetRows)
 from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, check_id, loan_no,
                                money_fen, person_name, rate_ppm, split_name_id, split_name_remark, text)
-
-# Reasons a row is not imported, and what each means to a person.
-REJECT_REASONS: dict[str, str] = {
-    "missing_name": "缺少借款人姓名",
-    "missing_loan_no": "缺少借据号",
-    "bad_loan_no": "借据号不完整",
-    "bad_balance": "贷款余额为空、不是数字或为负数",
-    "duplicate_loan_no": "借据号重复",
-    "missing_township": "不知道属于哪个乡镇",
-}
-WARNING_CODES: dict[str, str] = {
-    "id_checksum": "身份证号校验位不对",
-    "id_mangled": "身份证号被Excel存成数字，位数已丢失",
-    "id_invalid": "身份证号格式不对",
-    "id_missing": "没有身份证号",
-    "bad_date": "日期无法识别",
-    "bad_amount": "金额无法识别",
-    "bad_rate": "利率无法识别",
-    # what a later ledger says differently from what this computer holds (app/services/ledger_writer.py)
-    "balance_higher": "台账余额高于本系统的未收回余额",
-    "deleted_loan": "贷款已在本系统中删除",
-    "other_township": "台账把贷款列在另一个乡镇",
-    "loan_no_zeros": "借据号前面的0被去掉",
-    "name_differs": "借款人姓名与本系统不同",
-    "village_differs": "所属村与本系统不同",
-    "id_two_names": "同一身份证号有两个姓名",
-}
 
 _MISSING = object()
 _TOTAL = re.compile(r"小\s*计|合\s*计|总\s*计|累\s*计|汇\s*总")
@@ -54,72 +31,9 @@ _LABEL = re.compile(r"[:：]")                           # 制表人： / 审核
 _COUNT_CELL = re.compile(r"^(?:共|计)?\s*\d{1,5}\s*(?:笔|户|人|个|件)?$")
 
 
-@dataclass(slots=True)
-class LedgerRow:
-    """One loan as the ledger gives it, cleaned.  Money in fen."""
-
-    sheet: str
-    row: int
-    township: str
-    loan_no: str
-    name: str
-    id_number: str | None        # normalised when id_ok, else the cleaned text (None if mangled/empty)
-    id_ok: bool
-    id_problem: str | None
-    balance_fen: int
-    interest_fen: int | None = 0   # None when the sheet has no 欠息 column
-    remark: str | None = None      # what the bank wrote after the name: 张三（已故）
-    principal_fen: int | None = None
-    village: str | None = None
-    group: str | None = None
-    phone: str | None = None
-    address: str | None = None
-    issue_date: date | None = None
-    due_date: date | None = None
-    rate_ppm: int | None = None
-    five_class: str | None = None
-    guarantee: str | None = None
-    officer: str | None = None
-    branch: str | None = None
-    note: str | None = None
-
-
-@dataclass(slots=True)
-class RejectedRow:
-    sheet: str
-    row: int
-    reason: str
-    message: str
-    loan_no: str | None
-    cells: list[object] = field(default_factory=list)   # the row as it was, for the error report
-
-    def to_json(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "reason": self.reason, "message": self.message,
-                "loan_no": self.loan_no}
-
-
-@dataclass(slots=True)
-class RowWarning:
-    sheet: str
-    row: int
-    code: str
-    message: str
-    loan_no: str | None = None
-    imported: bool = True   # False: the row was left out (a loan of another township, one deleted here)
-
-    def to_json(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "code": self.code, "message": self.message,
-                "loan_no": self.loan_no, "imported": self.imported}
-
-
-@dataclass
-class SheetRows:
-    rows: list[LedgerRow] = field(default_factory=list)
-    rejected: list[RejectedRow] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    skipped: dict[str, int] = field(default_factory=dict)   # blank | subtotal | header | note
-    samples: list[list[object]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)   # what a person should know (a second table)
+def _problem(exc: Exception) -> ValueError:
+    """What was wrong with a date, kept without its traceback (the frames it holds)."""
+    return DateProblem(exc.reason) if isinstance(exc, DateProblem) else ValueError(str(exc))
 
 
 def _blank(value: object) -> bool:
@@ -138,6 +52,7 @@ class RowReader:
         self.known_townships = known_townships
         self.seen = seen
         self.today = today or date.today()
+        self.as_of = layout.as_of or self.today   # the ledger's date: no loan was issued after it
         idx = layout.index_of
         self.i_loan = idx("loan_no")
         self.i_name = idx("name")
@@ -186,6 +101,8 @@ class RowReader:
             self._row(cells, n + 1, out)
             if tick is not None and n % 2000 == 0:
                 tick(n)
+        if self._check_dates(out) | self._check_balances(rows, out):
+            out.warnings.sort(key=lambda w: w.row)   # in row order, as a person reads them
         return out
 
     # One row.  Kept flat: it runs once per loan of the file.
@@ -286,6 +203,9 @@ class RowReader:
                     self._ids[raw_id] = check
             if check.ok:
                 id_number, id_problem = check.value, None
+                if id_number[:2] not in PROVINCES:
+                    warn(RowWarning(sheet, excel_row, "id_region",
+                                    f"身份证号的前两位 {id_number[:2]} 不是任何省份的代码，可能有数字录错：{id_number}", number))
             else:
                 id_problem = check.problem
                 id_number = check.value if id_problem not in ("mangled", "empty") else None
@@ -339,7 +259,9 @@ class RowReader:
             value = dates.get(value, _MISSING) if type(value) is str else _MISSING
             if value is _MISSING:
                 value = self._date(cells[i])
-            if isinstance(value, ValueError):
+            if isinstance(value, DateProblem):
+                warn(RowWarning(sheet, excel_row, "bad_date", f"{label}{value.reason}", number))
+            elif isinstance(value, ValueError):
                 warn(RowWarning(sheet, excel_row, "bad_date", f"{label}无法识别：{text(cells[i])}", number))
             else:
                 setattr(row, code, value)
@@ -355,6 +277,39 @@ class RowReader:
         if self._after_total:
             self._after_total = False
 
+    def _check_dates(self, out: SheetRows) -> bool:
+        """Dates that cannot be true are not taken, and warned about with what they were."""
+        found = implausible_dates(out.rows, as_of=self.as_of)
+        for row, code, field_code, why in found:
+            label = "发放日期" if field_code == "issue_date" else "到期日期"
+            out.warnings.append(RowWarning(row.sheet, row.row, code, f"{label} {getattr(row, field_code).isoformat()} "
+                                           f"{why}，不可能是真的：这一日期没有导入，请与银行核对", row.loan_no))
+            setattr(row, field_code, None)
+        return bool(found)
+
+    def _check_balances(self, rows: list[list[object]], out: SheetRows) -> bool:
+        """Balances that cannot be true for their row or their sheet (plausible.py)."""
+        verdicts, notes = balance_verdicts(out.rows)
+        out.notes += notes
+        if not verdicts:
+            return False
+        sheet = self.layout.sheet
+        refused: set[int] = set()
+        for r, code, message in verdicts:
+            if code == "refuse":
+                refused.add(r.row)
+                out.rejected.append(RejectedRow(sheet, r.row, "balance_implausible", message, r.loan_no,
+                                                list(rows[r.row - 1])))
+                if self.seen.get(r.loan_no, ("", 0))[1] == r.row:
+                    del self.seen[r.loan_no]
+            else:
+                out.warnings.append(RowWarning(sheet, r.row, code, message, r.loan_no))
+        if refused:
+            out.rows = [r for r in out.rows if r.row not in refused]
+            out.warnings = [w for w in out.warnings if w.row not in refused]
+        out.rejected.sort(key=lambda x: x.row)
+        return True
+
     def _date(self, raw: object) -> date | None | ValueError:
         if type(raw) is date or raw == "":
             return raw or None
@@ -362,7 +317,7 @@ class RowReader:
             try:
                 return cell_date(raw)
             except (ValueError, OverflowError) as exc:
-                return ValueError(str(exc))
+                return _problem(exc)
         try:
             return self._dates[raw]
         except KeyError:
@@ -370,7 +325,7 @@ class RowReader:
         try:
             value: date | None | ValueError = cell_date(raw)
         except (ValueError, OverflowError) as exc:
-            value = ValueError(str(exc))
+            value = _problem(exc)
         self._dates[raw] = value
         return value
 

@@ -18,7 +18,9 @@ from operator import mul
 from app.domain.dates import to_date
 from app.domain.errors import InputError
 from app.domain.idcard import IdCheck, normalize_id
-from app.domain.money import parse_yuan
+from app.domain.money import MAX_YUAN, parse_yuan
+
+MAX_FEN = MAX_YUAN * 100   # the one limit of money.py, for the shortcut too
 
 # ---------------------------------------------------------------------------- money
 
@@ -33,8 +35,8 @@ def money_fen(value: object, unit: str) -> int | None:
         return None
     if type(value) is float and unit == "元":
         fen = _float_yuan_fen(value)
-        if fen is not None:
-            return fen
+        if fen is not None and -MAX_FEN < fen < MAX_FEN:
+            return fen   # beyond the limit, parse_yuan refuses it in its own words
     if isinstance(value, str) and not value.strip():
         return None
     return parse_yuan(value, unit=unit)

@@ -137,10 +137,11 @@ class ImportResult:
 def preview(path: Path | str, overrides: Mapping[str, str | None] | None = None, *,
             township: str | None = None, db: Database | None = None, store: MappingStore | None = None,
             progress: ProgressFn | None = None, cancel: CancelFn | None = None,
-            today: date | None = None) -> LedgerPreview:
+            today: date | None = None, units: Mapping[str, str] | None = None) -> LedgerPreview:
     """What an import of ``path`` would read (nothing is written).  ``InputError`` if the file
     cannot be read or has no ledger table at all.  Passing the preview to
-    :func:`import_ledger` (same file, township and overrides) saves reading the file again."""
+    :func:`import_ledger` (same file, township, overrides and units) saves reading the file
+    again.  ``units``: sheet name (or ``"*"``) → 元 / 万元, for sheets that state no unit."""
     store = store or MappingStore()
     today = today or date.today()
     known, township = _context(db, township)
@@ -148,7 +149,7 @@ def preview(path: Path | str, overrides: Mapping[str, str | None] | None = None,
     with _gc_paused():
         parsed = parse_ledger(path, township=township, overrides=overrides, recall=store.get,
                               known_townships=known, steps=Steps(progress, cancel), today=today,
-                              only_township=own)
+                              only_township=own, units=units, recall_unit=store.unit, history=_history(db))
     already = False
     if db is not None:
         with db.engine.connect() as conn:
@@ -158,13 +159,35 @@ def preview(path: Path | str, overrides: Mapping[str, str | None] | None = None,
                          loans=len(parsed.rows), balance_fen=parsed.balance_fen, rejected=parsed.rejected,
                          warnings=parsed.warnings, problems=parsed.problems, already_imported=already,
                          notes=parsed.notes, parsed=parsed,
-                         read_with=_read_with(path, township, known, overrides, store, today, own))
+                         read_with=_read_with(path, township, known, overrides, store, today, own, units))
 
 
-def _read_with(path, township, known, overrides, store: MappingStore, today: date, own: str | None) -> tuple:
+def _read_with(path, township, known, overrides, store: MappingStore, today: date, own: str | None,
+               units: Mapping[str, str] | None = None) -> tuple:
     """Everything a parse depends on besides the file's bytes."""
     chosen = tuple(sorted((overrides or {}).items(), key=lambda kv: kv[0]))
-    return (str(Path(path).resolve()), township, known, chosen, str(store.path), today, own)
+    return (str(Path(path).resolve()), township, known, chosen, str(store.path), today, own,
+            tuple(sorted((units or {}).items())))
+
+
+def _history(db: Database | None):
+    """loan numbers → the balance this database holds for them (for telling a ledger in 万元)."""
+    if db is None:
+        return None
+
+    def balances(numbers) -> dict[str, int]:
+        out: dict[str, int] = {}
+        numbers = list(numbers)
+        with db.engine.connect() as conn:
+            for k in range(0, len(numbers), 500):
+                chunk = numbers[k:k + 500]
+                marks = ",".join("?" * len(chunk))
+                out.update(conn.exec_driver_sql(
+                    f"SELECT loan_no, balance_fen FROM loans WHERE deleted = 0 AND loan_no IN ({marks})",
+                    tuple(chunk)).all())
+        return out
+
+    return balances
 
 
 def _parsed_from(earlier: LedgerPreview | None, path, read_with: tuple) -> ParsedLedger | None:
@@ -240,7 +263,7 @@ def import_ledger(db: Database, path: Path | str, *, township: str | None = None
                   progress: ProgressFn | None = None, cancel: CancelFn | None = None,
                   actor: str = "system", store: MappingStore | None = None,
                   today: date | None = None, preview: LedgerPreview | None = None,
-                  sole_user: bool = False) -> ImportResult:
+                  sole_user: bool = False, units: Mapping[str, str] | None = None) -> ImportResult:
     """Read ``path`` and write its loans into ``db``: all or nothing.
 
     ``InputError`` (nothing written) for a file that cannot be read, has no table, misses a
@@ -248,12 +271,13 @@ def import_ledger(db: Database, path: Path | str, *, township: str | None = None
     file's :func:`preview`, used instead of reading the file again when it still applies.
     ``sole_user``: nothing else in this process uses ``db`` meanwhile (the command line); a
     large import then writes through the rollback journal when no other program has the
-    file open either (see ``app.db.journal``).
+    file open either (see ``app.db.journal``).  ``units``: sheet name (or
+    ``"*"``) → 元 / 万元, the money unit of sheets that state none (remembered for the layout).
     """
     with _gc_paused():
         return _import(db, path, township=township, mapping_overrides=mapping_overrides, progress=progress,
                        cancel=cancel, actor=actor, store=store, today=today, earlier=preview,
-                       sole_user=sole_user)
+                       sole_user=sole_user, units=units)
 
 
 @contextmanager
@@ -271,17 +295,18 @@ def _gc_paused():
 
 
 def _import(db: Database, path: Path | str, *, township, mapping_overrides, progress, cancel, actor, store,
-            today, earlier, sole_user=False) -> ImportResult:
+            today, earlier, sole_user=False, units=None) -> ImportResult:
     today = today or date.today()
     steps = Steps(progress, cancel)
     store = store or MappingStore()
     known, township = _context(db, township)
     own = _own_township(db)
-    parsed = _parsed_from(earlier, path, _read_with(path, township, known, mapping_overrides, store, today, own))
+    parsed = _parsed_from(earlier, path, _read_with(path, township, known, mapping_overrides, store, today, own,
+                                                    units))
     if parsed is None:
         parsed = parse_ledger(path, township=township, overrides=mapping_overrides, recall=store.get,
                               known_townships=known, steps=steps, share=(0, 45), today=today,
-                              only_township=own)
+                              only_township=own, units=units, recall_unit=store.unit, history=_history(db))
     else:
         steps.report(45, "文件已读完")
     if parsed.problems:
@@ -327,8 +352,8 @@ def _import(db: Database, path: Path | str, *, township, mapping_overrides, prog
         steps.check()
         uow.commit()
     steps.report(100, "导入完成")
-    if mapping_overrides:
-        _remember(store, parsed, mapping_overrides)
+    if mapping_overrides or any(t.layout.unit_source == "chosen" for t in parsed.tables):
+        _remember(store, parsed, mapping_overrides or {})
     return result
 
 
@@ -357,9 +382,12 @@ def _remember(store: MappingStore, parsed: ParsedLedger, overrides: Mapping[str,
         layout = sheet.layout
         keys = {c.key for c in layout.columns} | {f"#{c.letter}" for c in layout.columns}
         mine = {k: v for k, v in overrides.items() if (k if k.startswith("#") else clean_header(k)) in keys}
-        if mine:
+        unit = layout.unit if layout.unit_source == "chosen" else None
+        if mine or unit:
+            if not mine:   # a unit chosen for a layout whose columns were read as they were
+                mine = store.get(layout.signature) or {}
             try:
-                store.remember(layout.signature, mine, headers=[c.header for c in layout.columns])
+                store.remember(layout.signature, mine, headers=[c.header for c in layout.columns], unit=unit)
             except OSError:  # remembering is a convenience; the import itself is done
                 log.warning("could not save ledger column choices", exc_info=True)
 

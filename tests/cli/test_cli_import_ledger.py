@@ -123,3 +123,22 @@ def test_township_flag_for_a_ledger_that_does_not_say(db_path, tmp_path, capsys)
 
 def test_bad_usage_exits_2():
     assert _run("import-ledger").returncode == 2
+
+
+def test_a_ledger_in_wan_that_says_so_nowhere_is_a_warning_and_unit_reads_it(db_path, tmp_path, capsys):
+    from tests.hostile_workbooks import loan_rows, write_xlsx
+
+    rows = loan_rows(8)
+    for k, row in enumerate(rows):
+        row[3], row[4] = 1.5 + k / 4, 5.0          # 万元, said nowhere
+    path = write_xlsx(tmp_path / "台账.xlsx", rows)
+    copy = write_xlsx(tmp_path / "台账2.xlsx", rows, sheet="马营镇")
+    capsys.readouterr()
+    assert main(["import-ledger", str(path), "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "柳林镇 第 1 行：工作表“柳林镇”的金额没有注明单位" in out and "命令行用 --unit 万元" in out
+
+    assert main(["import-ledger", str(copy), "--db", str(db_path), "--unit", "万元", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["warnings"] == [w for w in data["warnings"] if w["code"] != "unit_unstated"]
+    assert data["balance_total"] == f"{sum(int(r[3] * 10_000) for r in rows)}.00"

@@ -84,6 +84,7 @@ class ImportPage(QWizardPage):
         wiz.set_busy(True)
         db, path, township, overrides, earlier = wiz.db, wiz.path, wiz.township or None, dict(wiz.overrides), \
             wiz.preview
+        units = dict(wiz.units)
         actor = wiz.actor()
         relay = self._relay
 
@@ -92,7 +93,7 @@ class ImportPage(QWizardPage):
 
         run_in_background(self, lambda ctx: import_ledger(db, path, township=township, mapping_overrides=overrides,
                                                          progress=report, cancel=cancel, actor=actor,
-                                                         preview=earlier),
+                                                         preview=earlier, units=units),
                           on_success=self._done, on_failure=self._failed, write=True)
 
     def cancel(self) -> None:

@@ -32,6 +32,12 @@ def township_question(p) -> str:
     return f"工作表{which}的表名、表头和标题都看不出乡镇，这些贷款属于哪个乡镇？"
 
 
+def unit_questions(p) -> list[str]:
+    """The sheets whose unit must be chosen before importing (they state none and their
+    balances look like 万元)."""
+    return [s.name for s in p.sheets if s.layout is not None and s.unit_question]
+
+
 class _Relay(QObject):
     """Carries progress from the worker to the page (queued to the GUI thread)."""
 
@@ -125,6 +131,7 @@ class PreviewPage(QWizardPage):
         if wiz.path != wiz.previewed_path:   # another file: the choices made for the last one go
             wiz.previewed_path = wiz.path
             wiz.overrides.clear()
+            wiz.units.clear()
             wiz.township = None
         names = known_townships(wiz.db)
         self.township.blockSignals(True)
@@ -152,7 +159,7 @@ class PreviewPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return (not self.loading and not self._township_timer.isActive() and self.result is not None
-                and self.result.ready)
+                and self.result.ready and not unit_questions(self.result))
 
     # -- reading -----------------------------------------------------------------------
     def run(self) -> None:
@@ -170,7 +177,8 @@ class PreviewPage(QWizardPage):
         self.progress_label.show()
         self.tabs.setEnabled(False)
         self.completeChanged.emit()
-        path, overrides, township, db = wiz.path, dict(wiz.overrides), wiz.township or None, wiz.db
+        path, overrides, township, db, units = wiz.path, dict(wiz.overrides), wiz.township or None, wiz.db, \
+            dict(wiz.units)
         relay = self._relay
 
         def report(percent: int, message: str) -> None:
@@ -178,7 +186,7 @@ class PreviewPage(QWizardPage):
                 relay.progress.emit(generation, percent, message)
 
         run_in_background(self, lambda ctx: preview(path, overrides, township=township, db=db,
-                                                    progress=report, cancel=cancel),
+                                                    progress=report, cancel=cancel, units=units),
                           on_success=lambda result: self._loaded(generation, result),
                           on_failure=lambda exc: self._failed(generation, exc))
 
@@ -244,6 +252,10 @@ class PreviewPage(QWizardPage):
         self.wizard().overrides[key] = code
         self.run()
 
+    def _unit_chosen(self, sheet: str, unit: str) -> None:
+        self.wizard().units[sheet] = unit
+        self.run()
+
     # -- showing -----------------------------------------------------------------------
     def _clear(self) -> None:
         self.summary.setText("")
@@ -271,6 +283,9 @@ class PreviewPage(QWizardPage):
             notes.append("<span style='color:#9a6700'>这个文件以前已经导入过，再导入不会改动任何数据。</span>")
         for problem in p.problems:
             notes.append(f"<span style='color:#b42318'>⚠ {plain(problem)}</span>")
+        for name in unit_questions(p):
+            notes.append(f"<span style='color:#b42318'>⚠ 工作表“{name}”没有注明金额单位，余额像是万元："
+                         "请在这张表上方的“金额单位”里选择元或万元，再开始导入</span>")
         for note in p.notes:
             notes.append(f"<span style='color:#9a6700'>{plain(note)}</span>")
         if notes:
@@ -289,8 +304,9 @@ class PreviewPage(QWizardPage):
             panel.setObjectName(f"sheet_{sheet.name}")
             panel.show_sheet(sheet)
             panel.model.field_chosen.connect(self._field_chosen)
+            panel.unit_chosen.connect(self._unit_chosen)
             self.panels.append(panel)
-            mark = "⚠ " if sheet.problems else ""
+            mark = "⚠ " if sheet.problems or sheet.unit_question else ""
             self.tabs.addTab(panel, f"{mark}{sheet.name}（{sheet.loans:,} 笔）")
         self.rejected.set_rows(p.rejected)
         self.tabs.addTab(self.rejected_view, f"未导入的行（{len(p.rejected):,}）")

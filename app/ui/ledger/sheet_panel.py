@@ -2,8 +2,8 @@
 the column mapping with a drop-down per column to fix it."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QStyledItemDelegate,
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QStyledItemDelegate,
                                QTableView, QVBoxLayout, QWidget)
 
 from app.domain.money import format_yuan
@@ -49,7 +49,14 @@ def unit_text(layout) -> str:
         return f"{units}（表头注明）"
     if layout.unit_source == "title":
         return f"{layout.unit}（标题行注明）"
+    if layout.unit_source == "chosen":
+        return f"{layout.unit}（台账没有注明，已指定）"
+    if layout.unit_source == "remembered":
+        return f"{layout.unit}（台账没有注明，按上次的选择）"
     return "元（台账没有注明，按元计）"
+
+
+UNITS = ("元", "万元")
 
 
 def township_text(layout) -> tuple[str, bool]:
@@ -67,12 +74,35 @@ def _rows_text(counts: dict[str, int]) -> str:
 
 
 class SheetPanel(QWidget):
+    unit_chosen = Signal(str, str)   # sheet, 元 / 万元
+
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.sheet_name = ""
         self.info = QLabel("")
         self.info.setObjectName("sheetInfo")
         self.info.setWordWrap(True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
+        # The money unit of a sheet that states none: asked when its balances look like 万元.
+        self.unit_row = QWidget()
+        self.unit_row.setObjectName("unitRow")
+        self.unit_question = QLabel("")
+        self.unit_question.setObjectName("unitQuestion")
+        self.unit_question.setWordWrap(True)
+        self.unit_combo = QComboBox()
+        self.unit_combo.setObjectName("unitCombo")
+        self.unit_combo.addItems(UNITS)
+        self.unit_combo.setPlaceholderText("请选择")
+        self.unit_combo.setMinimumContentsLength(4)
+        self.unit_combo.activated.connect(self._unit_activated)
+        unit_label = QLabel("金额单位：")
+        unit_label.setBuddy(self.unit_combo)
+        row = QHBoxLayout(self.unit_row)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(self.unit_question, 1)
+        row.addWidget(unit_label)
+        row.addWidget(self.unit_combo)
+        self.unit_row.hide()
         self.model = MappingModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("mappingTable")
@@ -94,6 +124,7 @@ class SheetPanel(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
         layout.addWidget(self.info)
+        layout.addWidget(self.unit_row)
         layout.addWidget(self.table, 1)
 
     def show_sheet(self, sheet) -> None:
@@ -111,7 +142,30 @@ class SheetPanel(QWidget):
         if skipped:
             counts.append(f"略过 {skipped}")
         self.info.setText("　·　".join(parts) + "<br>" + "　·　".join(counts))
+        self._show_unit(sheet)
         self.model.set_sheet(sheet)
+
+    def _show_unit(self, sheet) -> None:
+        """A choice of unit for a sheet that states none; a question when it looks like 万元."""
+        lay = sheet.layout
+        self.sheet_name = sheet.name
+        chooses = lay.unit_source in ("default", "chosen", "remembered") and lay.index_of("balance") is not None
+        self.unit_row.setVisible(chooses)
+        if not chooses:
+            return
+        asked = bool(sheet.unit_question)
+        self.unit_row.setProperty("asking", asked)
+        self.unit_question.setText(f"{sheet.unit_question}。请选择这张表的金额单位：" if asked
+                                   else "台账没有注明金额单位；如果不是元，请在这里改：")
+        self.unit_combo.blockSignals(True)
+        self.unit_combo.setCurrentIndex(-1 if asked else UNITS.index(lay.unit))
+        self.unit_combo.blockSignals(False)
+        self.unit_row.style().unpolish(self.unit_row)
+        self.unit_row.style().polish(self.unit_row)
+
+    def _unit_activated(self, index: int) -> None:
+        if 0 <= index < len(UNITS):
+            self.unit_chosen.emit(self.sheet_name, UNITS[index])
 
     def _open_editors(self) -> None:
         for row in range(self.model.rowCount()):

@@ -23,6 +23,8 @@ WIZARD_STYLE = """
 QFrame#card { background: white; border: 1px solid #d9dde3; border-radius: 6px; }
 QLabel#skippedSheets, QLabel#muted { color: #66707a; }
 QWidget#townshipRow { background: #fff4ce; border: 1px solid #e8c46a; border-radius: 4px; }
+QWidget#unitRow[asking="true"] { background: #fff4ce; border: 1px solid #e8c46a; border-radius: 4px; }
+QWidget#unitRow[asking="true"] QLabel#unitQuestion { font-weight: bold; }
 QLabel#townshipQuestion { font-weight: bold; }
 QTableView#mappingTable { gridline-color: #e3e8ef; }
 """
@@ -52,6 +54,7 @@ class LedgerWizard(QWizard):
         self.db = db
         self.township: str | None = None
         self.overrides: dict[str, str | None] = {}
+        self.units: dict[str, str] = {}   # sheet → 元 / 万元, for sheets that state no unit
         self.preview = None        # the LedgerPreview shown on the preview page
         self.previewed_path: Path | None = None
         self.result = None         # the ImportResult once imported
