@@ -21,7 +21,7 @@ def register(sub) -> None:
                    help="台账看不出乡镇时（没有乡镇列、工作表名也不是乡镇名）按这个乡镇导入")
     p.add_argument("--unit", choices=("元", "万元"), default=None, metavar="元|万元",
                    help="台账没有注明金额单位（表头、标题都没写）的工作表按这个单位读；不写时按元读，"
-                        "余额看起来像万元时给出提示")
+                        "但余额看起来像万元时拒绝导入，请写明单位")
     p.add_argument("--error-report", type=Path, default=None, metavar="文件",
                    help="把未导入的行（原样，附原因）写到这个 .xlsx 文件，可退回银行核实")
     add_json(p)
@@ -35,7 +35,7 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
         _check_report_place(args.error_report, args.file)
     with database(args) as db:  # never creates a database; the import reads the whole file first
         result = import_ledger(db, args.file, township=args.township, actor=actor(args, db), sole_user=True,
-                               units={"*": args.unit} if args.unit else None)
+                               units={"*": args.unit} if args.unit else None, unit_must_be_stated=True)
     report = None
     if args.error_report is not None:
         try:

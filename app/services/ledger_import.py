@@ -263,7 +263,8 @@ def import_ledger(db: Database, path: Path | str, *, township: str | None = None
                   progress: ProgressFn | None = None, cancel: CancelFn | None = None,
                   actor: str = "system", store: MappingStore | None = None,
                   today: date | None = None, preview: LedgerPreview | None = None,
-                  sole_user: bool = False, units: Mapping[str, str] | None = None) -> ImportResult:
+                  sole_user: bool = False, units: Mapping[str, str] | None = None,
+                  unit_must_be_stated: bool = False) -> ImportResult:
     """Read ``path`` and write its loans into ``db``: all or nothing.
 
     ``InputError`` (nothing written) for a file that cannot be read, has no table, misses a
@@ -273,11 +274,14 @@ def import_ledger(db: Database, path: Path | str, *, township: str | None = None
     large import then writes through the rollback journal when no other program has the
     file open either (see ``app.db.journal``).  ``units``: sheet name (or
     ``"*"``) → 元 / 万元, the money unit of sheets that state none (remembered for the layout).
+    ``unit_must_be_stated``: refuse (``InputError``, nothing written) a sheet whose unit is
+    stated nowhere while its balances look like 万元 — the command line, which cannot ask: a
+    task amount is fixed at the first import, so a wrong unit could not be put right later.
     """
     with _gc_paused():
         return _import(db, path, township=township, mapping_overrides=mapping_overrides, progress=progress,
                        cancel=cancel, actor=actor, store=store, today=today, earlier=preview,
-                       sole_user=sole_user, units=units)
+                       sole_user=sole_user, units=units, unit_must_be_stated=unit_must_be_stated)
 
 
 @contextmanager
@@ -295,7 +299,7 @@ def _gc_paused():
 
 
 def _import(db: Database, path: Path | str, *, township, mapping_overrides, progress, cancel, actor, store,
-            today, earlier, sole_user=False, units=None) -> ImportResult:
+            today, earlier, sole_user=False, units=None, unit_must_be_stated=False) -> ImportResult:
     today = today or date.today()
     steps = Steps(progress, cancel)
     store = store or MappingStore()
@@ -312,6 +316,12 @@ def _import(db: Database, path: Path | str, *, township, mapping_overrides, prog
     if parsed.problems:
         more = f"（另有 {len(parsed.problems) - 1} 个问题）" if len(parsed.problems) > 1 else ""
         raise InputError(parsed.problems[0] + more)
+    asked = [sh for sh in parsed.sheets if sh.unit_question]
+    if unit_must_be_stated and asked:
+        names = "、".join(f"“{sh.name}”" for sh in asked)
+        raise InputError(f"{Path(path).name} 的工作表{names}没有注明金额单位，而{asked[0].unit_question}；"
+                         "请用 --unit 万元 或 --unit 元 指明单位后再导入（任务金额以第一次导入为准，单位错了以后改不了）；"
+                         "台账没有导入")
     as_of = parsed.as_of or today
     notes = list(parsed.notes)
     if not parsed.as_of:

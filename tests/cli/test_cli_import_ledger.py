@@ -125,19 +125,27 @@ def test_bad_usage_exits_2():
     assert _run("import-ledger").returncode == 2
 
 
-def test_a_ledger_in_wan_that_says_so_nowhere_is_a_warning_and_unit_reads_it(db_path, tmp_path, capsys):
+def test_a_ledger_in_wan_that_says_so_nowhere_is_refused_until_unit_says_which(db_path, tmp_path, capsys):
+    """The command line cannot ask: importing as 元 would fix the task amounts 10,000 times too
+    small for good (a later import does not change them), so it refuses and names --unit."""
     from tests.hostile_workbooks import loan_rows, write_xlsx
+    from tests.qa.helpers import snapshot
 
     rows = loan_rows(8)
     for k, row in enumerate(rows):
         row[3], row[4] = 1.5 + k / 4, 5.0          # 万元, said nowhere
     path = write_xlsx(tmp_path / "台账.xlsx", rows)
     copy = write_xlsx(tmp_path / "台账2.xlsx", rows, sheet="马营镇")
+    before = snapshot(db_path)
     capsys.readouterr()
-    assert main(["import-ledger", str(path), "--db", str(db_path)]) == 0
-    out = capsys.readouterr().out
-    assert "柳林镇 第 1 行：工作表“柳林镇”的金额没有注明单位" in out and "命令行用 --unit 万元" in out
+    assert main(["import-ledger", str(path), "--db", str(db_path)]) == 1
+    err = capsys.readouterr().err
+    assert "工作表“柳林镇”没有注明金额单位" in err and "--unit 万元" in err and "台账没有导入" in err
+    assert snapshot(db_path) == before
 
+    assert main(["import-ledger", str(path), "--db", str(db_path), "--unit", "元", "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)      # the person said 元: taken as said, no question
+    assert not [w for w in said["warnings"] if w["code"] == "unit_unstated"]
     assert main(["import-ledger", str(copy), "--db", str(db_path), "--unit", "万元", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["warnings"] == [w for w in data["warnings"] if w["code"] != "unit_unstated"]
