@@ -319,7 +319,7 @@ def _import(db: Database, path: Path | str, *, township, mapping_overrides, prog
     asked = [sh for sh in parsed.sheets if sh.unit_question]
     if unit_must_be_stated and asked:
         names = "、".join(f"“{sh.name}”" for sh in asked)
-        raise InputError(f"{Path(path).name} 的工作表{names}没有注明金额单位，而{asked[0].unit_question}；"
+        raise InputError(f"{Path(path).name} 的工作表{names}：{asked[0].unit_question}；"
                          "请用 --unit 万元 或 --unit 元 指明单位后再导入（任务金额以第一次导入为准，单位错了以后改不了）；"
                          "台账没有导入")
     as_of = parsed.as_of or today

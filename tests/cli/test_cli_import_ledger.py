@@ -140,7 +140,7 @@ def test_a_ledger_in_wan_that_says_so_nowhere_is_refused_until_unit_says_which(d
     capsys.readouterr()
     assert main(["import-ledger", str(path), "--db", str(db_path)]) == 1
     err = capsys.readouterr().err
-    assert "工作表“柳林镇”没有注明金额单位" in err and "--unit 万元" in err and "台账没有导入" in err
+    assert "工作表“柳林镇”：金额没有注明单位" in err and "--unit 万元" in err and "台账没有导入" in err
     assert snapshot(db_path) == before
 
     assert main(["import-ledger", str(path), "--db", str(db_path), "--unit", "元", "--json"]) == 0

@@ -86,8 +86,8 @@ def test_rows_of_the_ledger_after_a_repeated_header_are_still_read(new_db, tmp_p
 
 def test_one_township_written_two_ways_in_the_township_column_is_one_township(cli, district_path, tmp_path, write_xlsx):
     header = ["乡镇", "借款人", "身份证号", "借据号", "贷款余额"]
-    rows = [header, ["柳林", "张三", ID1, "620100100001", 100], ["柳林镇", "李四", ID2, "620100100002", 100],
-            ["马营镇人民政府", "王五", ID3, "620100100003", 100], ["马营镇", "赵六", ID3, "620100100004", 100]]
+    rows = [header, ["柳林", "张三", ID1, "620100100001", 10000], ["柳林镇", "李四", ID2, "620100100002", 10000],
+            ["马营镇人民政府", "王五", ID3, "620100100003", 10000], ["马营镇", "赵六", ID3, "620100100004", 10000]]
     path = write_xlsx({"Sheet1": rows})
     r = cli("import-ledger", path, "--db", district_path, "--json")
     assert r.code == 0, r.err
