@@ -103,12 +103,12 @@ def _child_open(db_path: str) -> dict:
         page.resize(1216, 650)
         page.show()
         page.set_database(db)
-        _until(app, lambda: page._ready and page.model.rowCount() > 0)
+        _until(app, lambda p=page: p._ready and p.model.rowCount() > 0)
         page.table.viewport().repaint()          # paint: the visible rows load their fields
         assert page.model.record(0) is not None
         opens.append((time.perf_counter() - t) * 1000)
         settle = time.perf_counter() + 0.5          # the filter choices load a moment later
-        _until(app, lambda: time.perf_counter() > settle and tasks.running() == 0)
+        _until(app, lambda s=settle: time.perf_counter() > s and tasks.running() == 0)
         page.close()
         page.deleteLater()
         app.processEvents()

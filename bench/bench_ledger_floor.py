@@ -43,7 +43,7 @@ def _copy(source: Path, target: Path, journal: str) -> dict:
         dst.execute(f'INSERT INTO main."{table}" SELECT * FROM s."{table}"')
     out["insert_s"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    for kind, name, table, sql in schema:
+    for kind, _name, table, sql in schema:
         if kind == "index" and table in TABLES:
             dst.execute(sql)
     out["indexes_s"] = round(time.perf_counter() - t, 3)

@@ -39,7 +39,7 @@ def ledger_rows(n_loans: int, seed: int = 1):
     officers = names.STAFF_NAMES
     seq = 0
     loan_no = 620100000000
-    for t_index, township in enumerate(townships):
+    for township in townships:
         villages = [stem + rng.choice(("村", "社区")) for stem in rng.sample(names.VILLAGE_STEMS, 8)]
         made = 0
         total = 0

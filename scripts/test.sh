@@ -8,6 +8,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/bootstrap.sh
 
+# The layers of docs/ARCHITECTURE.md (pyproject.toml [tool.importlinter]): a broken contract fails.
+.venv/bin/lint-imports --no-cache >/dev/null || { .venv/bin/lint-imports --no-cache; exit 1; }
+
 # Qt runs offscreen in the tests: tests/conftest.py sets QT_QPA_PLATFORM before Qt is imported.
 rc=0
 .venv/bin/python -m pytest "$@" || rc=$?

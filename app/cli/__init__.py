@@ -6,7 +6,6 @@ handlers call the same service functions as the window.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from app.cli import agreements, common, followup, foundation, ledger, operator, work

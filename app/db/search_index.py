@@ -30,7 +30,6 @@ rows found by the household's own tokens (head of household, loans) from the oth
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import Callable, Mapping
@@ -175,7 +176,7 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
         _fill_merged(raw.rows, raw.merged, layout)
         total_rows = max(1, len(raw.rows))
         step = (hi - lo) / names_count
-        tick = lambda n: steps.report(base + step * n / total_rows, f"正在检查工作表“{raw.name}”")  # noqa: E731
+        tick = partial(_tick, steps, base, step / total_rows, f"正在检查工作表“{raw.name}”")
         trial = dict(seen) if _explanation(raw.name) else seen
         got = RowReader(layout, seen=trial, today=today, known_townships=known_townships).read(raw.rows, tick=tick)
         if trial is not seen:
@@ -222,6 +223,10 @@ def _parse(wb: Workbook, *, township, overrides, recall, known_townships, steps:
     return ParsedLedger(path=str(path), file_name=path.name, sha256=file_sha256(path), sheets=sheets,
                         rows=rows, rejected=rejected, warnings=warnings, as_of=max(dates) if dates else None,
                         notes=notes)
+
+
+def _tick(steps: Steps, base: float, per_row: float, text: str, n: int) -> None:
+    steps.report(base + per_row * n, text)
 
 
 def _unit_question(layout: SheetLayout, rows: list[LedgerRow], history: History | None) -> str | None:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from operator import mul
 
 from app.domain.dates import to_date
-from app.domain.errors import InputError
 from app.domain.idcard import IdCheck, normalize_id
 from app.domain.money import MAX_YUAN, parse_yuan
 

@@ -25,7 +25,6 @@ from app.domain.followup import VisitFact, followup_due, in_collection, promise_
 from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, METHOD_NAMES, OUTCOME_NAMES, ROLE_NAMES,
                                STAGE_NAMES, Capacity, DutyRole, PersonRole)
 from app.services.household_timeline import TimelineEntry, build_timeline
-from app.domain.money import format_yuan
 from app.services import import_followup
 
 AGREEMENT_STATUS_NAMES = {"draft": "草稿", "printed": "已打印", "signed": "已签订", "fulfilled": "已履行",

@@ -21,7 +21,6 @@ def test_init_district_creates_database(cli, tmp_path):
 def test_init_refuses_to_overwrite_an_initialised_database(cli, tmp_path):
     db = tmp_path / "d.db"
     assert cli("init", "--db", db, "--role", "district", "--unit", "甲区").code == 0
-    before = db.read_bytes()
     r = cli("init", "--db", db, "--role", "district", "--unit", "乙区")
     assert r.code == 1
     assert "已" in r.err and "\n" not in r.err.strip()

@@ -58,7 +58,7 @@ def test_every_date_field_of_the_window_draws_its_whole_calendar(window, qtbot, 
     for dialog in dialogs:
         dialog.show()
         qtbot.waitExposed(dialog)
-        qtbot.waitUntil(lambda: not getattr(dialog, "loading", False), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda d=dialog: not getattr(d, "loading", False), timeout=WAIT_MS)
         idle()
         checked += assert_calendars_draw(qtbot, dialog)
         # the agreement's own dates in the schedule are edited with a calendar too

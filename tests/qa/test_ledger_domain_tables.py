@@ -10,7 +10,7 @@ from pathlib import Path
 
 from app.services.ledger_import import import_ledger, preview
 
-from tests.qa.helpers import make_id, query
+from tests.qa.helpers import make_id
 from tests.workbooks import write_workbook
 
 TODAY = date(2026, 11, 22)

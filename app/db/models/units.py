@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import UUID, Base, SyncMixin
+from app.db.base import Base, SyncMixin
 
 
 class Meta(Base):

@@ -16,7 +16,7 @@ from app.services.households import HouseholdFilter
 from app.ui import errors
 from app.ui import formatting as fmt
 from app.ui.dialogs.file_saved import show_file_saved
-from app.ui.models.households import COLUMN, COLUMNS, ID_ROLE, MATCH_COLUMN, TOWNSHIP_COLUMN, HouseholdTableModel
+from app.ui.models.households import COLUMNS, ID_ROLE, MATCH_COLUMN, TOWNSHIP_COLUMN, HouseholdTableModel
 from app.ui.pages.base import Page
 from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background

@@ -60,8 +60,8 @@ def test_spelling_by_cached_characters_agrees_with_pypinyin_whole():
     from app.domain.names import GIVEN, SURNAMES
 
     for surname in SURNAMES:
-        for given in GIVEN:
-            name = surname + given
+        for given_name in GIVEN:
+            name = surname + given_name
             fast = pinyin._by_character(name)
             assert fast is None or fast == pinyin._by_pypinyin(name), name
     assert pinyin._by_character("重庆") is None  # a phrase: read as a word, not per character
