@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from app.services import households
 from app.services.household_export import export_xlsx
 from app.services.households import HouseholdFilter
-from app.ui.models.households import TOWNSHIP_COLUMN
+from app.ui.models.households import MATCH_COLUMN, TOWNSHIP_COLUMN
 from app.ui.models.worklist import WorkItemModel
-from tests.gui.helpers_households import WAIT_MS, open_list
+from tests.gui.helpers_households import WAIT_MS, open_list, type_search
 from tests.gui.test_township_day import _township_template, township_path, township_window  # noqa: F401
 
 
@@ -43,3 +43,17 @@ def test_the_export_names_each_households_township(demo_db, tmp_path):
     assert header[0] == "乡镇"
     townships = [r[0] for r in rows[2:]]
     assert len(townships) == out.rows and all(townships) and townships == sorted(townships)
+
+
+def test_a_four_character_township_name_fits_at_1366(qtbot, idle, demo_path):
+    """At 1366×768 the 乡镇 column is wide enough for 东关街道 (it was shown as "东关…")."""
+    from tests.gui.helpers_window import open_window
+
+    win = open_window(qtbot, idle, demo_path, size=(1366, 768))
+    page = open_list(win, qtbot, idle)
+    type_search(page, qtbot, "wang")         # the 匹配 column comes in and takes its room
+    assert not page.table.isColumnHidden(MATCH_COLUMN)
+    idle()
+    fm = page.table.fontMetrics()
+    needed = fm.horizontalAdvance("东关街道")
+    assert page.table.columnWidth(TOWNSHIP_COLUMN) >= needed + 8
