@@ -1,0 +1,54 @@
+"""Which rows of which tables belong to one township: what its packages may hold.
+
+``TOWNSHIP_ROWS[table]`` is an SQL condition on the table's own columns (unqualified, so it can
+be used in ``SELECT … FROM table WHERE …`` on the main database or an attached one, given the
+schema prefix) selecting the township ``:township``'s rows. Every table of the schema is either
+here or in ``STAYS_HERE`` (a test makes sure), so a new table cannot be forgotten: it must be
+decided whether it travels.
+"""
+from __future__ import annotations
+
+from app.db.models import LOCAL_TABLES
+
+_HOUSEHOLDS = "SELECT id FROM {s}households WHERE township_id = :township"
+_LOANS = "SELECT id FROM {s}loans WHERE township_id = :township"
+_AGREEMENTS = f"SELECT id FROM {{s}}agreements WHERE household_id IN ({_HOUSEHOLDS})"
+
+# In dependency order: a row's parents come before it (inserts need no deferred keys).
+TOWNSHIP_ROWS: dict[str, str] = {
+    "units": "id = :township OR id = (SELECT parent_id FROM {s}units WHERE id = :township)",
+    "villages": "township_id = :township",
+    "staff": ("unit_id = :township OR id IN (SELECT staff_id FROM {s}assignments WHERE household_id IN ("
+              + _HOUSEHOLDS + "))"),
+    "households": "township_id = :township",
+    "persons": f"household_id IN ({_HOUSEHOLDS})",
+    "loans": "township_id = :township",
+    "category_tags": f"household_id IN ({_HOUSEHOLDS})",
+    "assignments": f"household_id IN ({_HOUSEHOLDS})",
+    "ledger_imports": f"id IN (SELECT import_id FROM {{s}}ledger_balances WHERE loan_id IN ({_LOANS}))",
+    "ledger_balances": f"loan_id IN ({_LOANS})",
+    "stage_events": f"loan_id IN ({_LOANS})",
+    "agreements": f"household_id IN ({_HOUSEHOLDS})",
+    "agreement_loans": f"agreement_id IN ({_AGREEMENTS})",
+    "installments": f"agreement_id IN ({_AGREEMENTS})",
+    "repayments": f"loan_id IN ({_LOANS})",
+    "visits": f"household_id IN ({_HOUSEHOLDS})",
+    "audit_log": "unit_id = :township",
+}
+
+# Tables that never travel: this database's own facts and what it derives or receives.
+STAYS_HERE = frozenset(LOCAL_TABLES | {
+    "alembic_version",
+    "sync_packages",        # what this database wrote and merged
+    "device_sequences",     # what it has seen of each device
+    "conflicts",            # the list is reviewed where the merge found it; a resolution travels as an edit
+    "import_followups",     # what this database's own ledger imports left to check
+    "bulletins",            # the district's issued bulletins
+    "loan_figures",         # the projection of [6], recomputed everywhere
+})
+
+
+def condition(table: str, schema: str = "") -> str:
+    """The condition for ``table``'s township rows, its subqueries reading ``schema`` ("" for
+    main, or e.g. ``"pkg."`` for an attached package)."""
+    return TOWNSHIP_ROWS[table].format(s=schema)
