@@ -65,7 +65,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from app.services.setup import initialise
 
     if args.from_task is not None:
-        raise InputError("从任务包建立乡镇数据库的功能尚未开放")
+        return _init_from_task(args)
     if not args.role or not args.unit:
         print("qingshou init：用法错误：需要 --role 和 --unit（或 --from-task）", file=sys.stderr)
         return 2
@@ -93,6 +93,36 @@ def cmd_init(args: argparse.Namespace) -> int:
                    "unit_id": result.unit_id, "device": result.device})
     else:
         print(f"已新建数据库：{result.db_path}（{result.unit_name}）")
+    return 0
+
+
+def _init_from_task(args: argparse.Namespace) -> int:
+    from app.cli.sync import passphrase
+    from app.sync.tasks import set_up_from_task
+
+    if args.role or args.unit:
+        raise InputError("从任务包建立时不需要 --role 和 --unit：乡镇和区县都由任务包决定")
+    if args.db is None:
+        raise InputError("请用 --db 指定要新建的数据库文件")
+    if args.db.exists() and args.db.stat().st_size > 0:
+        raise InputError(f"数据库文件已存在，不会覆盖：{args.db}")
+    if not args.from_task.is_file():
+        raise InputError(f"任务包文件不存在：{args.from_task}")
+    secret = passphrase(confirm=False, required=False)
+    db = open_db(args, create=True)
+    try:
+        result = set_up_from_task(db, args.from_task, passphrase=secret, device_name=args.device)
+    except BaseException:
+        db.dispose()
+        _remove_db_files(Path(db.path))
+        raise
+    db.dispose()
+    if args.json:
+        emit_json({"db": result.db_path, "role": "township", "unit": result.township, "district": result.district,
+                   "device": result.device, "counts": result.counts})
+    else:
+        print(f"已从任务包建立{result.township}的数据库：{result.db_path}（{result.district}；"
+              f"{result.counts.get('households', 0)} 户，{result.counts.get('loans', 0)} 笔贷款）")
     return 0
 
 

@@ -82,7 +82,7 @@ def to_file(plain: bytes, folder: Path | None = None) -> Path:
     except sqlite3.DatabaseError as exc:
         path.unlink(missing_ok=True)
         raise PackageError("数据包的内容已损坏，无法读取", code=errors.DAMAGED) from exc
-    if ok != "ok" or not names <= set(scope.TOWNSHIP_ROWS):
+    if ok != "ok" or not names <= set(scope.TOWNSHIP_ROWS) | {"package_meta"}:
         path.unlink(missing_ok=True)
         raise PackageError("数据包的内容已损坏或含有不认识的表", code=errors.DAMAGED)
     return path

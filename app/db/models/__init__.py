@@ -5,7 +5,7 @@ from app.db.models.loans import Loan, StageEvent, Repayment, LedgerImport, Ledge
 from app.db.models.visits import Visit
 from app.db.models.agreements import Agreement, AgreementLoan, Installment
 from app.db.models.audit import AuditEntry, SyncPackage, Conflict
-from app.db.models.sync_state import DeviceSequence
+from app.db.models.sync_state import DeviceSequence, SyncEnrolment, SyncPeer
 from app.db.models.followups import ImportFollowup
 
 __all__ = [
@@ -14,7 +14,7 @@ __all__ = [
     "Loan", "StageEvent", "Repayment", "LedgerImport", "LedgerBalance",
     "Visit",
     "Agreement", "AgreementLoan", "Installment",
-    "AuditEntry", "SyncPackage", "Conflict", "DeviceSequence",
+    "AuditEntry", "SyncPackage", "Conflict", "DeviceSequence", "SyncPeer", "SyncEnrolment",
     "ImportFollowup",
 ]
 from app.db.models.search import HouseholdIndex, HouseholdSearchKey, HouseholdStaff  # noqa: E402,F401  (derived, local)
@@ -22,4 +22,5 @@ from app.db.models.search import HouseholdIndex, HouseholdSearchKey, HouseholdSt
 # Tables that stay on this laptop's database and are never written into sync packages: the
 # database's own facts, its local users (the operator, later sign-in and password hashes) and
 # the derived household index.
-LOCAL_TABLES = frozenset({"meta", "users", "household_index", "household_staff", "household_search_keys"})
+LOCAL_TABLES = frozenset({"meta", "users", "household_index", "household_staff", "household_search_keys",
+                          "sync_peers", "sync_enrolments"})
