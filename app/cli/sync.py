@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="文件", help="任务包文件（如 U 盘上的 柳林镇.qstask）")
     add_json(p)
     p.set_defaults(handler=cmd_tasks)
+    register_export(sub)
+    register_merge(sub)
 
 
 def passphrase(*, confirm: bool, required: bool) -> str | None:
@@ -55,3 +57,57 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         print(f"已写出{result.township}的第 {result.sequence} 个任务包：{result.path}（{how}；"
               f"{result.counts.get('households', 0)} 户，{result.counts.get('loans', 0)} 笔贷款）")
     return 0
+
+
+def register_export(sub) -> None:
+    p = sub.add_parser("export", help="（乡镇）写出交给区县的数据包")
+    add_db(p)
+    p.add_argument("--out", type=Path, required=True, metavar="文件", help="数据包文件（如 U 盘上的 柳林镇-一号机-0003.qspkg）")
+    add_json(p)
+    p.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.sync.export import write_work_package
+
+    out = output_file(args.out, "数据包", refused="数据包没有写出")
+    with database(args) as db:
+        result = write_work_package(db, out)
+    if args.json:
+        emit_json({"package_id": result.package_id, "unit": result.unit, "sequence": result.sequence,
+                   "sha256": result.sha256, "file": result.path, "counts": result.counts})
+    else:
+        print(f"已写出{result.unit}本机的第 {result.sequence} 个数据包：{result.path}"
+              f"（{result.counts.get('visits', 0)} 条走访，{result.counts.get('repayments', 0)} 笔还款）")
+    return 0
+
+
+def register_merge(sub) -> None:
+    p = sub.add_parser("merge", help="合并数据包（区县合并乡镇交回的；乡镇合并区里新下发的任务包）")
+    add_db(p)
+    p.add_argument("files", type=Path, nargs="+", metavar="文件", help="数据包文件，可以一次给多个")
+    add_json(p)
+    p.set_defaults(handler=cmd_merge)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from app.cli.common import actor
+    from app.sync.merge import merge_files
+
+    with database(args) as db:
+        report = merge_files(db, list(args.files), actor=actor(args, db))
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        words = {"merged": "已合并", "already_merged": "以前已合并过，未重复合并", "refused": "未合并"}
+        for f in report.files:
+            line = f"{f.file}：{words[f.status]}"
+            if f.status == "merged":
+                line += (f"（{f.unit or ''} {f.device or ''} 第 {f.sequence} 个包；新增 {sum(f.inserted.values())} 条，"
+                         f"更新 {sum(f.updated.values())} 条，冲突 {f.conflicts} 处）")
+            elif f.reason:
+                line += f"：{f.reason}"
+            print(line)
+            for refused in f.refused_changes:
+                print(f"  {refused}")
+    return 1 if report.refused else 0

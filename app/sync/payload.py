@@ -60,6 +60,32 @@ def write(db_path: Path, township_id: str, out: Path, *, since_seq: int | None =
     return counts
 
 
+META = "package_meta"
+
+
+def add_meta(path: Path, values: dict[str, str]) -> None:
+    """Writes the package's own facts (keys, proofs, sequences) into the payload's ``package_meta``."""
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute(f"CREATE TABLE {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            conn.executemany(f"INSERT INTO {META} VALUES (?, ?)", sorted(values.items()))
+    finally:
+        conn.close()
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """The payload's ``package_meta`` (refused as damaged when it has none)."""
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            return dict(conn.execute(f"SELECT key, value FROM {META}"))
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise PackageError("数据包的内容不完整", code=errors.DAMAGED) from exc
+
+
 def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
     return [r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
 
@@ -82,7 +108,7 @@ def to_file(plain: bytes, folder: Path | None = None) -> Path:
     except sqlite3.DatabaseError as exc:
         path.unlink(missing_ok=True)
         raise PackageError("数据包的内容已损坏，无法读取", code=errors.DAMAGED) from exc
-    if ok != "ok" or not names <= set(scope.TOWNSHIP_ROWS) | {"package_meta"}:
+    if ok != "ok" or not names <= set(scope.TOWNSHIP_ROWS) | {META}:
         path.unlink(missing_ok=True)
         raise PackageError("数据包的内容已损坏或含有不认识的表", code=errors.DAMAGED)
     return path

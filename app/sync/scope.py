@@ -33,7 +33,10 @@ TOWNSHIP_ROWS: dict[str, str] = {
     "installments": f"agreement_id IN ({_AGREEMENTS})",
     "repayments": f"loan_id IN ({_LOANS})",
     "visits": f"household_id IN ({_HOUSEHOLDS})",
-    "audit_log": "unit_id = :township",
+    # what the township's laptops did, and what was done elsewhere to its households and loans (a
+    # merge reads the old values in it to tell a replaced value from a concurrent one)
+    "audit_log": (f"unit_id = :township OR entity_id IN ({_HOUSEHOLDS}) OR entity_id IN ({_LOANS})"
+                  f" OR entity_id IN (SELECT id FROM {{s}}persons WHERE household_id IN ({_HOUSEHOLDS}))"),
 }
 
 # Tables that never travel: this database's own facts and what it derives or receives.

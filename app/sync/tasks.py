@@ -27,9 +27,6 @@ from app.domain.errors import InputError, NotFound, UserError
 from app.sync import atomic, container, crypto, errors, payload, scope, trust
 from app.sync.errors import PackageError
 
-PACKAGE_META = "package_meta"
-
-
 @dataclass(frozen=True)
 class TaskPackage:
     package_id: str
@@ -64,7 +61,7 @@ def write_task_package(db: Database, township: str, out: Path, *, passphrase: st
         with tempfile.TemporaryDirectory(prefix="qingshou-task-") as tmp:
             plain_path = Path(tmp) / "payload.sqlite"
             counts = payload.write(db.path, unit.id, plain_path)
-            _add_package_meta(plain_path, {
+            payload.add_meta(plain_path, {
                 "package_id": package_id, "district_id": ident.unit_id, "district_name": ident.unit_name,
                 "district_verify_key": crypto.b64(keys.verify_key), "district_recipient": keys.recipient,
                 "id_namespace": meta.get("id_namespace", ""), "enrol_secret": enrol.secret,
@@ -79,7 +76,7 @@ def write_task_package(db: Database, township: str, out: Path, *, passphrase: st
             "kind": "task", "package_id": package_id, "district": ident.unit_id, "unit_id": unit.id,
             "unit_name": unit.name, "device": "district", "seq": sequence,
             "created": datetime.now().replace(microsecond=0).isoformat(), "counts": counts.rows,
-            "schema": _schema_revision(s), "program": app.__version__, "min_program": app.__version__,
+            "schema": schema_revision(s), "program": app.__version__, "min_program": app.__version__,
         }
         data = container.seal(plain, fields, signer=keys, encrypt=encrypt, encryption=encryption)
         atomic.write_verified(out, data)
@@ -93,14 +90,7 @@ def write_task_package(db: Database, township: str, out: Path, *, passphrase: st
     return TaskPackage(package_id, name, sequence, digest, str(out), counts.rows, encryption)
 
 
-def _add_package_meta(path: Path, values: dict[str, str]) -> None:
-    with sqlite3.connect(path) as conn:
-        conn.execute(f"CREATE TABLE {PACKAGE_META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        conn.executemany(f"INSERT INTO {PACKAGE_META} VALUES (?, ?)", sorted(values.items()))
-    conn.close()
-
-
-def _schema_revision(session: Session) -> str:
+def schema_revision(session: Session) -> str:
     return session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
 
 
@@ -131,12 +121,11 @@ def read_task_package(file: Path, passphrase: str | None) -> tuple[container.Hea
                            code=errors.WRONG_KEY, where=where)
     path = payload.to_file(plain)
     try:
-        with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as conn:
-            meta = dict(conn.execute(f"SELECT key, value FROM {PACKAGE_META}"))
-        conn.close()
-    except sqlite3.Error as exc:
+        meta = payload.read_meta(path)
+    except PackageError as exc:
         path.unlink(missing_ok=True)
-        raise PackageError("任务包的内容不完整", code=errors.DAMAGED, where=where) from exc
+        exc.where = where
+        raise
     if meta.get("district_verify_key") != sealed.header["signer"] or meta.get("township_id") != sealed.header["unit_id"]:
         path.unlink(missing_ok=True)
         raise PackageError("任务包的内容与文件头不符，可能被改动过", code=errors.DAMAGED, where=where)

@@ -1,0 +1,162 @@
+"""Merging one editable table field group by field group.
+
+For each row both sides have, and each field group (``app.sync.rows.groups``): the value with
+the later stamp wins. Stamps come from the row's field clocks (``field_hlc``: ``{"*": insert
+stamp, group or field: stamp of its last change}``), falling back to the row's own ``hlc``.
+The losing value, when it differs, goes to the conflict list — unless the winner's change was
+made *on top of* it (the audit entry of the winning change names the losing value as the old
+one): then nothing was lost, it was simply replaced. So two laptops editing different fields
+both keep their edit; two editing the same field leave one conflict, the same whichever order
+their packages arrive in. A group the sender does not own, or a derived one, is not taken.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from app.sync import rows
+
+DELETED = rows.Group("deleted", ("deleted",), "township")
+_DISTRICT_ROWS = frozenset({"loans", "units", "villages"})     # whose tombstone is the district's
+
+
+@dataclass
+class _Side:
+    values: dict[str, Any]
+    stamps: dict[str, str]
+    hlc: str
+
+    def stamp(self, group: rows.Group) -> str:
+        for key in (group.name, *group.columns):
+            if key in self.stamps:
+                return self.stamps[key]
+        return self.stamps.get("*") or self.hlc or ""
+
+
+class FieldMerge:
+    def __init__(self, conn: Connection, table: str, cols: list[str], *, township: str, from_township: bool,
+                 result) -> None:
+        self.conn, self.table, self.cols = conn, table, cols
+        self.township, self.from_township, self.result = township, from_township, result
+        self.has_clocks = "field_hlc" in cols
+        present = set(cols)
+        self.groups = [g for g in rows.groups(table) if set(g.columns) <= present]
+        if "deleted" in present:
+            owner = "district" if table in _DISTRICT_ROWS else "township"
+            self.groups.append(rows.Group("deleted", ("deleted",), owner))
+        self.refused: dict[str, int] = {}
+
+    def run(self) -> set[str]:
+        changed: set[str] = set()
+        for local, remote, row_id in self._pairs():
+            if self._merge_row(row_id, local, remote):
+                changed.add(row_id)
+        for name, n in sorted(self.refused.items()):
+            self.result.refused_changes.append(f"{self.table}.{name}：{n} 处修改不归发来的一方管，未合并")
+        return changed
+
+    def _pairs(self):
+        names = [c for c in self.cols if c != "id"]
+        select = ", ".join([f"m.{c}" for c in names] + [f"p.{c}" for c in names])
+        differ = "m.hlc IS NOT p.hlc" + (" OR m.field_hlc IS NOT p.field_hlc" if self.has_clocks else "")
+        sql = f"SELECT m.id, {select} FROM main.{self.table} m JOIN pkg.{self.table} p ON p.id = m.id WHERE {differ}"
+        n = len(names)
+        for row in self.conn.exec_driver_sql(sql):
+            yield self._side(names, row[1:1 + n]), self._side(names, row[1 + n:]), row[0]
+
+    def _side(self, names: list[str], values) -> _Side:
+        data = dict(zip(names, values))
+        stamps = json.loads(data.get("field_hlc") or "{}") if self.has_clocks else {}
+        return _Side(data, stamps, data.get("hlc") or "")
+
+    def _merge_row(self, row_id: str, local: _Side, remote: _Side) -> bool:
+        updates: dict[str, Any] = {}
+        stamps = dict(local.stamps)
+        for group in self.groups:
+            ls, rs = local.stamp(group), remote.stamp(group)
+            lv = tuple(local.values[c] for c in group.columns)
+            rv = tuple(remote.values[c] for c in group.columns)
+            if lv == rv:
+                if rs > ls and self.has_clocks:
+                    stamps[group.name] = rs
+                continue
+            if not self._may_take(group):
+                if rs > ls:
+                    self.refused[group.name] = self.refused.get(group.name, 0) + 1
+                continue
+            if rs > ls:
+                updates.update(dict(zip(group.columns, rv)))
+                stamps[group.name] = rs
+                if not self._replaced(row_id, rs, group, remote.values, lv):
+                    self._conflict(row_id, group, kept=(rv, rs), lost=(lv, ls))
+            elif not self._replaced(row_id, ls, group, local.values, rv):
+                self._conflict(row_id, group, kept=(lv, ls), lost=(rv, rs))
+        if not updates and stamps == local.stamps:
+            return False
+        newest = max(local.hlc, remote.hlc)
+        if updates and remote.hlc > local.hlc:
+            updates.update({c: remote.values[c] for c in ("updated_at", "updated_by") if c in remote.values})
+        if self.has_clocks:
+            updates["field_hlc"] = json.dumps(stamps, sort_keys=True)
+        updates["hlc"] = newest
+        sets = ", ".join(f"{c} = :{c}" for c in updates)
+        self.conn.execute(text(f"UPDATE main.{self.table} SET {sets} WHERE id = :_id"), {**updates, "_id": row_id})
+        return True
+
+    def _may_take(self, group: rows.Group) -> bool:
+        if group.owner == "derived":
+            return False
+        return group.owner == "township" if self.from_township else True
+
+    def _replaced(self, row_id: str, stamp: str, group: rows.Group, winner: dict, loser_values: tuple) -> bool:
+        """Whether the change stamped ``stamp`` was made with ``loser_values`` in front of it."""
+        for schema in ("main", "pkg"):
+            found = self.conn.execute(text(
+                f"SELECT action, changes FROM {schema}.audit_log WHERE entity = :t AND entity_id = :id AND hlc = :s"),
+                {"t": self.table, "id": row_id, "s": stamp}).first()
+            if found is None:
+                continue
+            if found[0] == "insert" or not found[1]:
+                return False          # both sides made the row: nothing was replaced knowingly
+            changes = json.loads(found[1])
+            olds = tuple(changes[c][0] if c in changes else winner[c] for c in group.columns)
+            return all(_same(o, v) for o, v in zip(olds, loser_values))
+        return False
+
+    def _conflict(self, row_id: str, group: rows.Group, *, kept: tuple, lost: tuple) -> None:
+        from app.sync.merge import conflict_id
+
+        (kept_values, kept_stamp), (lost_values, lost_stamp) = kept, lost
+        self.conn.execute(text(
+            "INSERT OR IGNORE INTO main.conflicts (id, entity, entity_id, field, kept_value, kept_hlc, lost_value, "
+            "lost_hlc, resolved, deleted, hlc, created_at, updated_at, updated_by) VALUES (:id, :e, :eid, :f, :kv, :kh, "
+            ":lv, :lh, 0, 0, :kh, :now, :now, 'merge')"),
+            {"id": conflict_id(self.table, row_id, group.name, lost_stamp), "e": self.table, "eid": row_id,
+             "f": group.name, "kv": _text(kept_values), "kh": kept_stamp, "lv": _text(lost_values), "lh": lost_stamp,
+             "now": datetime.now().replace(microsecond=0).isoformat(sep=" ")})
+        self.result.conflicts += 1
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _same(audit_value: Any, db_value: Any) -> bool:
+    a, b = _norm(audit_value), _norm(db_value)
+    if a == b:
+        return True
+    return a is not None and b is not None and str(a) == str(b)
+
+
+def _text(values: tuple) -> str:
+    return values[0] if len(values) == 1 and isinstance(values[0], str) else json.dumps(
+        [_norm(v) for v in values], ensure_ascii=False, default=str)

@@ -1,0 +1,247 @@
+"""Merging packages: each file whole or not at all, in any order, as often as it comes.
+
+``merge_files`` opens every file (``app.sync.receive``), refuses what it must with a reason, and
+merges the rest one transaction per file: facts by id (a void travels), editable rows field
+group by field group by their clocks (``app.sync.fields_merge``), changes the sender does not
+own refused and counted, derived figures recomputed, the package recorded (a second merge of it
+changes nothing), the sender's sequence and its gaps kept, the laptop enrolled if this is its
+first package.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from app.db.session import Database
+from app.domain.clock import parse_stamp
+from app.domain.errors import UserError
+from app.sync import rows, scope
+from app.sync.errors import PackageError
+from app.sync.fields_merge import FieldMerge
+from app.sync.receive import Incoming, open_package
+
+log = logging.getLogger(__name__)
+
+MAX_DRIFT_MS = 7 * 24 * 3600 * 1000
+# Tables a work package may add rows to: not the units of the district, not the bank's loans.
+_WORK_MAY_INSERT = frozenset(scope.TOWNSHIP_ROWS) - {"units", "loans"}
+
+
+@dataclass
+class FileResult:
+    file: str
+    package_id: str | None
+    status: str                      # merged | already_merged | refused
+    reason: str | None = None
+    code: str | None = None
+    unit: str | None = None
+    device: str | None = None
+    sequence: int | None = None
+    inserted: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    conflicts: int = 0
+    refused_changes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "package_id": self.package_id, "status": self.status, "reason": self.reason,
+                "code": self.code, "unit": self.unit, "device": self.device, "sequence": self.sequence,
+                "inserted": self.inserted, "updated": self.updated, "conflicts": self.conflicts,
+                "refused_changes": self.refused_changes}
+
+
+@dataclass
+class MergeReport:
+    files: list[FileResult]
+
+    @property
+    def conflicts(self) -> int:
+        return sum(f.conflicts for f in self.files)
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for f in self.files if f.status == "refused")
+
+    def to_json(self) -> dict:
+        return {"merged": [f.to_json() for f in self.files], "conflicts": self.conflicts}
+
+
+def merge_files(db: Database, files: list[Path], *, actor: str = "system") -> MergeReport:
+    return MergeReport([merge_one(db, Path(f), actor=actor) for f in files])
+
+
+def merge_one(db: Database, file: Path, *, actor: str = "system") -> FileResult:
+    try:
+        incoming = open_package(db, file)
+    except UserError as exc:
+        return FileResult(file.name, None, "refused", str(exc), getattr(exc, "code", None))
+    try:
+        return _merge(db, incoming, actor)
+    except PackageError as exc:
+        return FileResult(file.name, incoming.package_id, "refused", str(exc), exc.code)
+    finally:
+        incoming.close()
+
+
+def _merge(db: Database, incoming: Incoming, actor: str) -> FileResult:
+    header = incoming.header
+    result = FileResult(incoming.file.name, incoming.package_id, "merged", unit=header.get("unit_name"),
+                        device=header.get("device_name") or header.get("device"), sequence=header.get("seq"))
+    ident = db.identity()
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("ATTACH DATABASE ? AS pkg", (str(incoming.payload_path),))
+        conn.commit()
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                if conn.execute(text("SELECT 1 FROM sync_packages WHERE package_id = :p AND direction = 'in'"),
+                                {"p": incoming.package_id}).first():
+                    conn.rollback()
+                    result.status = "already_merged"
+                    return result
+                _check_clock(conn, incoming)
+                touched = _apply(conn, incoming, ident.role, result)
+                _relay(conn, touched)
+                _after(conn, incoming, touched, result, actor, ident)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        finally:
+            conn.exec_driver_sql("DETACH DATABASE pkg")
+            conn.commit()
+    db.forget_identity()     # the clock moved: the next unit of work resumes from meta
+    return result
+
+
+def _tables(conn: Connection) -> list[str]:
+    present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM pkg.sqlite_master WHERE type = 'table'")}
+    return [t for t in scope.TOWNSHIP_ROWS if t in present]
+
+
+def _columns(conn: Connection, schema: str, table: str) -> list[str]:
+    return [r[1] for r in conn.exec_driver_sql(f"PRAGMA {schema}.table_info({table})")]
+
+
+def _check_clock(conn: Connection, incoming: Incoming) -> None:
+    """Refuses a package whose stamps lie more than 7 days ahead of this computer's clock."""
+    newest = ""
+    for table in _tables(conn):
+        if "hlc" in _columns(conn, "pkg", table):
+            newest = max(newest, conn.exec_driver_sql(f"SELECT max(hlc) FROM pkg.{table}").scalar() or "")
+    if newest:
+        ahead = parse_stamp(newest)[0] - int(time.time() * 1000)
+        if ahead > MAX_DRIFT_MS:
+            raise PackageError(f"数据包里的修改时间比本机时钟晚 {ahead // 86_400_000} 天：写出它的电脑时钟可能不对，"
+                               "请核对那台电脑的日期后重新导出（本机时钟也请核对）", code="clock_drift",
+                               where=incoming.file.name)
+
+
+def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) -> dict[str, set[str]]:
+    """Writes the package's rows; returns the ids it inserted or changed, per table."""
+    township = incoming.header["unit_id"]
+    from_township = role == "district"          # a work package: its sender owns township fields only
+    touched: dict[str, set[str]] = {}
+    for table in _tables(conn):
+        cols = [c for c in _columns(conn, "main", table) if c in set(_columns(conn, "pkg", table))]
+        if "id" not in cols:       # ledger_balances: keyed by (import, loan)
+            _insert_keyed(conn, table, cols, township, result)
+            continue
+        in_scope = scope.condition(table, "main.")
+        params = {"township": township}
+        may_insert = (table in _WORK_MAY_INSERT) if from_township else True
+        new_ids = [r[0] for r in conn.execute(text(
+            f"SELECT id FROM pkg.{table} WHERE id NOT IN (SELECT id FROM main.{table})"), params)]
+        if new_ids and not may_insert:
+            result.refused_changes.append(f"{table}：{len(new_ids)} 行新记录只能由区县建立，未合并")
+        elif new_ids:
+            names = ", ".join(cols)
+            cur = conn.execute(text(
+                f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {names} FROM pkg.{table} "
+                f"WHERE id NOT IN (SELECT id FROM main.{table}) AND ({in_scope})"), params)
+            if cur.rowcount:
+                result.inserted[table] = cur.rowcount
+                touched.setdefault(table, set()).update(r[0] for r in conn.execute(text(
+                    f"SELECT id FROM main.{table} WHERE id IN (SELECT value FROM json_each(:ids))"),
+                    {"ids": json.dumps(new_ids)}))
+            if cur.rowcount < len(new_ids):
+                result.refused_changes.append(
+                    f"{table}：{len(new_ids) - cur.rowcount} 行新记录不属于本乡镇，或与已有记录重复，未合并")
+        if rows.is_fact(table):
+            changed = _voids(conn, table, cols)
+        else:
+            changed = FieldMerge(conn, table, cols, township=township, from_township=from_township,
+                                 result=result).run()
+        if changed:
+            result.updated[table] = result.updated.get(table, 0) + len(changed)
+            touched.setdefault(table, set()).update(changed)
+    return touched
+
+
+def _insert_keyed(conn: Connection, table: str, cols: list[str], township: str, result: FileResult) -> None:
+    """Ledger history rows (no id of their own): new ones for loans this database has."""
+    names = ", ".join(cols)
+    cur = conn.execute(text(
+        f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {names} FROM pkg.{table} "
+        f"WHERE loan_id IN (SELECT id FROM main.loans WHERE township_id = :township) "
+        f"AND import_id IN (SELECT id FROM main.ledger_imports)"), {"township": township})
+    if cur.rowcount:
+        result.inserted[table] = cur.rowcount
+
+
+def _voids(conn: Connection, table: str, cols: list[str]) -> set[str]:
+    """A fact voided elsewhere is voided here (never the other way round)."""
+    if "deleted" not in cols:
+        return set()
+    ids = {r[0] for r in conn.exec_driver_sql(
+        f"SELECT p.id FROM pkg.{table} p JOIN main.{table} m ON m.id = p.id WHERE p.deleted = 1 AND m.deleted = 0")}
+    if ids:
+        reason = "void_reason" in cols
+        conn.exec_driver_sql(
+            f"UPDATE main.{table} SET deleted = 1"
+            + (", void_reason = (SELECT p.void_reason FROM pkg.{t} p WHERE p.id = main.{t}.id)".format(t=table)
+               if reason else "")
+            + f" WHERE id IN (SELECT p.id FROM pkg.{table} p WHERE p.deleted = 1) AND deleted = 0")
+    return ids
+
+
+def _relay(conn: Connection, touched: dict[str, set[str]]) -> None:
+    """Rows this merge wrote get a new local change sequence, so they travel on from here."""
+    tables = [t for t, ids in touched.items() if ids and "seq" in _columns(conn, "main", t)]
+    if not tables:
+        return
+    last = conn.execute(text("SELECT value FROM meta WHERE key = 'seq_last'")).scalar()
+    seq = int(last or 0) + 1
+    conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq_last', :v)"), {"v": str(seq)})
+    for table in tables:
+        conn.execute(text(f"UPDATE main.{table} SET seq = :s WHERE id IN (SELECT value FROM json_each(:ids))"),
+                     {"s": seq, "ids": json.dumps(sorted(touched[table]))})
+
+
+def _after(conn: Connection, incoming: Incoming, touched: dict[str, set[str]], result: FileResult, actor: str,
+           ident) -> None:
+    from app.sync import merge_after
+
+    merge_after.fold_clock(conn)
+    merge_after.refresh_derived(conn, touched)
+    merge_after.record(conn, incoming, result, actor, ident)
+
+
+def conflict_id(entity: str, entity_id: str, group: str, lost_stamp: str) -> str:
+    """The same conflict has the same id whichever order the packages were merged in."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"qingshou:conflict:{entity}:{entity_id}:{group}:{lost_stamp}"))
+
+
+def stamp_time(stamp: str | None) -> str | None:
+    if not stamp:
+        return None
+    return datetime.fromtimestamp(parse_stamp(stamp)[0] / 1000).replace(microsecond=0).isoformat(sep=" ")
+
+

@@ -1,0 +1,109 @@
+"""What a merge does after the rows, in the same transaction: the clock, the derived figures,
+the record of the package and of its sender."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from app.db.base import new_id
+from app.db.search_index import refresh_search
+from app.sync import scope
+
+
+def fold_clock(conn: Connection) -> None:
+    """Later local changes sort after every stamp the package brought (``hlc_last`` in meta is
+    where the clock resumes from)."""
+    newest = conn.execute(text("SELECT value FROM meta WHERE key = 'hlc_last'")).scalar() or ""
+    for table in scope.TOWNSHIP_ROWS:
+        cols = [r[1] for r in conn.exec_driver_sql(f"PRAGMA pkg.table_info({table})")]
+        if "hlc" in cols:
+            newest = max(newest, conn.exec_driver_sql(f"SELECT max(hlc) FROM pkg.{table}").scalar() or "")
+    if newest:
+        conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', :v)"), {"v": newest})
+
+
+def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
+    """Balances, stages and the household list for what the merge touched, from the facts."""
+    loans = _ids(conn, touched, "loans", {"repayments": "loan_id", "stage_events": "loan_id",
+                                          "agreement_loans": "loan_id"})
+    if loans:
+        ids = json.dumps(sorted(loans))
+        conn.execute(text(
+            "UPDATE loans SET balance_fen = max(0, task_amount_fen - (SELECT coalesce(sum(r.principal_fen), 0) "
+            "FROM repayments r WHERE r.loan_id = loans.id AND r.deleted = 0)) "
+            "WHERE id IN (SELECT value FROM json_each(:ids))"), {"ids": ids})
+        conn.execute(text(
+            "UPDATE loans SET (stage, stage_date) = (SELECT e.to_stage, e.on_date FROM stage_events e "
+            "WHERE e.loan_id = loans.id AND e.deleted = 0 ORDER BY e.on_date DESC, e.hlc DESC LIMIT 1) "
+            "WHERE id IN (SELECT value FROM json_each(:ids)) "
+            "AND EXISTS (SELECT 1 FROM stage_events e WHERE e.loan_id = loans.id AND e.deleted = 0)"), {"ids": ids})
+    households = _ids(conn, touched, "households", {"persons": "household_id", "visits": "household_id",
+                                                    "category_tags": "household_id", "assignments": "household_id",
+                                                    "agreements": "household_id", "loans": "household_id"})
+    if loans:
+        households |= {r[0] for r in conn.execute(text(
+            "SELECT household_id FROM loans WHERE id IN (SELECT value FROM json_each(:ids))"),
+            {"ids": json.dumps(sorted(loans))})}
+    if households:
+        refresh_search(conn, sorted(households))
+
+
+def _ids(conn: Connection, touched: dict[str, set[str]], table: str, via: dict[str, str]) -> set[str]:
+    out = set(touched.get(table, ()))
+    for child, column in via.items():
+        ids = touched.get(child)
+        if ids:
+            out |= {r[0] for r in conn.execute(text(
+                f"SELECT {column} FROM {child} WHERE id IN (SELECT value FROM json_each(:ids))"),
+                {"ids": json.dumps(sorted(ids))}) if r[0]}
+    return out
+
+
+def record(conn: Connection, incoming, result, actor: str, ident) -> None:
+    header = incoming.header
+    now = datetime.now().replace(microsecond=0).isoformat(sep=" ")
+    conn.execute(text(
+        "INSERT INTO sync_packages (package_id, direction, kind, unit_id, device, sequence, sha256, at, file_name) "
+        "VALUES (:p, 'in', :k, :u, :d, :s, :h, :at, :f)"),
+        {"p": incoming.package_id, "k": header.kind, "u": header["unit_id"], "d": header["device"],
+         "s": header.get("seq"), "h": header.get("plain_sha256"), "at": now, "f": incoming.file.name})
+    if header.kind == "work":
+        _sequence(conn, header["unit_id"], header["device"], int(header.get("seq") or 0), incoming.package_id, now)
+    if incoming.enrol:
+        meta = incoming.meta
+        conn.execute(text(
+            "INSERT OR REPLACE INTO sync_peers (unit_id, device, kind, name, verify_key, recipient, enrolled_at) "
+            "VALUES (:u, :d, 'device', :n, :v, :r, :at)"),
+            {"u": header["unit_id"], "d": header["device"], "n": meta.get("device_name"), "v": meta["verify_key"],
+             "r": meta["recipient"], "at": now})
+    added = sum(result.inserted.values())
+    changed = sum(result.updated.values())
+    summary = (f"合并{header.get('unit_name') or ''} {header.get('device_name') or header['device']} "
+               f"第 {header.get('seq')} 个数据包：新增 {added} 条，更新 {changed} 条，冲突 {result.conflicts} 处")
+    conn.execute(text(
+        "INSERT INTO audit_log (id, at, hlc, actor, unit_id, device, action, entity, entity_id, changes, summary) "
+        "VALUES (:id, :at, (SELECT value FROM meta WHERE key = 'hlc_last'), :actor, :unit, :dev, 'merge', "
+        "'sync_packages', :p, :changes, :summary)"),
+        {"id": new_id(), "at": now, "actor": actor, "unit": ident.unit_id, "dev": ident.device, "p": incoming.package_id,
+         "changes": json.dumps({"inserted": result.inserted, "updated": result.updated,
+                                "refused": result.refused_changes}, ensure_ascii=False),
+         "summary": summary})
+
+
+def _sequence(conn: Connection, unit: str, device: str, seq: int, package_id: str, now: str) -> None:
+    """The sender's package sequence: the highest seen, and the numbers still missing below it."""
+    row = conn.execute(text("SELECT last_sequence, missing FROM device_sequences WHERE unit_id = :u AND device = :d"),
+                       {"u": unit, "d": device}).first()
+    last, missing = (row[0], {int(x) for x in (row[1] or "").split(",") if x}) if row else (0, set())
+    if seq > last:
+        missing |= set(range(last + 1, seq))
+        last = seq
+    missing.discard(seq)
+    conn.execute(text(
+        "INSERT OR REPLACE INTO device_sequences (unit_id, device, last_sequence, missing, last_package_id, seen_at) "
+        "VALUES (:u, :d, :l, :m, :p, :at)"),
+        {"u": unit, "d": device, "l": last, "m": ",".join(str(x) for x in sorted(missing)) or None,
+         "p": package_id, "at": now})

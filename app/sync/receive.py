@@ -1,0 +1,92 @@
+"""Opening a package someone handed this database: who sent it, may they, is it whole.
+
+Everything here happens before a single row is written. A package is taken only when:
+it is a package (shape, format), it is of this district, it is the kind this database merges
+(work packages at the district, task packages on a township laptop), it is signed by the key
+this database trusts for its sender — or, for a laptop the district has not met yet, it carries
+a valid enrolment proof made with the secret of that township's task package — and its
+payload opens and checks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.db.models import SyncEnrolment
+from app.db.session import Database, read_meta
+from app.sync import container, crypto, errors, payload, trust
+from app.sync.errors import PackageError
+
+
+@dataclass
+class Incoming:
+    file: Path
+    header: container.Header
+    payload_path: Path       # the payload as an SQLite file; removed by ``close()``
+    meta: dict[str, str]
+    enrol: bool              # a laptop the district learns from this package
+
+    @property
+    def package_id(self) -> str:
+        return self.header["package_id"]
+
+    def close(self) -> None:
+        self.payload_path.unlink(missing_ok=True)
+
+
+def open_package(db: Database, file: Path) -> Incoming:
+    """``file`` checked and opened for merging into ``db``; a ``PackageError`` says why not."""
+    where = file.name
+    sealed = container.parse(container.read_file(file), where=where)
+    header = sealed.header
+    ident = db.identity()
+    with Session(db.engine) as s:
+        meta = read_meta(s)
+        keys = trust.own_keys(s)
+        district_id = ident.unit_id if ident.role == "district" else meta.get("district_id")
+        if header.get("district") != district_id:
+            raise PackageError("数据包不是本区县的（来自别的区县，或发给别的区县）", code=errors.FOREIGN, where=where)
+        if ident.role == "district":
+            if header.kind != "work":
+                raise PackageError("这是区里下发的任务包，区县数据库不合并任务包", code=errors.NOT_PACKAGE, where=where)
+            known = trust.peer(s, header["unit_id"], header["device"])
+            record = s.get(SyncEnrolment, header["unit_id"])
+            enrol_secret = trust.secret_bytes(record) if record is not None else None
+        else:
+            if header.kind != "task":
+                raise PackageError("这是乡镇上报的数据包：乡镇的电脑只合并区里下发的任务包", code=errors.NOT_PACKAGE,
+                                   where=where)
+            if header["unit_id"] != ident.unit_id:
+                raise PackageError(f"任务包是发给{header.get('unit_name') or '别的乡镇'}的，不是本乡镇（{ident.unit_name}）的",
+                                   code=errors.FOREIGN, where=where)
+            known = trust.district(s)
+            enrol_secret = None
+        trusted = crypto.unb64(known.verify_key) if known is not None else None
+        s.commit()    # own_keys may have made this database's keys
+    enrol = False
+    if trusted is None and enrol_secret is not None:
+        trusted, enrol = header.signer, True      # proven below, from inside the payload
+    container.check_signature(sealed, trusted, where=where)
+    plain = container.open_payload(sealed, keys.decrypt, where=where)
+    path = payload.to_file(plain)
+    try:
+        inner = payload.read_meta(path)
+        if inner.get("package_id") != header["package_id"]:
+            raise PackageError("数据包的内容与文件头不符，可能被改动过", code=errors.DAMAGED, where=where)
+        if enrol and not _enrolment_holds(inner, header, enrol_secret):
+            raise PackageError("数据包来自一台没有登记的电脑，它也不能证明是用本乡镇的任务包建立的，未合并",
+                               code=errors.UNKNOWN_SIGNER, where=where)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return Incoming(file, header, path, inner, enrol)
+
+
+def _enrolment_holds(inner: dict[str, str], header: container.Header, secret: bytes) -> bool:
+    verify_key = crypto.unb64(inner.get("verify_key", ""), "签名公钥")
+    if verify_key != header.signer or inner.get("device") != header["device"]:
+        return False
+    return crypto.check_enrol_proof(secret, inner.get("enrol_proof", ""), verify_key, inner.get("recipient", ""),
+                                    header["device"])

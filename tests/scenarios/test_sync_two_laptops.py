@@ -1,0 +1,114 @@
+"""Two laptops of one township and the district: what each records arrives once, whatever the
+order, however often a package is merged; what a laptop may not change is refused and said."""
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+
+import pytest
+
+from tests.scenarios.sync_helpers import PASSPHRASE, District, facts, loans_of
+
+
+@pytest.fixture
+def district(cli, demo_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("QINGSHOU_PASSPHRASE", PASSPHRASE)
+    return District(cli, demo_path, tmp_path)
+
+
+def test_repayments_and_visits_from_two_laptops_are_counted_once_in_any_order(district, cli, tmp_path):
+    one, two = district.laptop("柳林镇", "一号机"), district.laptop("柳林镇", "二号机")
+    a, b, c = loans_of(one.db)
+    before = district.figures()
+    district.run("repay", "--db", one.db, "--loan", a, "--amount", "1000.00", "--date", "2026-11-20")
+    district.run("visit", "--db", one.db, "--loan", b, "--date", "2026-11-21", "--outcome", "promised")
+    district.run("repay", "--db", two.db, "--loan", c, "--amount", "2500.50", "--date", "2026-11-22")
+    district.run("repay", "--db", two.db, "--loan", a, "--amount", "300.00", "--date", "2026-11-23")
+    p1, p2 = district.export(one), district.export(two)
+    results = []
+    for order in itertools.permutations([p1, p2]):
+        target = tmp_path / f"district-{order[0].stem}.db"
+        target.write_bytes(district.db.read_bytes())
+        for f in order:
+            assert district.merge(f, into=target)["merged"][0]["status"] == "merged"
+        again = district.merge(*order, into=target)
+        assert {m["status"] for m in again["merged"]} == {"already_merged"}
+        results.append((district.figures(target), facts(target, "repayments"), facts(target, "visits")))
+    assert results[0] == results[1]
+    after = results[0][0]
+    got = int(after["recovered"].replace(".", "")) - int(before["recovered"].replace(".", ""))
+    assert got == 100000 + 250050 + 30000          # in fen: each repayment once
+    conn = sqlite3.connect(tmp_path / f"district-{p1.stem}.db")
+    assert conn.execute("SELECT count(*) FROM device_sequences").fetchone() == (2,)
+    assert {r[0] for r in conn.execute("SELECT name FROM sync_peers WHERE kind = 'device'")} == {"一号机", "二号机"}
+
+
+def test_a_void_travels_and_is_never_undone(district, cli):
+    one = district.laptop("柳林镇", "一号机")
+    loan = loans_of(one.db, n=1)[0]
+    made = json.loads(district.run("repay", "--db", one.db, "--loan", loan, "--amount", "800.00",
+                                   "--date", "2026-11-20", "--json").out)
+    first = district.export(one)
+    district.merge(first)
+    district.run("repay", "void", "--db", one.db, made["repayment_id"], "--reason", "金额登记错了")
+    district.merge(district.export(one))
+    conn = sqlite3.connect(district.db)
+    assert conn.execute("SELECT deleted, void_reason FROM repayments WHERE id = ?",
+                        (made["repayment_id"],)).fetchone() == (1, "金额登记错了")
+    assert district.figures() == district.figures(one.db)
+    # the older package, merged again or late, does not bring the repayment back
+    assert district.merge(first)["merged"][0]["status"] == "already_merged"
+    assert conn.execute("SELECT deleted FROM repayments WHERE id = ?", (made["repayment_id"],)).fetchone() == (1,)
+
+
+def test_a_laptop_cannot_change_the_banks_figures_or_another_townships_rows(district, cli):
+    one = district.laptop("柳林镇", "一号机")
+    loan = loans_of(one.db, n=1)[0]
+    conn = sqlite3.connect(one.db)
+    task = conn.execute("SELECT task_amount_fen FROM loans WHERE loan_no = ?", (loan,)).fetchone()[0]
+    with conn:   # someone edits the laptop's file by hand, with a newer stamp
+        conn.execute("UPDATE loans SET task_amount_fen = 1, hlc = '9' || substr(hlc, 2) WHERE loan_no = ?", (loan,))
+    result = district.merge(district.export(one), ok=False)["merged"][0]
+    assert result["status"] == "refused" and result["code"] == "clock_drift"
+    with conn:
+        conn.execute("UPDATE loans SET hlc = (SELECT max(hlc) FROM loans WHERE hlc < '2') || 'z' WHERE loan_no = ?", (loan,))
+    result = district.merge(district.export(one))["merged"][0]
+    assert result["status"] == "merged"
+    assert any("task_amount_fen" in r for r in result["refused_changes"]), result
+    district_conn = sqlite3.connect(district.db)
+    assert district_conn.execute("SELECT task_amount_fen FROM loans WHERE loan_no = ?", (loan,)).fetchone() == (task,)
+
+
+def test_packages_that_must_be_refused_change_nothing(district, cli, tmp_path):
+    one = district.laptop("柳林镇", "一号机")
+    district.run("visit", "--db", one.db, "--loan", loans_of(one.db, n=1)[0], "--date", "2026-11-21",
+                 "--outcome", "refused")
+    package = district.export(one)
+    before = district.db.read_bytes()
+    data = bytearray(package.read_bytes())
+    data[-10] ^= 1
+    bad = tmp_path / "改过的.qspkg"
+    bad.write_bytes(bytes(data))
+    result = district.merge(bad, ok=False)["merged"][0]
+    assert result["status"] == "refused" and "改过的.qspkg" in result["reason"]
+    # another district's database does not take it
+    other = tmp_path / "other.db"
+    district.run("init", "--db", other, "--role", "district", "--unit", "别的区")
+    assert district.merge(package, into=other, ok=False)["merged"][0]["code"] == "foreign"
+    # a laptop does not take another laptop's work package
+    assert district.merge(package, into=one.db, ok=False)["merged"][0]["status"] == "refused"
+    # one bad file among good ones: the good ones merge, the command says 1
+    out = district.merge(bad, package, ok=False)
+    assert [m["status"] for m in out["merged"]] == ["refused", "merged"]
+    assert before != district.db.read_bytes()
+
+
+def test_a_stranger_with_a_laptop_is_not_enrolled(district, cli, tmp_path):
+    one = district.laptop("柳林镇", "一号机")
+    conn = sqlite3.connect(one.db)
+    with conn:    # a laptop that never had the task package's secret
+        conn.execute("UPDATE meta SET value = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' WHERE key = 'enrol_secret'")
+    result = district.merge(district.export(one), ok=False)["merged"][0]
+    assert result["status"] == "refused" and result["code"] == "unknown_signer"
+    assert sqlite3.connect(district.db).execute("SELECT count(*) FROM sync_peers WHERE kind = 'device'").fetchone() == (0,)
