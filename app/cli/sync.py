@@ -18,10 +18,13 @@ def register(sub) -> None:
     add_db(p)
     p.add_argument("--township", required=True, metavar="名称", help="乡镇名称")
     p.add_argument("--out", type=Path, required=True, metavar="文件", help="任务包文件（如 U 盘上的 柳林镇.qstask）")
+    p.add_argument("--new-laptop", action="store_true",
+                   help="给一台新电脑用：用口令保护（默认：该乡镇已登记电脑的任务包只有这些电脑能打开；还没有登记的电脑时总用口令）")
     add_json(p)
     p.set_defaults(handler=cmd_tasks)
     register_export(sub)
     register_merge(sub)
+    register_status(sub)
 
 
 def passphrase(*, confirm: bool, required: bool) -> str | None:
@@ -45,9 +48,14 @@ def passphrase(*, confirm: bool, required: bool) -> str | None:
 def cmd_tasks(args: argparse.Namespace) -> int:
     from app.sync.tasks import write_task_package
 
+    from app.sync.tasks import enrolled_devices
+
     out = output_file(args.out, "任务包", refused="任务包没有写出")
     with database(args) as db:
-        result = write_task_package(db, args.township, out, passphrase=passphrase(confirm=True, required=False))
+        secret = None
+        if args.new_laptop or not enrolled_devices(db, args.township):
+            secret = passphrase(confirm=True, required=True)
+        result = write_task_package(db, args.township, out, passphrase=secret)
     if args.json:
         emit_json({"package_id": result.package_id, "township": result.township, "sequence": result.sequence,
                    "sha256": result.sha256, "file": result.path, "encryption": result.encryption,
@@ -95,7 +103,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from app.sync.merge import merge_files
 
     with database(args) as db:
-        report = merge_files(db, list(args.files), actor=actor(args, db))
+        report = merge_files(db, list(args.files), actor=actor(args, db),
+                             passphrase=lambda: passphrase(confirm=False, required=True))
     if args.json:
         emit_json(report.to_json())
     else:
@@ -111,3 +120,69 @@ def cmd_merge(args: argparse.Namespace) -> int:
             for refused in f.refused_changes:
                 print(f"  {refused}")
     return 1 if report.refused else 0
+
+
+def register_status(sub) -> None:
+    p = sub.add_parser("conflicts", help="冲突清单：两台电脑改了同一处，保留的值和被覆盖的值")
+    add_db(p)
+    p.add_argument("--all", action="store_true", help="也列出已处理的")
+    add_json(p)
+    p.set_defaults(handler=cmd_conflicts)
+    inner = p.add_subparsers(dest="conflicts_command", metavar="命令")
+    r = inner.add_parser("resolve", help="处理一个冲突：保留现在的值，或改回被覆盖的值")
+    r.add_argument("conflict_id", metavar="冲突编号")
+    r.add_argument("--take", required=True, choices=["kept", "lost"], help="kept：保留现在的值；lost：改回被覆盖的值")
+    # --db and --json may stand before or after ``resolve`` (SUPPRESS: not given here, the other kept)
+    r.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="文件", help="数据库文件")
+    r.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 输出结果")
+    r.set_defaults(handler=cmd_conflicts_resolve)
+
+    p = sub.add_parser("sync-status", help="各乡镇、各电脑交回数据包的情况：最后一个包、日期、缺号")
+    add_db(p)
+    add_json(p)
+    p.set_defaults(handler=cmd_sync_status)
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from app.sync.conflicts import list_conflicts
+
+    with database(args) as db:
+        found = list_conflicts(db, include_resolved=args.all)
+    if args.json:
+        emit_json({"conflicts": [c.to_json() for c in found]})
+        return 0
+    if not found:
+        print("没有未处理的冲突" if not args.all else "没有冲突")
+    for c in found:
+        mark = "（已处理）" if c.resolved else ""
+        print(f"{c.id}  {c.entity}.{c.field}{mark}\n  保留：{c.kept.value}（{c.kept.device}，{c.kept.at}）\n"
+              f"  被覆盖：{c.lost.value}（{c.lost.device}，{c.lost.at}）")
+    return 0
+
+
+def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
+    from app.cli.common import actor
+    from app.sync.conflicts import resolve
+
+    with database(args) as db:
+        done = resolve(db, args.conflict_id, args.take, actor(args, db))
+    if args.json:
+        emit_json(done.to_json() | {"took": args.take})
+    else:
+        print(f"已处理：{done.entity}.{done.field} 取{'被覆盖的值' if args.take == 'lost' else '现在的值'}")
+    return 0
+
+
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    from app.sync.status import device_status
+
+    with database(args) as db:
+        devices = device_status(db)
+    if args.json:
+        emit_json({"devices": [d.to_json() for d in devices]})
+        return 0
+    if not devices:
+        print("还没有收到任何数据包")
+    for d in devices:
+        print(d.sentence())
+    return 0

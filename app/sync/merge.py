@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -73,13 +74,23 @@ class MergeReport:
         return {"merged": [f.to_json() for f in self.files], "conflicts": self.conflicts}
 
 
-def merge_files(db: Database, files: list[Path], *, actor: str = "system") -> MergeReport:
-    return MergeReport([merge_one(db, Path(f), actor=actor) for f in files])
+def merge_files(db: Database, files: list[Path], *, actor: str = "system",
+                passphrase: Callable[[], str | None] | None = None) -> MergeReport:
+    """``passphrase``: asked for (once) when a task package is protected by one."""
+    asked: list[str | None] = []
+
+    def once() -> str | None:
+        if not asked:
+            asked.append(passphrase() if passphrase else None)
+        return asked[0]
+
+    return MergeReport([merge_one(db, Path(f), actor=actor, passphrase=once) for f in files])
 
 
-def merge_one(db: Database, file: Path, *, actor: str = "system") -> FileResult:
+def merge_one(db: Database, file: Path, *, actor: str = "system",
+              passphrase: Callable[[], str | None] | None = None) -> FileResult:
     try:
-        incoming = open_package(db, file)
+        incoming = open_package(db, file, passphrase=passphrase)
     except UserError as exc:
         return FileResult(file.name, None, "refused", str(exc), getattr(exc, "code", None))
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy.orm import Session
 
@@ -36,7 +37,7 @@ class Incoming:
         self.payload_path.unlink(missing_ok=True)
 
 
-def open_package(db: Database, file: Path) -> Incoming:
+def open_package(db: Database, file: Path, *, passphrase: Callable[[], str | None] | None = None) -> Incoming:
     """``file`` checked and opened for merging into ``db``; a ``PackageError`` says why not."""
     where = file.name
     sealed = container.parse(container.read_file(file), where=where)
@@ -69,7 +70,15 @@ def open_package(db: Database, file: Path) -> Incoming:
     if trusted is None and enrol_secret is not None:
         trusted, enrol = header.signer, True      # proven below, from inside the payload
     container.check_signature(sealed, trusted, where=where)
-    plain = container.open_payload(sealed, keys.decrypt, where=where)
+    if header.get("encryption") == "age-scrypt":
+        secret = passphrase() if passphrase else None
+        if not secret:
+            raise PackageError("任务包有口令保护：请设置环境变量 QINGSHOU_PASSPHRASE，或在终端中运行以输入口令",
+                               code=errors.WRONG_KEY, where=where)
+        decrypt = lambda d: crypto.decrypt_with_passphrase(secret, d)  # noqa: E731
+    else:
+        decrypt = keys.decrypt
+    plain = container.open_payload(sealed, decrypt, where=where)
     path = payload.to_file(plain)
     try:
         inner = payload.read_meta(path)

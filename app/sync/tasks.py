@@ -94,6 +94,13 @@ def schema_revision(session: Session) -> str:
     return session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
 
 
+def enrolled_devices(db: Database, township: str) -> int:
+    """(District) how many laptops of ``township`` are enrolled (0 for an unknown township)."""
+    with Session(db.engine) as s:
+        unit = s.scalars(select(Unit.id).where(Unit.name == township.strip(), Unit.kind == "township")).first()
+        return len(trust.devices_of(s, unit)) if unit else 0
+
+
 @dataclass(frozen=True)
 class SetUp:
     db_path: str

@@ -1,0 +1,139 @@
+"""The conflict list: fields two laptops changed, the value kept and the one overwritten.
+
+Settling one either keeps what won (it is marked resolved) or takes the overwritten value back,
+which is an ordinary change of the field through the unit of work: stamped, audited, and
+travelling in the next packages like any edit.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, BigInteger, select
+from sqlalchemy.orm import Session
+
+from app.db.base import Base
+from app.db.models import Conflict, SyncPeer
+from app.db.session import Database
+from app.domain.clock import parse_stamp
+from app.domain.errors import InputError, NotFound
+from app.sync import rows
+
+
+@dataclass(frozen=True)
+class Side:
+    value: str | None
+    device: str | None
+    at: str | None
+    stamp: str | None
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: str
+    entity: str
+    entity_id: str
+    field: str
+    kept: Side
+    lost: Side
+    resolved: bool
+
+    def to_json(self) -> dict:
+        def side(s: Side) -> dict:
+            return {"value": s.value, "device": s.device, "at": s.at}
+        return {"id": self.id, "entity": self.entity, "entity_id": self.entity_id, "field": self.field,
+                "kept": side(self.kept), "lost": side(self.lost), "resolved": self.resolved}
+
+
+def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
+    with Session(db.engine) as s:
+        names = {p.device: p.name for p in s.scalars(select(SyncPeer)) if p.name}
+        query = select(Conflict).where(Conflict.deleted.is_(False)).order_by(Conflict.lost_hlc)
+        if not include_resolved:
+            query = query.where(Conflict.resolved.is_(False))
+        return [_view(c, names) for c in s.scalars(query)]
+
+
+def _view(c: Conflict, names: dict[str, str]) -> ConflictView:
+    return ConflictView(c.id, c.entity, c.entity_id, c.field, _side(c.kept_value, c.kept_hlc, names),
+                        _side(c.lost_value, c.lost_hlc, names), bool(c.resolved))
+
+
+def _side(value: str | None, stamp: str | None, names: dict[str, str]) -> Side:
+    if not stamp:
+        return Side(value, None, None, stamp)
+    wall, _, device = parse_stamp(stamp)
+    at = datetime.fromtimestamp(wall / 1000).replace(microsecond=0).isoformat(sep=" ")
+    return Side(value, names.get(device, device), at, stamp)
+
+
+def resolve(db: Database, conflict_id: str, take: str, actor: str) -> ConflictView:
+    """Settles a conflict: ``take="kept"`` leaves the field as it is; ``"lost"`` writes the
+    overwritten value back as a change of its own."""
+    if take not in ("kept", "lost"):
+        raise InputError("--take 应为 kept（保留现在的值）或 lost（改回被覆盖的值）")
+    with db.uow(actor) as uow:
+        s = uow.session
+        c = s.get(Conflict, conflict_id)
+        if c is None or c.deleted:
+            raise NotFound(f"没有编号为 {conflict_id} 的冲突（用 qingshou conflicts --all 查看）")
+        if c.resolved:
+            raise InputError("这个冲突已经处理过了")
+        if take == "lost":
+            _write_back(s, c)
+        c.resolved = True
+        uow.audit("resolve", "conflicts", c.id, summary=f"处理冲突：{c.entity}.{c.field} 取{'被覆盖的值' if take == 'lost' else '现在的值'}")
+        uow.commit()
+        names = {p.device: p.name for p in s.scalars(select(SyncPeer)) if p.name}
+        return _view(c, names)
+
+
+def _write_back(s: Session, c: Conflict) -> None:
+    model = _model(c.entity)
+    row = s.get(model, c.entity_id)
+    if row is None:
+        raise NotFound(f"冲突所指的记录已不存在：{c.entity} {c.entity_id}")
+    group = next((g for g in rows.groups(c.entity) if g.name == c.field), None)
+    if group is None and c.field == "deleted":
+        group = rows.Group("deleted", ("deleted",), "township")
+    if group is None:
+        raise InputError(f"无法改回：{c.entity} 没有 {c.field} 这一项")
+    values = _decode(c.lost_value, len(group.columns))
+    table = Base.metadata.tables[c.entity]
+    for column, value in zip(group.columns, values):
+        setattr(row, column, _typed(table.c[column].type, value))
+
+
+def _model(table: str):
+    for mapper in Base.registry.mappers:
+        if mapper.local_table is not None and mapper.local_table.name == table:
+            return mapper.class_
+    raise InputError(f"不认识的表：{table}")
+
+
+def _decode(text: str | None, n: int) -> list[Any]:
+    if n == 1:
+        if text is None:
+            return [None]
+        try:
+            value = json.loads(text)
+            return value if isinstance(value, list) and len(value) == 1 else [text]
+        except ValueError:
+            return [text]
+    return list(json.loads(text)) if text else [None] * n
+
+
+def _typed(kind, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(kind, Boolean):
+        return bool(int(value)) if not isinstance(value, bool) else value
+    if isinstance(kind, (Integer, BigInteger)):
+        return int(value)
+    if isinstance(kind, DateTime):
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if isinstance(kind, Date):
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return value
