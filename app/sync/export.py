@@ -66,6 +66,8 @@ def write_work_package(db: Database, out: Path) -> WorkPackage:
             "kind": "work", "package_id": package_id, "district": meta.get("district_id", district.unit_id),
             "unit_id": ident.unit_id, "unit_name": ident.unit_name, "device": ident.device,
             "device_name": ident.device_name, "seq": sequence, "covers": list(covers) if covers else None,
+            # every change above ``since`` up to ``upto`` is in this package (None: no change sequence)
+            "since": confirmed, "upto": int(meta["seq_last"]) if meta.get("seq_last") else None,
             "created": datetime.now().replace(microsecond=0).isoformat(), "counts": counts.rows,
             "schema": schema_revision(s),
             "program": app.__version__, "min_program": app.__version__,

@@ -72,6 +72,9 @@ def record(conn: Connection, incoming, result, actor: str, ident) -> None:
          "s": header.get("seq"), "h": header.get("plain_sha256"), "at": now, "f": incoming.file.name})
     if header.kind == "work":
         _sequence(conn, header["unit_id"], header["device"], int(header.get("seq") or 0), incoming.package_id, now)
+        _confirm(conn, header)
+    else:
+        _confirmed_here(conn, incoming)
     if incoming.enrol:
         meta = incoming.meta
         conn.execute(text(
@@ -107,3 +110,27 @@ def _sequence(conn: Connection, unit: str, device: str, seq: int, package_id: st
         "VALUES (:u, :d, :l, :m, :p, :at)"),
         {"u": unit, "d": device, "l": last, "m": ",".join(str(x) for x in sorted(missing)) or None,
          "p": package_id, "at": now})
+
+
+def _confirm(conn: Connection, header) -> None:
+    """(District) a package holding every change of its laptop above ``since`` up to ``upto``,
+    built on what this district had confirmed, brings the confirmation up to ``upto``."""
+    since, upto = header.get("since"), header.get("upto")
+    if upto is None:
+        return
+    current = conn.execute(text("SELECT confirmed_change FROM device_sequences WHERE unit_id = :u AND device = :d"),
+                           {"u": header["unit_id"], "d": header["device"]}).scalar()
+    if (since or 0) <= (current or 0) and upto > (current or 0):
+        conn.execute(text("UPDATE device_sequences SET confirmed_change = :c WHERE unit_id = :u AND device = :d"),
+                     {"c": upto, "u": header["unit_id"], "d": header["device"]})
+
+
+def _confirmed_here(conn: Connection, incoming) -> None:
+    """(Laptop) what the district confirms having received from this laptop: the next work
+    package starts above it."""
+    confirmed = json.loads(incoming.meta.get("confirmed") or "{}")
+    device = conn.execute(text("SELECT value FROM meta WHERE key = 'device'")).scalar()
+    mine = confirmed.get(device)
+    current = conn.execute(text("SELECT value FROM meta WHERE key = 'confirmed_seq'")).scalar()
+    if mine is not None and int(mine) > int(current or 0):
+        conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('confirmed_seq', :v)"), {"v": str(mine)})

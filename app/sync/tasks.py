@@ -9,6 +9,7 @@ township are enrolled, encrypted to them.
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 import sqlite3
 import tempfile
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import app
-from app.db.models import Meta, SyncPackage, Unit
+from app.db.models import DeviceSequence, Meta, SyncPackage, Unit
 from app.db.session import Database, new_device_id, read_meta
 from app.domain.errors import InputError, NotFound, UserError
 from app.sync import atomic, container, crypto, errors, payload, scope, trust
@@ -66,6 +67,7 @@ def write_task_package(db: Database, township: str, out: Path, *, passphrase: st
                 "district_verify_key": crypto.b64(keys.verify_key), "district_recipient": keys.recipient,
                 "id_namespace": meta.get("id_namespace", ""), "enrol_secret": enrol.secret,
                 "township_id": unit.id, "township_name": unit.name, "task_sequence": str(sequence),
+                "confirmed": json.dumps(_confirmed(s, unit.id)),
             })
             plain = plain_path.read_bytes()
         if passphrase:
@@ -92,6 +94,12 @@ def write_task_package(db: Database, township: str, out: Path, *, passphrase: st
 
 def schema_revision(session: Session) -> str:
     return session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
+
+
+def _confirmed(s: Session, unit_id: str) -> dict[str, int]:
+    """What this district has received of each laptop of the township (its change sequence)."""
+    rows = s.scalars(select(DeviceSequence).where(DeviceSequence.unit_id == unit_id))
+    return {r.device: r.confirmed_change for r in rows if r.confirmed_change is not None}
 
 
 def enrolled_devices(db: Database, township: str) -> int:

@@ -217,3 +217,24 @@ def test_two_laptops_changing_different_fields_of_one_household_both_keep_their_
         (loan,)).fetchone()
     assert row == ("13900000001", "新址 3 组 12 号")
     assert json.loads(district.run("conflicts", "--db", district.db, "--json").out)["conflicts"] == []
+
+
+def test_a_lost_stick_loses_nothing(district, cli):
+    one = district.laptop("柳林镇", "一号机")
+    a, b, c = loans_of(one.db)
+    district.run("repay", "--db", one.db, "--loan", a, "--amount", "100.00", "--date", "2026-11-20")
+    district.merge(district.export(one))
+    task = district.folder / "t2.qstask"
+    district.run("tasks", "--db", district.db, "--township", "柳林镇", "--out", task)
+    district.merge(task, into=one.db)                   # the district confirms what it received
+    district.run("repay", "--db", one.db, "--loan", b, "--amount", "200.00", "--date", "2026-11-21")
+    lost = district.export(one)                          # this stick never reaches the district
+    district.run("visit", "--db", one.db, "--loan", c, "--date", "2026-11-22", "--outcome", "refused")
+    later = district.export(one)
+    assert district.merge(later)["merged"][0]["status"] == "merged"
+    assert facts(one.db, "repayments") <= facts(district.db, "repayments")
+    assert facts(one.db, "visits") <= facts(district.db, "visits")
+    assert district.figures() == district.figures(one.db)
+    status = json.loads(district.run("sync-status", "--db", district.db, "--json").out)["devices"][0]
+    assert status["missing"] == [2] and status["last_sequence"] == 3
+    assert lost.exists()

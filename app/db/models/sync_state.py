@@ -17,6 +17,9 @@ class DeviceSequence(Base):
     missing: Mapped[str | None] = mapped_column(String(400), default=None)  # e.g. "3,4"
     last_package_id: Mapped[str | None] = mapped_column(UUID, default=None)
     seen_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # The laptop's own change sequence up to which this database has received everything: a
+    # later task package confirms it, and the laptop's next work package starts above it.
+    confirmed_change: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class SyncPeer(Base):

@@ -1,4 +1,5 @@
-"""sync trust: sync_peers (whose packages this database trusts) and sync_enrolments (district)
+"""sync trust: sync_peers (whose packages this database trusts), sync_enrolments (district), and
+device_sequences.confirmed_change (what of a laptop's changes the district has all received)
 
 Revision ID: 0012
 Revises: 0007
@@ -36,6 +37,12 @@ def upgrade() -> None:
     )
 
 
+    with op.batch_alter_table('device_sequences', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('confirmed_change', sa.Integer(), nullable=True))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('device_sequences', schema=None) as batch_op:
+        batch_op.drop_column('confirmed_change')
     op.drop_table('sync_enrolments')
     op.drop_table('sync_peers')
