@@ -54,6 +54,8 @@ def norm_text(value: object) -> str:
     """A name as a key: NFKC (full-width → plain), no spaces or invisible characters, the
     middle dot of minority names one character, case folded."""
     s = "" if value is None else str(value)
+    if s.isalpha() and (s.isascii() or unicodedata.is_normalized("NFKC", s)):
+        return s.casefold()   # the usual name: nothing to clean (fast path for the import)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s.translate(_ZERO_WIDTH))
         s = _DOTS.sub("·", s)
@@ -64,6 +66,8 @@ def norm_id_number(value: object) -> str:
     """An ID number as a key: plain digits, no spaces, upper-case X (``×`` too), a leading
     apostrophe (Excel's text mark) dropped; a 15-digit number upgraded to its 18 digits."""
     s = "" if value is None else str(value)
+    if len(s) == 18 and s.isascii() and s.isalnum():
+        return s.upper()   # the usual, clean number (fast path for the import)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s.translate(_ZERO_WIDTH)).replace("×", "X")
     s = "".join(s.split()).upper().removeprefix("'")
@@ -77,6 +81,8 @@ def norm_id_number(value: object) -> str:
 def norm_loan_no(value: object) -> str:
     """A loan number as a key: plain, no spaces, upper case, without Excel's apostrophe."""
     s = "" if value is None else str(value)
+    if s.isascii() and s.isalnum():
+        return s.upper()   # the usual number (fast path for the import)
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s.translate(_ZERO_WIDTH))
     return "".join(s.split()).upper().removeprefix("'")
