@@ -226,10 +226,12 @@ class LedgerWriter(KnownLoans):
         self.taken_loans: set[str] = {r.id for r in self.loans.values()}
         self.villages: dict[tuple[str, str], str] = {}
         self.taken_villages: set[str] = set()
+        self.deleted_villages: dict[tuple[str, str], str] = {}   # one of a name comes back
+        self.revived_villages: list[dict] = []
         for vid, t, name, gone in self._rows("SELECT id, township_id, name, deleted FROM villages"):
             self.taken_villages.add(vid)
-            if not gone and t in self.township_id_set:
-                self.villages[(t, name)] = vid
+            if t in self.township_id_set:
+                (self.deleted_villages if gone else self.villages)[(t, name)] = vid
         village_names = {vid: name for (_t, name), vid in self.villages.items()}
         self.by_id: dict[tuple[str, str], str] = {}
         self.by_name: dict[tuple[str, str, str], str] = {}
@@ -282,7 +284,10 @@ class LedgerWriter(KnownLoans):
             return None
         key = (township_id, name)
         vid = self.villages.get(key)
-        if vid is None:
+        if vid is None and key in self.deleted_villages:
+            vid = self.villages[key] = self.deleted_villages.pop(key)
+            self.revived_villages.append({"id": vid, "deleted": False})
+        elif vid is None:
             vid = self.names.unused(self.names.village(township_id, name), self.taken_villages)
             self.taken_villages.add(vid)
             self.villages[key] = vid
@@ -480,6 +485,7 @@ class LedgerWriter(KnownLoans):
         for rows in _group_by_keys(list(self.household_reviews.values())).values():
             update_rows(self.s, Household, rows, const=changed)
         update_rows(self.s, Assignment, self.retired_assignments, const=changed)
+        update_rows(self.s, Village, self.revived_villages, const=changed)
 
     def summary_json(self, result_json: dict) -> None:
         self.s.execute(text("UPDATE ledger_imports SET summary_json = :j WHERE id = :i"),
