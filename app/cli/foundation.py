@@ -18,6 +18,8 @@ def register(sub) -> None:
     add_db(p)
     p.add_argument("--role", choices=["district", "township"], default=None, help="district：区县；township：乡镇")
     p.add_argument("--unit", default=None, metavar="名称", help="本单位名称")
+    p.add_argument("--district", default=None, metavar="名称",
+                   help="（乡镇）所属区县的名称：与区县数据库的编号一致")
     p.add_argument("--from-task", type=Path, default=None, metavar="文件", help="从区里下发的任务包建立乡镇数据库")
     p.add_argument("--device", default=None, metavar="名称", help="本机名称")
     add_json(p)
@@ -76,13 +78,15 @@ def cmd_init(args: argparse.Namespace) -> int:
         try:
             if db.is_initialised():
                 raise InputError(f"数据库文件已存在且已初始化，不会覆盖：{args.db}")
-            result = initialise(db, role=args.role, unit_name=args.unit, device_name=args.device)
+            result = initialise(db, role=args.role, unit_name=args.unit, device_name=args.device,
+                                district_name=args.district)
         finally:
             db.dispose()
     else:
         db = open_db(args, create=True)
         try:
-            result = initialise(db, role=args.role, unit_name=args.unit, device_name=args.device)
+            result = initialise(db, role=args.role, unit_name=args.unit, device_name=args.device,
+                                district_name=args.district)
         except Exception:
             db.dispose()
             _remove_db_files(Path(db.path))

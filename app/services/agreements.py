@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.db import ids
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Repayment, Unit, Village
 from app.db.session import Database
 from app.domain.money import format_yuan, to_chinese_capital
@@ -432,10 +433,12 @@ _SUFFIX = re.compile(r"(镇|乡|街道|街道办事处|办事处)$")
 
 
 def _next_number(session: Session, household: Household, on: date) -> str:
-    """``柳林-2026-0012``: township, year, the next sequence number of that township and year."""
+    """``柳林-2026-KMX-0012``: township, year, this laptop's device code (``app.db.ids``), the
+    next sequence number of that township, year and laptop — so two laptops of one township
+    never make the same number.  Numbers made before (``柳林-2026-0003``) stay as they are."""
     township = session.get(Unit, household.township_id)
     short = _SUFFIX.sub("", township.name if township else "") or "XY"
-    prefix = f"{short}-{on.year}-"
+    prefix = f"{short}-{on.year}-{ids.device_code(session)}-"
     numbers = session.scalars(select(Agreement.number).where(Agreement.number.like(prefix + "%"))).all()
     seq = max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0)
     return f"{prefix}{seq + 1:04d}"

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from app.bootstrap import open_database
+from app.db import ids
 from app.db.bulk import insert_rows
 from app.db.models import (Agreement, AgreementLoan, Assignment, CategoryTag, Household, Installment,
                            Loan, Person, Repayment, Staff, StageEvent, Unit, Village, Visit)
@@ -92,10 +93,28 @@ def _uniform(model, rows: list[dict]) -> list[dict]:
     return [r if len(r) == len(keys) else {**fill, **r} for r in rows]
 
 
+def _natural_keys(n: ids.Ids) -> dict:
+    """The id of each demo row that has a natural key, as the ledger import and the services
+    make it (``app.db.ids``)."""
+    return {
+        Unit: lambda v: n.township(v["name"]),
+        Village: lambda v: n.village(v["township_id"], v["name"]),
+        Staff: lambda v: n.staff(v.get("unit_id"), v["name"], v.get("title")),
+        Household: lambda v: n.household(v["township_id"], id_number=v.get("head_id_number"),
+                                         name=v["head_name"]),
+        Person: lambda v: n.person(v["household_id"], id_number=v.get("id_number"), name=v["name"]),
+        Loan: lambda v: n.loan(v["loan_no"]),
+        CategoryTag: lambda v: n.tag(v["household_id"], v["code"], v.get("loan_id")),
+        Assignment: lambda v: n.assignment(v["household_id"], v.get("loan_id"), v["staff_id"], v["duty"]),
+    }
+
+
 def make_demo(path: Path, opts: DemoOptions) -> DemoResult:
     db = open_database(path, create=True)
     try:
-        initialise(db, role="district", unit_name=opts.unit, device_name="演示")
+        # A fixed device code, so that a seed's agreement numbers are always the same (README).
+        initialise(db, role="district", unit_name=opts.unit, device_name="演示",
+                   device_code=ids.code_from_device(f"演示-{opts.seed}"))
         with db.uow("演示数据") as uow:
             result = _fill(uow, opts)
             uow.audit("demo", "database", None, summary=f"生成演示数据：{result.households} 户")
@@ -114,10 +133,18 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
         Unit, Village, Staff, Household, Person, Loan, CategoryTag, Assignment, StageEvent,
         Visit, Repayment, Agreement, AgreementLoan, Installment)}
 
+    key_of = _natural_keys(ids.of(s))
+    taken: set[str] = set()
+
     def add(model, **values) -> str:
-        values.setdefault("id", _uuid(rng))
+        drawn = _uuid(rng)   # drawn for every row, so that a seed gives the data it always gave
+        key = key_of[model](values) if model in key_of else None
+        values["id"] = drawn if key is None else names_.unused(key, taken)
+        taken.add(values["id"])
         rows[model].append({**stamp, **values})
         return values["id"]
+
+    names_ = ids.of(s)
 
     n_townships = max(1, min(len(names.TOWNSHIPS), round(opts.households / 400) or 1, 12))
     n_townships = max(n_townships, min(4, opts.households))

@@ -15,6 +15,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db import ids
 from app.db.models import (Agreement, AgreementLoan, Assignment, CategoryTag, Household, Loan, Person,
                            Repayment, Staff, StageEvent, Unit, Village, Visit)
 from app.db.search_index import refresh_search
@@ -508,7 +509,11 @@ def _update_persons(s: Session, h: Household, c: HouseholdChanges, said: list[st
             role = PersonRole(npn.role)
         except ValueError:
             raise InputError(f"未知的人员身份：{npn.role}") from None
-        s.add(Person(household_id=h.id, name=name, role=role.value, id_number=_text(npn.id_number),
+        id_number = _text(npn.id_number)
+        names = ids.of(s)
+        key = names.person(h.id, id_number=id_number) if id_number else names.person(h.id, name=name)
+        s.add(Person(id=names.unused(key, ids.in_session(s, Person)),
+                     household_id=h.id, name=name, role=role.value, id_number=id_number,
                      phone=_text(npn.phone), note=_text(npn.note), is_deceased=npn.is_deceased,
                      is_imprisoned=npn.is_imprisoned, is_unreachable=npn.is_unreachable,
                      release_date=npn.release_date if npn.is_imprisoned else None))
@@ -522,14 +527,28 @@ def _update_categories(s: Session, h: Household, wanted: Iterable[str], said: li
             raise InputError(f"未知的特殊类别：{code}")
     have = {t.code: t for t in s.scalars(select(CategoryTag).where(
         CategoryTag.household_id == h.id, CategoryTag.loan_id.is_(None), _live(CategoryTag)))}
+    names = ids.of(s)
     for code in want:
         if code not in have:
-            s.add(CategoryTag(household_id=h.id, loan_id=None, code=code, since=today))
+            _add_tag(s, names, h.id, code, today)
             said.append(f"加上类别“{CATEGORY_BY_CODE[code].short}”")
     for code, tag in have.items():
         if code not in want:
             tag.deleted = True
             said.append(f"去掉类别“{CATEGORY_BY_CODE[code].short if code in CATEGORY_BY_CODE else code}”")
+
+
+def _add_tag(s: Session, names: ids.Ids, household_id: str, code: str, today: date) -> None:
+    """A household-level category tag: the one of its key (``app.db.ids``, the same on every
+    laptop), or a removed one of the same code, comes back; a new row only if there is none."""
+    tag = s.get(CategoryTag, names.tag(household_id, code)) or s.scalars(select(CategoryTag).where(
+        CategoryTag.household_id == household_id, CategoryTag.loan_id.is_(None), CategoryTag.code == code)
+        .order_by(CategoryTag.created_at.desc())).first()
+    if tag is None:
+        s.add(CategoryTag(id=names.tag(household_id, code), household_id=household_id, loan_id=None,
+                          code=code, since=today))
+    elif tag.deleted:
+        tag.deleted, tag.since = False, today
 
 
 def _update_assignments(s: Session, h: Household, wanted: list[AssignmentSpec], said: list[str],
@@ -548,8 +567,14 @@ def _update_assignments(s: Session, h: Household, wanted: list[AssignmentSpec], 
     have = {(a.staff_id, a.duty, a.loan_id): a for a in s.scalars(select(Assignment).where(
         Assignment.household_id == h.id, _live(Assignment)))}
     want = {(w.staff_id, w.duty, w.loan_id) for w in wanted}
+    names = ids.of(s)
     for key in sorted(want - set(have), key=str):
-        s.add(Assignment(household_id=h.id, loan_id=key[2], staff_id=key[0], duty=key[1], since=today))
+        aid = names.assignment(h.id, key[2], key[0], key[1])
+        old = s.get(Assignment, aid)
+        if old is None:
+            s.add(Assignment(id=aid, household_id=h.id, loan_id=key[2], staff_id=key[0], duty=key[1], since=today))
+        else:   # removed before: it comes back (one row per key on every laptop)
+            old.deleted, old.since = False, today
         said.append(f"{s.get(Staff, key[0]).name}任{DUTY_NAMES[DutyRole(key[1])]}")
     for key, a in have.items():
         if key not in want:

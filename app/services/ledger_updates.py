@@ -17,7 +17,7 @@ from functools import cached_property
 
 from sqlalchemy import text
 
-from app.db.models import Assignment, Repayment, StageEvent
+from app.db.models import Repayment, StageEvent
 from app.domain.dates import to_date
 from app.domain.money import yuan_str
 from app.domain.stages import Stage
@@ -192,8 +192,7 @@ class KnownLoans:
         old = self.officer_assignment.get(loan_id)
         if old is not None:
             self.retired_assignments.append({"id": old, "deleted": True})
-        self.new[Assignment].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id,
-                                     "staff_id": self._officer(officer)})
+        self._officer_assignment(hid, loan_id, officer)   # its id from app.db.ids (LedgerWriter)
 
     def _missing(self) -> None:
         """Loans of these townships the ledger no longer lists: flagged for review."""

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, text
 
+from app.db import ids
 from app.db.bulk import indexes_suspended, insert_rows, page_cache, update_rows
 from app.db.models import (Assignment, CategoryTag, Household, LedgerBalance, LedgerImport, Loan, Person,
                            Repayment, Staff, StageEvent, Village)
@@ -43,6 +44,7 @@ FLUSH_ROWS = 10_000
 # SQLite's page cache during the write (the default 2 MB spills pages to the WAL and reads
 # them back; measured: ~0.4 s less for 100,000 loans).
 PAGE_CACHE_MB = 64
+_OFFICER = DutyRole.LOAN_OFFICER.value
 _DEFAULT_REVIEW_NOTE = "身份证号无法使用，按姓名和村归户，请核实"
 # What a bank writes after a borrower's name (app.ledger.values.split_name_remark), as the
 # special category it points to: tagged on a new loan's household for a visit to confirm.
@@ -73,7 +75,8 @@ class WriteCounts:
 
 
 def _new_ids():
-    """Row ids for one import: UUIDs that share a random prefix and count up, so that the
+    """Ids of the rows that are this import's own events (the import itself, the bank's
+    repayments, stage moves; rows with a natural key take theirs from ``app.db.ids``): UUIDs that share a random prefix and count up, so that the
     primary-key B-trees are appended to instead of split all over (inserts ~15% faster).
     They are as unique as uuid4 across laptops: 80 random bits per import."""
     h = uuid.uuid4().hex   # the prefix keeps uuid4's version and variant digits
@@ -107,6 +110,7 @@ class LedgerWriter(KnownLoans):
         self.share = share
         self.stamp = uow.stamp()
         self.ids = _new_ids()
+        self.names = ids.of(self.s)   # ids of rows with a natural key (the same on every laptop)
         self.import_id = next(self.ids)
         self.counts = WriteCounts()
         # Values every new row of a table shares: bound once, not per row.
@@ -171,7 +175,17 @@ class LedgerWriter(KnownLoans):
     def _townships(self) -> None:
         names = sorted({r.township for r in self.parsed.rows})
         self.township_ids = {name: setup.township(self.uow, name).id for name in names}
+        self.township_id_set = set(self.township_ids.values())
         self.counts.townships = names
+
+    def _rows_ids(self, sql: str, **params) -> list[str]:
+        return [r[0] for r in self._rows(sql, **params)]
+
+    def _rows_add(self, taken: set[str], sql: str, **params):
+        """The rows of ``sql``, their ids (first column) added to ``taken``."""
+        for r in self._rows(sql, **params):
+            taken.add(r[0])
+            yield r
 
     def _rows(self, sql: str, **params) -> list:
         stmt = text(sql)
@@ -207,25 +221,40 @@ class LedgerWriter(KnownLoans):
                 self.recovered_all[loan_id] = all_fen or 0
                 for k, fen in enumerate(upto):
                     by[k][loan_id] = fen or 0
-        self.villages: dict[tuple[str, str], str] = {
-            (t, name): vid for vid, t, name in self._rows(
-                "SELECT id, township_id, name FROM villages WHERE deleted = 0 AND township_id IN :tids", tids=tids)}
+        # The ids already used by rows of each kind (deleted ones too), so that a key that comes
+        # again (a deleted row, a namesake) takes its next id (app.db.ids.Ids.unused).
+        self.taken_loans: set[str] = {r.id for r in self.loans.values()}
+        self.villages: dict[tuple[str, str], str] = {}
+        self.taken_villages: set[str] = set()
+        self.deleted_villages: dict[tuple[str, str], str] = {}   # one of a name comes back
+        self.revived_villages: list[dict] = []
+        for vid, t, name, gone in self._rows("SELECT id, township_id, name, deleted FROM villages"):
+            self.taken_villages.add(vid)
+            if t in self.township_id_set:
+                (self.deleted_villages if gone else self.villages)[(t, name)] = vid
         village_names = {vid: name for (_t, name), vid in self.villages.items()}
         self.by_id: dict[tuple[str, str], str] = {}
         self.by_name: dict[tuple[str, str, str], str] = {}
         self.hh_has_id: dict[str, bool] = {}
         self.hh_review: dict[str, bool] = {}
-        for hid, t, vid, head, head_id, review in self._rows(
-                "SELECT id, township_id, village_id, head_name, head_id_number, needs_review FROM households"
-                " WHERE deleted = 0 AND township_id IN :tids", tids=tids):
+        self.taken_households: set[str] = set()
+        for hid, t, vid, head, head_id, review, gone in self._rows(
+                "SELECT id, township_id, village_id, head_name, head_id_number, needs_review, deleted FROM households"
+                " WHERE township_id IN :tids", tids=tids):
+            self.taken_households.add(hid)
+            if gone:
+                continue
             if head_id:
                 self.by_id.setdefault((t, head_id), hid)
             self.by_name.setdefault((t, village_names.get(vid, ""), head), hid)
             self.hh_has_id[hid] = bool(head_id)
             self.hh_review[hid] = bool(review)
+        self.taken_persons: set[str] = set(self._rows_ids(
+            "SELECT p.id FROM persons p JOIN households h ON h.id = p.household_id"
+            " WHERE (p.deleted = 1 OR p.role != 'borrower') AND h.township_id IN :tids", tids=tids))
         self.persons: dict[tuple[str, str], str] = {}
         self.persons_by_id: dict[tuple[str, str], tuple[str, str]] = {}   # (household, ID) → (borrower, name)
-        for pid, hid, name, id_number, t, problem in self._rows(
+        for pid, hid, name, id_number, t, problem in self._rows_add(self.taken_persons,
                 "SELECT p.id, p.household_id, p.name, p.id_number, h.township_id, p.id_problem FROM persons p"
                 " JOIN households h ON h.id = p.household_id"
                 " WHERE p.deleted = 0 AND p.role = 'borrower' AND h.township_id IN :tids", tids=tids):
@@ -234,13 +263,20 @@ class LedgerWriter(KnownLoans):
                 self.by_id.setdefault((t, id_number), hid)
                 self.persons_by_id.setdefault((hid, id_number), (pid, name))
         # Loan officers by name (of namesakes, the one recorded first).
-        self.staff: dict[str, str] = {name: sid for sid, name in self._rows(
-            "SELECT id, name FROM staff WHERE deleted = 0 AND title = '信贷员' ORDER BY created_at DESC")}
+        self.staff: dict[str, str] = {}
+        self.taken_staff: set[str] = set()
+        for sid, name, title, gone in self._rows("SELECT id, name, title, deleted FROM staff ORDER BY created_at DESC"):
+            self.taken_staff.add(sid)
+            if title == "信贷员" and not gone:
+                self.staff[name] = sid
         self.officer_assignment: dict[str, str] = {}   # loan id → its loan-officer assignment
+        self.officer_assignments: dict[str, bool] = {}   # id → deleted, of every loan-officer assignment
         if self.loans:
-            for aid, loan_id in self._rows("SELECT id, loan_id FROM assignments"
-                                           " WHERE deleted = 0 AND duty = 'loan_officer' AND loan_id IS NOT NULL"):
-                self.officer_assignment[loan_id] = aid
+            for aid, loan_id, gone in self._rows("SELECT id, loan_id, deleted FROM assignments"
+                                                 " WHERE duty = 'loan_officer' AND loan_id IS NOT NULL"):
+                self.officer_assignments[aid] = bool(gone)
+                if not gone:
+                    self.officer_assignment[loan_id] = aid
 
     # ------------------------------------------------------------------ new loans
     def _village(self, township_id: str, name: str | None) -> str | None:
@@ -248,8 +284,12 @@ class LedgerWriter(KnownLoans):
             return None
         key = (township_id, name)
         vid = self.villages.get(key)
-        if vid is None:
-            vid = next(self.ids)
+        if vid is None and key in self.deleted_villages:
+            vid = self.villages[key] = self.deleted_villages.pop(key)
+            self.revived_villages.append({"id": vid, "deleted": False})
+        elif vid is None:
+            vid = self.names.unused(self.names.village(township_id, name), self.taken_villages)
+            self.taken_villages.add(vid)
             self.villages[key] = vid
             self.new[Village].append({"id": vid, "township_id": township_id, "name": name})
         return vid
@@ -257,7 +297,8 @@ class LedgerWriter(KnownLoans):
     def _officer(self, name: str) -> str:
         sid = self.staff.get(name)
         if sid is None:
-            sid = next(self.ids)
+            sid = self.names.unused(self.names.staff(None, name, "信贷员"), self.taken_staff)
+            self.taken_staff.add(sid)
             self.staff[name] = sid
             self.new[Staff].append({"id": sid, "unit_id": None, "name": name, "title": "信贷员",
                                     "organisation": "银行"})
@@ -284,7 +325,10 @@ class LedgerWriter(KnownLoans):
         return self._make_household(row, tid, vid, name_key, review=True)
 
     def _make_household(self, row: LedgerRow, tid: str, vid: str | None, name_key, *, review: bool) -> str:
-        hid = next(self.ids)
+        key = (self.names.household(tid, id_number=row.id_number) if row.id_ok
+               else self.names.household(tid, village=row.village or "", name=row.name))
+        hid = self.names.unused(key, self.taken_households)
+        self.taken_households.add(hid)
         self._pending_households[hid] = {
             "id": hid, "township_id": tid, "village_id": vid, "group_name": row.group, "head_name": row.name,
             "head_id_number": row.id_number if row.id_ok else None, "phone": row.phone, "address": row.address,
@@ -326,7 +370,9 @@ class LedgerWriter(KnownLoans):
         if pid is None and row.id_ok:
             pid = self._same_id_other_name(row, hid)
         if pid is None:
-            pid = next(self.ids)
+            pid = self.names.unused(self.names.person(hid, id_number=row.id_number) if row.id_ok
+                                    else self.names.person(hid, name=row.name), self.taken_persons)
+            self.taken_persons.add(pid)
             self.persons[key] = pid
             if row.id_ok:
                 self.persons_by_id.setdefault((hid, row.id_number), (pid, row.name))
@@ -359,7 +405,10 @@ class LedgerWriter(KnownLoans):
         vid = self._village(tid, row.village)
         hid = self._household(row, tid, vid)
         pid = self._person(row, hid)
-        loan_id = next(self.ids)
+        loan_id = self.names.loan(row.loan_no)
+        if loan_id in self.taken_loans:   # a number spelled another way (ab1 / AB1)
+            loan_id = self.names.unused(loan_id, self.taken_loans)
+        self.taken_loans.add(loan_id)
         self.new[Loan].append({
             "id": loan_id, "loan_no": row.loan_no, "household_id": hid, "borrower_id": pid, "township_id": tid,
             "issue_date": row.issue_date, "due_date": row.due_date, "principal_fen": row.principal_fen,
@@ -373,10 +422,12 @@ class LedgerWriter(KnownLoans):
             self.new[Loan][-1].update(ledger_date=as_of, task_date=min(as_of, self.today))
         self._balance(loan_id, row)
         if row.officer:
-            self.new[Assignment].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id,
-                                         "staff_id": self._officer(row.officer)})
+            staff_id = self._officer(row.officer)
+            self.new[Assignment].append({"id": self.names.assignment(hid, loan_id, staff_id, _OFFICER),
+                                         "household_id": hid, "loan_id": loan_id, "staff_id": staff_id})
         if row.guarantee and "抵押" in row.guarantee and row.balance_fen >= LARGE_MORTGAGE_FEN:
-            self.new[CategoryTag].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id,
+            self.new[CategoryTag].append({"id": self.names.tag(hid, "large_mortgage", loan_id),
+                                          "household_id": hid, "loan_id": loan_id,
                                           "code": "large_mortgage",
                                           "note": "抵押贷款，余额100万元以上（银行台账）"})
         if row.remark:
@@ -395,13 +446,27 @@ class LedgerWriter(KnownLoans):
                 "SELECT 1 FROM category_tags WHERE household_id = :h AND code = :c AND deleted = 0"),
                 {"h": hid, "c": code}).first() is not None:
             return
-        self.new[CategoryTag].append({"id": next(self.ids), "household_id": hid, "loan_id": loan_id, "code": code,
+        self.new[CategoryTag].append({"id": self.names.tag(hid, code, loan_id), "household_id": hid,
+                                      "loan_id": loan_id, "code": code,
                                       "note": f"银行台账注明“{row.remark}”（借据号 {row.loan_no}），请入户核实"})
 
     def _balance(self, loan_id: str, row: LedgerRow) -> None:
         self.new[LedgerBalance].append({"loan_id": loan_id,
                                         "balance_fen": row.balance_fen, "interest_fen": row.interest_fen or 0,
                                         "sheet": row.sheet, "row": row.row})
+
+    def _officer_assignment(self, hid: str, loan_id: str, officer: str) -> None:
+        """A known loan's new loan officer (``_reassign``): an assignment of that key that was
+        retired before comes back rather than being made twice."""
+        staff_id = self._officer(officer)
+        aid = self.names.assignment(hid, loan_id, staff_id, _OFFICER)
+        state = self.officer_assignments.get(aid)
+        if state is None:
+            self.officer_assignments[aid] = False
+            self.new[Assignment].append({"id": aid, "household_id": hid, "loan_id": loan_id, "staff_id": staff_id})
+        elif state or self.officer_assignment.get(loan_id) == aid:   # retired, or being retired now
+            self.officer_assignments[aid] = False
+            self.retired_assignments.append({"id": aid, "deleted": False})
 
     # ------------------------------------------------------------------ writing
     def _flush(self) -> None:
@@ -420,6 +485,7 @@ class LedgerWriter(KnownLoans):
         for rows in _group_by_keys(list(self.household_reviews.values())).values():
             update_rows(self.s, Household, rows, const=changed)
         update_rows(self.s, Assignment, self.retired_assignments, const=changed)
+        update_rows(self.s, Village, self.revived_villages, const=changed)
 
     def summary_json(self, result_json: dict) -> None:
         self.s.execute(text("UPDATE ledger_imports SET summary_json = :j WHERE id = :i"),

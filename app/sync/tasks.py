@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import app
+from app.db import ids
 from app.db.models import DeviceSequence, Meta, SyncPackage, Unit
 from app.db.session import Database, new_device_id, read_meta
 from app.domain.errors import InputError, NotFound, UserError
@@ -65,7 +66,7 @@ def write_task_package(db: Database, township: str, out: Path, *, passphrase: st
             payload.add_meta(plain_path, {
                 "package_id": package_id, "district_id": ident.unit_id, "district_name": ident.unit_name,
                 "district_verify_key": crypto.b64(keys.verify_key), "district_recipient": keys.recipient,
-                "id_namespace": meta.get("id_namespace", ""), "enrol_secret": enrol.secret,
+                "id_namespace": meta.get(ids.META_KEY, ""), "enrol_secret": enrol.secret,
                 "township_id": unit.id, "township_name": unit.name, "task_sequence": str(sequence),
                 "confirmed": json.dumps(_confirmed(s, unit.id)),
             })
@@ -180,11 +181,13 @@ def _copy_snapshot(db: Database, plain_path: Path, meta: dict[str, str], header,
                 counts[table] = cur.rowcount
             last = max((conn.execute(f"SELECT max(hlc) FROM main.{t}").fetchone()[0] or "")
                        for t in scope.TOWNSHIP_ROWS if "hlc" in _columns(conn, "main", t))
+            taken = ids.codes_in(r[0] for r in conn.execute("SELECT number FROM main.agreements"))
             values = {
+                ids.CODE_KEY: ids.choose_device_code(taken),
                 "db_id": str(uuid.uuid4()), "role": "township", "unit_id": meta["township_id"],
                 "unit_name": meta["township_name"], "device": new_device_id(),
                 "device_name": device_name or platform.node() or "本机",
-                "id_namespace": meta.get("id_namespace", ""), "district_id": meta["district_id"],
+                ids.META_KEY: meta.get("id_namespace", ""), "district_id": meta["district_id"],
                 "enrol_secret": meta["enrol_secret"], trust.KEYS: keys.secret(),
             }
             if last:

@@ -54,6 +54,11 @@ def test_two_laptops_of_one_township_share_rows_but_not_devices(cli, demo_path, 
     keys = "SELECT value FROM meta WHERE key = 'sync_keys'"
     assert a.execute(device).fetchone() != b.execute(device).fetchone()
     assert a.execute(keys).fetchone() != b.execute(keys).fetchone()
+    code = "SELECT value FROM meta WHERE key = 'device_code'"
+    assert a.execute(code).fetchone() != b.execute(code).fetchone()     # agreement numbers never collide
+    namespace = "SELECT value FROM meta WHERE key = 'id_namespace'"
+    district = sqlite3.connect(demo_path).execute(namespace).fetchone()
+    assert a.execute(namespace).fetchone() == b.execute(namespace).fetchone() == district
 
 
 def test_the_package_hides_borrowers_and_is_written_whole(cli, demo_path, tmp_path, passphrase):

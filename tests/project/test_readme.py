@@ -69,5 +69,5 @@ def test_the_readme_commands_work_as_written(tmp_path):
     for made in ("demo.db", "备份.db", "区县.db", "柳林镇.qstask", "柳林镇.db", "柳林镇-一号机-0001.qspkg", "柳林镇-第2次.qstask", "退回银行.xlsx", "柳林镇从未走访.xlsx", "协议书.pdf", "减免明白纸.pdf"):
         assert (tmp_path / made).is_file() and (tmp_path / made).stat().st_size > 0, made
     # What the README says the examples show.
-    assert "钟存良" in p.stdout and "柳林-2026-0001" in p.stdout
+    assert "钟存良" in p.stdout and "柳林-2026-ZMV-0001" in p.stdout
     assert re.search(r"新增 223 笔", p.stdout) and re.search(r"未导入 21 行", p.stdout), p.stdout

@@ -1,7 +1,7 @@
 """Units (district, townships), villages, staff, local users and the database's own metadata."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncMixin
@@ -31,6 +31,10 @@ class Village(SyncMixin, Base):
     __tablename__ = "villages"
     township_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
+
+    # One village of a name per township (its id is made from the two, app.db.ids); a deleted
+    # one comes back rather than being made again.  Migration 0009.
+    __table_args__ = (Index("uq_villages_township_name", "township_id", "name", unique=True),)
 
 
 class Staff(SyncMixin, Base):
