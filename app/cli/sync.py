@@ -155,7 +155,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         print("没有未处理的冲突" if not args.all else "没有冲突")
     for c in found:
         mark = "（已处理）" if c.resolved else ""
-        print(f"{c.id}  {c.entity}.{c.field}{mark}\n  保留：{c.kept.value}（{c.kept.device}，{c.kept.at}）\n"
+        print(f"{c.id}  {c.label}{mark}\n  保留：{c.kept.value}（{c.kept.device}，{c.kept.at}）\n"
               f"  被覆盖：{c.lost.value}（{c.lost.device}，{c.lost.at}）")
     return 0
 

@@ -30,6 +30,16 @@ class Side:
     stamp: str | None
 
 
+# What a person calls the fields that conflict most (the column name otherwise).
+FIELD_NAMES = {"phone": "电话", "address": "地址", "capacity+capacity_reason": "还款能力", "note": "备注",
+               "group_name": "村民小组", "head_name": "户主", "head_id_number": "身份证号", "village_id": "村社",
+               "is_imprisoned+release_date": "服刑", "is_deceased": "已故", "is_unreachable": "失联",
+               "name": "姓名", "id_number": "身份证号", "interest_suspended": "停息挂账", "deleted": "删除",
+               "needs_review+review_note": "待核实", "code": "类别", "staff_id": "责任人", "duty": "职责"}
+ENTITY_NAMES = {"households": "借款户", "persons": "人员", "loans": "贷款", "category_tags": "类别",
+                "assignments": "责任人", "agreements": "协议", "installments": "分期", "staff": "人员名单"}
+
+
 @dataclass(frozen=True)
 class ConflictView:
     id: str
@@ -39,12 +49,17 @@ class ConflictView:
     kept: Side
     lost: Side
     resolved: bool
+    label: str = ""           # 借款户 张三 · 电话
+
+    @property
+    def field_name(self) -> str:
+        return FIELD_NAMES.get(self.field, self.field)
 
     def to_json(self) -> dict:
         def side(s: Side) -> dict:
             return {"value": s.value, "device": s.device, "at": s.at}
         return {"id": self.id, "entity": self.entity, "entity_id": self.entity_id, "field": self.field,
-                "kept": side(self.kept), "lost": side(self.lost), "resolved": self.resolved}
+                "kept": side(self.kept), "lost": side(self.lost), "resolved": self.resolved, "label": self.label}
 
 
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
@@ -53,12 +68,23 @@ def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[Conf
         query = select(Conflict).where(Conflict.deleted.is_(False)).order_by(Conflict.lost_hlc)
         if not include_resolved:
             query = query.where(Conflict.resolved.is_(False))
-        return [_view(c, names) for c in s.scalars(query)]
+        return [_view(s, c, names) for c in s.scalars(query)]
 
 
-def _view(c: Conflict, names: dict[str, str]) -> ConflictView:
+_LABELS = {"households": "SELECT head_name FROM households WHERE id = :id",
+           "persons": "SELECT name FROM persons WHERE id = :id",
+           "loans": "SELECT loan_no FROM loans WHERE id = :id"}
+
+
+def _view(s: Session, c: Conflict, names: dict[str, str]) -> ConflictView:
+    from sqlalchemy import text
+
+    what = ENTITY_NAMES.get(c.entity, c.entity)
+    sql = _LABELS.get(c.entity)
+    who = s.execute(text(sql), {"id": c.entity_id}).scalar() if sql else None
+    label = f"{what} {who} · {FIELD_NAMES.get(c.field, c.field)}" if who else f"{what} · {FIELD_NAMES.get(c.field, c.field)}"
     return ConflictView(c.id, c.entity, c.entity_id, c.field, _side(c.kept_value, c.kept_hlc, names),
-                        _side(c.lost_value, c.lost_hlc, names), bool(c.resolved))
+                        _side(c.lost_value, c.lost_hlc, names), bool(c.resolved), label)
 
 
 def _side(value: str | None, stamp: str | None, names: dict[str, str]) -> Side:
@@ -87,7 +113,7 @@ def resolve(db: Database, conflict_id: str, take: str, actor: str) -> ConflictVi
         uow.audit("resolve", "conflicts", c.id, summary=f"处理冲突：{c.entity}.{c.field} 取{'被覆盖的值' if take == 'lost' else '现在的值'}")
         uow.commit()
         names = {p.device: p.name for p in s.scalars(select(SyncPeer)) if p.name}
-        return _view(c, names)
+        return _view(s, c, names)
 
 
 def _write_back(s: Session, c: Conflict) -> None:

@@ -21,10 +21,10 @@ R = TypeVar("R")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _FORMATS: dict[str, Callable[[Any], str]] = {
-    "text": str,
-    "code": str,            # loan numbers and the like: left-aligned, never elided
+    "text": lambda v: "" if v is None else str(v),
+    "code": lambda v: "" if v is None else str(v),   # loan numbers and the like: left-aligned, never elided
     "date": lambda d: d.isoformat() if d else "",
-    "int": formatting.count,
+    "int": lambda n: "" if n is None else formatting.count(n),   # None: nothing to count (an empty cell)
     "money": formatting.money,
     "rate": formatting.rate,
     "rank": str,

@@ -1,13 +1,333 @@
+"""数据同步: a township laptop writes its work package to a stick and merges new task packages; the
+district merges many packages at once, writes task packages, sees who has handed in what, and
+settles conflicts. Every file operation runs off the GUI thread (``app.ui.tasks``)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStyle
+from pathlib import Path
 
-from app.ui.pages.placeholder import PlaceholderPage
+from PySide6.QtCore import QStorageInfo, Signal
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QStyle, QTabWidget, QVBoxLayout, QWidget)
+
+from app.sync import conflicts as conflict_list
+from app.sync import status as sync_status
+from app.sync.conflicts import ConflictView
+from app.sync.merge import FileResult
+from app.sync.status import DeviceStatus
+from app.ui.models.table import Column, RecordTableModel
+from app.ui.pages.base import Page, notify_written
+from app.ui.tasks import run_in_background
+from app.ui.widgets.common import PageHeader
+from app.ui.widgets.empty_state import EmptyState
+from app.ui.widgets.tables import make_table_view
+
+WORK_FILTER = "数据包 (*.qspkg)"
+TASK_FILTER = "任务包 (*.qstask)"
+_STATUS = {"merged": "已合并", "already_merged": "已合并过（未重复）", "refused": "未合并"}
 
 
-class SyncPage(PlaceholderPage):
+class ResultModel(RecordTableModel[FileResult]):
+    columns = (
+        Column("文件", lambda r: r.file),
+        Column("结果", lambda r: _STATUS.get(r.status, r.status)),
+        Column("来自", lambda r: f"{r.unit or ''} {r.device or ''}".strip()),
+        Column("第几个包", lambda r: r.sequence, kind="int"),
+        Column("新增", lambda r: sum(r.inserted.values()) if r.status == "merged" else None, kind="int"),
+        Column("冲突", lambda r: r.conflicts if r.status == "merged" else None, kind="int"),
+        Column("说明", lambda r: r.reason or "；".join(r.refused_changes)),
+    )
+
+
+class DeviceModel(RecordTableModel[DeviceStatus]):
+    columns = (
+        Column("乡镇", lambda d: d.unit),
+        Column("电脑", lambda d: d.device_name or d.device),
+        Column("最后一个包", lambda d: d.last_sequence or None, kind="int"),
+        Column("收到日期", lambda d: d.last_received.isoformat() if d.last_received else "从未"),
+        Column("距今（天）", lambda d: d.days_since, kind="int", tooltip="多久没有交数据包了"),
+        Column("缺号", lambda d: "、".join(map(str, d.missing)) + ("（已由后来的包补齐）" if d.missing else "")),
+    )
+
+
+class ConflictModel(RecordTableModel[ConflictView]):
+    columns = (
+        Column("内容", lambda c: c.label),
+        Column("保留的值", lambda c: c.kept.value),
+        Column("保留的来自", lambda c: f"{c.kept.device or ''} {c.kept.at or ''}".strip()),
+        Column("被覆盖的值", lambda c: c.lost.value),
+        Column("被覆盖的来自", lambda c: f"{c.lost.device or ''} {c.lost.at or ''}".strip()),
+    )
+
+
+def removable_folder() -> str:
+    """Where a stick is most likely mounted: a ready, writable volume other than the system's."""
+    for volume in QStorageInfo.mountedVolumes():
+        root = volume.rootPath()
+        if not volume.isValid() or not volume.isReady() or volume.isReadOnly() or volume.isRoot():
+            continue
+        if root.startswith(("/media", "/run/media", "/mnt")) or (len(root) <= 3 and root[:1].upper() not in "C"):
+            return root
+    return str(Path.home())
+
+
+class SyncPage(Page):
     key = "sync"
     title = "数据同步"
     icon = QStyle.StandardPixmap.SP_BrowserReload
-    subtitle = "用U盘在区县与乡镇之间传递数据"
-    coming = "区县给各乡镇生成任务包，乡镇导出工作数据包，区县合并各乡镇的数据；数据包经过签名和加密，重复合并不会出错。"
+
+    loaded = Signal()
+    finished = Signal()        # a merge or an export ended (tests wait on it)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.header = PageHeader("数据同步", "用U盘在区县与乡镇之间传递数据")
+        self.export_button = QPushButton("写出数据包到U盘…")
+        self.export_button.setObjectName("syncExport")
+        self.export_button.setToolTip("把本机的工作写成一个数据包交给区县（只有区县能打开）")
+        self.export_button.clicked.connect(self.export_package)
+        self.merge_button = QPushButton("合并数据包…")
+        self.merge_button.setObjectName("syncMerge")
+        self.merge_button.clicked.connect(self.merge_chosen)
+        self.folder_button = QPushButton("合并整个文件夹…")
+        self.folder_button.setObjectName("syncMergeFolder")
+        self.folder_button.setToolTip("合并一个文件夹（例如整个U盘）里的全部数据包")
+        self.folder_button.clicked.connect(self.merge_folder)
+        self.task_button = QPushButton("写出任务包…")
+        self.task_button.setObjectName("syncTasks")
+        self.task_button.clicked.connect(self.write_tasks)
+        for b in (self.export_button, self.merge_button, self.folder_button, self.task_button):
+            self.header.add_right(b)
+        self.info = QLabel("")
+        self.info.setObjectName("syncInfo")
+        self.info.setWordWrap(True)
+
+        self.results = ResultModel(self)
+        self.devices = DeviceModel(self)
+        self.conflicts = ConflictModel(self)
+        self.results_view = make_table_view(self.results, self)
+        self.results_view.setObjectName("syncResults")
+        self.devices_view = make_table_view(self.devices, self)
+        self.devices_view.setObjectName("syncDevices")
+        self.conflicts_view = make_table_view(self.conflicts, self)
+        self.conflicts_view.setObjectName("syncConflicts")
+        for view, model in ((self.results_view, self.results), (self.devices_view, self.devices),
+                            (self.conflicts_view, self.conflicts)):
+            view.horizontalHeader().setSectionResizeMode(len(model.columns) - 1, QHeaderView.ResizeMode.Stretch)
+        self.take_lost = QPushButton("改回被覆盖的值")
+        self.take_lost.setObjectName("takeLost")
+        self.take_lost.setToolTip("把选中的冲突改回被覆盖的值（这也是一次修改，会随数据包传递）")
+        self.take_lost.clicked.connect(lambda: self.resolve("lost"))
+        self.keep = QPushButton("保留现在的值")
+        self.keep.setObjectName("keepKept")
+        self.keep.clicked.connect(lambda: self.resolve("kept"))
+        conflict_box = QWidget()
+        box = QVBoxLayout(conflict_box)
+        box.setContentsMargins(0, 6, 0, 0)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.keep)
+        buttons.addWidget(self.take_lost)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        box.addWidget(self.conflicts_view, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("syncTabs")
+        self.tabs.addTab(self.results_view, "本次合并")
+        self.tabs.addTab(self.devices_view, "各乡镇交包情况")
+        self.tabs.addTab(conflict_box, "冲突清单")
+        self.empty = EmptyState(self.results_view, "emptySync")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 14, 20, 12)
+        layout.setSpacing(10)
+        layout.addWidget(self.header)
+        layout.addWidget(self.info)
+        layout.addWidget(self.tabs, 1)
+
+    # -- what the page shows --------------------------------------------------------------------
+    def refresh(self) -> None:
+        db = self.db
+        if db is None:
+            return
+        ident = db.identity()
+        district = ident.role == "district"
+        self.export_button.setVisible(not district)
+        self.folder_button.setVisible(district)
+        self.task_button.setVisible(district)
+        self.merge_button.setText("合并数据包…" if district else "合并任务包…")
+        self.merge_button.setToolTip("选择乡镇交回的数据包（可多选），一次合并" if district
+                                     else "合并区县新下发的任务包：新的台账数字和同乡镇其他电脑的工作")
+        self.header.set_subtitle("合并各乡镇交回的数据包，下发任务包，查看交包情况和冲突" if district
+                                 else f"本机：{ident.unit_name} {ident.device_name}；写出数据包交给区县，合并区县下发的任务包")
+
+        def load(_ctx):
+            return sync_status.device_status(db), conflict_list.list_conflicts(db)
+
+        run_in_background(self, load, on_success=self._show)
+
+    def _show(self, found) -> None:
+        devices, conflicts = found
+        self.devices.set_rows(devices)
+        self.conflicts.set_rows(conflicts)
+        self.tabs.setTabText(2, f"冲突清单（{len(conflicts)}）" if conflicts else "冲突清单")
+        if not self.results.rowCount():
+            district = self.db is not None and self.db.identity().role == "district"
+            self.empty.show_message("还没有合并过数据包" if district else "还没有写出过数据包",
+                                    "把乡镇交回的U盘插上，点“合并数据包”或“合并整个文件夹”。" if district else
+                                    "点“写出数据包到U盘”，把本机的工作交给区县；区县下发新的任务包后点“合并任务包”。")
+        self.loaded.emit()
+
+    # -- township -------------------------------------------------------------------------------
+    def export_package(self) -> None:
+        db = self.db
+        if db is None:
+            return
+        ident = db.identity()
+        name = f"{ident.unit_name}-{ident.device_name or ident.device}-{_today()}.qspkg"
+        path, _ = QFileDialog.getSaveFileName(self, "写出数据包", str(Path(removable_folder()) / name), WORK_FILTER)
+        if not path:
+            return
+        from app.sync.export import write_work_package
+
+        out = Path(path)
+        if out.exists():
+            QMessageBox.warning(self, "写出数据包", f"文件已存在，不会覆盖：{out}")
+            return
+        run_in_background(self, lambda _ctx: write_work_package(db, out), write=True,
+                          progress_label="正在写出数据包…", on_success=self._exported,
+                          on_failure=self._failed)
+
+    def _exported(self, result) -> None:
+        folder = Path(result.path).parent
+        held = sorted(p.name for p in folder.glob("*.qs*") if p.suffix in (".qspkg", ".qstask"))
+        self.info.setText(f"已写出第 {result.sequence} 个数据包：{result.path}\n"
+                          f"这个文件夹里现在有：{'、'.join(held)}")
+        self.finished.emit()
+
+    # -- both -----------------------------------------------------------------------------------
+    def merge_chosen(self) -> None:
+        if self.db is None:
+            return
+        district = self.db.identity().role == "district"
+        names, _ = QFileDialog.getOpenFileNames(self, "选择要合并的数据包" if district else "选择任务包",
+                                                removable_folder(), WORK_FILTER if district else TASK_FILTER)
+        if names:
+            self.merge([Path(n) for n in names])
+
+    def merge_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择一个文件夹（例如U盘）", removable_folder())
+        if not folder:
+            return
+        files = sorted(Path(folder).glob("*.qspkg"))
+        if not files:
+            QMessageBox.information(self, "合并整个文件夹", f"文件夹里没有数据包（*.qspkg）：{folder}")
+            return
+        self.merge(files)
+
+    def merge(self, files: list[Path]) -> None:
+        db = self.db
+        if db is None:
+            return
+        asked: list[str | None] = []
+
+        def merge_all(ctx):
+            from app.sync.merge import merge_one
+
+            results = []
+            for n, f in enumerate(files):
+                ctx.raise_if_cancelled()        # between files: each file is merged whole or not at all
+                ctx.progress(n, len(files), f"正在合并 {f.name}（{n + 1}/{len(files)}）")
+                results.append(merge_one(db, f, passphrase=lambda: asked[0] if asked else None))
+            return results
+
+        if any(f.suffix == ".qstask" for f in files) and db.identity().role != "district":
+            secret = self._passphrase_if_needed(files)
+            if secret is False:
+                return
+            asked.append(secret)
+        run_in_background(self, merge_all, write=True, progress_label="正在合并…", cancellable=True,
+                          on_success=self._merged, on_failure=self._failed)
+
+    def _passphrase_if_needed(self, files: list[Path]):
+        from app.sync import container
+
+        for f in files:
+            try:
+                if container.parse(container.read_file(f)).header.get("encryption") == "age-scrypt":
+                    text, ok = QInputDialog.getText(self, "任务包口令", f"{f.name} 有口令保护，请输入口令：",
+                                                    QLineEdit.EchoMode.Password)
+                    return text if ok else False
+            except Exception:          # noqa: BLE001 - a bad file is refused by the merge, with its reason
+                continue
+        return None
+
+    def _merged(self, results: list[FileResult]) -> None:
+        self.results.set_rows(results)
+        self.empty.clear()
+        self.tabs.setCurrentIndex(0)
+        merged = sum(1 for r in results if r.status == "merged")
+        refused = sum(1 for r in results if r.status == "refused")
+        conflicts = sum(r.conflicts for r in results)
+        self.info.setText(f"合并了 {merged} 个文件" + (f"，{refused} 个未合并（原因见表）" if refused else "")
+                          + (f"，新发现冲突 {conflicts} 处（见“冲突清单”）" if conflicts else ""))
+        notify_written(self)
+        self.refresh()
+        self.finished.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        QMessageBox.warning(self, "数据同步", str(exc))
+        self.finished.emit()
+
+    # -- district -------------------------------------------------------------------------------
+    def write_tasks(self) -> None:
+        db = self.db
+        if db is None:
+            return
+        from app.sync.tasks import enrolled_devices, write_task_package
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session
+
+        from app.db.models import Unit
+
+        with Session(db.engine) as s:
+            names = list(s.scalars(select(Unit.name).where(Unit.kind == "township", Unit.deleted.is_(False))
+                                   .order_by(Unit.name)))
+        if not names:
+            QMessageBox.information(self, "写出任务包", "还没有乡镇：先导入银行台账")
+            return
+        township, ok = QInputDialog.getItem(self, "写出任务包", "乡镇：", names, 0, False)
+        if not ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "写出任务包", str(Path(removable_folder()) / f"{township}.qstask"),
+                                              TASK_FILTER)
+        if not path:
+            return
+        secret = None
+        if not enrolled_devices(db, township):
+            secret, ok = QInputDialog.getText(self, "任务包口令", f"{township}还没有登记的电脑：请设一个口令，"
+                                              "新电脑建立数据库时要输入它", QLineEdit.EchoMode.Password)
+            if not ok or not secret:
+                return
+        out = Path(path)
+        run_in_background(self, lambda _ctx: write_task_package(db, township, out, passphrase=secret), write=True,
+                          progress_label="正在写出任务包…", on_failure=self._failed,
+                          on_success=lambda r: (self.info.setText(f"已写出{r.township}的第 {r.sequence} 个任务包：{r.path}"),
+                                                self.finished.emit()))
+
+    def resolve(self, take: str) -> None:
+        db = self.db
+        rows = self.conflicts_view.selectionModel().selectedRows() if self.db else []
+        if db is None or not rows:
+            QMessageBox.information(self, "冲突清单", "先在表里选中一个冲突")
+            return
+        chosen = self.conflicts.record(self.conflicts_view.model().mapToSource(rows[0]).row())
+        from app.ui.actor import actor
+
+        run_in_background(self, lambda _ctx: conflict_list.resolve(db, chosen.id, take, actor()),
+                          write=True, on_success=lambda _r: (notify_written(self), self.refresh()),
+                          on_failure=self._failed)
+
+
+def _today() -> str:
+    from datetime import date
+
+    return date.today().strftime("%Y%m%d")

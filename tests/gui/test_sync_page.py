@@ -1,0 +1,111 @@
+"""数据同步 in the window: a laptop writes its package to a stick, the district merges a whole
+stick at once and sees who handed in what, and settles a conflict."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from app.bootstrap import open_database
+from app.db.models import Household, Loan
+from app.sync.tasks import set_up_from_task, write_task_package
+from tests.gui.helpers_window import WAIT_MS, open_window
+
+PASS = "同步页面口令"
+
+
+@pytest.fixture
+def laptops(demo_path, tmp_path):
+    """Two laptops of 柳林镇 set up from the demo district's task package."""
+    db = open_database(demo_path)
+    write_task_package(db, "柳林镇", tmp_path / "柳林镇.qstask", passphrase=PASS)
+    db.dispose()
+    out = []
+    for n in (1, 2):
+        path = tmp_path / f"laptop{n}.db"
+        laptop = open_database(path)
+        set_up_from_task(laptop, tmp_path / "柳林镇.qstask", passphrase=PASS, device_name=f"{n}号机")
+        laptop.dispose()
+        out.append(path)
+    return out
+
+
+def _show_sync(window, qtbot, idle):
+    page = window.page("sync")
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        window.show_page("sync")
+    idle()
+    return page
+
+
+def test_a_laptop_writes_its_package_to_the_stick(qtbot, idle, laptops, tmp_path, monkeypatch):
+    window = open_window(qtbot, idle, laptops[0], size=(1366, 768))
+    page = _show_sync(window, qtbot, idle)
+    assert page.export_button.isVisible() and not page.task_button.isVisible()
+    assert "柳林镇 1号机" in page.header.subtitle.text()
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    (stick / "旧的.qstask").write_bytes(b"x")
+    target = stick / "柳林镇-1号机.qspkg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "数据包 (*.qspkg)"))
+    with qtbot.waitSignal(page.finished, timeout=WAIT_MS):
+        page.export_button.click()
+    idle()
+    assert target.is_file() and "第 1 个数据包" in page.info.text() and "旧的.qstask" in page.info.text()
+    window.grab().save(str(tmp_path / "sync-laptop.png"))
+
+
+def test_the_district_merges_a_whole_stick_and_settles_a_conflict(qtbot, idle, demo_path, laptops, tmp_path,
+                                                                   monkeypatch):
+    from app.sync.export import write_work_package
+
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    for n, path in enumerate(laptops, start=1):
+        laptop = open_database(path)
+        with laptop.uow("驻村干部") as uow:
+            loan = uow.session.query(Loan).order_by(Loan.loan_no).first()
+            uow.session.get(Household, loan.household_id).phone = f"1390000000{n}"
+            uow.commit()
+        write_work_package(laptop, stick / f"柳林镇-{n}号机.qspkg")
+        laptop.dispose()
+    (stick / "坏的.qspkg").write_bytes(b"not a package")
+    window = open_window(qtbot, idle, demo_path, size=(1366, 768))
+    page = _show_sync(window, qtbot, idle)
+    assert page.folder_button.isVisible() and not page.export_button.isVisible()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(stick))
+    with qtbot.waitSignal(page.finished, timeout=WAIT_MS):
+        page.folder_button.click()
+    qtbot.waitUntil(lambda: page.devices.rowCount() == 2, timeout=WAIT_MS)
+    idle()
+    statuses = {page.results.record(r).file: page.results.record(r).status for r in range(page.results.rowCount())}
+    assert statuses == {"坏的.qspkg": "refused", "柳林镇-1号机.qspkg": "merged", "柳林镇-2号机.qspkg": "merged"}
+    assert "1 个未合并" in page.info.text() and "冲突 1 处" in page.info.text()
+    assert page.conflicts.rowCount() == 1 and "（1）" in page.tabs.tabText(2)
+    page.tabs.setCurrentIndex(2)
+    idle()
+    window.grab().save(str(tmp_path / "sync-district.png"))
+    page.conflicts_view.selectRow(0)
+    lost = page.conflicts.record(0).lost.value
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        page.take_lost.click()
+    qtbot.waitUntil(lambda: page.conflicts.rowCount() == 0, timeout=WAIT_MS)
+    db = window.db
+    with db.engine.connect() as conn:
+        from sqlalchemy import text
+
+        phones = {r[0] for r in conn.execute(text("SELECT phone FROM households WHERE phone LIKE '139000000%'"))}
+    assert lost in phones
+
+
+def test_a_laptop_merges_a_task_package_with_its_passphrase(qtbot, idle, demo_path, laptops, tmp_path, monkeypatch):
+    window = open_window(qtbot, idle, laptops[1], size=(1366, 768))
+    page = _show_sync(window, qtbot, idle)
+    assert page.merge_button.text() == "合并任务包…"
+    task = tmp_path / "柳林镇.qstask"
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(task)], "任务包 (*.qstask)"))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (PASS, True))
+    with qtbot.waitSignal(page.finished, timeout=WAIT_MS):
+        page.merge_button.click()
+    idle()
+    assert page.results.rowCount() == 1
+    assert page.results.record(0).status in ("merged", "already_merged"), page.results.record(0)
