@@ -30,7 +30,7 @@ def db(demo_path):
 @pytest.fixture
 def loans(db) -> list[str]:
     """Loan numbers of a demo household with two loans in no agreement."""
-    return free_households(db, min_loans=2, limit=1)[0]
+    return free_households(db, min_loans=2, max_loans=2, limit=1)[0]
 
 
 def make_dialog(qtbot, db, **kwargs) -> AgreementDialog:
