@@ -29,6 +29,17 @@ def test_init_refuses_to_overwrite_an_initialised_database(cli, tmp_path):
         assert conn.execute("select value from meta where key='unit_name'").fetchone()[0] == "甲区"
 
 
+def test_a_township_database_told_its_district_has_the_township_id_the_district_gives_it(cli, tmp_path):
+    from app.db import ids
+
+    r = cli("init", "--db", tmp_path / "t.db", "--role", "township", "--unit", "柳林镇", "--district", "示范区",
+            "--json")
+    assert r.code == 0, r.err
+    assert r.json()["unit_id"] == ids.Ids(ids.district_namespace("示范区")).township("柳林镇")
+    alone = cli("init", "--db", tmp_path / "t2.db", "--role", "township", "--unit", "柳林镇", "--json").json()
+    assert alone["unit_id"] != r.json()["unit_id"]   # not told: its ids are its own
+
+
 def test_init_without_unit_is_bad_usage(cli, tmp_path):
     assert cli("init", "--db", tmp_path / "d.db", "--role", "district").code == 2
 

@@ -88,7 +88,7 @@ def test_a_lapsed_reduction_gets_no_sheet(demo_db, tmp_path, monkeypatch):
 
 
 def test_an_unknown_contract_rate_is_said_and_printed_as_the_default(demo_db, tmp_path):
-    loans = free_households(demo_db, min_loans=2, limit=1)[0]
+    loans = free_households(demo_db, min_loans=2, max_loans=2, limit=1)[0]
     execute(demo_db, "UPDATE loans SET rate_ppm = NULL WHERE loan_no = :n", n=loans[0])
     q = quote(demo_db, loans, AS_OF)
     assert [ln.rate_source for ln in q.loans] == ["default", "contract"]
