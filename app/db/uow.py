@@ -19,7 +19,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.db.base import SyncMixin
-from app.db.models import AuditEntry, Meta
+from app.db.models import AuditEntry
+from app.domain.clock import HybridClock
 from app.domain.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -29,10 +30,13 @@ _SKIP_AUDIT_FIELDS = {"hlc", "updated_at", "updated_by", "created_at"}
 
 
 class UnitOfWork:
-    def __init__(self, db: "Database", actor: str = "system"):
+    def __init__(self, db: "Database", actor: str = "system", *, replay=None):
         self.db = db
         self.actor = actor
+        self.replay = replay          # a Provenance: rows applied from elsewhere keep their stamps
         self.session: Session | None = None
+        self.seq: int | None = None   # this unit of work's change sequence, once it writes a travelling row
+        self._clock: HybridClock | None = None
         self._committed = False
 
     def __enter__(self) -> "UnitOfWork":
@@ -44,15 +48,41 @@ class UnitOfWork:
         assert self.session is not None
         try:
             if not self._committed:
+                # The clock is kept: it only moves forward, so no stamp of this work is issued again.
                 self.session.rollback()
-                self.db._clock = None  # the clock may have ticked inside the rolled-back work
         finally:
             self.session.close()
 
+    # -- the clock ----------------------------------------------------------------
+    def clock(self) -> HybridClock:
+        """The database's clock, brought past anything committed (by any program) so far."""
+        assert self.session is not None
+        if self._clock is None:
+            self._clock = self.db.clocks.begin(self.session)
+        return self._clock
+
+    def take_seq(self) -> int:
+        """This unit of work's one change sequence (taken at its first travelling write)."""
+        assert self.session is not None
+        if self.seq is None:
+            self.seq = self.db.clocks.next_seq(self.session)
+        return self.seq
+
     # -- helpers ----------------------------------------------------------------
     def stamp(self) -> dict:
+        """The sync columns for rows written in bulk (Core inserts) in this unit of work."""
         assert self.session is not None
-        return self.db.stamp_columns(self.session, self.actor)
+        ident = self.db.identity()
+        now = datetime.now().replace(microsecond=0)
+        return {
+            "origin_unit": ident.unit_id,
+            "origin_device": ident.device,
+            "created_at": now,
+            "updated_at": now,
+            "updated_by": self.actor,
+            "hlc": self.clock().now(),
+            "deleted": False,
+        }
 
     def audit(self, action: str, entity: str, entity_id: str | None = None,
               summary: str | None = None, changes: dict | None = None) -> None:
@@ -60,7 +90,7 @@ class UnitOfWork:
         ident = self.db.identity()
         self.session.add(AuditEntry(
             at=datetime.now().replace(microsecond=0),
-            hlc=self.db.clock(self.session).now(),
+            hlc=self.clock().now(),
             actor=self.actor, unit_id=ident.unit_id, device=ident.device,
             action=action, entity=entity, entity_id=entity_id,
             changes=json.dumps(changes, ensure_ascii=False, default=_json_default) if changes else None,
@@ -70,13 +100,9 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         try:
-            if self.db._clock is not None:
-                last = self.db._clock.last()
-                row = self.session.get(Meta, "hlc_last")
-                if row is None:
-                    self.session.add(Meta(key="hlc_last", value=last))
-                elif row.value != last:
-                    row.value = last
+            self.session.flush()     # the final flush issues the last stamps ...
+            if self._clock is not None:   # ... so the clock is persisted after it
+                self.db.clocks.persist(self.session, self.seq)
             self.session.commit()
         except Exception as exc:  # translate the ones a user can act on
             _raise_user_facing(exc)
@@ -107,7 +133,6 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
         return
     db = uow.db
     ident = db.identity()
-    clock = db.clock(session)
     now = datetime.now().replace(microsecond=0)
     entries: list[AuditEntry] = []
     for obj in list(session.new):
@@ -118,7 +143,7 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
         obj.created_at = obj.created_at or now
         obj.updated_at = now
         obj.updated_by = uow.actor
-        obj.hlc = clock.now()
+        obj.hlc = uow.clock().now()
         if obj.deleted is None:
             obj.deleted = False
         if obj.id is None:
@@ -133,7 +158,7 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
             continue
         obj.updated_at = now
         obj.updated_by = uow.actor
-        obj.hlc = clock.now()
+        obj.hlc = uow.clock().now()
         action = "delete" if changes.get("deleted") == [False, True] else "update"
         entries.append(_entry(uow, ident, obj, action, changes, now, obj.hlc))
     for obj in list(session.deleted):
