@@ -26,7 +26,7 @@ from app.domain.errors import DatabaseError
 if TYPE_CHECKING:
     from app.db.session import Database
 
-_SKIP_AUDIT_FIELDS = {"hlc", "updated_at", "updated_by", "created_at"}
+_SKIP_AUDIT_FIELDS = {"hlc", "updated_at", "updated_by", "created_at", "seq", "field_hlc"}
 
 
 class UnitOfWork:
@@ -80,7 +80,9 @@ class UnitOfWork:
             "created_at": now,
             "updated_at": now,
             "updated_by": self.actor,
-            "hlc": self.clock().now(),
+            "hlc": (hlc := self.clock().now()),
+            "field_hlc": json.dumps({"*": hlc}),
+            "seq": self.take_seq(),
             "deleted": False,
         }
 
@@ -144,6 +146,8 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
         obj.updated_at = now
         obj.updated_by = uow.actor
         obj.hlc = uow.clock().now()
+        obj.field_hlc = json.dumps({"*": obj.hlc})
+        obj.seq = uow.take_seq()
         if obj.deleted is None:
             obj.deleted = False
         if obj.id is None:
@@ -159,6 +163,7 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
         obj.updated_at = now
         obj.updated_by = uow.actor
         obj.hlc = uow.clock().now()
+        obj.seq = uow.take_seq()
         action = "delete" if changes.get("deleted") == [False, True] else "update"
         entries.append(_entry(uow, ident, obj, action, changes, now, obj.hlc))
     for obj in list(session.deleted):

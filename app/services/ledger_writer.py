@@ -414,7 +414,7 @@ class LedgerWriter(KnownLoans):
         self._pending_households.clear()
 
     def _write_updates(self) -> None:
-        changed = {k: self.stamp[k] for k in ("updated_at", "updated_by", "hlc")}
+        changed = {k: self.stamp[k] for k in ("updated_at", "updated_by", "hlc", "seq")}
         for rows in _group_by_keys(self.loan_updates).values():
             update_rows(self.s, Loan, rows, const=changed)
         for rows in _group_by_keys(list(self.household_reviews.values())).values():
