@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from app.db.base import SyncMixin
+from app.db.base import FactMixin, SyncMixin
 from app.db.models import AuditEntry
 from app.domain.clock import HybridClock
 from app.domain.errors import DatabaseError
@@ -160,6 +160,8 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
         changes = _changes(obj)
         if not changes:
             continue
+        if isinstance(obj, FactMixin):
+            _refuse_fact_edit(obj, changes)
         obj.updated_at = now
         obj.updated_by = uow.actor
         obj.hlc = uow.clock().now()
@@ -170,6 +172,19 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
         if isinstance(obj, SyncMixin):
             raise DatabaseError("内部错误：同步数据行不能物理删除，请标记为已删除")
     session.add_all(entries)
+
+
+# What may change on a fact row once written: it is voided, never edited (app.services.corrections
+# records the corrected fact).  The stamp columns are the listener's own.
+_FACT_MUTABLE = {"deleted", "void_reason"}
+
+
+def _refuse_fact_edit(obj, changes: dict) -> None:
+    edited = sorted(set(changes) - _FACT_MUTABLE)
+    if edited:
+        raise DatabaseError(
+            f"内部错误：{obj.__tablename__} 表的记录（{obj.id}）一经保存不能修改，只能作废后重新登记；"
+            f"被改动的字段：{'、'.join(edited)}")
 
 
 def _entry(uow, ident, obj, action, changes, now, hlc) -> AuditEntry:
