@@ -19,6 +19,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.db.base import FactMixin, SyncMixin
+from app.db.fields import groups_changed, stamp_fields
 from app.db.models import AuditEntry
 from app.domain.clock import HybridClock
 from app.domain.errors import DatabaseError
@@ -81,7 +82,7 @@ class UnitOfWork:
             "updated_at": now,
             "updated_by": self.actor,
             "hlc": (hlc := self.clock().now()),
-            "field_hlc": json.dumps({"*": hlc}),
+            "field_hlc": stamp_fields(None, ("*",), hlc),
             "seq": self.take_seq(),
             "deleted": False,
         }
@@ -146,7 +147,7 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
         obj.updated_at = now
         obj.updated_by = uow.actor
         obj.hlc = uow.clock().now()
-        obj.field_hlc = json.dumps({"*": obj.hlc})
+        obj.field_hlc = stamp_fields(None, ("*",), obj.hlc)
         obj.seq = uow.take_seq()
         if obj.deleted is None:
             obj.deleted = False
@@ -166,6 +167,9 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
         obj.updated_by = uow.actor
         obj.hlc = uow.clock().now()
         obj.seq = uow.take_seq()
+        groups = groups_changed(obj.__tablename__, changes)
+        if groups:
+            obj.field_hlc = stamp_fields(obj.field_hlc, groups, obj.hlc)
         action = "delete" if changes.get("deleted") == [False, True] else "update"
         entries.append(_entry(uow, ident, obj, action, changes, now, obj.hlc))
     for obj in list(session.deleted):
