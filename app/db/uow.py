@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from app.db.base import FactMixin, SyncMixin
+from app.db import replay
+from app.db.base import FactMixin, SyncMixin, new_id
+from app.db.replay import Provenance  # noqa: F401  (db.uow(actor, replay=Provenance(...)))
 from app.db.fields import groups_changed, stamp_fields
 from app.db.models import AuditEntry
 from app.domain.clock import HybridClock
@@ -103,6 +105,7 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         try:
+            # (projections of what this unit of work touched are refreshed here, before the final flush)
             self.session.flush()     # the final flush issues the last stamps ...
             if self._clock is not None:   # ... so the clock is persisted after it
                 self.db.clocks.persist(self.session, self.seq)
@@ -134,12 +137,25 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
     uow: UnitOfWork | None = session.info.get("uow")
     if uow is None:
         return
-    db = uow.db
-    ident = db.identity()
+    ident = uow.db.identity()
     now = datetime.now().replace(microsecond=0)
     entries: list[AuditEntry] = []
-    for obj in list(session.new):
-        if not isinstance(obj, SyncMixin):
+    new = [obj for obj in session.new if isinstance(obj, SyncMixin)]
+    dirty = []
+    for obj in session.dirty:
+        if isinstance(obj, SyncMixin) and session.is_modified(obj) and (changes := _changes(obj)):
+            if isinstance(obj, FactMixin):
+                _refuse_fact_edit(obj, changes)
+            dirty.append((obj, changes))
+    for obj in session.deleted:
+        if isinstance(obj, SyncMixin):
+            raise DatabaseError("内部错误：同步数据行不能物理删除，请标记为已删除")
+    replayed: set[int] = set()
+    if uow.replay is not None:
+        replayed = replay.fold_in(uow, new, dirty, now)
+    for obj in new:
+        if id(obj) in replayed:
+            entries.append(replay.applied(uow, ident, obj, _values(obj), now))
             continue
         obj.origin_unit = obj.origin_unit or ident.unit_id
         obj.origin_device = obj.origin_device or ident.device
@@ -152,17 +168,12 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
         if obj.deleted is None:
             obj.deleted = False
         if obj.id is None:
-            from app.db.base import new_id
             obj.id = new_id()
         entries.append(_entry(uow, ident, obj, "insert", _values(obj), now, obj.hlc))
-    for obj in list(session.dirty):
-        if not isinstance(obj, SyncMixin) or not session.is_modified(obj):
+    for obj, changes in dirty:
+        if id(obj) in replayed:
+            entries.append(replay.applied(uow, ident, obj, changes, now))
             continue
-        changes = _changes(obj)
-        if not changes:
-            continue
-        if isinstance(obj, FactMixin):
-            _refuse_fact_edit(obj, changes)
         obj.updated_at = now
         obj.updated_by = uow.actor
         obj.hlc = uow.clock().now()
@@ -172,9 +183,6 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
             obj.field_hlc = stamp_fields(obj.field_hlc, groups, obj.hlc)
         action = "delete" if changes.get("deleted") == [False, True] else "update"
         entries.append(_entry(uow, ident, obj, action, changes, now, obj.hlc))
-    for obj in list(session.deleted):
-        if isinstance(obj, SyncMixin):
-            raise DatabaseError("内部错误：同步数据行不能物理删除，请标记为已删除")
     session.add_all(entries)
 
 
