@@ -48,6 +48,9 @@ def update_audited(uow, model, rows: Iterable[Mapping[str, Any]], *, const: Mapp
             old[r[0]] = r[1:]
     hlc = const["hlc"]
     changed_rows, entries = [], []
+    clocks: dict[tuple, str] = {}    # (field_hlc before, groups) → after: most rows share both
+    h = uuid.uuid4().hex
+    prefix = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-"   # entry ids: one random prefix, counted up
     for r in rows:
         before = old.get(r["id"])
         if before is None:
@@ -64,10 +67,13 @@ def update_audited(uow, model, rows: Iterable[Mapping[str, Any]], *, const: Mapp
                 changes[k] = [was, _audit_value(new)]
         if not changes:
             continue
-        groups = groups_changed(table.name, changes)
-        changed_rows.append({**r, "field_hlc": stamp_fields(before[0], groups, hlc) if groups else before[0]})
+        key = (before[0], frozenset(groups_changed(table.name, changes)))
+        after = clocks.get(key)
+        if after is None:
+            after = clocks[key] = stamp_fields(before[0], key[1], hlc) if key[1] else before[0]
+        changed_rows.append({**r, "field_hlc": after})
         action = "delete" if changes.get("deleted") == [False, True] else "update"
-        entries.append({"id": str(uuid.uuid4()), "entity_id": r["id"], "action": action,
+        entries.append({"id": f"{prefix}{len(entries) + 1:012x}", "entity_id": r["id"], "action": action,
                         "changes": json.dumps(changes, ensure_ascii=False)})
     update_rows(s, model, changed_rows, const=const)
     ident = uow.db.identity()
