@@ -49,14 +49,15 @@ class Laptop:
 
 def _write(db, n, commit):
     with db.uow("张三") as uow:
-        for _ in range(n):
-            uow.session.add(Unit(name=f"镇{next(_names)}", kind="township"))
         first = uow.session.scalars(select(Unit).order_by(Unit.name).limit(1)).first()
         if first is not None:
             first.code = f"c{next(_names)}"
-        uow.session.flush()
+        for _ in range(n):
+            uow.session.add(Unit(name=f"镇{next(_names)}", kind="township"))
         if commit:
-            uow.commit()
+            uow.commit()          # the final flush issues these stamps
+        else:
+            uow.session.flush()   # stamps issued, then rolled back
 
 
 _op = st.one_of(
