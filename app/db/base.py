@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, MetaData, String, DateTime
+from sqlalchemy import Boolean, DateTime, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints, so Alembic batch mode on SQLite can drop and recreate them.
@@ -35,6 +35,11 @@ class SyncMixin:
     * ``origin_unit`` / ``origin_device``: where the row was born.
     * ``hlc``: hybrid-logical-clock stamp of the last change (see ``app.domain.clock``),
       set automatically on every insert and update by the session listener.
+    * ``seq``: the local change sequence of the unit of work that last wrote the row here (one
+      per unit of work, from ``meta.seq_last``): the export watermark, "rows with seq > N".
+    * ``field_hlc``: JSON ``{"*": insert stamp, "<field or group>": stamp of its last change}``
+      (``app.db.fields`` declares the fields and groups), so a merge can keep both of two edits
+      of different fields of one row.
     * ``updated_at``: wall-clock time of the last change (for people; merges use ``hlc``).
     * ``deleted``: a tombstone.  Rows are never removed, so a deletion can travel.
     """
@@ -47,6 +52,8 @@ class SyncMixin:
     updated_by: Mapped[str | None] = mapped_column(String(64), default=None)
     hlc: Mapped[str | None] = mapped_column(String(96), default=None, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    seq: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    field_hlc: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class FactMixin(SyncMixin):

@@ -5,7 +5,6 @@ import logging
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, select
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db import models  # noqa: F401  (registers every table)
 from app.db.models import Meta
+from app.db.clock_store import ClockStore
 from app.domain.clock import HybridClock
 from app.domain.errors import DatabaseError
 
@@ -75,7 +75,7 @@ class Database:
         self.path = path
         self.engine = engine
         self._identity: Identity | None = None
-        self._clock: HybridClock | None = None
+        self.clocks = ClockStore(self)   # device clock, change sequence, their persistence
 
     # -- identity ---------------------------------------------------------------
     def identity(self) -> Identity:
@@ -100,33 +100,18 @@ class Database:
 
     def forget_identity(self) -> None:
         self._identity = None
-        self._clock = None
+        self.clocks.forget()
 
     # -- clock ------------------------------------------------------------------
     def clock(self, session: Session) -> HybridClock:
-        if self._clock is None:
-            last = session.get(Meta, "hlc_last")
-            self._clock = HybridClock.resume(self.identity().device, last.value if last else None)
-        return self._clock
+        return self.clocks.clock(session)
 
-    def stamp_columns(self, session: Session, actor: str = "system") -> dict:
-        """The sync columns for rows written in bulk (Core inserts) in this transaction."""
-        ident = self.identity()
-        now = datetime.now().replace(microsecond=0)
-        return {
-            "origin_unit": ident.unit_id,
-            "origin_device": ident.device,
-            "created_at": now,
-            "updated_at": now,
-            "updated_by": actor,
-            "hlc": self.clock(session).now(),
-            "deleted": False,
-        }
-
-    def uow(self, actor: str = "system"):
+    def uow(self, actor: str = "system", *, replay=None):
+        """One user action (see ``app.db.uow``); ``replay``: a ``Provenance`` for applying rows
+        that come from elsewhere with their own stamps (a merge)."""
         from app.db.uow import UnitOfWork
 
-        return UnitOfWork(self, actor)
+        return UnitOfWork(self, actor, replay=replay)
 
     def dispose(self) -> None:
         self.engine.dispose()

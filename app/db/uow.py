@@ -18,21 +18,28 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from app.db.base import SyncMixin
-from app.db.models import AuditEntry, Meta
+from app.db import replay
+from app.db.base import FactMixin, SyncMixin, new_id
+from app.db.replay import Provenance  # noqa: F401  (db.uow(actor, replay=Provenance(...)))
+from app.db.fields import groups_changed, stamp_fields
+from app.db.models import AuditEntry
+from app.domain.clock import HybridClock
 from app.domain.errors import DatabaseError
 
 if TYPE_CHECKING:
     from app.db.session import Database
 
-_SKIP_AUDIT_FIELDS = {"hlc", "updated_at", "updated_by", "created_at"}
+_SKIP_AUDIT_FIELDS = {"hlc", "updated_at", "updated_by", "created_at", "seq", "field_hlc"}
 
 
 class UnitOfWork:
-    def __init__(self, db: "Database", actor: str = "system"):
+    def __init__(self, db: "Database", actor: str = "system", *, replay=None):
         self.db = db
         self.actor = actor
+        self.replay = replay          # a Provenance: rows applied from elsewhere keep their stamps
         self.session: Session | None = None
+        self.seq: int | None = None   # this unit of work's change sequence, once it writes a travelling row
+        self._clock: HybridClock | None = None
         self._committed = False
 
     def __enter__(self) -> "UnitOfWork":
@@ -44,15 +51,43 @@ class UnitOfWork:
         assert self.session is not None
         try:
             if not self._committed:
+                # The clock is kept: it only moves forward, so no stamp of this work is issued again.
                 self.session.rollback()
-                self.db._clock = None  # the clock may have ticked inside the rolled-back work
         finally:
             self.session.close()
 
+    # -- the clock ----------------------------------------------------------------
+    def clock(self) -> HybridClock:
+        """The database's clock, brought past anything committed (by any program) so far."""
+        assert self.session is not None
+        if self._clock is None:
+            self._clock = self.db.clocks.begin(self.session)
+        return self._clock
+
+    def take_seq(self) -> int:
+        """This unit of work's one change sequence (taken at its first travelling write)."""
+        assert self.session is not None
+        if self.seq is None:
+            self.seq = self.db.clocks.next_seq(self.session)
+        return self.seq
+
     # -- helpers ----------------------------------------------------------------
     def stamp(self) -> dict:
+        """The sync columns for rows written in bulk (Core inserts) in this unit of work."""
         assert self.session is not None
-        return self.db.stamp_columns(self.session, self.actor)
+        ident = self.db.identity()
+        now = datetime.now().replace(microsecond=0)
+        return {
+            "origin_unit": ident.unit_id,
+            "origin_device": ident.device,
+            "created_at": now,
+            "updated_at": now,
+            "updated_by": self.actor,
+            "hlc": (hlc := self.clock().now()),
+            "field_hlc": stamp_fields(None, ("*",), hlc),
+            "seq": self.take_seq(),
+            "deleted": False,
+        }
 
     def audit(self, action: str, entity: str, entity_id: str | None = None,
               summary: str | None = None, changes: dict | None = None) -> None:
@@ -60,7 +95,7 @@ class UnitOfWork:
         ident = self.db.identity()
         self.session.add(AuditEntry(
             at=datetime.now().replace(microsecond=0),
-            hlc=self.db.clock(self.session).now(),
+            hlc=self.clock().now(),
             actor=self.actor, unit_id=ident.unit_id, device=ident.device,
             action=action, entity=entity, entity_id=entity_id,
             changes=json.dumps(changes, ensure_ascii=False, default=_json_default) if changes else None,
@@ -70,13 +105,10 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         try:
-            if self.db._clock is not None:
-                last = self.db._clock.last()
-                row = self.session.get(Meta, "hlc_last")
-                if row is None:
-                    self.session.add(Meta(key="hlc_last", value=last))
-                elif row.value != last:
-                    row.value = last
+            # (projections of what this unit of work touched are refreshed here, before the final flush)
+            self.session.flush()     # the final flush issues the last stamps ...
+            if self._clock is not None:   # ... so the clock is persisted after it
+                self.db.clocks.persist(self.session, self.seq)
             self.session.commit()
         except Exception as exc:  # translate the ones a user can act on
             _raise_user_facing(exc)
@@ -105,41 +137,66 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
     uow: UnitOfWork | None = session.info.get("uow")
     if uow is None:
         return
-    db = uow.db
-    ident = db.identity()
-    clock = db.clock(session)
+    ident = uow.db.identity()
     now = datetime.now().replace(microsecond=0)
     entries: list[AuditEntry] = []
-    for obj in list(session.new):
-        if not isinstance(obj, SyncMixin):
+    new = [obj for obj in session.new if isinstance(obj, SyncMixin)]
+    dirty = []
+    for obj in session.dirty:
+        if isinstance(obj, SyncMixin) and session.is_modified(obj) and (changes := _changes(obj)):
+            if isinstance(obj, FactMixin):
+                _refuse_fact_edit(obj, changes)
+            dirty.append((obj, changes))
+    for obj in session.deleted:
+        if isinstance(obj, SyncMixin):
+            raise DatabaseError("内部错误：同步数据行不能物理删除，请标记为已删除")
+    replayed: set[int] = set()
+    if uow.replay is not None:
+        replayed = replay.fold_in(uow, new, dirty, now)
+    for obj in new:
+        if id(obj) in replayed:
+            entries.append(replay.applied(uow, ident, obj, _values(obj), now))
             continue
         obj.origin_unit = obj.origin_unit or ident.unit_id
         obj.origin_device = obj.origin_device or ident.device
         obj.created_at = obj.created_at or now
         obj.updated_at = now
         obj.updated_by = uow.actor
-        obj.hlc = clock.now()
+        obj.hlc = uow.clock().now()
+        obj.field_hlc = stamp_fields(None, ("*",), obj.hlc)
+        obj.seq = uow.take_seq()
         if obj.deleted is None:
             obj.deleted = False
         if obj.id is None:
-            from app.db.base import new_id
             obj.id = new_id()
         entries.append(_entry(uow, ident, obj, "insert", _values(obj), now, obj.hlc))
-    for obj in list(session.dirty):
-        if not isinstance(obj, SyncMixin) or not session.is_modified(obj):
-            continue
-        changes = _changes(obj)
-        if not changes:
+    for obj, changes in dirty:
+        if id(obj) in replayed:
+            entries.append(replay.applied(uow, ident, obj, changes, now))
             continue
         obj.updated_at = now
         obj.updated_by = uow.actor
-        obj.hlc = clock.now()
+        obj.hlc = uow.clock().now()
+        obj.seq = uow.take_seq()
+        groups = groups_changed(obj.__tablename__, changes)
+        if groups:
+            obj.field_hlc = stamp_fields(obj.field_hlc, groups, obj.hlc)
         action = "delete" if changes.get("deleted") == [False, True] else "update"
         entries.append(_entry(uow, ident, obj, action, changes, now, obj.hlc))
-    for obj in list(session.deleted):
-        if isinstance(obj, SyncMixin):
-            raise DatabaseError("内部错误：同步数据行不能物理删除，请标记为已删除")
     session.add_all(entries)
+
+
+# What may change on a fact row once written: it is voided, never edited (app.services.corrections
+# records the corrected fact).  The stamp columns are the listener's own.
+_FACT_MUTABLE = {"deleted", "void_reason"}
+
+
+def _refuse_fact_edit(obj, changes: dict) -> None:
+    edited = sorted(set(changes) - _FACT_MUTABLE)
+    if edited:
+        raise DatabaseError(
+            f"内部错误：{obj.__tablename__} 表的记录（{obj.id}）一经保存不能修改，只能作废后重新登记；"
+            f"被改动的字段：{'、'.join(edited)}")
 
 
 def _entry(uow, ident, obj, action, changes, now, hlc) -> AuditEntry:

@@ -1,6 +1,7 @@
 """A consistent copy of the database, and back."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -11,7 +12,7 @@ from pathlib import Path
 from app import config
 from app.bootstrap import SQLITE_MAGIC, sqlite_problem
 from app.db.migrate import revision_is_known, sqlite_copy
-from app.db.session import Database
+from app.db.session import Database, new_device_id
 from app.domain.errors import DatabaseError, InputError
 
 
@@ -109,6 +110,11 @@ def restore(db_path: Path, src: Path) -> BackupResult:
         sqlite_copy(db_path, kept)
     tmp = db_path.with_name(db_path.name + ".restoring")
     shutil.copyfile(src, tmp)
+    try:
+        new_device_epoch(tmp, replaced=kept)
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"无法恢复备份：{src}（{sqlite_problem(exc) or exc}）") from exc
     for suffix in ("-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     try:
@@ -117,6 +123,38 @@ def restore(db_path: Path, src: Path) -> BackupResult:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(f"无法替换数据库文件（是否正被程序打开？）：{db_path}") from exc
     return BackupResult(str(db_path), db_path.stat().st_size, str(kept) if kept else None)
+
+
+def _meta_of(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+
+def new_device_epoch(path: Path, replaced: Path | None = None) -> str | None:
+    """Give the database at ``path`` (a restored backup) a new device id, the old one kept in
+    ``device_history``, so that no stamp or sequence issued before the restore (and perhaps
+    already exported) is ever issued again.  Its clock and change sequence also move past the
+    database it replaces (``replaced``, if that is the same database).  Returns the new id."""
+    conn = sqlite3.connect(path)
+    try:
+        meta = _meta_of(conn)
+        if "device" not in meta:
+            return None
+        history = json.loads(meta.get("device_history") or "[]")
+        history.append(meta["device"])
+        values = {"device": new_device_id(), "device_history": json.dumps(history)}
+        if replaced is not None and meta.get("db_id"):
+            with _read_only(replaced) as old:
+                before = _meta_of(old)
+            old.close()
+            if before.get("db_id") == meta["db_id"]:
+                values["hlc_last"] = max(meta.get("hlc_last") or "", before.get("hlc_last") or "")
+                values["seq_last"] = str(max(int(meta.get("seq_last") or 0), int(before.get("seq_last") or 0)))
+        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", values.items())
+        conn.commit()
+        return values["device"]
+    finally:
+        conn.close()
 
 
 AUTO_MARK = "自动"

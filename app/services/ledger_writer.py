@@ -19,7 +19,8 @@ from operator import itemgetter
 from sqlalchemy import bindparam, text
 
 from app.db import ids
-from app.db.bulk import indexes_suspended, insert_rows, page_cache, update_rows
+from app.db.bulk import indexes_suspended, insert_rows, page_cache
+from app.db.bulk_audit import update_audited
 from app.db.models import (Assignment, CategoryTag, Household, LedgerBalance, LedgerImport, Loan, Person,
                            Repayment, Staff, StageEvent, Village)
 from app.domain.categories import LARGE_MORTGAGE_FEN
@@ -485,13 +486,14 @@ class LedgerWriter(KnownLoans):
         self._pending_households.clear()
 
     def _write_updates(self) -> None:
-        changed = {k: self.stamp[k] for k in ("updated_at", "updated_by", "hlc")}
+        changed = {k: self.stamp[k] for k in ("updated_at", "updated_by", "hlc", "seq")}
+        # Stamped and audited field by field (old and new values), one executemany per table.
         for rows in _group_by_keys(self.loan_updates).values():
-            update_rows(self.s, Loan, rows, const=changed)
+            update_audited(self.uow, Loan, rows, const=changed)
         for rows in _group_by_keys(list(self.household_reviews.values())).values():
-            update_rows(self.s, Household, rows, const=changed)
-        update_rows(self.s, Assignment, self.retired_assignments, const=changed)
-        update_rows(self.s, Village, self.revived_villages, const=changed)
+            update_audited(self.uow, Household, rows, const=changed)
+        update_audited(self.uow, Assignment, self.retired_assignments, const=changed)
+        update_audited(self.uow, Village, self.revived_villages, const=changed)
 
     def summary_json(self, result_json: dict) -> None:
         self.s.execute(text("UPDATE ledger_imports SET summary_json = :j WHERE id = :i"),

@@ -31,11 +31,11 @@ class Side:
 
 
 # What a person calls the fields that conflict most (the column name otherwise).
-FIELD_NAMES = {"phone": "电话", "address": "地址", "capacity+capacity_reason": "还款能力", "note": "备注",
+FIELD_NAMES = {"phone": "电话", "address": "地址", "capacity": "还款能力", "note": "备注",
                "group_name": "村民小组", "head_name": "户主", "head_id_number": "身份证号", "village_id": "村社",
-               "is_imprisoned+release_date": "服刑", "is_deceased": "已故", "is_unreachable": "失联",
+               "imprisoned": "服刑", "is_deceased": "已故", "is_unreachable": "失联",
                "name": "姓名", "id_number": "身份证号", "interest_suspended": "停息挂账", "deleted": "删除",
-               "needs_review+review_note": "待核实", "code": "类别", "staff_id": "责任人", "duty": "职责"}
+               "review": "待核实", "code": "类别", "staff_id": "责任人", "duty": "职责"}
 ENTITY_NAMES = {"households": "借款户", "persons": "人员", "loans": "贷款", "category_tags": "类别",
                 "assignments": "责任人", "agreements": "协议", "installments": "分期", "staff": "人员名单"}
 
@@ -122,8 +122,6 @@ def _write_back(s: Session, c: Conflict) -> None:
     if row is None:
         raise NotFound(f"冲突所指的记录已不存在：{c.entity} {c.entity_id}")
     group = next((g for g in rows.groups(c.entity) if g.name == c.field), None)
-    if group is None and c.field == "deleted":
-        group = rows.Group("deleted", ("deleted",), "township")
     if group is None:
         raise InputError(f"无法改回：{c.entity} 没有 {c.field} 这一项")
     values = _decode(c.lost_value, len(group.columns))

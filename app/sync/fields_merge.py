@@ -21,8 +21,6 @@ from sqlalchemy.engine import Connection
 
 from app.sync import rows
 
-DELETED = rows.Group("deleted", ("deleted",), "township")
-_DISTRICT_ROWS = frozenset({"loans", "units", "villages"})     # whose tombstone is the district's
 
 
 @dataclass
@@ -46,9 +44,6 @@ class FieldMerge:
         self.has_clocks = "field_hlc" in cols
         present = set(cols)
         self.groups = [g for g in rows.groups(table) if set(g.columns) <= present]
-        if "deleted" in present:
-            owner = "district" if table in _DISTRICT_ROWS else "township"
-            self.groups.append(rows.Group("deleted", ("deleted",), owner))
         self.refused: dict[str, int] = {}
 
     def run(self) -> set[str]:
@@ -85,8 +80,9 @@ class FieldMerge:
                 if rs > ls and self.has_clocks:
                     stamps[group.name] = rs
                 continue
-            if not self._may_take(group):
-                if rs > ls:
+            if not self._may_take(group) or rs == ls:
+                # not the sender's to change; or one stamp with two values (the file was edited by hand)
+                if rs >= ls:
                     self.refused[group.name] = self.refused.get(group.name, 0) + 1
                 continue
             if rs > ls:

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from app.db.session import Database
-from app.domain.clock import parse_stamp
+from app.domain.clock import MAX_DRIFT_MS, parse_stamp
 from app.domain.errors import UserError
 from app.sync import rows, scope
 from app.sync.errors import PackageError
@@ -31,7 +31,6 @@ from app.sync.receive import Incoming, open_package
 
 log = logging.getLogger(__name__)
 
-MAX_DRIFT_MS = 7 * 24 * 3600 * 1000
 # Tables a work package may add rows to: not the units of the district, not the bank's loans.
 _WORK_MAY_INSERT = frozenset(scope.TOWNSHIP_ROWS) - {"units", "loans"}
 

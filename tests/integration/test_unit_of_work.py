@@ -55,3 +55,43 @@ def test_changes_are_stamped_and_audited_with_the_user(new_db):
         last_change = json.loads(entries[-1].changes)
     assert seen == [("insert", "李四"), ("update", "赵六")]
     assert last_change == {"capacity": ["unknown", "able"]}
+
+
+def _repayment(db):
+    from datetime import date
+
+    from app.db.models import Loan, Repayment
+
+    with db.uow("李四") as uow:
+        t = Unit(name="石门乡", kind="township")
+        uow.session.add(t)
+        uow.session.flush()
+        h = Household(township_id=t.id, head_name="王五")
+        uow.session.add(h)
+        uow.session.flush()
+        loan = Loan(loan_no="620100100001", household_id=h.id, township_id=t.id, task_amount_fen=100_000,
+                    task_date=date(2026, 1, 1), balance_fen=100_000)
+        uow.session.add(loan)
+        uow.session.flush()
+        r = Repayment(loan_id=loan.id, paid_on=date(2026, 5, 1), amount_fen=5_000, principal_fen=5_000)
+        uow.session.add(r)
+        uow.commit()
+    return r.id
+
+
+def test_a_fact_once_saved_cannot_be_edited_only_voided(new_db):
+    from app.db.models import Repayment
+    from app.domain.errors import DatabaseError
+
+    rid = _repayment(new_db)
+    with pytest.raises(DatabaseError, match="一经保存不能修改.*amount_fen"):
+        with new_db.uow("李四") as uow:
+            uow.session.get(Repayment, rid).amount_fen = 6_000
+            uow.commit()
+    with new_db.uow("李四") as uow:
+        r = uow.session.get(Repayment, rid)
+        r.deleted, r.void_reason = True, "金额录错"
+        uow.commit()
+    with new_db.uow() as uow:
+        r = uow.session.get(Repayment, rid)
+        assert (r.amount_fen, r.deleted, r.void_reason) == (5_000, True, "金额录错")

@@ -204,8 +204,6 @@ def test_an_edit_made_on_top_of_anothers_is_no_conflict(district, cli):
     assert sorted(d["device_name"] for d in status) == ["一号机", "二号机"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the field clocks of [6]: with one stamp per row the later edit "
-                                       "carries the other field's old value")
 def test_two_laptops_changing_different_fields_of_one_household_both_keep_their_change(district, cli):
     one, two = district.laptop("柳林镇", "一号机"), district.laptop("柳林镇", "二号机")
     loan = loans_of(one.db, n=1)[0]

@@ -16,7 +16,7 @@ row until now, and rows are never removed (tombstones travel); the services now 
 removed one back instead.  Not on staff: namesakes of one title in one township are real.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -72,7 +72,7 @@ def test_20000_typed_for_2000_is_corrected_everywhere(demo_db, big):
 
     # the voided row: only deleted and void_reason changed (and the stamps every change gets)
     after = _row(demo_db, Repayment, wrong.repayment_id)
-    changed = {k for k in before if before[k] != after[k]} - {"hlc", "updated_at", "updated_by"}
+    changed = {k for k in before if before[k] != after[k]} - {"hlc", "updated_at", "updated_by", "seq", "field_hlc"}
     assert changed == {"deleted", "void_reason"} and after["void_reason"] == "金额录错，应为 2,000 元"
     new = _row(demo_db, Repayment, fixed.corrected_id)
     assert new["corrects_id"] == wrong.repayment_id and new["note"] == "现金" and not new["deleted"]
@@ -268,7 +268,7 @@ def test_a_wrong_visit_is_voided_and_its_promise_no_longer_counts(demo_db, one):
     done = void_visit(demo_db, v.visit_id, reason="记错了户", actor="李主任")
     assert done.corrected is None
     after = _row(demo_db, Visit, v.visit_id)
-    assert {k for k in before if before[k] != after[k]} - {"hlc", "updated_at", "updated_by"} == {
+    assert {k for k in before if before[k] != after[k]} - {"hlc", "updated_at", "updated_by", "seq", "field_hlc"} == {
         "deleted", "void_reason"}
     assert (hid in H.ids(demo_db, HouseholdFilter(promise_broken=True))) == broken0
     d = H.detail(demo_db, hid)
