@@ -178,7 +178,8 @@ class Bulletin:
         return self.townships[:n]
 
     def bottom(self, n: int = 3) -> list[Standing]:
-        return self.townships[-n:][::-1] if len(self.townships) > n else self.townships[::-1]
+        """The lowest by rate, lowest first; at most half of them (none named both best and worst)."""
+        return self.townships[::-1][:min(n, len(self.townships) // 2)]
 
     def top_amount(self, n: int = 3) -> list[Standing]:
         return self.by_amount[:n]
