@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli import agreements, common, followup, foundation, ledger, operator, work
+from app.cli import agreements, bulletin, common, followup, foundation, ledger, operator, work
 
-COMMAND_MODULES = [foundation, ledger, work, agreements, followup, operator]
+COMMAND_MODULES = [foundation, ledger, work, agreements, followup, operator, bulletin]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -58,8 +58,12 @@ def prepare(db: Database, as_of: date | None = None, *, high: Decimal = HIGH_RAT
 
 def issue(db: Database, as_of: date | None = None, actor: str = "system", **options) -> Bulletin:
     """Issue (or reprint) the bulletin as of ``as_of``: kept with its number; returned as printed."""
-    b = prepare(db, as_of, **options)
-    if b.reprint:
+    return keep(db, prepare(db, as_of, **options), actor)
+
+
+def keep(db: Database, b: Bulletin, actor: str = "system") -> Bulletin:
+    """Keep a prepared bulletin as issued (after its file was written); a reprint is kept already."""
+    if b.reprint or b.issued_at is not None:
         return b
     b.issued_at = datetime.now().replace(microsecond=0)
     with db.uow(actor) as uow:
