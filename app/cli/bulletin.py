@@ -7,6 +7,7 @@ issued; ``--preview`` writes the file without issuing.
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -54,13 +55,15 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
     out = output_file(args.out, f"通报{KINDS[suffix]}文件", refused="没有生成通报")
     with database(args) as db:
         b = bulletin.prepare(db, args.as_of, high=args.high, low=args.low, stale_days=args.stale_days)
+        issued_now = not b.reprint and not args.preview
+        if issued_now:
+            b.issued_at = datetime.now().replace(microsecond=0)   # printed as issued; kept once written
         tmp = out.with_name(out.name + ".part")
         try:
             (write_bulletin_pdf if suffix == ".pdf" else write_bulletin_xlsx)(b, tmp)
             tmp.replace(out)
         finally:
             tmp.unlink(missing_ok=True)
-        issued_now = not b.reprint and not args.preview
         if issued_now:
             bulletin.keep(db, b, actor(args, db))
     status = "reprint" if b.reprint else ("preview" if args.preview else "issued")

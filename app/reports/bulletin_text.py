@@ -38,7 +38,7 @@ def move(change: int | None) -> str:
         return f"↑{change}"
     if change < 0:
         return f"↓{-change}"
-    return "—（持平）"
+    return "持平"
 
 
 def cn_date(d) -> str:

@@ -62,10 +62,11 @@ def issue(db: Database, as_of: date | None = None, actor: str = "system", **opti
 
 
 def keep(db: Database, b: Bulletin, actor: str = "system") -> Bulletin:
-    """Keep a prepared bulletin as issued (after its file was written); a reprint is kept already."""
-    if b.reprint or b.issued_at is not None:
+    """Keep a prepared bulletin as issued (after its file was written; ``issued_at`` may be set
+    already, as printed on it); a reprint is kept already."""
+    if b.reprint:
         return b
-    b.issued_at = datetime.now().replace(microsecond=0)
+    b.issued_at = b.issued_at or datetime.now().replace(microsecond=0)
     with db.uow(actor) as uow:
         row = BulletinRow(year=b.year, issue_no=b.issue_no, as_of=b.as_of, issued_at=b.issued_at,
                           issued_by=actor, figures_json=json.dumps(b.to_json(), ensure_ascii=False))

@@ -123,7 +123,7 @@ def test_the_second_issue_compares_with_the_first(capsys, demo_path, tmp_path):
         assert _fen(str(detail[tw["name"]][8])) == _fen(old["recovered"])
         assert _fen(str(detail[tw["name"]][9])) == _fen(tw["recovered"]) - _fen(old["recovered"])
         moved = old["rank"] - tw["rank"]
-        assert ranking[tw["name"]][7] == (f"↑{moved}" if moved > 0 else f"↓{-moved}" if moved < 0 else "—（持平）")
+        assert ranking[tw["name"]][7] == (f"↑{moved}" if moved > 0 else f"↓{-moved}" if moved < 0 else "持平")
         points = (Decimal(str(tw["recovery_rate"])) - Decimal(str(old["recovery_rate"]))) * 100
         assert _d(ranking[tw["name"]][6]) == points.quantize(Decimal("0.01"))
 
