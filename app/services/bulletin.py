@@ -23,7 +23,8 @@ from app.domain.errors import InputError
 from app.services import bulletin_watch, summary
 from app.services.bulletin_figures import HIGH_RATE, LOW_RATE, STALE_DAYS, Bulletin, Point, from_summary
 
-CHART_POINTS = 6        # the progress chart shows at least this many dates when it can
+CHART_POINTS = 12       # the progress chart shows at most this many dates
+FIRST_ISSUE_POINTS = 2  # earlier dates a first issue computes for its chart (each one a summary)
 CHART_STEP_DAYS = 10
 
 
@@ -52,7 +53,7 @@ def prepare(db: Database, as_of: date | None = None, *, high: Decimal = HIGH_RAT
     b = from_summary(s, year=as_of.year, issue_no=number, unit_name=_unit_name(db), previous=previous,
                      high=high, low=low, stale_days=stale_days)
     bulletin_watch.fill(db, b)
-    b.history = _history(db, issued, b)
+    b.history = _history(db, previous, b)
     return b
 
 
@@ -99,23 +100,21 @@ def _unit_name(db: Database) -> str:
     return name or ident.unit_name
 
 
-def _history(db: Database, issued_rows: list[BulletinRow], b: Bulletin) -> list[Point]:
-    """The district's recovered over time for the chart: every issued bulletin before this one
-    (as printed) and this one; with fewer than CHART_POINTS, earlier dates ten days apart are
-    added from ``summary.compute`` (from the first task date on)."""
-    points = []
-    for r in issued_rows:
-        if r.as_of < b.as_of:
-            t = json.loads(r.figures_json)["totals"]
-            points.append(Point(as_of=r.as_of, recovered_fen=t["recovered_fen"], task_fen=t["task_fen"],
-                                issue_no=r.issue_no))
-    points.append(Point(as_of=b.as_of, recovered_fen=b.totals.recovered_fen, task_fen=b.totals.task_fen,
-                        issue_no=b.issue_no))
+def _history(db: Database, previous: Bulletin | None, b: Bulletin) -> list[Point]:
+    """The district's recovered over time for the chart: the points the last issue printed
+    (each issue keeps its own, so the chain goes back to the first) and this one.  A first issue
+    adds FIRST_ISSUE_POINTS earlier dates, ten days apart, from ``summary.compute`` (from the
+    first task date on)."""
+    here = Point(as_of=b.as_of, recovered_fen=b.totals.recovered_fen, task_fen=b.totals.task_fen,
+                 issue_no=b.issue_no)
+    if previous is not None:
+        return [p for p in previous.history if p.as_of < b.as_of][-(CHART_POINTS - 1):] + [here]
     with db.engine.connect() as conn:
         first = conn.execute(text("SELECT MIN(task_date) FROM loans WHERE deleted = 0")).scalar()
     first_day = date.fromisoformat(str(first)[:10]) if first else b.as_of
-    day = points[0].as_of
-    while len(points) < CHART_POINTS:
+    points = [here]
+    day = b.as_of
+    for _ in range(FIRST_ISSUE_POINTS):
         day = day - timedelta(days=CHART_STEP_DAYS)
         if day < first_day:
             break

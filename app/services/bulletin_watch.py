@@ -32,10 +32,9 @@ WHERE l.deleted = 0 AND l.task_date <= :as_of AND l.task_amount_fen >= :large
 ORDER BY l.task_amount_fen DESC, l.loan_no
 """
 
-_PROMISE_VISITS = """
-SELECT v.household_id, v.visited_on, COALESCE(v.hlc, ''), v.outcome, v.next_date, v.promised_date, v.promised_fen
-FROM visits v WHERE v.deleted = 0 AND v.visited_on <= :as_of AND v.household_id IN (
-    SELECT household_id FROM visits WHERE deleted = 0 AND outcome = 'promised' AND visited_on <= :as_of)
+_VISITS = """
+SELECT household_id, visited_on, COALESCE(hlc, ''), outcome, next_date, promised_date, promised_fen
+FROM visits WHERE deleted = 0 AND visited_on <= :as_of
 """
 
 _PAID = """
@@ -43,17 +42,11 @@ SELECT l.household_id, r.paid_on FROM repayments r JOIN loans l ON l.id = r.loan
 WHERE r.deleted = 0 AND r.paid_on <= :as_of
 """
 
-_OPEN_HOUSEHOLDS = "SELECT household_id, township_id, stage FROM loans WHERE deleted = 0 AND task_date <= :as_of"
+_LOANS = "SELECT household_id, township_id, stage FROM loans WHERE deleted = 0 AND task_date <= :as_of"
 
-_LAST_FACT = """
-SELECT township_id, MAX(d) FROM (
-    SELECT l.township_id, r.paid_on AS d FROM repayments r JOIN loans l ON l.id = r.loan_id
-        WHERE r.deleted = 0 AND r.paid_on <= :as_of
-    UNION ALL SELECT h.township_id, v.visited_on FROM visits v JOIN households h ON h.id = v.household_id
-        WHERE v.deleted = 0 AND v.visited_on <= :as_of
-    UNION ALL SELECT l.township_id, s.on_date FROM stage_events s JOIN loans l ON l.id = s.loan_id
-        WHERE s.deleted = 0 AND s.on_date <= :as_of
-) GROUP BY township_id
+_LAST_STAGE = """
+SELECT l.township_id, MAX(s.on_date) FROM stage_events s JOIN loans l ON l.id = s.loan_id
+WHERE s.deleted = 0 AND s.on_date <= :as_of GROUP BY l.township_id
 """
 
 _PACKAGES = "SELECT unit_id, MAX(at) FROM sync_packages WHERE direction = 'in' AND unit_id IS NOT NULL GROUP BY unit_id"
@@ -64,21 +57,50 @@ def fill(db: Database, b: Bulletin) -> None:
     params = {"as_of": b.as_of.isoformat(), "large": LARGE_LOAN_FEN}
     with db.engine.connect() as conn:
         large = conn.execute(text(_LARGE), params).all()
-        visits = conn.execute(text(_PROMISE_VISITS), params).all()
+        visits = conn.execute(text(_VISITS), params).all()
         paid = conn.execute(text(_PAID), params).all()
-        open_rows = conn.execute(text(_OPEN_HOUSEHOLDS), params).all()
-        last_fact = dict(conn.execute(text(_LAST_FACT), params).all())
+        loans = conn.execute(text(_LOANS), params).all()
+        last_stage = conn.execute(text(_LAST_STAGE), params).all()
         packages = dict(conn.execute(text(_PACKAGES)).all())
     b.large_loans = [LargeLoan(loan_no=r[0], township=r[1], borrower=r[2], task_fen=r[3]) for r in large]
     by_name = {t.name: t for t in b.townships}
     for loan in b.large_loans:
         if loan.township in by_name:
             by_name[loan.township].large_untouched += 1
-    broken = _broken_promises(visits, paid, open_rows, b.as_of)
+    township_of: dict[str, str] = {}
+    in_collection: set[str] = set()
+    for household_id, township_id, stage in loans:
+        township_of.setdefault(household_id, township_id)
+        if stage not in CLOSED_STAGES:
+            in_collection.add(household_id)
+    broken = _broken_promises(visits, paid, township_of, in_collection, b.as_of)
+    last_fact = _last_facts(visits, paid, last_stage, township_of)
     for t in b.townships:
         t.broken_promises = broken.get(t.unit_id, 0)
-        t.freshness = freshness(_day(packages.get(t.unit_id)) if packages else _day(last_fact.get(t.unit_id)),
+        t.freshness = freshness(_day(packages.get(t.unit_id)) if packages else last_fact.get(t.unit_id),
                                 b.as_of, b.stale_days, basis="package" if packages else "facts")
+
+
+def _last_facts(visits, paid, last_stage, township_of: dict[str, str]) -> dict[str, date]:
+    """The latest repayment, visit or stage move per township (dates as SQLite gives them: ISO
+    text sorts as the dates do)."""
+    latest: dict[str, str] = {}
+    for township_id, on in last_stage:
+        if on is not None:
+            latest[township_id] = str(on)[:10]
+    for household_id, on in paid:
+        _later(latest, township_of.get(household_id), on)
+    for row in visits:
+        _later(latest, township_of.get(row[0]), row[1])
+    return {k: date.fromisoformat(v) for k, v in latest.items()}
+
+
+def _later(latest: dict[str, str], township_id: str | None, on) -> None:
+    if township_id is None or on is None:
+        return
+    day = str(on)[:10]
+    if day > latest.get(township_id, ""):
+        latest[township_id] = day
 
 
 def freshness(last_on: date | None, as_of: date, stale_days: int, *, basis: str) -> Freshness:
@@ -89,25 +111,20 @@ def freshness(last_on: date | None, as_of: date, stale_days: int, *, basis: str)
     return Freshness(basis=basis, last_on=last_on, days=days, stale=days > stale_days)
 
 
-def _broken_promises(visits, paid, open_rows, as_of: date) -> dict[str, int]:
-    township_of: dict[str, str] = {}
-    in_collection: set[str] = set()
-    for household_id, township_id, stage in open_rows:
-        township_of.setdefault(household_id, township_id)
-        if stage not in CLOSED_STAGES:
-            in_collection.add(household_id)
+def _broken_promises(visits, paid, township_of: dict[str, str], in_collection: set[str],
+                     as_of: date) -> dict[str, int]:
+    promised = {v[0] for v in visits if v[3] == "promised" and v[0] in in_collection}
     facts: dict[str, list[VisitFact]] = defaultdict(list)
     for hid, on, order, outcome, next_date, promised_date, promised_fen in visits:
-        promised_on = _day(promised_date) or (_day(next_date) if outcome == "promised" else None)
-        facts[hid].append(VisitFact(_day(on), order, outcome, _day(next_date), promised_on, promised_fen))
+        if hid in promised:
+            promised_on = _day(promised_date) or (_day(next_date) if outcome == "promised" else None)
+            facts[hid].append(VisitFact(_day(on), order, outcome, _day(next_date), promised_on, promised_fen))
     paid_on: dict[str, list[date]] = defaultdict(list)
     for hid, on in paid:
-        if hid in facts:
+        if hid in promised:
             paid_on[hid].append(_day(on))
     out: dict[str, int] = defaultdict(int)
     for hid, vs in facts.items():
-        if hid not in in_collection:
-            continue
         st = visit_state(vs, paid_on.get(hid, ()))
         if promise_broken(st.promise_date, st.paid_after_promise_on, as_of):
             out[township_of[hid]] += 1
