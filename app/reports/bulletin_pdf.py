@@ -21,7 +21,7 @@ BAD = colors.HexColor("#FCE4E4")
 
 def write_bulletin_pdf(b: Bulletin, out: Path) -> Path:
     st = styles()
-    story: list = [p(f"关于全区不良贷款清收工作进展情况的通报", st["title"]),
+    story: list = [p("关于全区不良贷款清收工作进展情况的通报", st["title"]),
                    p(f"（第{b.issue_no}期）", st["subtitle"]), Spacer(1, 2 * mm),
                    _issuer_line(b, st), Spacer(1, 3 * mm)]
     if b.reprint:

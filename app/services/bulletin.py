@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -49,10 +50,13 @@ def prepare(db: Database, as_of: date | None = None, *, high: Decimal = HIGH_RAT
     previous = Bulletin.from_json(json.loads(earlier[-1].figures_json)) if earlier else None
     same_year = [r for r in issued if r.year == as_of.year]
     number = max((r.issue_no for r in same_year), default=0) + 1
-    s = summary.compute(db, as_of)
+    with ThreadPoolExecutor(max_workers=1) as pool:   # SQLite reads overlap with the summary's
+        facts = pool.submit(bulletin_watch.read, db, as_of)
+        s = summary.compute(db, as_of)
+        facts = facts.result()
     b = from_summary(s, year=as_of.year, issue_no=number, unit_name=_unit_name(db), previous=previous,
                      high=high, low=low, stale_days=stale_days)
-    bulletin_watch.fill(db, b)
+    bulletin_watch.fill(db, b, facts)
     b.history = _history(db, previous, b)
     return b
 

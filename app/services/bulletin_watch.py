@@ -13,12 +13,13 @@ amounts recovered — those are the summary's):
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import text
 
 from app.db.session import Database
-from app.domain.followup import CLOSED_STAGES, VisitFact, promise_broken, visit_state
+from app.domain.followup import promise_broken
 from app.services.bulletin_figures import LARGE_LOAN_FEN, Bulletin, Freshness, LargeLoan
 
 _LARGE = """
@@ -32,75 +33,99 @@ WHERE l.deleted = 0 AND l.task_date <= :as_of AND l.task_amount_fen >= :large
 ORDER BY l.task_amount_fen DESC, l.loan_no
 """
 
-_VISITS = """
-SELECT household_id, visited_on, COALESCE(hlc, ''), outcome, next_date, promised_date, promised_fen
-FROM visits WHERE deleted = 0 AND visited_on <= :as_of
+# Each household's latest ``promised`` visit (app.domain.followup: the latest by date, then by
+# clock stamp), its promised date (the visit's next date when none was written), and the first
+# repayment on any of its loans from that visit up to the date; only households still in
+# collection (a loan neither settled nor written off).
+_PROMISES = """
+SELECT h.township_id, p.promised_on,
+  (SELECT MIN(r.paid_on) FROM repayments r JOIN loans l ON l.id = r.loan_id WHERE l.household_id = p.household_id
+     AND r.deleted = 0 AND r.paid_on >= p.visited_on AND r.paid_on <= :as_of)
+FROM (SELECT household_id, visited_on, COALESCE(promised_date, next_date) AS promised_on,
+        ROW_NUMBER() OVER (PARTITION BY household_id ORDER BY visited_on DESC, hlc DESC) AS rn
+      FROM visits WHERE deleted = 0 AND outcome = 'promised' AND visited_on <= :as_of) p
+JOIN households h ON h.id = p.household_id
+WHERE p.rn = 1 AND EXISTS (SELECT 1 FROM loans x WHERE x.household_id = p.household_id AND x.deleted = 0
+                           AND x.task_date <= :as_of AND x.stage NOT IN ('settled', 'written_off'))
 """
 
-_PAID = """
-SELECT l.household_id, r.paid_on FROM repayments r JOIN loans l ON l.id = r.loan_id
-WHERE r.deleted = 0 AND r.paid_on <= :as_of
-"""
+# The latest facts first (each table's date index): read until every township has been seen.
+_LATEST = (
+    """SELECT l.township_id, r.paid_on FROM repayments r JOIN loans l ON l.id = r.loan_id
+       WHERE r.deleted = 0 AND r.paid_on <= :as_of ORDER BY r.paid_on DESC""",
+    """SELECT h.township_id, v.visited_on FROM visits v JOIN households h ON h.id = v.household_id
+       WHERE v.deleted = 0 AND v.visited_on <= :as_of ORDER BY v.visited_on DESC""",
+    """SELECT l.township_id, s.on_date FROM stage_events s JOIN loans l ON l.id = s.loan_id
+       WHERE s.deleted = 0 AND s.on_date <= :as_of ORDER BY s.on_date DESC""",
+)
 
-_LOANS = "SELECT household_id, township_id, stage FROM loans WHERE deleted = 0 AND task_date <= :as_of"
-
-_LAST_STAGE = """
-SELECT l.township_id, MAX(s.on_date) FROM stage_events s JOIN loans l ON l.id = s.loan_id
-WHERE s.deleted = 0 AND s.on_date <= :as_of GROUP BY l.township_id
-"""
+_TOWNSHIPS = "SELECT id FROM units WHERE kind = 'township' AND deleted = 0"
 
 _PACKAGES = "SELECT unit_id, MAX(at) FROM sync_packages WHERE direction = 'in' AND unit_id IS NOT NULL GROUP BY unit_id"
 
 
-def fill(db: Database, b: Bulletin) -> None:
-    """Large loans, broken promises and freshness into ``b`` (its townships and lists)."""
-    params = {"as_of": b.as_of.isoformat(), "large": LARGE_LOAN_FEN}
+@dataclass
+class Facts:
+    """What the watch items are made of, read as of a date (plain rows)."""
+
+    large: list
+    promises: list
+    packages: dict
+    last_fact: dict
+
+
+def read(db: Database, as_of: date) -> Facts:
+    """The watch items' rows (may run in a worker thread while the summary is computed)."""
+    params = {"as_of": as_of.isoformat(), "large": LARGE_LOAN_FEN}
     with db.engine.connect() as conn:
+        wanted = {r[0] for r in conn.execute(text(_TOWNSHIPS))}
         large = conn.execute(text(_LARGE), params).all()
-        visits = conn.execute(text(_VISITS), params).all()
-        paid = conn.execute(text(_PAID), params).all()
-        loans = conn.execute(text(_LOANS), params).all()
-        last_stage = conn.execute(text(_LAST_STAGE), params).all()
+        promises = conn.execute(text(_PROMISES), params).all()
         packages = dict(conn.execute(text(_PACKAGES)).all())
-    b.large_loans = [LargeLoan(loan_no=r[0], township=r[1], borrower=r[2], task_fen=r[3]) for r in large]
+        last_fact = {} if packages else _latest_facts(conn, params, wanted)
+    return Facts(large=large, promises=promises, packages=packages, last_fact=last_fact)
+
+
+def fill(db: Database, b: Bulletin, facts: Facts | None = None) -> None:
+    """Large loans, broken promises and freshness into ``b`` (its townships and lists)."""
+    f = facts if facts is not None else read(db, b.as_of)
+    packages = f.packages
+    b.large_loans = [LargeLoan(loan_no=r[0], township=r[1], borrower=r[2], task_fen=r[3]) for r in f.large]
     by_name = {t.name: t for t in b.townships}
     for loan in b.large_loans:
         if loan.township in by_name:
             by_name[loan.township].large_untouched += 1
-    township_of: dict[str, str] = {}
-    in_collection: set[str] = set()
-    for household_id, township_id, stage in loans:
-        township_of.setdefault(household_id, township_id)
-        if stage not in CLOSED_STAGES:
-            in_collection.add(household_id)
-    broken = _broken_promises(visits, paid, township_of, in_collection, b.as_of)
-    last_fact = _last_facts(visits, paid, last_stage, township_of)
+    broken: dict[str, int] = defaultdict(int)
+    for township_id, promised_on, paid_after in f.promises:
+        if promise_broken(_day(promised_on), _day(paid_after), b.as_of):
+            broken[township_id] += 1
     for t in b.townships:
         t.broken_promises = broken.get(t.unit_id, 0)
-        t.freshness = freshness(_day(packages.get(t.unit_id)) if packages else last_fact.get(t.unit_id),
+        t.freshness = freshness(_day(packages.get(t.unit_id)) if packages else f.last_fact.get(t.unit_id),
                                 b.as_of, b.stale_days, basis="package" if packages else "facts")
 
 
-def _last_facts(visits, paid, last_stage, township_of: dict[str, str]) -> dict[str, date]:
-    """The latest repayment, visit or stage move per township (dates as SQLite gives them: ISO
-    text sorts as the dates do)."""
-    latest: dict[str, str] = {}
-    for township_id, on in last_stage:
-        if on is not None:
-            latest[township_id] = str(on)[:10]
-    for household_id, on in paid:
-        _later(latest, township_of.get(household_id), on)
-    for row in visits:
-        _later(latest, township_of.get(row[0]), row[1])
-    return {k: date.fromisoformat(v) for k, v in latest.items()}
-
-
-def _later(latest: dict[str, str], township_id: str | None, on) -> None:
-    if township_id is None or on is None:
-        return
-    day = str(on)[:10]
-    if day > latest.get(township_id, ""):
-        latest[township_id] = day
+def _latest_facts(conn, params: dict, wanted: set[str]) -> dict[str, date]:
+    """The latest repayment, visit or stage move per township."""
+    latest: dict[str, date] = {}
+    for sql in _LATEST:
+        seen: set[str] = set()
+        result = conn.execute(text(sql), params)
+        try:
+            while seen < wanted:
+                rows = result.fetchmany(500)
+                if not rows:
+                    break
+                for township_id, on in rows:
+                    if township_id in seen:
+                        continue
+                    seen.add(township_id)
+                    day = _day(on)
+                    if day is not None and (township_id not in latest or day > latest[township_id]):
+                        latest[township_id] = day
+        finally:
+            result.close()
+    return latest
 
 
 def freshness(last_on: date | None, as_of: date, stale_days: int, *, basis: str) -> Freshness:
@@ -109,26 +134,6 @@ def freshness(last_on: date | None, as_of: date, stale_days: int, *, basis: str)
         return Freshness(basis="no_package" if basis == "package" else "none", stale=True)
     days = (as_of - last_on).days
     return Freshness(basis=basis, last_on=last_on, days=days, stale=days > stale_days)
-
-
-def _broken_promises(visits, paid, township_of: dict[str, str], in_collection: set[str],
-                     as_of: date) -> dict[str, int]:
-    promised = {v[0] for v in visits if v[3] == "promised" and v[0] in in_collection}
-    facts: dict[str, list[VisitFact]] = defaultdict(list)
-    for hid, on, order, outcome, next_date, promised_date, promised_fen in visits:
-        if hid in promised:
-            promised_on = _day(promised_date) or (_day(next_date) if outcome == "promised" else None)
-            facts[hid].append(VisitFact(_day(on), order, outcome, _day(next_date), promised_on, promised_fen))
-    paid_on: dict[str, list[date]] = defaultdict(list)
-    for hid, on in paid:
-        if hid in promised:
-            paid_on[hid].append(_day(on))
-    out: dict[str, int] = defaultdict(int)
-    for hid, vs in facts.items():
-        st = visit_state(vs, paid_on.get(hid, ()))
-        if promise_broken(st.promise_date, st.paid_after_promise_on, as_of):
-            out[township_of[hid]] += 1
-    return out
 
 
 def _day(value) -> date | None:
