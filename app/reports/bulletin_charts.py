@@ -11,7 +11,7 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 
 from app.reports.fonts import register
-from app.services.bulletin_figures import Bulletin
+from app.domain.bulletin import Bulletin
 
 BLUE = colors.HexColor("#2F5597")
 RED = colors.HexColor("#C00000")

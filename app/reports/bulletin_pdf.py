@@ -13,7 +13,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
 from app.reports import bulletin_text as bt
 from app.reports.bulletin_charts import progress_chart, rates_chart
 from app.reports.pdfkit import BODY_W, document, grid_style, numbered_canvas, p, styles, yuan
-from app.services.bulletin_figures import Bulletin
+from app.domain.bulletin import Bulletin
 
 GOOD = colors.HexColor("#E2EFDA")
 BAD = colors.HexColor("#FCE4E4")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.services.bulletin_figures import Bulletin, Standing
+from app.domain.bulletin import Bulletin, Standing
 
 
 def wan(fen: int) -> str:

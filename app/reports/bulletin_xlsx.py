@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from app.reports import bulletin_text as bt
-from app.services.bulletin_figures import Bulletin
+from app.domain.bulletin import Bulletin
 
 WAN = "#,##0.00"
 YUAN = "#,##0.00"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHeade
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.reports import bulletin_text as bt
-from app.services.bulletin_figures import Bulletin
+from app.domain.bulletin import Bulletin
 from app.ui import errors, print_preview
 from app.ui.actor import actor
 from app.ui.pages.base import Page
