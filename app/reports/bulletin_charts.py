@@ -20,7 +20,7 @@ GREEN = colors.HexColor("#548235")
 
 def progress_chart(b: Bulletin, width: float, height: float = 170) -> Drawing:
     font = register()
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=font)   # else the drawing names Times-Roman, not embedded
     d.add(String(0, height - 12, "全区累计清收金额（万元）", fontName=font, fontSize=9.5))
     c = HorizontalLineChart()
     c.x, c.y, c.width, c.height = 50, 30, width - 70, height - 60
@@ -54,7 +54,7 @@ def rates_chart(b: Bulletin, width: float) -> Drawing:
     n = max(1, len(b.townships))
     bar = 11 if n > 20 else 16
     height = n * bar + 60
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=font)   # else the drawing names Times-Roman, not embedded
     d.add(String(0, height - 12, "各乡镇清收率（%）", fontName=font, fontSize=9.5))
     c = HorizontalBarChart()
     c.x, c.y, c.width, c.height = 62, 24, width - 100, n * bar

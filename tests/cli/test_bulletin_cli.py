@@ -143,3 +143,23 @@ def test_issue_reprint_preview_and_refusals(capsys, demo_path, tmp_path):
     bad = run_cli(capsys, "bulletin", "--db", demo_path, "--out", tmp_path / "y.pdf", "--high", "150")
     assert bad.code == 2
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".pdf", ".xlsx")) == ["a.pdf", "a.xlsx", "p.pdf"]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_second_pdf_says_what_changed_and_embeds_its_font(capsys, demo_path, tmp_path):
+    assert run_cli(capsys, "bulletin", "--db", demo_path, "--out", tmp_path / "1.pdf", "--as-of", D1).code == 0
+    s1 = run_cli(capsys, "summary", "--db", demo_path, "--as-of", D1, "--json").json()
+    s2 = run_cli(capsys, "summary", "--db", demo_path, "--as-of", D2, "--json").json()
+    out = tmp_path / "2.pdf"
+    assert run_cli(capsys, "bulletin", "--db", demo_path, "--out", out, "--as-of", D2).code == 0
+    text = _pdf_text(out)
+    flat = text.replace("\n", "").replace(" ", "")
+    grown = _wan(s2["totals"]["recovered"]) - _wan(s1["totals"]["recovered"])
+    delta = (Decimal(_fen(s2["totals"]["recovered"]) - _fen(s1["totals"]["recovered"])) / 1_000_000).quantize(
+        Decimal("0.01"), ROUND_HALF_UP)
+    assert abs(grown - delta) <= Decimal("0.01")
+    assert f"较上期（第1期，截至2026年11月10日）增加{delta:,.2f}万元" in flat
+    assert "（第2期）" in text
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
+    assert "WenQuanYiMicroHei" in fonts and "Times" not in fonts and "Helvetica" not in fonts
+    assert all(" yes " in line for line in fonts.splitlines()[2:] if line.strip())   # every font embedded

@@ -136,3 +136,24 @@ def test_a_database_before_bulletins_upgrades_and_issues(tmp_path):
         assert kept["issue_no"] == 1 and kept["as_of"] == "2026-11-10"
     finally:
         db.dispose()
+
+
+def test_once_packages_arrive_freshness_is_the_last_package(small):
+    from datetime import datetime
+
+    from app.db.models import SyncPackage
+
+    liulin_id = next(t.unit_id for t in bulletin.prepare(small, SECOND).townships if t.name == "柳林镇")
+    with small.uow() as uow:
+        uow.session.add(SyncPackage(package_id="P1", direction="in", kind="work", unit_id=liulin_id,
+                                    device="d1", sequence=1, at=datetime(2026, 11, 3, 9, 30)))
+        uow.commit()
+    b = bulletin.prepare(small, SECOND)
+    liulin, shimen = _by_name(b)["柳林镇"], _by_name(b)["石门乡"]
+    assert (liulin.freshness.basis, liulin.freshness.last_on, liulin.freshness.days) == ("package", date(2026, 11, 3), 17)
+    assert liulin.freshness.stale and "数据包" in liulin.freshness.label
+    assert shimen.freshness.basis == "no_package" and shimen.freshness.stale
+    assert shimen.freshness.label == "尚未收到数据包"
+    # the kept issue keeps what it said
+    kept = bulletin.issue(small, SECOND)
+    assert bulletin.prepare(small, SECOND).townships == kept.townships
