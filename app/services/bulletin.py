@@ -34,6 +34,8 @@ def prepare(db: Database, as_of: date | None = None, *, high: Decimal = HIGH_RAT
     """The bulletin as of ``as_of`` (default today), without keeping it.  An issued date gives
     the issue as kept."""
     as_of = as_of or date.today()
+    if as_of > date.today():
+        raise InputError(f"通报的截至日期（{as_of}）在今天之后；请选今天或以前的日期")
     _check_thresholds(high, low, stale_days)
     kept = _row(db, as_of)
     if kept is not None:

@@ -92,12 +92,19 @@ def test_an_earlier_date_than_the_last_issue_is_refused(small):
 
 
 def test_issue_numbers_start_again_each_year(small):
-    bulletin.issue(small, FIRST)
-    bulletin.issue(small, SECOND)
-    b = bulletin.issue(small, date(2027, 1, 5)) if date.today() >= date(2027, 1, 5) else None
-    if b is not None:
-        assert b.issue_no == 1
-    assert [(y, n) for y, n, _ in bulletin.issued(small)][:2] == [(2026, 1), (2026, 2)]
+    old = bulletin.issue(small, date(2025, 12, 25))          # before the task list: all zero
+    assert (old.year, old.issue_no, old.totals.task_fen) == (2025, 1, 0)
+    assert bulletin.issue(small, FIRST).issue_no == 1
+    second = bulletin.issue(small, SECOND)
+    assert (second.issue_no, second.prev_year, second.prev_issue_no) == (2, 2026, 1)
+    assert [(y, n) for y, n, _ in bulletin.issued(small)] == [(2025, 1), (2026, 1), (2026, 2)]
+
+
+def test_a_date_after_today_is_refused(small):
+    from datetime import timedelta
+
+    with pytest.raises(InputError, match="在今天之后"):
+        bulletin.prepare(small, date.today() + timedelta(days=1))
 
 
 def test_every_figure_agrees_with_summary_as_of(demo_db):
