@@ -163,6 +163,7 @@ def test_a_database_of_the_previous_version_gets_the_list_of_its_earlier_imports
     with sqlite3.connect(path) as c:    # as the previous version left it: no table, revision 0005
         c.execute("DROP TABLE import_followups")
         c.execute("ALTER TABLE agreement_loans DROP COLUMN rate_source")   # (0007, after it)
+        c.execute("DROP TABLE IF EXISTS bulletins")                        # (0011, after it)
         c.execute("UPDATE alembic_version SET version_num = '0005'")
     c.close()
     db = open_database(path, backup_dir=tmp_path / "backups")

@@ -20,6 +20,7 @@ def test_an_older_database_is_upgraded_and_indexed(demo_path, tmp_path):
                            "DROP INDEX ix_visits_corrects_id; ALTER TABLE visits DROP COLUMN corrects_id; "
                            "DROP TABLE IF EXISTS import_followups; "   # made by a later migration
                            "ALTER TABLE agreement_loans DROP COLUMN rate_source; "   # (0007)
+                           "DROP TABLE IF EXISTS bulletins; "                        # (0011, later)
                            "UPDATE alembic_version SET version_num = '0003';")
     conn.close()
     db = open_database(demo_path, backup_dir=tmp_path / "backups")
