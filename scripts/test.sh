@@ -10,6 +10,8 @@ bash scripts/bootstrap.sh
 
 # The layers of docs/ARCHITECTURE.md (pyproject.toml [tool.importlinter]): a broken contract fails.
 .venv/bin/lint-imports --no-cache >/dev/null || { .venv/bin/lint-imports --no-cache; exit 1; }
+# ruff (pyproject.toml [tool.ruff]): unused and undefined names, likely bugs.
+.venv/bin/ruff check --quiet app tests bench scripts || exit 1
 
 # Qt runs offscreen in the tests: tests/conftest.py sets QT_QPA_PLATFORM before Qt is imported.
 rc=0

@@ -12,3 +12,11 @@ def before_0008(skip: tuple[str, ...] = ()) -> str:
     return "DROP INDEX ix_audit_log_hlc; " + "".join(
         f"DROP INDEX ix_{t}_seq; ALTER TABLE {t} DROP COLUMN seq; ALTER TABLE {t} DROP COLUMN field_hlc; "
         for t in tables if t not in skip)
+
+
+def after_0008() -> str:
+    """SQL taking off what the migrations after 0008 made: 0009's village index, 0011's
+    bulletins, 0012's sync trust tables and device_sequences.confirmed_change."""
+    return ("DROP INDEX IF EXISTS uq_villages_township_name; DROP TABLE IF EXISTS bulletins; "
+            "DROP TABLE IF EXISTS sync_peers; DROP TABLE IF EXISTS sync_enrolments; "
+            "ALTER TABLE device_sequences DROP COLUMN confirmed_change; ")

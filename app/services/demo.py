@@ -174,7 +174,7 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
     loan_seq = 100000
     loan_rows: dict[str, dict] = {}
     counts = {"loans": 0, "visits": 0, "repayments": 0, "agreements": 0}
-    for h in range(opts.households):
+    for _h in range(opts.households):
         t_id, v_id = villages[rng.randrange(len(villages))]
         surname = rng.choice(names.SURNAMES)
         head = surname + rng.choice(names.GIVEN)
@@ -272,7 +272,7 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
 
         # Repayments and agreements for a share of households that can pay.
         if capacity in ("able", "partial") and rng.random() < 0.55:
-            for loan_id, task, interest in hh_loans:
+            for loan_id, task, _interest in hh_loans:
                 settle = rng.random() < 0.25
                 amount = task if settle else task * rng.randint(5, 60) // 100 // 100 * 100
                 if amount <= 0:

@@ -9,6 +9,8 @@ the caller.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import uuid
 from contextlib import nullcontext
@@ -57,6 +59,8 @@ REMARK_CATEGORIES = {"已故": "deceased", "已死亡": "deceased", "死亡": "d
                      "在押": "imprisoned", "服刑中": "imprisoned", "失联": "unreachable",
                      "下落不明": "unreachable", "诉讼": "litigation", "已诉讼": "litigation"}
 
+if TYPE_CHECKING:   # ledger_updates imports this module: the name only, for the annotation
+    from app.services.ledger_updates import MissingLoan
 
 
 @dataclass

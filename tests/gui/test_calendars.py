@@ -31,6 +31,13 @@ def test_every_date_field_of_the_window_draws_its_whole_calendar(window, qtbot, 
     idle()
     checked += assert_calendars_draw(qtbot, visits)
 
+    reports = window.page("reports")
+    with qtbot.waitSignal(reports.loaded, timeout=WAIT_MS):
+        window.show_page("reports")
+    idle()
+    checked += assert_calendars_draw(qtbot, reports)
+    assert reports.as_of in checked
+
     page = open_list(window, qtbot, idle)
     hid, _name, _code = unique_initials_household(window.db)
     with qtbot.waitSignal(page.view.loaded, timeout=WAIT_MS):

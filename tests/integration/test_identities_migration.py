@@ -76,13 +76,13 @@ def test_two_villages_of_one_name_upgrade_without_the_index(tmp_path):
 
 
 def test_agreement_numbers_of_an_older_database_carry_its_device_code(tmp_path, demo_path):
-    """The demo database, taken back to before 0009, numbers its next agreement with the code
+    """The demo database, taken back to before 0009 (after 0008), numbers its next agreement with the code
     derived from its device."""
     with sqlite3.connect(demo_path) as c:
         c.execute("DELETE FROM meta WHERE key IN ('id_namespace', 'device_code')")
         c.execute("DROP INDEX uq_villages_township_name")
         head = c.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-        c.execute("UPDATE alembic_version SET version_num = '0007'")
+        c.execute("UPDATE alembic_version SET version_num = '0008'")
         device = c.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()[0]
     c.close()
     engine = make_engine(demo_path)     # only 0009 again: the later migrations' tables are there

@@ -7,6 +7,7 @@ from app.db.models.agreements import Agreement, AgreementLoan, Installment
 from app.db.models.audit import AuditEntry, SyncPackage, Conflict
 from app.db.models.sync_state import DeviceSequence, SyncEnrolment, SyncPeer
 from app.db.models.followups import ImportFollowup
+from app.db.models.bulletins import Bulletin
 
 __all__ = [
     "Meta", "Unit", "Village", "Staff", "User",
@@ -16,11 +17,12 @@ __all__ = [
     "Agreement", "AgreementLoan", "Installment",
     "AuditEntry", "SyncPackage", "Conflict", "DeviceSequence", "SyncPeer", "SyncEnrolment",
     "ImportFollowup",
+    "Bulletin",
 ]
 from app.db.models.search import HouseholdIndex, HouseholdSearchKey, HouseholdStaff  # noqa: E402,F401  (derived, local)
 
 # Tables that stay on this laptop's database and are never written into sync packages: the
 # database's own facts, its local users (the operator, later sign-in and password hashes) and
-# the derived household index.
-LOCAL_TABLES = frozenset({"meta", "users", "household_index", "household_staff", "household_search_keys",
+# the derived household index, the district's issued bulletins, and who this database trusts.
+LOCAL_TABLES = frozenset({"meta", "users", "bulletins", "household_index", "household_staff", "household_search_keys",
                           "sync_peers", "sync_enrolments"})

@@ -1,13 +1,193 @@
+"""报表: the district's ten-day bulletin (十天一通报) — the ranking as of a date with its change
+since the last issue, previewed as it will print, saved (issued) as PDF or Excel.
+
+All work runs off the GUI thread (``app.ui.tasks``): the figures, the PDF and its page images."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStyle
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
 
-from app.ui.pages.placeholder import PlaceholderPage
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHeaderView, QLabel, QPushButton, QStyle,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from app.reports import bulletin_text as bt
+from app.domain.bulletin import Bulletin
+from app.ui import errors, print_preview
+from app.ui.actor import actor
+from app.ui.pages.base import Page
+from app.ui.tasks import run_in_background
+from app.ui.widgets.common import PageHeader
+
+COLUMNS = ("排名", "乡镇", "任务（万元）", "已清收（万元）", "清收率", "较上期清收（万元）", "清收率较上期（百分点）",
+           "名次变化", "数据更新")
+PREVIEW_DPI = 110
 
 
-class ReportsPage(PlaceholderPage):
+class ReportsPage(Page):
     key = "reports"
     title = "报表"
     icon = QStyle.StandardPixmap.SP_FileDialogContentsView
-    subtitle = "通报、乡镇报表与导出"
-    coming = "生成区县十日通报（PDF、Excel），按清收率和金额给乡镇排名并显示与上期相比的变化，导出乡镇自己的报表。"
+
+    loaded = Signal()            # the ranking is shown
+    saved = Signal(object)       # the bulletin was written: its path
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.bulletin: Bulletin | None = None
+        self.print_dialog = None
+        self._generation = 0
+        self.header = PageHeader("十天一通报", "全区不良贷款清收工作进展情况的通报：各乡镇排名及较上期变化")
+        self.as_of = QDateEdit(QDate.currentDate())
+        self.as_of.setObjectName("bulletinAsOf")
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of.setMaximumDate(QDate.currentDate())
+        self.as_of.dateChanged.connect(lambda _d: self.refresh())
+        self.preview_button = QPushButton("预览…")
+        self.preview_button.setObjectName("bulletinPreview")
+        self.preview_button.setToolTip("按打印的样子查看这一期通报（不发布）")
+        self.preview_button.clicked.connect(self.preview)
+        self.save_button = QPushButton("发布并保存…")
+        self.save_button.setObjectName("bulletinSave")
+        self.save_button.setToolTip("发布这一期（记下期次和数字，下期与之比较）并保存为 PDF 或 Excel；已发布的日期是重印")
+        self.save_button.clicked.connect(self.ask_save)
+        self.header.add_right(QLabel("截至日期"))
+        self.header.add_right(self.as_of)
+        self.header.add_right(self.preview_button)
+        self.header.add_right(self.save_button)
+
+        self.status = QLabel("")
+        self.status.setObjectName("bulletinStatus")
+        self.status.setWordWrap(True)
+        self.text = QLabel("")
+        self.text.setObjectName("bulletinText")
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("bulletinRanking")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 14, 20, 8)
+        layout.setSpacing(10)
+        layout.addWidget(self.header)
+        layout.addWidget(self.status)
+        layout.addWidget(self.text)
+        layout.addWidget(self.table, 1)
+
+    def day(self) -> date:
+        return self.as_of.date().toPython()
+
+    # -- the ranking -----------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.db is None:
+            return
+        self._generation += 1
+        generation, db, day = self._generation, self.db, self.day()
+        from app.services import bulletin
+
+        run_in_background(self, lambda ctx: bulletin.prepare(db, day),
+                          on_success=lambda b: self._show(b) if generation == self._generation else None)
+
+    def _show(self, b: Bulletin) -> None:
+        self.bulletin = b
+        if b.reprint:
+            self.status.setText(f"第{b.issue_no}期（截至 {b.as_of}）已于 {b.issued_at:%Y-%m-%d %H:%M} 发布；"
+                                f"保存即重印，数字与发布时相同。")
+        else:
+            prev = f"，与第{b.prev_issue_no}期（截至 {b.prev_as_of}）比较" if b.prev_issue_no else "，为首期"
+            self.status.setText(f"尚未发布：将是 {b.year} 年第{b.issue_no}期{prev}。")
+        self.text.setText("\n".join(bt.summary_paragraphs(b)))
+        self.table.setRowCount(len(b.townships))
+        for r, t in enumerate(b.townships):
+            values = [str(t.rank), t.name, bt.wan(t.task_fen), bt.wan(t.recovered_fen), bt.pct(t.rate),
+                      bt.signed_wan(t.delta_recovered_fen), bt.points(t.delta_rate_points), bt.move(t.rank_change),
+                      t.freshness.label]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if 2 <= c <= 6:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if c == 8 and t.freshness.stale:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.table.setItem(r, c, item)
+        self.loaded.emit()
+
+    # -- preview and save ----------------------------------------------------------------
+    def preview(self) -> None:
+        if self.db is None:
+            return
+        db, day = self.db, self.day()
+
+        def work(ctx):
+            from app.reports.bulletin_pdf import write_bulletin_pdf
+            from app.services import bulletin
+
+            b = bulletin.prepare(db, day)
+            out = Path(tempfile.mkdtemp(prefix="qingshou-bulletin-")) / f"通报第{b.issue_no}期-预览.pdf"
+            write_bulletin_pdf(b, out)
+            pages = print_preview.render_pages(out, PREVIEW_DPI) if print_preview.available() else None
+            return b, out, pages
+
+        run_in_background(self, work, on_success=self._show_preview, progress_label="正在生成通报……")
+
+    def _show_preview(self, result) -> None:
+        b, out, pages = result
+        if pages is None:
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(out))):
+                errors.warn_user(self, f"预览已生成：{out}")
+            return
+        dialog = print_preview.PrintPreview(b.title, pages, self, on_save=self.ask_save)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.print_dialog = dialog
+        dialog.open()
+
+    def ask_save(self) -> None:
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "发布并保存通报", str(Path.home() / f"清收工作通报-{self.day().isoformat()}.pdf"),
+            "PDF 文件 (*.pdf);;Excel 工作簿 (*.xlsx)")
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() not in (".pdf", ".xlsx"):
+            path = path.with_name(path.name + (".xlsx" if "xlsx" in chosen else ".pdf"))
+        self.save_to(path)
+
+    def save_to(self, path: Path) -> None:
+        """Issue (or reprint) the bulletin of the chosen date and write it to ``path``."""
+        if self.db is None:
+            return
+        db, day, who = self.db, self.day(), actor()
+
+        def work(ctx):
+            from app.reports.bulletin_pdf import write_bulletin_pdf
+            from app.reports.bulletin_xlsx import write_bulletin_xlsx
+            from app.services import bulletin
+
+            b = bulletin.prepare(db, day)
+            if not b.reprint:
+                b.issued_at = datetime.now().replace(microsecond=0)
+            tmp = path.with_name(path.name + ".part")
+            try:
+                (write_bulletin_xlsx if path.suffix.lower() == ".xlsx" else write_bulletin_pdf)(b, tmp)
+                tmp.replace(path)
+            finally:
+                tmp.unlink(missing_ok=True)
+            return bulletin.keep(db, b, who)
+
+        def done(b: Bulletin) -> None:
+            self._show(b)
+            self.status.setText(f"{'已重印' if b.reprint else '已发布'}第{b.issue_no}期通报（截至 {b.as_of}）：{path}")
+            self.saved.emit(path)
+
+        run_in_background(self, work, on_success=done, progress_label="正在保存通报……", write=True)

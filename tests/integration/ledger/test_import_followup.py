@@ -152,7 +152,7 @@ def test_a_database_of_the_previous_version_gets_the_list_of_its_earlier_imports
 
     from app.bootstrap import open_database
     from app.services.setup import initialise
-    from tests.migration_undo import before_0008
+    from tests.migration_undo import after_0008, before_0008
 
     path = tmp_path / "old.db"
     db = open_database(path)
@@ -165,6 +165,7 @@ def test_a_database_of_the_previous_version_gets_the_list_of_its_earlier_imports
         c.executescript(before_0008(skip=("import_followups",)))   # (0008, after it)
         c.execute("DROP TABLE import_followups")
         c.execute("ALTER TABLE agreement_loans DROP COLUMN rate_source")   # (0007, after it)
+        c.executescript(after_0008())                                    # (0009 and later)
         c.execute("UPDATE alembic_version SET version_num = '0005'")
     c.close()
     db = open_database(path, backup_dir=tmp_path / "backups")

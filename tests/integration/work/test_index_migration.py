@@ -9,7 +9,7 @@ from app.bootstrap import open_database
 from app.db.migrate import current_revision, head_revision, upgrade
 from app.services import households as H
 from app.services.households import HouseholdFilter
-from tests.migration_undo import before_0008
+from tests.migration_undo import after_0008, before_0008
 
 
 def test_an_older_database_is_upgraded_and_indexed(demo_path, tmp_path):
@@ -22,6 +22,7 @@ def test_an_older_database_is_upgraded_and_indexed(demo_path, tmp_path):
                            "DROP TABLE IF EXISTS import_followups; "   # made by a later migration
                            "ALTER TABLE agreement_loans DROP COLUMN rate_source; "   # (0007)
                            + before_0008(skip=("import_followups",)) +
+                           after_0008() +                                         # (0009 and later)
                            "UPDATE alembic_version SET version_num = '0003';")
     conn.close()
     db = open_database(demo_path, backup_dir=tmp_path / "backups")
