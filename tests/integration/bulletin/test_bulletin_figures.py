@@ -129,9 +129,10 @@ def test_a_database_before_bulletins_upgrades_and_issues(tmp_path):
     db = open_database(path)
     initialise(db, role="district", unit_name="示范区")
     db.dispose()
-    with sqlite3.connect(path) as c:    # as revision 0007 left it: no bulletins table
-        c.execute("DROP TABLE bulletins")
-        c.execute("UPDATE alembic_version SET version_num = '0007'")
+    with sqlite3.connect(path) as c:    # as revision 0009 left it: no bulletins, no sync trust
+        c.executescript("DROP TABLE bulletins; DROP TABLE sync_peers; DROP TABLE sync_enrolments; "
+                        "ALTER TABLE device_sequences DROP COLUMN confirmed_change; "
+                        "UPDATE alembic_version SET version_num = '0009';")
     c.close()
     db = open_database(path, backup_dir=tmp_path / "backups")
     try:
