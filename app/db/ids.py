@@ -26,14 +26,16 @@ deleted row whose key comes back) are told apart by :func:`unused`: the n-th row
 takes ``uuid5(namespace, "again" + first id + n)`` — the same on every laptop that made the
 rows in the same order.
 
-Rows that are events of one database (visits, repayments, stage moves, agreements, ledger
-imports, audit entries) keep random ids: two of them are never "the same row".
+Rows that are events of one database (visits, repayments, stage moves, agreements, audit
+entries) keep random ids: two of them are never "the same row".  A bank ledger is not: its import
+takes its id from the file's content, and the move to 结清 a ledger shows from loan and date.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 import uuid
+from datetime import date
 from hashlib import sha1
 from typing import Callable, Container
 
@@ -166,6 +168,15 @@ class Ids:
 
     def assignment(self, household_id: str, loan_id: str | None, staff_id: str, duty: str) -> str:
         return self._id("assignment", household_id, loan_id or "", staff_id, duty.strip().lower())
+
+    def ledger_import(self, sha256: str) -> str:
+        """One bank ledger file (by its content): imported at the district and on a laptop, the
+        same import, so its readings of each loan are the same rows."""
+        return self._id("ledger", sha256.strip().lower())
+
+    def ledger_settled(self, loan_id: str, as_of: date) -> str:
+        """The stage move to 结清 a ledger showing a zero balance makes (wherever it is read)."""
+        return self._id("ledger-settled", loan_id, as_of.isoformat())
 
     def again(self, first: str, n: int) -> str:
         """The n-th (n ≥ 2) row whose key gave ``first``."""

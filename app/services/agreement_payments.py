@@ -31,7 +31,7 @@ from app.db.session import Database
 from app.domain.errors import InputError, IntegrityError
 from app.domain.money import yuan_str
 from app.domain.schedule import PartOwed, fill_installments, parse_order, split_payment, standing
-from app.services.work_common import check_day
+from app.services.work_common import check_day, rederive_bank
 from app.services.agreements import (STATUS_NAMES, agreement_label, agreement_loans, find_agreement,
                                      loan_waivers)
 
@@ -188,7 +188,7 @@ def record_agreement_payment(uow, agreement_id: str, amount_fen: int, paid_on: d
 
     A loan's principal part that a bank ledger dated on or after ``paid_on`` already showed as
     a lower balance is matched with it, as a plain repayment is (each yuan counts once)."""
-    from app.services.repayments import _bank_reported_since, _explain_bank_decreases  # (imports this module)
+    from app.services.repayments import _bank_reported_since  # (imports this module)
 
     s = uow.session
     alloc = allocate_to_agreement(uow, agreement_id, amount_fen, paid_on)
@@ -203,9 +203,6 @@ def record_agreement_payment(uow, agreement_id: str, amount_fen: int, paid_on: d
         if part.principal_fen > loan.balance_fen + room:
             raise InputError(f"贷款 {loan.loan_no} 的本金余额只有 {yuan_str(loan.balance_fen)} 元，少于本次应冲抵的"
                              f"本金 {yuan_str(part.principal_fen)} 元；请先核对台账")
-        explained = _explain_bank_decreases(s, reported, part.principal_fen, paid_on)
-        loan.balance_fen -= part.principal_fen - explained
-        matched += explained
         rep = Repayment(loan_id=loan.id, paid_on=paid_on, amount_fen=part.amount_fen,
                         principal_fen=part.principal_fen, interest_fen=part.interest_fen,
                         penalty_fen=part.penalty_fen, source="township", agreement_id=alloc.agreement_id,
@@ -213,6 +210,8 @@ def record_agreement_payment(uow, agreement_id: str, amount_fen: int, paid_on: d
         s.add(rep)
         s.flush()
         ids.append(rep.id)
+        # the bank's figure this money explains goes; the balance follows (app.db.bank_recovery)
+        matched += rederive_bank(s, [loan.id]).explained_fen()
     refresh_search(s, {s.get(Loan, p.loan_id).household_id for p in alloc.parts if p.amount_fen})
     uow.audit("repay", "agreements", alloc.agreement_id,
               summary=f"按协议 {alloc.number} 收款 {yuan_str(amount_fen)} 元（凭证 {receipt_no}），"

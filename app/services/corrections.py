@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import LedgerBalance, LedgerImport, Loan, Repayment, StageEvent, Visit
+from app.db.models import Loan, Repayment, StageEvent, Visit
 from app.db.search_index import refresh_search
 from app.db.session import Database
 from app.domain.errors import InputError, NotFound
@@ -40,7 +40,7 @@ from app.services.agreement_payments import restate_agreement
 from app.services.repayments import RepaymentResult, book_repayment, owed, settle_loans
 from app.services.work_common import find_loan
 from app.services.visits import VisitResult, book_visit, describe as describe_visit
-from app.services.work_common import current_day
+from app.services.work_common import current_day, rederive_bank
 
 REASON_MAX = 200
 VISIT_FIELDS = ("visited_on", "outcome", "method", "visitors", "promised_fen", "promised_date", "next_date",
@@ -152,8 +152,7 @@ def void_repayment(db: Database, repayment_id: str, *, reason: str, amount_fen: 
         s.flush()
         today = current_day()
         loans = {r.loan_id: s.get(Loan, r.loan_id) for r in group}
-        restored = sum(_restore_bank_reports(s, ln, [r for r in group if r.loan_id == lid], today)
-                       for lid, ln in loans.items())
+        restored = max(0, rederive_bank(s, list(loans)).added_fen)   # what the bank's ledgers showed comes back
         reopened = [ln.loan_no for ln in loans.values() if _reopen(s, ln, reason)]
         for agreement_id in {r.agreement_id for r in group if r.agreement_id}:
             restate_agreement(s, agreement_id, today)
@@ -196,43 +195,6 @@ def _payment_rows(s: Session, rep: Repayment) -> list[Repayment]:
         Repayment.agreement_id == rep.agreement_id, Repayment.receipt_no == rep.receipt_no,
         Repayment.deleted.is_(False), Repayment.source == "township").order_by(Repayment.created_at)))
     return [rep] + [r for r in rows if r.id != rep.id]
-
-
-def _restore_bank_reports(s: Session, loan: Loan, voided: list[Repayment], today: date) -> int:
-    """Each bank ledger said the loan's balance on its date; what it said was recovered by then
-    (task − balance) and the voided money covered counts again as the bank's report.
-
-    Walks the ledgers dated on or after the voided money, oldest first: the bank repayment
-    needed is what the void made the recovered figure fall short of the ledger's (a shortfall
-    that was there before the void is left as it was).  Returns the principal restored."""
-    since = min(r.paid_on for r in voided)
-    ledgers = s.execute(
-        select(LedgerImport.as_of, LedgerBalance.balance_fen, LedgerImport.id)
-        .join(LedgerImport, LedgerImport.id == LedgerBalance.import_id)
-        .where(LedgerBalance.loan_id == loan.id, LedgerImport.as_of.is_not(None), LedgerImport.as_of >= since,
-               LedgerImport.deleted.is_(False))
-        .order_by(LedgerImport.as_of, LedgerImport.imported_at)).all()
-    if not ledgers:
-        return 0
-    live = [(r.paid_on, r.principal_fen) for r in s.scalars(select(Repayment).where(
-        Repayment.loan_id == loan.id, Repayment.deleted.is_(False)))]
-    gone = [(r.paid_on, r.principal_fen) for r in voided]
-    added: list[tuple[date, int]] = []
-    for as_of, balance, import_id in ledgers:
-        required = loan.task_amount_fen - balance
-        after = sum(p for d, p in live + added if d <= as_of)
-        before = sum(p for d, p in live if d <= as_of) + sum(p for d, p in gone if d <= as_of)
-        gap = max(0, required - after) - max(0, required - before)
-        if gap > 0:
-            day = min(as_of, today)
-            s.add(Repayment(loan_id=loan.id, paid_on=day, amount_fen=gap, principal_fen=gap, interest_fen=0,
-                            penalty_fen=0, source="bank", ledger_import_id=import_id,
-                            note=f"银行台账（{as_of.isoformat()}）余额 {yuan_str(balance)} 元"
-                                 "（乡镇登记的还款冲正后，仍按台账计入）"))
-            added.append((day, gap))
-    if added:
-        s.flush()
-    return sum(p for _d, p in added)
 
 
 def _reopen(s: Session, loan: Loan, reason: str) -> bool:

@@ -2,8 +2,9 @@
 for them; see ``app.services.ledger_writer`` for the whole import).
 
 A lower balance than the loan's outstanding amount (task − principal recovered up to the
-sheet's date) becomes a ``source="bank"`` repayment of the difference, so a repayment the
-township recorded is matched, not counted twice.  A ledger older than the one that last
+sheet's date) is the bank's reported recovery: after the import ``app.db.bank_recovery`` derives
+it from the readings (so a repayment the township recorded is matched, not counted twice, and
+the same ledger read at the district and on a laptop counts once).  A ledger older than the one that last
 gave a loan's figures changes nothing (history only).  What the ledger says differently of
 who and where is warned about, never changed silently; a row listed under another township
 is left out.  Loans of the ledger's townships that it no longer lists are flagged
@@ -17,7 +18,7 @@ from functools import cached_property
 
 from sqlalchemy import text
 
-from app.db.models import Repayment, StageEvent
+from app.db.models import StageEvent
 from app.domain.dates import to_date
 from app.domain.money import yuan_str
 from app.domain.stages import Stage
@@ -64,6 +65,7 @@ class KnownLoans:
         fact_date = min(as_of, self.today)
         self.counts.household_ids.add(hid)
         self._balance(loan_id, row)
+        self.derive_ids.add(loan_id)
         if ledger_date is not None and ledger_date > as_of:
             self.counts.unchanged += 1   # an older ledger than the one already read: history only
             self.counts.older += 1
@@ -77,11 +79,7 @@ class KnownLoans:
         outstanding = task - rec_by_date
         bank = 0
         if row.balance_fen < outstanding:
-            bank = outstanding - row.balance_fen
-            self.new[Repayment].append({
-                "id": next(self.ids), "loan_id": loan_id, "amount_fen": bank, "principal_fen": bank,
-                "paid_on": fact_date, "note": f"银行台账（{as_of.isoformat()}）余额 {yuan_str(row.balance_fen)} 元"})
-            self.counts.bank_recovered_fen += bank
+            bank = outstanding - row.balance_fen   # its rows are derived after the import (app.db.bank_recovery)
         elif row.balance_fen > outstanding:
             self.counts.warnings.append(RowWarning(
                 row.sheet, row.row, "balance_higher",
@@ -108,7 +106,8 @@ class KnownLoans:
             changed["missing_from_ledger"] = False   # not when an older ledger is read late
         if new_balance <= 0 < balance and stage not in (Stage.SETTLED.value, Stage.WRITTEN_OFF.value):
             changed["stage"], changed["stage_date"] = Stage.SETTLED.value, fact_date
-            self.new[StageEvent].append({"id": next(self.ids), "loan_id": loan_id, "from_stage": stage,
+            self.new[StageEvent].append({"id": self.names.ledger_settled(loan_id, as_of), "loan_id": loan_id,
+                                         "from_stage": stage,
                                          "to_stage": Stage.SETTLED.value, "on_date": fact_date,
                                          "note": "银行台账显示已结清"})
             self.counts.settled += 1

@@ -20,11 +20,11 @@ from operator import itemgetter
 
 from sqlalchemy import bindparam, text
 
-from app.db import ids
+from app.db import bank_recovery, ids
 from app.db.bulk import indexes_suspended, insert_rows, page_cache
 from app.db.bulk_audit import update_audited
 from app.db.models import (Assignment, CategoryTag, Household, LedgerBalance, LedgerImport, Loan, Person,
-                           Repayment, Staff, StageEvent, Village)
+                           Staff, StageEvent, Village)
 from app.domain.categories import LARGE_MORTGAGE_FEN
 from app.domain.pinyin import initials
 from app.domain.stages import DutyRole, PersonRole, Stage
@@ -119,22 +119,22 @@ class LedgerWriter(KnownLoans):
         self.stamp = uow.stamp()
         self.ids = _new_ids()
         self.names = ids.of(self.s)   # ids of rows with a natural key (the same on every laptop)
-        self.import_id = next(self.ids)
+        self.import_id = self.names.unused(self.names.ledger_import(parsed.sha256),
+                                           ids.in_session(self.s, LedgerImport))
         self.counts = WriteCounts()
+        self.derive_ids: set[str] = set()   # known loans this ledger read: their bank recovery is derived again
         # Values every new row of a table shares: bound once, not per row.
         self.shared: dict[type, dict] = {
             Loan: {"task_date": self.fact_date, "ledger_date": as_of, "stage": Stage.COLLECTION.value},
             Person: {"role": PersonRole.BORROWER.value},
             Assignment: {"duty": DutyRole.LOAN_OFFICER.value, "since": self.fact_date},
             CategoryTag: {"since": self.fact_date},
-            Repayment: {"source": "bank", "ledger_import_id": self.import_id,
-                        "interest_fen": 0, "penalty_fen": 0},
             LedgerBalance: {"import_id": self.import_id},
         }
         # rows to write
         self.new: dict[type, list[dict]] = {m: [] for m in (Village, Staff, Household, Person, Loan,
                                                             LedgerBalance, Assignment, CategoryTag,
-                                                            Repayment, StageEvent)}
+                                                            StageEvent)}
         self.loan_updates: list[dict] = []
         self.household_reviews: dict[str, dict] = {}
         self._pending_households: dict[str, dict] = {}   # id → row not yet written
@@ -175,6 +175,10 @@ class LedgerWriter(KnownLoans):
             self._missing()
             self._flush()
             self._write_updates()
+            # The bank's reported recovery of the loans read before, from all their readings.
+            change = bank_recovery.derive(self.s.connection(), self.derive_ids, self.today)
+            self.s.expire_all()
+            self.counts.bank_recovered_fen = max(0, change.added_fen)
             self.steps.report(lo + (hi - lo) * 0.9, "正在整理索引" if bulk else "正在保存")
         self.steps.report(hi, "正在保存")
         return self.counts
@@ -459,7 +463,7 @@ class LedgerWriter(KnownLoans):
                                       "note": f"银行台账注明“{row.remark}”（借据号 {row.loan_no}），请入户核实"})
 
     def _balance(self, loan_id: str, row: LedgerRow) -> None:
-        self.new[LedgerBalance].append({"loan_id": loan_id,
+        self.new[LedgerBalance].append({"loan_id": loan_id, "as_of": self.sheet_dates.get(row.sheet, self.as_of),
                                         "balance_fen": row.balance_fen, "interest_fen": row.interest_fen or 0,
                                         "sheet": row.sheet, "row": row.row})
 
@@ -480,8 +484,7 @@ class LedgerWriter(KnownLoans):
     def _flush(self) -> None:
         """Write the new rows planned so far, parents before children, and forget them."""
         self.steps.check()
-        for model in (Village, Staff, Household, Person, Loan, Assignment, CategoryTag, Repayment, StageEvent,
-                      LedgerBalance):
+        for model in (Village, Staff, Household, Person, Loan, Assignment, CategoryTag, StageEvent, LedgerBalance):
             rows = self.new[model]
             if model in _SORTED:   # ids from keys are spread all over: inserted in order, the
                 rows.sort(key=_SORTED[model])   # primary-key index is filled page by page

@@ -23,7 +23,7 @@ from app.domain.errors import InputError, NotFound
 from app.domain.money import format_yuan, yuan_str
 from app.domain.stages import Stage
 from app.services.agreement_payments import agreement_in_force, record_agreement_payment
-from app.services.work_common import check_day, find_loan
+from app.services.work_common import check_day, find_loan, rederive_bank
 
 
 class Allocation(NamedTuple):
@@ -136,13 +136,13 @@ def book_repayment(uow, *, amount_fen: int, loan_no: str | None = None, loan_id:
                              f"利息 {format_yuan(due.interest_fen)}）")
         principal = min(amount_fen, due.principal_fen + room)
         part = Allocation(principal, amount_fen - principal, 0)
-        matched = _explain_bank_decreases(s, reported, principal, day)
         rep = Repayment(loan_id=loan.id, paid_on=day, amount_fen=amount_fen, principal_fen=part.principal_fen,
                         interest_fen=part.interest_fen, penalty_fen=0, source="township",
                         agreement_id=agreement, receipt_no=receipt_no, note=note, corrects_id=corrects_id)
         s.add(rep)
         s.flush()
         rep_id, loans = rep.id, [loan]
+        matched = rederive_bank(s, [loan.id]).explained_fen() if reported else 0
     settled = settle_loans(s, loans, day)
     after = owed(s, loan)
     if agreement is None:
@@ -162,32 +162,6 @@ def _bank_reported_since(s: Session, loan_id: str, day: date) -> list[Repayment]
     return list(s.scalars(select(Repayment).where(
         Repayment.loan_id == loan_id, Repayment.source == "bank", Repayment.deleted.is_(False),
         Repayment.paid_on >= day).order_by(Repayment.paid_on, Repayment.created_at)))
-
-
-def _explain_bank_decreases(s: Session, reported: list[Repayment], principal_fen: int, day: date) -> int:
-    """A township repayment recorded after a bank ledger that already showed it (the ledger is
-    dated on or after the money came back): the bank's reported decrease is the same money.
-
-    Each yuan counts once: the bank's records it explains are voided (facts are never edited)
-    and the part it does not explain is recorded again as the bank's.  Returns the principal
-    explained."""
-    left, matched = principal_fen, 0
-    for bank in reported:
-        if left <= 0:
-            break
-        take = min(left, bank.principal_fen)
-        bank.deleted = True
-        bank.void_reason = f"乡镇登记的还款（{day}）即银行台账报告的这笔收回"
-        rest = bank.principal_fen - take
-        if rest > 0:
-            s.add(Repayment(loan_id=bank.loan_id, paid_on=bank.paid_on, amount_fen=rest, principal_fen=rest,
-                            interest_fen=0, penalty_fen=0, source="bank", ledger_import_id=bank.ledger_import_id,
-                            note=f"{bank.note or '银行台账'}（其中 {yuan_str(take)} 元为乡镇登记的还款）"))
-        left -= take
-        matched += take
-    if matched:
-        s.flush()
-    return matched
 
 
 def settle_loans(s: Session, loans: list[Loan], day: date) -> set[str]:

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db import bank_recovery
 from app.db.models import Loan
 from app.domain.errors import InputError, NotFound
 from app.domain.stages import METHOD_NAMES, OUTCOME_NAMES
@@ -63,3 +64,14 @@ def outcome_code(value: str) -> str:
 def method_code(value: str) -> str:
     """A visit method from its code or its Chinese name (上门, 电话, 委托, 村委协助 …)."""
     return _code(value, METHOD_NAMES, "走访方式", {"入户": "home", "村委": "village"})
+
+
+def rederive_bank(s: Session, loan_ids) -> bank_recovery.BankChange:
+    """The bank's reported recovery of these loans derived again (``app.db.bank_recovery``), in
+    the unit of work, after township money was recorded or voided: a repayment dated on or
+    before a ledger that showed the drop takes the bank's figure's place, its void brings it
+    back.  Loaded rows are read again afterwards (balances changed underneath them)."""
+    s.flush()
+    change = bank_recovery.derive(s.connection(), loan_ids, current_day())
+    s.expire_all()
+    return change

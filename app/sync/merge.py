@@ -32,7 +32,9 @@ from app.sync.receive import Incoming, open_package
 log = logging.getLogger(__name__)
 
 # Tables a work package may add rows to: not the units of the district, not the bank's loans.
-_WORK_MAY_INSERT = frozenset(scope.TOWNSHIP_ROWS) - {"units", "loans"}
+# A laptop may not add units, loans or bank ledgers (a ledger it read itself stays its own: the
+# district reads the bank's ledgers, and the same file read there is the same import).
+_WORK_MAY_INSERT = frozenset(scope.TOWNSHIP_ROWS) - {"units", "loans", "ledger_imports"}
 
 
 @dataclass
@@ -162,9 +164,11 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
     for table in _tables(conn):
         cols = [c for c in _columns(conn, "main", table) if c in set(_columns(conn, "pkg", table))]
         if "id" not in cols:       # ledger_balances: keyed by (import, loan)
-            _insert_keyed(conn, table, cols, township, result)
+            # (the loans given new readings, under the table's name: no row ids of its own)
+            touched.setdefault(table, set()).update(_insert_keyed(conn, table, cols, township, result))
             continue
-        in_scope = scope.condition(table, "main.")
+        # (a new ledger is the township's by its readings, which come after it: read in the package)
+        in_scope = scope.condition(table, "pkg." if table == "ledger_imports" else "main.")
         params = {"township": township}
         may_insert = (table in _WORK_MAY_INSERT) if from_township else True
         new_ids = [r[0] for r in conn.execute(text(
@@ -195,15 +199,20 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
     return touched
 
 
-def _insert_keyed(conn: Connection, table: str, cols: list[str], township: str, result: FileResult) -> None:
-    """Ledger history rows (no id of their own): new ones for loans this database has."""
+def _insert_keyed(conn: Connection, table: str, cols: list[str], township: str, result: FileResult) -> set[str]:
+    """Ledger history rows (no id of their own): new ones for loans this database has.  Returns
+    the loans that got a new reading (their bank recovery is derived again)."""
     names = ", ".join(cols)
-    cur = conn.execute(text(
-        f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {names} FROM pkg.{table} "
-        f"WHERE loan_id IN (SELECT id FROM main.loans WHERE township_id = :township) "
-        f"AND import_id IN (SELECT id FROM main.ledger_imports)"), {"township": township})
-    if cur.rowcount:
+    where = (f"p.loan_id IN (SELECT id FROM main.loans WHERE township_id = :township) "
+             f"AND p.import_id IN (SELECT id FROM main.ledger_imports) AND NOT EXISTS (SELECT 1 FROM main.{table} m "
+             f"WHERE m.import_id = p.import_id AND m.loan_id = p.loan_id)")
+    loans = {r[0] for r in conn.execute(text(f"SELECT DISTINCT p.loan_id FROM pkg.{table} p WHERE {where}"),
+                                        {"township": township})}
+    if loans:
+        cur = conn.execute(text(f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {names} FROM pkg.{table} p "
+                                f"WHERE {where}"), {"township": township})
         result.inserted[table] = cur.rowcount
+    return loans
 
 
 def _voids(conn: Connection, table: str, cols: list[str]) -> set[str]:

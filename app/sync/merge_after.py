@@ -3,11 +3,12 @@ the record of the package and of its sender."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from app.db import bank_recovery
 from app.db.base import new_id
 from app.db.search_index import refresh_search
 from app.sync import scope
@@ -26,15 +27,14 @@ def fold_clock(conn: Connection) -> None:
 
 
 def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
-    """Balances, stages and the household list for what the merge touched, from the facts."""
+    """The bank's reported recovery and the balances (``app.db.bank_recovery``), stages and the
+    household list for what the merge touched, from the facts (``touched["ledger_balances"]``:
+    the loans the package brought new ledger readings of)."""
     loans = _ids(conn, touched, "loans", {"repayments": "loan_id", "stage_events": "loan_id",
-                                          "agreement_loans": "loan_id"})
+                                          "agreement_loans": "loan_id"}) | set(touched.get("ledger_balances", ()))
     if loans:
         ids = json.dumps(sorted(loans))
-        conn.execute(text(
-            "UPDATE loans SET balance_fen = max(0, task_amount_fen - (SELECT coalesce(sum(r.principal_fen), 0) "
-            "FROM repayments r WHERE r.loan_id = loans.id AND r.deleted = 0)) "
-            "WHERE id IN (SELECT value FROM json_each(:ids))"), {"ids": ids})
+        bank_recovery.derive(conn, loans, date.today())
         conn.execute(text(
             "UPDATE loans SET (stage, stage_date) = (SELECT e.to_stage, e.on_date FROM stage_events e "
             "WHERE e.loan_id = loans.id AND e.deleted = 0 ORDER BY e.on_date DESC, e.hlc DESC LIMIT 1) "

@@ -34,7 +34,8 @@ def write(db_path: Path, township_id: str, out: Path, *, since_seq: int | None =
     wanted = tables or tuple(scope.TOWNSHIP_ROWS)
     counts = PayloadCounts()
     out.unlink(missing_ok=True)
-    conn = sqlite3.connect(out, isolation_level=None)
+    # opened as a URI, so that the ATTACH below may be one too (read-only) on every platform's SQLite
+    conn = sqlite3.connect(Path(out).resolve().as_uri(), isolation_level=None, uri=True)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")

@@ -31,7 +31,8 @@ TOWNSHIP_ROWS: dict[str, str] = {
     "agreements": f"household_id IN ({_HOUSEHOLDS})",
     "agreement_loans": f"agreement_id IN ({_AGREEMENTS})",
     "installments": f"agreement_id IN ({_AGREEMENTS})",
-    "repayments": f"loan_id IN ({_LOANS})",
+    # the bank's rows are derived on each computer from the ledger readings (app.db.bank_recovery)
+    "repayments": f"source <> 'bank' AND loan_id IN ({_LOANS})",
     "visits": f"household_id IN ({_HOUSEHOLDS})",
     # what the township's laptops did, and what was done elsewhere to its households and loans (a
     # merge reads the old values in it to tell a replaced value from a concurrent one)

@@ -15,7 +15,7 @@ import sqlite3
 import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -168,7 +168,8 @@ def _copy_snapshot(db: Database, plain_path: Path, meta: dict[str, str], header,
     raw = db.engine.raw_connection()
     try:
         conn: sqlite3.Connection = raw.driver_connection
-        conn.execute("ATTACH DATABASE ? AS pkg", (f"{plain_path.as_uri()}?mode=ro",))
+        # a plain path: this connection does not take URIs on every platform (the file is our own temporary copy)
+        conn.execute("ATTACH DATABASE ? AS pkg", (str(plain_path),))
         try:
             conn.execute("BEGIN IMMEDIATE")
             counts = {}
@@ -228,10 +229,13 @@ def _common_columns(conn: sqlite3.Connection, table: str) -> list[str] | None:
 
 
 def _refresh_derived(db: Database) -> None:
-    """What a laptop derives from its rows: the household search index."""
+    """What a laptop derives from its rows: the bank's reported recovery and the balances (the
+    package carries readings, not the district's derived rows), the household search index."""
+    from app.db import bank_recovery
     from app.db.search_index import refresh_search
 
     with Session(db.engine) as s:
+        bank_recovery.derive(s.connection(), None, date.today())
         refresh_search(s)
         s.commit()
 

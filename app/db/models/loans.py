@@ -57,7 +57,8 @@ class Repayment(FactMixin, Base):
     """Money that came back on a loan.
 
     ``source`` is ``township`` (recorded here) or ``bank`` (a lower balance in a later bank
-    ledger that no township record explains).  ``principal_fen`` is what reduced the balance
+    ledger that no township record explains): the bank's rows are a projection, derived from the
+    ledgers' readings by ``app.db.bank_recovery`` on every computer, never sent in a package.  ``principal_fen`` is what reduced the balance
     and counts as recovered; interest and penalty paid are kept apart.
     """
 
@@ -96,6 +97,8 @@ class LedgerBalance(Base):
     __tablename__ = "ledger_balances"
     import_id: Mapped[str] = mapped_column(ForeignKey("ledger_imports.id"), primary_key=True)
     loan_id: Mapped[str] = mapped_column(ForeignKey("loans.id"), primary_key=True)
+    # the reading's date: its sheet's (a workbook may hold an older sheet), else the file's
+    as_of: Mapped[date | None] = mapped_column(Date, default=None)
     balance_fen: Mapped[int] = mapped_column(BigInteger)
     interest_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     sheet: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -132,6 +132,7 @@ def test_a_database_before_bulletins_upgrades_and_issues(tmp_path):
     with sqlite3.connect(path) as c:    # as revision 0009 left it: no bulletins, no sync trust
         c.executescript("DROP TABLE bulletins; DROP TABLE sync_peers; DROP TABLE sync_enrolments; "
                         "ALTER TABLE device_sequences DROP COLUMN confirmed_change; "
+                        "ALTER TABLE ledger_balances DROP COLUMN as_of; "
                         "UPDATE alembic_version SET version_num = '0009';")
     c.close()
     db = open_database(path, backup_dir=tmp_path / "backups")
