@@ -34,10 +34,15 @@ SUB_KINDS = {"impersonated_staff": (("impersonated", "冒名贷款", "冒名顶�
                                    ("emigrated", "借款人已移民贷款", "借款人已移民"))}
 NUMERALS = "一二三四五六七八九十"
 
-CATEGORY_COLUMNS = ("类别", "笔数", "户数", "任务（万元）", "已清收（万元）", "清收率")
-VILLAGE_COLUMNS = ("序号", "村（社区）", "笔数", "户数", "任务（万元）", "已清收（万元）", "清收率", "已结清笔数", "已走访户数")
-STAFF_COLUMNS = ("序号", "责任人", "职务、职责", "笔数", "户数", "任务（万元）", "已清收（万元）", "清收率", "已结清笔数",
-                 "已走访户数")
+# The tables' headers (their amounts are in 万元, said above each table: UNIT_NOTE).
+CATEGORY_COLUMNS = ("类别", "笔数", "户数", "任务金额", "已清收", "清收率")
+VILLAGE_COLUMNS = ("序号", "村（社区）", "笔数", "户数", "任务金额", "已清收", "清收率", "已结清笔数", "已走访户数")
+STAFF_COLUMNS = ("序号", "责任人", "职务、职责", "笔数", "户数", "任务金额", "已清收", "清收率", "已结清笔数", "已走访户数")
+# Column widths (mm) of the tables in the Word document, whose text block is 156 mm wide (the PDF
+# keeps their proportions).
+CATEGORY_WIDTHS = (62, 14, 14, 22, 22, 20)
+VILLAGE_WIDTHS = (10, 27, 14, 14, 20, 20, 19, 16, 16)
+STAFF_WIDTHS = (9, 17, 22, 12, 12, 19, 19, 18, 14, 14)
 VILLAGE_TITLE = "附表1　各村（社区）清收情况"
 STAFF_TITLE = "附表2　各责任人清收情况"
 UNIT_NOTE = "金额单位：万元"
