@@ -9,7 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer, Table
 
 from app.domain.township_report import TownshipReport
 from app.reports import township_report_text as tt
@@ -32,9 +32,10 @@ def write_township_report_pdf(r: TownshipReport, out: Path) -> Path:
     rows = tt.category_rows(r)
     cells = [[p(label, st["cell"])] + tt.category_cells(label, c)[1:] for label, c, _sub in rows]
     subs = [("LEFTPADDING", (0, i), (0, i), 14) for i, (_l, _c, sub) in enumerate(rows, start=1) if sub]
-    story.append(KeepTogether([p(f"九类特殊不良贷款清收情况（{tt.UNIT_NOTE}）", st["cell_c"]), Spacer(1, 1.5 * mm),
-                               _table(tt.CATEGORY_COLUMNS, cells, tt.CATEGORY_WIDTHS,
-                                      ("ALIGN", (1, 1), (-1, -1), "RIGHT"), *subs)]))
+    caption = ParagraphStyle("caption", st["cell_c"], spaceAfter=1.5 * mm)
+    story.append(CondPageBreak(40 * mm))   # the caption with at least a few rows; the table may go on overleaf
+    story.append(p(f"九类特殊不良贷款清收情况（{tt.UNIT_NOTE}）", caption))
+    story.append(_table(tt.CATEGORY_COLUMNS, cells, tt.CATEGORY_WIDTHS, ("ALIGN", (1, 1), (-1, -1), "RIGHT"), *subs))
     story.append(Spacer(1, 8 * mm))
     story.append(KeepTogether([p(r.township, right), p(tt.cn_date(r.as_of), right)]))
 

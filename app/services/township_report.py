@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import text
 
 from app.db.session import Database
+from app.domain import pinyin
 from app.domain.errors import InputError, NotFound
 from app.domain.stages import DUTY_NAMES, DutyRole
 from app.domain.township_report import NO_STAFF, NO_VILLAGE, CategoryLine, Line, TownshipReport
@@ -35,9 +36,9 @@ _DUTY_ORDER = {d.value: i for i, d in enumerate(DutyRole)}
 
 
 def townships(db: Database) -> list[str]:
-    """The names of the townships a report can be made for, by name."""
+    """The names of the townships a report can be made for, in pinyin order (as the window's lists)."""
     with db.engine.connect() as conn:
-        return sorted(r[1] for r in conn.execute(text(_TOWNSHIP)))
+        return sorted((r[1] for r in conn.execute(text(_TOWNSHIP))), key=lambda n: (pinyin.full(n), n))
 
 
 def prepare(db: Database, township: str, as_of: date | None = None) -> TownshipReport:
