@@ -10,6 +10,7 @@ township report (difficulties and suggestions, next steps) are left for the town
 with a grey note in their place."""
 from __future__ import annotations
 
+from datetime import timezone
 from pathlib import Path
 
 from docx import Document
@@ -42,7 +43,10 @@ def write_township_report_docx(r: TownshipReport, out: Path) -> Path:
     _footer(doc)
     doc.core_properties.title = r.title
     doc.core_properties.subject = tt.subtitle(r)
-    doc.core_properties.author = "清收工作台"
+    doc.core_properties.author = doc.core_properties.last_modified_by = "清收工作台"
+    made = r.made_at.astimezone(timezone.utc)   # local time (naive) to UTC, as the file stores it
+    doc.core_properties.created = doc.core_properties.modified = made
+    doc.core_properties.revision = 1
     doc.core_properties.comments = f"数字截至{tt.cn_date(r.as_of)}，由清收工作台生成；与同一天的清收进度（summary）一致。"
 
     body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
