@@ -34,7 +34,6 @@ TABLE_STYLE, NOTE_STYLE, BODY_STYLE = "汇报表格", "汇报附注", "汇报正
 STYLE_IDS = {TABLE_STYLE: "QsTable", NOTE_STYLE: "QsNote", BODY_STYLE: "QsBody"}   # ASCII ids, Chinese names
 
 
-
 def write_township_report_docx(r: TownshipReport, out: Path) -> Path:
     out = Path(out)
     doc = Document()
@@ -73,7 +72,7 @@ def write_township_report_docx(r: TownshipReport, out: Path) -> Path:
     _table(doc, tt.CATEGORY_COLUMNS, rows, tt.CATEGORY_WIDTHS, left=(0,), indent=[i for i, s in enumerate(subs) if s])
 
     doc.add_heading("三、工作中存在的困难问题及意见建议", level=1)
-    _to_write(doc, "（请在此填写本镇清收工作中存在的困难、问题及意见建议。）")
+    _to_write(doc, f"（请在此填写{tt.we(r)}清收工作中存在的困难、问题及意见建议。）")
     doc.add_heading("四、下一步工作打算", level=1)
     _to_write(doc, "（请在此填写下一步工作打算。）")
     _signature(doc, r)
@@ -136,9 +135,10 @@ def _style(doc, name: str, *, font: str, size: float, bold: bool = False, align=
     st.font.color.rgb = BLACK
     pf = st.paragraph_format
     pPr = st.element.get_or_add_pPr()
-    border = pPr.find(qn("w:pBdr"))
-    if border is not None:
-        pPr.remove(border)
+    for unwanted in ("w:pBdr", "w:numPr"):   # the template's rule under 标题, its 副标题's list level
+        el = pPr.find(qn(unwanted))
+        if el is not None:
+            pPr.remove(el)
     if align is not None:
         pf.alignment = align
     if line:
