@@ -7,12 +7,19 @@ Definitions (CLI.md):
   (the ledger import records only the part no township repayment explains).
 * ``outstanding``: task amount less recovered, as of that date.
 * ``recovery_rate`` = recovered / task_amount, 4 decimals; ``rank`` by rate, highest first.
+
+:func:`compute` is :func:`read` (one line per loan in scope, with what it recovered by the
+date, and the category tags) then :func:`of_scope` (adding them up).  Other reports that break
+the same loans down another way (a township's report by village and by responsible person)
+read the same lines and add each group up with :func:`add_up`, so their figures are the
+summary's whatever *recovered* means.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, NamedTuple
 
 from sqlalchemy import text
 
@@ -43,6 +50,7 @@ class Figures(RecoveryMixin):
     task_fen: int = 0
     recovered_fen: int = 0
     settled: int = 0
+    repaid: int = 0   # loans with some principal recovered by the date (settled ones too): 含部分还款
 
 
 @dataclass
@@ -138,12 +146,33 @@ _TOWNSHIPS = "SELECT id, name FROM units WHERE kind = 'township' AND deleted = 0
 _GROUP_OF = {c.code: c.group for c in CATEGORIES}
 
 
+class LoanLine(NamedTuple):
+    """One loan in scope as of the date: what every figure adds up."""
+
+    id: str
+    household_id: str
+    township_id: str
+    task_fen: int
+    recovered_fen: int   # principal recovered by the date, capped at the task amount
+
+
+@dataclass
+class Scope:
+    """What :func:`read` found: the loans in scope as of a date and the category tags then."""
+
+    as_of: date
+    names: dict[str, str]                     # township id -> name (the townships in scope)
+    loans: list[LoanLine]
+    tags: list[tuple[str, str | None, str]]   # (code, loan id or None for the household, household id)
+
+
 @dataclass
 class _Acc:
     loans: int = 0
     task: int = 0
     rec: int = 0
     settled: int = 0
+    repaid: int = 0
     households: set = field(default_factory=set)
 
     def add(self, household_id: str, task: int, rec: int) -> None:
@@ -151,61 +180,96 @@ class _Acc:
         self.task += task
         self.rec += rec
         self.settled += rec >= task
+        self.repaid += rec > 0
         self.households.add(household_id)
 
+    def figures(self) -> Figures:
+        return Figures(loans=self.loans, households=len(self.households), task_fen=self.task,
+                       recovered_fen=self.rec, settled=self.settled, repaid=self.repaid)
 
-def compute(db: Database, as_of: date | None = None) -> Summary:
+
+def read(db: Database, as_of: date | None = None, *, township_id: str | None = None) -> Scope:
+    """Every loan on the task list by ``as_of`` (default today) with the principal it recovered
+    by then (capped at its task amount: more, such as interest paid as principal, is not
+    recovered twice), of one township when ``township_id`` is given; and the tags then."""
     as_of = as_of or date.today()
     params = {"as_of": as_of.isoformat()}
+    loans_sql, townships_sql = _LOANS_AS_OF, _TOWNSHIPS
+    if township_id is not None:
+        params["township_id"] = township_id
+        loans_sql += " AND l.township_id = :township_id"
+        townships_sql += " AND id = :township_id"
     with db.engine.connect() as conn:
-        names = dict(conn.execute(text(_TOWNSHIPS)).all())
-        loans = conn.execute(text(_LOANS_AS_OF), params).all()
-        tags = conn.execute(text(_TAGS_AS_OF), params).all()
+        names = dict(conn.execute(text(townships_sql), params).all())
+        rows = conn.execute(text(loans_sql), params).all()
+        tags = [tuple(r) for r in conn.execute(text(_TAGS_AS_OF), params).all()]
+    loans = [LoanLine(loan_id, household_id, t_id, task, min(rec, task))
+             for loan_id, household_id, t_id, task, rec in rows]
+    return Scope(as_of=as_of, names=names, loans=loans, tags=tags)
 
+
+def add_up(lines: Iterable[LoanLine]) -> Figures:
+    """The figures of some loans, by the summary's rules (the one way loans are added up)."""
+    acc = _Acc()
+    for line in lines:
+        acc.add(line.household_id, line.task_fen, line.recovered_fen)
+    return acc.figures()
+
+
+def compute(db: Database, as_of: date | None = None, *, township_id: str | None = None) -> Summary:
+    """The progress as of ``as_of`` (default today): of the district, or of one township only
+    (``township_id``: its totals are then that township's line of the district's summary, and
+    the categories count its loans only)."""
+    return of_scope(read(db, as_of, township_id=township_id))
+
+
+def of_scope(scope: Scope) -> Summary:
+    names = scope.names
     by_township: dict[str, _Acc] = {unit_id: _Acc() for unit_id in names}
     by_loan: dict[str, tuple[str, int, int]] = {}
     loans_of_household: dict[str, list[str]] = {}
     total = _Acc()
-    for loan_id, household_id, township_id, task, rec in loans:
-        rec = min(rec, task)  # more than the task (interest paid as principal) is not recovered twice
+    for loan_id, household_id, township_id, task, rec in scope.loans:
         by_township.setdefault(township_id, _Acc()).add(household_id, task, rec)
         total.add(household_id, task, rec)
         by_loan[loan_id] = (household_id, task, rec)
         loans_of_household.setdefault(household_id, []).append(loan_id)
 
-    tagged_codes: dict[str, set[str]] = {}   # code -> loan ids
-    for code, loan_id, household_id in tags:
-        covered = [loan_id] if loan_id else loans_of_household.get(household_id, ())
-        tagged_codes.setdefault(code, set()).update(x for x in covered if x in by_loan)
+    tagged_codes = tagged_loans(scope.tags, by_loan, loans_of_household)
     tagged_groups: dict[str, set[str]] = {}
     for code, loan_ids in tagged_codes.items():
         tagged_groups.setdefault(_GROUP_OF.get(code, code), set()).update(loan_ids)
 
     townships = []
     for unit_id, acc in by_township.items():
-        t = TownshipFigures(unit_id=unit_id, name=names.get(unit_id, "（未知乡镇）"), loans=acc.loans,
-                            households=len(acc.households), task_fen=acc.task, recovered_fen=acc.rec,
-                            settled=acc.settled)
-        townships.append(t)
+        f = acc.figures()
+        townships.append(TownshipFigures(unit_id=unit_id, name=names.get(unit_id, "（未知乡镇）"), loans=f.loans,
+                                         households=f.households, task_fen=f.task_fen, recovered_fen=f.recovered_fen,
+                                         settled=f.settled, repaid=f.repaid))
     townships.sort(key=lambda t: (-t.rate, -t.recovered_fen, t.name))
     for i, t in enumerate(townships, start=1):
         t.rank = i
-    totals = Figures(loans=total.loans, households=len(total.households), task_fen=total.task,
-                     recovered_fen=total.rec, settled=total.settled)
     categories = [_category(c.code, c.name, tagged_codes, by_loan) for c in CATEGORIES]
     groups = [_category(code, name, tagged_groups, by_loan) for code, name in BULLETIN_GROUPS]
-    return Summary(as_of=as_of, totals=totals, townships=townships, categories=categories, groups=groups)
+    return Summary(as_of=scope.as_of, totals=total.figures(), townships=townships, categories=categories,
+                   groups=groups)
+
+
+def tagged_loans(tags: Iterable[tuple[str, str | None, str]], in_scope,
+                 loans_of_household: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Category code -> the ids of the loans in scope it covers (a household's tag covers all
+    its loans, a loan's tag that loan)."""
+    out: dict[str, set[str]] = {}
+    for code, loan_id, household_id in tags:
+        covered = [loan_id] if loan_id else loans_of_household.get(household_id, ())
+        out.setdefault(code, set()).update(x for x in covered if x in in_scope)
+    return out
 
 
 def _category(code: str, name: str, tagged: dict[str, set[str]],
               by_loan: dict[str, tuple[str, int, int]]) -> CategoryFigures:
-    f = CategoryFigures(code=code, name=name)
-    households = set()
+    acc = _Acc()
     for loan_id in tagged.get(code, ()):
-        household_id, task, rec = by_loan[loan_id]
-        f.loans += 1
-        f.task_fen += task
-        f.recovered_fen += rec
-        households.add(household_id)
-    f.households = len(households)
-    return f
+        acc.add(*by_loan[loan_id])
+    return CategoryFigures(code=code, name=name, loans=acc.loans, households=len(acc.households),
+                           task_fen=acc.task, recovered_fen=acc.rec)

@@ -1,7 +1,8 @@
 """报表: the district's ten-day bulletin (十天一通报) — the ranking as of a date with its change
-since the last issue, previewed as it will print, saved (issued) as PDF or Excel.
+since the last issue, previewed as it will print, saved (issued) as PDF or Excel — and a
+township's report (情况汇报) as of the same date, saved as Word, PDF or Excel.
 
-All work runs off the GUI thread (``app.ui.tasks``): the figures, the PDF and its page images."""
+All work runs off the GUI thread (``app.ui.tasks``): the figures, the files and the page images."""
 from __future__ import annotations
 
 import tempfile
@@ -11,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QHeaderView, QLabel, QPushButton, QStyle,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.reports import bulletin_text as bt
 from app.domain.bulletin import Bulletin
@@ -34,6 +35,7 @@ class ReportsPage(Page):
 
     loaded = Signal()            # the ranking is shown
     saved = Signal(object)       # the bulletin was written: its path
+    report_saved = Signal(object)   # a township's report was written: its path
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -78,6 +80,22 @@ class ReportsPage(Page):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
+        # A township's report (情况汇报) as of the same date.
+        self.township = QComboBox()
+        self.township.setObjectName("reportTownship")
+        self.township.setMinimumContentsLength(8)
+        self.report_button = QPushButton("保存情况汇报…")
+        self.report_button.setObjectName("reportSave")
+        self.report_button.setToolTip("把所选乡镇截至上面日期的清收工作情况汇报保存为 Word（可修改）、PDF 或 Excel")
+        self.report_button.clicked.connect(self.ask_save_report)
+        self.report_status = QLabel("")
+        self.report_status.setObjectName("reportStatus")
+        report_row = QHBoxLayout()
+        report_row.addWidget(QLabel("乡镇情况汇报："))
+        report_row.addWidget(self.township)
+        report_row.addWidget(self.report_button)
+        report_row.addWidget(self.report_status, 1)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 8)
         layout.setSpacing(10)
@@ -85,6 +103,7 @@ class ReportsPage(Page):
         layout.addWidget(self.status)
         layout.addWidget(self.text)
         layout.addWidget(self.table, 1)
+        layout.addLayout(report_row)
 
     def day(self) -> date:
         return self.as_of.date().toPython()
@@ -97,8 +116,19 @@ class ReportsPage(Page):
         generation, db, day = self._generation, self.db, self.day()
         from app.services import bulletin
 
+        from app.services import township_report
+
+        run_in_background(self, lambda ctx: township_report.townships(db), on_success=self._show_townships)
         run_in_background(self, lambda ctx: bulletin.prepare(db, day),
                           on_success=lambda b: self._show(b) if generation == self._generation else None)
+
+    def _show_townships(self, names: list[str]) -> None:
+        chosen = self.township.currentText()
+        self.township.clear()
+        self.township.addItems(names)
+        if chosen in names:
+            self.township.setCurrentText(chosen)
+        self.report_button.setEnabled(bool(names))
 
     def _show(self, b: Bulletin) -> None:
         self.bulletin = b
@@ -191,3 +221,43 @@ class ReportsPage(Page):
             self.saved.emit(path)
 
         run_in_background(self, work, on_success=done, progress_label="正在保存通报……", write=True)
+
+    # -- a township's report ----------------------------------------------------------------
+    def ask_save_report(self) -> None:
+        township = self.township.currentText()
+        if not township:
+            return
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "保存情况汇报", str(Path.home() / f"{township}情况汇报-{self.day().isoformat()}.docx"),
+            "Word 文档 (*.docx);;PDF 文件 (*.pdf);;Excel 工作簿 (*.xlsx)")
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() not in (".docx", ".pdf", ".xlsx"):
+            path = path.with_name(path.name + (".pdf" if "pdf" in chosen else ".xlsx" if "xlsx" in chosen else ".docx"))
+        self.save_report_to(path, township)
+
+    def save_report_to(self, path: Path, township: str) -> None:
+        """Write ``township``'s report as of the chosen date to ``path`` (.docx, .pdf or .xlsx)."""
+        if self.db is None:
+            return
+        db, day = self.db, self.day()
+
+        def work(ctx):
+            from app.reports.township_report import write
+            from app.services import township_report
+
+            r = township_report.prepare(db, township, day)
+            tmp = path.with_name(path.name + ".part")
+            try:
+                write(r, tmp, path.suffix)
+                tmp.replace(path)
+            finally:
+                tmp.unlink(missing_ok=True)
+            return r
+
+        def done(r) -> None:
+            self.report_status.setText(f"已保存{r.township}情况汇报（截至 {r.as_of}）：{path}")
+            self.report_saved.emit(path)
+
+        run_in_background(self, work, on_success=done, progress_label="正在生成情况汇报……")
