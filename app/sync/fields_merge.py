@@ -4,10 +4,10 @@ For each row both sides have, and each field group (``app.sync.rows.groups``): t
 the later stamp wins. Stamps come from the row's field clocks (``field_hlc``: ``{"*": insert
 stamp, group or field: stamp of its last change}``), falling back to the row's own ``hlc``.
 The losing value, when it differs, goes to the conflict list — unless the winner's change was
-made *on top of* it (the audit entry of the winning change names the losing value as the old
-one): then nothing was lost, it was simply replaced. So two laptops editing different fields
-both keep their edit; two editing the same field leave one conflict, the same whichever order
-their packages arrive in. A group the sender does not own, or a derived one, is not taken.
+made *on top of* it (walking the winner's changes back through the audit log, each naming the
+value it replaced, reaches the losing value): then nothing was lost, it was simply replaced.
+So two laptops editing different fields both keep their edit; two editing the same field leave
+one conflict, the same whichever order their packages arrive in. A group the sender does not own, or a derived one, is not taken.
 """
 from __future__ import annotations
 
@@ -88,9 +88,9 @@ class FieldMerge:
             if rs > ls:
                 updates.update(dict(zip(group.columns, rv)))
                 stamps[group.name] = rs
-                if not self._replaced(row_id, rs, group, remote.values, lv):
+                if not self._replaced(row_id, rs, group, remote.values, lv, ls):
                     self._conflict(row_id, group, kept=(rv, rs), lost=(lv, ls))
-            elif not self._replaced(row_id, ls, group, local.values, rv):
+            elif not self._replaced(row_id, ls, group, local.values, rv, rs):
                 self._conflict(row_id, group, kept=(lv, ls), lost=(rv, rs))
         if not updates and stamps == local.stamps:
             return False
@@ -109,20 +109,50 @@ class FieldMerge:
             return False
         return group.owner == "township" if self.from_township else True
 
-    def _replaced(self, row_id: str, stamp: str, group: rows.Group, winner: dict, loser_values: tuple) -> bool:
-        """Whether the change stamped ``stamp`` was made with ``loser_values`` in front of it."""
-        for schema in ("main", "pkg"):
-            found = self.conn.execute(text(
-                f"SELECT action, changes FROM {schema}.audit_log WHERE entity = :t AND entity_id = :id AND hlc = :s"),
-                {"t": self.table, "id": row_id, "s": stamp}).first()
-            if found is None:
-                continue
-            if found[0] == "insert" or not found[1]:
-                return False          # both sides made the row: nothing was replaced knowingly
-            changes = json.loads(found[1])
-            olds = tuple(changes[c][0] if c in changes else winner[c] for c in group.columns)
-            return all(_same(o, v) for o, v in zip(olds, loser_values))
+    def _replaced(self, row_id: str, stamp: str, group: rows.Group, winner: dict, loser_values: tuple,
+                  loser_stamp: str) -> bool:
+        """Whether the winning value stamped ``stamp`` descends from the losing one: walking the
+        winner's changes back through the audit log (each names the value it replaced, and the
+        change before it is the latest earlier one that set that value) reaches ``loser_values``
+        before ``loser_stamp``.  Several steps, not one: a laptop that changed a phone twice
+        replaced the district's number knowingly, whichever of its packages arrives first."""
+        history = self._history(row_id)
+        current = {c: winner[c] for c in group.columns}
+        seen: set[str] = set()
+        while stamp > loser_stamp and stamp not in seen:
+            seen.add(stamp)
+            found = history.get(stamp)
+            if found is None or found[0] == "insert" or not found[1]:
+                return False          # unknown history, or both sides made the row: nothing replaced knowingly
+            changes = found[1]
+            olds = {c: changes[c][0] if c in changes else current[c] for c in group.columns}
+            if all(_same(olds[c], v) for c, v in zip(group.columns, loser_values)):
+                return True
+            stamp = self._before(history, stamp, group, olds)
+            current = olds
         return False
+
+    def _history(self, row_id: str) -> dict[str, tuple[str, dict]]:
+        """The row's audit entries on both sides, by stamp: ``{hlc: (action, {field: [old, new]})}``."""
+        found: dict[str, tuple[str, dict]] = {}
+        for schema in ("main", "pkg"):
+            for hlc, action, changes in self.conn.execute(text(
+                    f"SELECT hlc, action, changes FROM {schema}.audit_log WHERE entity = :t AND entity_id = :id "
+                    "AND hlc IS NOT NULL"), {"t": self.table, "id": row_id}):
+                if hlc not in found:
+                    found[hlc] = (action, json.loads(changes) if changes else {})
+        return found
+
+    @staticmethod
+    def _before(history: dict[str, tuple[str, dict]], stamp: str, group: rows.Group, values: dict) -> str:
+        """The stamp of the latest change before ``stamp`` that left the group at ``values``
+        (``""`` when none: the value came with the row)."""
+        for hlc in sorted((h for h in history if h < stamp), reverse=True):
+            changes = history[hlc][1]
+            touched = [c for c in group.columns if c in changes]
+            if touched and all(_same(changes[c][1], values[c]) for c in touched):
+                return hlc
+        return ""
 
     def _conflict(self, row_id: str, group: rows.Group, *, kept: tuple, lost: tuple) -> None:
         from app.sync.merge import conflict_id

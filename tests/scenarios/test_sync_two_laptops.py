@@ -204,6 +204,32 @@ def test_an_edit_made_on_top_of_anothers_is_no_conflict(district, cli):
     assert sorted(d["device_name"] for d in status) == ["一号机", "二号机"]
 
 
+def test_a_field_changed_twice_on_one_laptop_is_no_conflict_whichever_package_comes_first(district, cli, tmp_path):
+    one, two = district.laptop("柳林镇", "一号机"), district.laptop("柳林镇", "二号机")
+    loan = loans_of(one.db, n=1)[0]
+    _edit_household(one.db, loan, phone="13900000001")
+    first = district.export(one)
+    _edit_household(one.db, loan, phone="13900000011")     # 一号机 corrects its own number
+    second = district.export(one)
+    _edit_household(two.db, loan, address="新址 3 组 12 号")
+    other = district.export(two)
+    for order in ((first, second, other), (second, first, other), (other, second, first)):
+        target = tmp_path / f"d-{order[0].stem}-{order[1].stem}.db"
+        target.write_bytes(district.db.read_bytes())
+        district.merge(*order, into=target)
+        assert json.loads(district.run("conflicts", "--db", target, "--json").out)["conflicts"] == [], order
+        assert sqlite3.connect(target).execute(
+            "SELECT h.phone, h.address FROM households h JOIN loans l ON l.household_id = h.id WHERE l.loan_no = ?",
+            (loan,)).fetchone() == ("13900000011", "新址 3 组 12 号")
+    # while a number 二号机 typed over the district's, unseen by 一号机, is still one conflict
+    _edit_household(two.db, loan, phone="13900000002")
+    target = tmp_path / "d-late.db"
+    target.write_bytes(district.db.read_bytes())
+    district.merge(second, district.export(two), into=target)
+    listed = json.loads(district.run("conflicts", "--db", target, "--json").out)["conflicts"]
+    assert [(c["kept"]["value"], c["lost"]["value"]) for c in listed] == [("13900000002", "13900000011")]
+
+
 def test_two_laptops_changing_different_fields_of_one_household_both_keep_their_change(district, cli):
     one, two = district.laptop("柳林镇", "一号机"), district.laptop("柳林镇", "二号机")
     loan = loans_of(one.db, n=1)[0]
