@@ -6,7 +6,7 @@ Settling a field conflict either keeps what won (it is marked resolved) or takes
 value back, which is an ordinary change of the field through the unit of work: stamped, audited,
 and travelling in the next packages like any edit. A rule breach has no value to take back: a
 person puts it right where it lies (voids an agreement, corrects a repayment, fixes a person) and
-marks it settled (``take="kept"``); a later merge that finds it gone marks it resolved too.
+marks it settled (``take="kept"``); a later merge that finds it gone takes it off the list.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from app.db.session import Database
 from app.domain.clock import parse_stamp
 from app.domain.errors import InputError, NotFound
 from app.sync import rows
-from app.sync.rules import AGREEMENT_IN_FORCE, ID_NUMBER, OVERPAID, rule_of
+from app.sync.rules import AGREEMENT_IN_FORCE, ID_NUMBER, OVERPAID, PREFIX, RULE_NAMES, rule_of
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,7 @@ FIELD_NAMES = {"phone": "电话", "address": "地址", "capacity": "还款能力
                "imprisoned": "服刑", "is_deceased": "已故", "is_unreachable": "失联",
                "name": "姓名", "id_number": "身份证号", "interest_suspended": "停息挂账", "deleted": "删除",
                "review": "待核实", "code": "类别", "staff_id": "责任人", "duty": "职责",
-               "rule:" + AGREEMENT_IN_FORCE: "规则：一笔贷款两份生效协议",
-               "rule:" + OVERPAID: "规则：还款超过应还本金",
-               "rule:" + ID_NUMBER: "规则：身份证号重复"}
+               **{PREFIX + rule: name for rule, name in RULE_NAMES.items()}}
 # What a person does about a rule breach (there is no overwritten value to take back).
 RULE_ADVICE = {
     AGREEMENT_IN_FORCE: "请在「协议」中核对这几份协议，作废其中登记错的一份（qingshou agreement cancel）",

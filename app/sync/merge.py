@@ -50,8 +50,9 @@ class FileResult:
     updated: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
     rule_breaches: int = 0           # breaches of a rule this merge listed (app.sync.rules)
-    rule_breaches_fixed: int = 0     # listed breaches it found gone (marked resolved)
+    rule_breaches_fixed: int = 0     # listed breaches it found gone (taken off the list)
     refused_changes: list[str] = field(default_factory=list)
+    rules_fixed: list[str] = field(default_factory=list)   # what those were (in the audit log, not the JSON)
 
     def to_json(self) -> dict:
         return {"file": self.file, "package_id": self.package_id, "status": self.status, "reason": self.reason,

@@ -53,12 +53,13 @@ def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
 
 def check_rules(conn: Connection, touched: dict[str, set[str]], result) -> None:
     """Rules one laptop enforces alone, checked again for what the merge touched
-    (``app.sync.rules``): breaches go to the conflict list, fixed ones are marked resolved."""
+    (``app.sync.rules``): breaches go to the conflict list, fixed ones leave it."""
     from app.sync import rules
 
     found = rules.recheck(conn, touched)
     result.rule_breaches += found.listed
     result.rule_breaches_fixed += found.fixed
+    result.rules_fixed.extend(found.gone)
 
 
 def _ids(conn: Connection, touched: dict[str, set[str]], table: str, via: dict[str, str]) -> set[str]:
@@ -104,7 +105,9 @@ def record(conn: Connection, incoming, result, actor: str, ident) -> None:
         "'sync_packages', :p, :changes, :summary)"),
         {"id": new_id(), "at": now, "actor": actor, "unit": ident.unit_id, "dev": ident.device, "p": incoming.package_id,
          "changes": json.dumps({"inserted": result.inserted, "updated": result.updated,
-                                "refused": result.refused_changes}, ensure_ascii=False),
+                                "refused": result.refused_changes}
+                               | ({"rules_fixed": result.rules_fixed} if result.rules_fixed else {}),
+                               ensure_ascii=False),
          "summary": summary})
 
 

@@ -14,16 +14,19 @@ cannot know which side is right, so it drops neither: it lists the breach in the
 
 A breach's id is a uuid5 of the rule, the loan (or the township and ID number) and the ids of
 the rows in breach, so the same breach found again, by any later merge in any order, is the same
-row. A breach that a later merge finds gone (one agreement voided, a repayment 冲正, a person
-removed) is marked resolved; one that comes back after that is listed again. One a person marked
-settled stays settled while its rows stay the same.
+row. A listed breach that a later merge finds gone (one agreement voided, a repayment 冲正, a
+person removed) leaves the list — the row goes, the merge's audit entry names it — so the list is
+what is wrong now, the same whatever order the packages came in (a breach put right before its
+second half arrived is never seen in one order and seen then fixed in another). One a person
+marked settled stays, settled, while its rows stay the same; a breach with other rows (a third
+agreement, one more repayment) is a new one.
 """
 from __future__ import annotations
 
 import json
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import text
@@ -37,7 +40,8 @@ from app.domain.stages import ROLE_NAMES, PersonRole
 AGREEMENT_IN_FORCE, OVERPAID, ID_NUMBER = "agreement_in_force", "overpaid", "id_number"
 RULES = (AGREEMENT_IN_FORCE, OVERPAID, ID_NUMBER)
 PREFIX = "rule:"
-AUTO = "rules"            # updated_by of a row this module marked resolved (it may reopen it)
+RULE_NAMES = {AGREEMENT_IN_FORCE: "规则：一笔贷款两份生效协议", OVERPAID: "规则：还款超过应还本金",
+              ID_NUMBER: "规则：身份证号重复"}
 
 # The statuses of IN_FORCE as people read them (app.services.agreements.STATUS_NAMES).
 _STATUS = {"signed": "已签订", "broken": "违约", "fulfilled": "已履行"}
@@ -67,8 +71,9 @@ class Breach:
 
 @dataclass(frozen=True)
 class RuleCheck:
-    listed: int = 0          # breaches listed by this check (new, or back after being fixed)
-    fixed: int = 0           # listed breaches this check found gone
+    listed: int = 0          # breaches this check listed (new to the list)
+    fixed: int = 0           # listed breaches it found gone (taken off the list)
+    gone: tuple[str, ...] = field(default=(), compare=False)   # what those were, for the audit log
 
 
 def breach_id(rule: str, key: str, parties) -> str:
@@ -85,21 +90,21 @@ def rule_of(field: str | None) -> str | None:
 
 def recheck(conn: Connection, touched: dict[str, set[str]]) -> RuleCheck:
     """Checks the rules for what a merge touched (and for every breach still listed); lists new
-    breaches and marks fixed ones resolved. Runs in the caller's transaction."""
-    open_rows = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(text(
-        "SELECT id, field, entity, entity_id FROM conflicts WHERE field LIKE 'rule:%' AND resolved = 0 "
-        "AND deleted = 0"))}
-    loans = touched_loans(conn, touched) | {eid for field, entity, eid in open_rows.values() if entity == "loans"}
-    persons = touched_persons(conn, touched) | {eid for field, entity, eid in open_rows.values()
-                                                if entity == "persons"}
+    breaches and takes fixed ones off the list. Runs in the caller's transaction."""
+    open_rows = {r[0]: r for r in conn.execute(text(
+        "SELECT id, field, entity, entity_id, kept_value, lost_value FROM conflicts "
+        "WHERE field LIKE 'rule:%' AND resolved = 0 AND deleted = 0"))}
+    loans = touched_loans(conn, touched) | {r.entity_id for r in open_rows.values() if r.entity == "loans"}
+    persons = touched_persons(conn, touched) | {r.entity_id for r in open_rows.values() if r.entity == "persons"}
     found = [*agreements_in_force(conn, loans), *overpaid(conn, loans), *id_numbers(conn, persons)]
     listed = _list(conn, found)
     gone = sorted(set(open_rows) - {b.id for b in found})
     if gone:
-        conn.execute(text(
-            "UPDATE conflicts SET resolved = 1, updated_at = :now, updated_by = :auto "
-            "WHERE id IN (SELECT value FROM json_each(:ids))"), {"now": _now(), "auto": AUTO, "ids": json.dumps(gone)})
-    return RuleCheck(listed, len(gone))
+        conn.execute(text("DELETE FROM conflicts WHERE id IN (SELECT value FROM json_each(:ids))"),
+                     {"ids": json.dumps(gone)})
+    said = tuple(f"{RULE_NAMES.get(rule_of(r.field) or '', r.field)}（{r.entity} {r.entity_id}）："
+                 f"{r.kept_value}；{r.lost_value}" for r in (open_rows[i] for i in gone))
+    return RuleCheck(listed, len(gone), said)
 
 
 def touched_loans(conn: Connection, touched: dict[str, set[str]]) -> set[str]:
@@ -128,24 +133,21 @@ def touched_persons(conn: Connection, touched: dict[str, set[str]]) -> set[str]:
 
 
 def _list(conn: Connection, found: list[Breach]) -> int:
-    """New breaches inserted; a breach this module had marked fixed reopened; the description of
-    one still open brought up to date. Returns how many were listed (new or reopened)."""
+    """New breaches inserted; the description of one still open brought up to date. Returns how
+    many were new."""
     listed = 0
     now = _now()
     for b in found:
         params = {"id": b.id, "e": b.entity, "eid": b.entity_id, "f": b.field, "kv": b.kept, "kh": b.kept_hlc,
-                  "lv": b.lost, "lh": b.lost_hlc, "now": now, "auto": AUTO}
+                  "lv": b.lost, "lh": b.lost_hlc, "now": now}
         listed += conn.execute(text(
             "INSERT OR IGNORE INTO conflicts (id, entity, entity_id, field, kept_value, kept_hlc, lost_value, "
             "lost_hlc, resolved, deleted, hlc, created_at, updated_at, updated_by) VALUES (:id, :e, :eid, :f, :kv, "
             ":kh, :lv, :lh, 0, 0, :lh, :now, :now, 'merge')"), params).rowcount
-        listed += conn.execute(text(
-            "UPDATE conflicts SET resolved = 0, kept_value = :kv, kept_hlc = :kh, lost_value = :lv, lost_hlc = :lh, "
-            "updated_at = :now, updated_by = 'merge' WHERE id = :id AND resolved = 1 AND updated_by = :auto"),
-            params).rowcount
         conn.execute(text(
-            "UPDATE conflicts SET kept_value = :kv, kept_hlc = :kh, lost_value = :lv, lost_hlc = :lh "
-            "WHERE id = :id AND resolved = 0 AND (kept_value IS NOT :kv OR lost_value IS NOT :lv)"), params)
+            "UPDATE conflicts SET kept_value = :kv, kept_hlc = :kh, lost_value = :lv, lost_hlc = :lh, hlc = :lh "
+            "WHERE id = :id AND resolved = 0 AND (kept_value IS NOT :kv OR lost_value IS NOT :lv "
+            "OR kept_hlc IS NOT :kh OR lost_hlc IS NOT :lh)"), params)
     return listed
 
 
@@ -157,7 +159,7 @@ def agreements_in_force(conn: Connection, loans: set[str]) -> list[Breach]:
         return []
     statuses = ", ".join(f"'{s}'" for s in IN_FORCE)
     rows = conn.execute(text(
-        "SELECT al.loan_id, l.loan_no, a.id, a.number, a.version, a.status, a.signed_on, a.hlc, "
+        "SELECT al.loan_id, l.loan_no, a.id, a.number, a.version, a.status, a.signed_on, "
         "coalesce(json_extract(a.field_hlc, '$.\"*\"'), a.hlc) AS made "
         "FROM agreement_loans al JOIN agreements a ON a.id = al.agreement_id JOIN loans l ON l.id = al.loan_id "
         f"WHERE al.loan_id IN (SELECT value FROM json_each(:ids)) AND al.deleted = 0 AND a.deleted = 0 "
@@ -190,11 +192,12 @@ def overpaid(conn: Connection, loans: set[str]) -> list[Breach]:
     if not loans:
         return []
     rows = conn.execute(text(
-        "SELECT l.id, l.loan_no, l.task_amount_fen, r.id, r.paid_on, r.principal_fen, r.hlc "
+        "SELECT l.id, l.loan_no, l.task_amount_fen, r.id, r.paid_on, r.principal_fen, "
+        "coalesce(json_extract(r.field_hlc, '$.\"*\"'), r.hlc) AS made "
         "FROM loans l JOIN repayments r ON r.loan_id = l.id AND r.deleted = 0 AND r.source = 'township' "
         "WHERE l.id IN (SELECT value FROM json_each(:ids)) AND l.task_amount_fen < (SELECT sum(x.principal_fen) "
         "FROM repayments x WHERE x.loan_id = l.id AND x.deleted = 0 AND x.source = 'township') "
-        "ORDER BY l.id, r.paid_on, r.hlc, r.id"), {"ids": json.dumps(sorted(loans))}).all()
+        "ORDER BY l.id, r.paid_on, made, r.id"), {"ids": json.dumps(sorted(loans))}).all()
     by_loan: dict[str, list] = defaultdict(list)
     for row in rows:
         by_loan[row[0]].append(row)
@@ -229,7 +232,7 @@ def id_numbers(conn: Connection, persons: set[str]) -> list[Breach]:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for row in conn.execute(text(
             "SELECT h.township_id, p.id_number, p.id, p.name, p.role, h.head_name, "
-            "coalesce(json_extract(p.field_hlc, '$.\"*\"'), p.hlc) AS made, p.hlc "
+            "coalesce(json_extract(p.field_hlc, '$.\"*\"'), p.hlc) AS made "
             "FROM persons p JOIN households h ON h.id = p.household_id "
             "WHERE h.township_id IN (SELECT value FROM json_each(:townships)) AND p.deleted = 0 AND h.deleted = 0 "
             "AND coalesce(p.id_number, '') != ''"), {"townships": json.dumps(sorted(wanted))}):
@@ -243,8 +246,8 @@ def id_numbers(conn: Connection, persons: set[str]) -> list[Breach]:
         people.sort(key=lambda r: (r[6] or "", r[2]))
         first, *others = people
         out.append(Breach(ID_NUMBER, "persons", first[2], f"{township}:{number}", tuple(sorted(r[2] for r in people)),
-                          f"身份证号 {number}：{_person(first)}", first[7],
-                          "；".join(_person(r) for r in others), others[-1][7]))
+                          f"身份证号 {number}：{_person(first)}", first[6],
+                          "；".join(_person(r) for r in others), others[-1][6]))
     return sorted(out, key=lambda b: b.id)
 
 

@@ -55,7 +55,7 @@ def test_a_demo_database_breaks_no_rule(conn):
     assert rules.id_numbers(conn, persons) == []
 
 
-def test_two_agreements_in_force_on_one_loan_are_listed_once_and_resolved_when_one_goes(conn):
+def test_two_agreements_in_force_on_one_loan_are_listed_once_and_leave_the_list_when_one_goes(conn):
     first, number, loan = _signed(conn)
     other = _copy(conn, "agreements", first, number="柳林-2026-ZZZ-0001",
                   field_hlc=None, hlc="1996283888661-00000-zzz")
@@ -83,16 +83,20 @@ def test_two_agreements_in_force_on_one_loan_are_listed_once_and_resolved_when_o
     newer = _copy(conn, "agreements", other, previous_id=other, version=2, status="draft")
     assert rules.agreements_in_force(conn, {loan}) == []
     conn.execute(text("UPDATE agreements SET deleted = 1 WHERE id = :n"), {"n": newer})
-    # fixed: the next check (whatever it touched) marks the listed breach resolved ...
+    # fixed: the next check (whatever it touched) takes the listed breach off the list, saying what it was ...
     conn.execute(text("UPDATE agreements SET status = 'cancelled' WHERE id = :o"), {"o": other})
-    assert rules.recheck(conn, {}) == rules.RuleCheck(listed=0, fixed=1)
-    assert [r.resolved for r in _rows(conn)] == [True]
+    check = rules.recheck(conn, {})
+    assert check == rules.RuleCheck(listed=0, fixed=1) and _rows(conn) == []
+    (said,) = check.gone
+    assert "一笔贷款两份生效协议" in said and "柳林-2026-ZZZ-0001" in said
     # ... and if it comes back, it is listed again (the same row)
     conn.execute(text("UPDATE agreements SET status = 'signed' WHERE id = :o"), {"o": other})
     assert rules.recheck(conn, {"agreements": {other}}) == rules.RuleCheck(listed=1, fixed=0)
     assert [(r.id, r.resolved) for r in _rows(conn)] == [(row.id, False)]
-    # one a person marked settled stays settled while it stays the same
+    # one a person marked settled stays settled while it stays the same, and stays when put right
     conn.execute(text("UPDATE conflicts SET resolved = 1, updated_by = '区县管理员' WHERE id = :id"), {"id": row.id})
+    assert rules.recheck(conn, {"agreements": {other}}) == rules.RuleCheck(0, 0)
+    conn.execute(text("UPDATE agreements SET status = 'cancelled' WHERE id = :o"), {"o": other})
     assert rules.recheck(conn, {"agreements": {other}}) == rules.RuleCheck(0, 0)
     assert [r.resolved for r in _rows(conn)] == [True]
 
@@ -124,7 +128,7 @@ def test_township_principal_beyond_the_task_is_listed_and_the_banks_is_not(conn)
     assert row.id == rules.breach_id("overpaid", loan, [a, b])
     conn.execute(text("UPDATE repayments SET deleted = 1, void_reason = '重复登记' WHERE id = :b"), {"b": b})
     assert rules.recheck(conn, {"repayments": {b}}) == rules.RuleCheck(0, 1)
-    assert [r.resolved for r in _rows(conn)] == [True]
+    assert _rows(conn) == []
 
 
 def test_one_id_number_on_two_live_persons_of_one_township(conn):
@@ -155,4 +159,4 @@ def test_one_id_number_on_two_live_persons_of_one_township(conn):
     # the duplicate removed: resolved
     conn.execute(text("UPDATE persons SET deleted = 1 WHERE id = :p"), {"p": second.id})
     assert rules.recheck(conn, {"persons": {second.id}}) == rules.RuleCheck(0, 1)
-    assert [r.resolved for r in _rows(conn)] == [True]
+    assert _rows(conn) == []
