@@ -113,7 +113,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
             line = f"{f.file}：{words[f.status]}"
             if f.status == "merged":
                 line += (f"（{f.unit or ''} {f.device or ''} 第 {f.sequence} 个包；新增 {sum(f.inserted.values())} 条，"
-                         f"更新 {sum(f.updated.values())} 条，冲突 {f.conflicts} 处）")
+                         f"更新 {sum(f.updated.values())} 条，冲突 {f.conflicts} 处"
+                         + (f"，规则问题 {f.rule_breaches} 处（见 qingshou conflicts）" if f.rule_breaches else "")
+                         + (f"，{f.rule_breaches_fixed} 处规则问题已消除" if f.rule_breaches_fixed else "") + "）")
             elif f.reason:
                 line += f"：{f.reason}"
             print(line)
@@ -123,15 +125,16 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def register_status(sub) -> None:
-    p = sub.add_parser("conflicts", help="冲突清单：两台电脑改了同一处，保留的值和被覆盖的值")
+    p = sub.add_parser("conflicts", help="冲突清单：两台电脑改了同一处，保留的值和被覆盖的值；合并后规则检查发现的问题")
     add_db(p)
     p.add_argument("--all", action="store_true", help="也列出已处理的")
     add_json(p)
     p.set_defaults(handler=cmd_conflicts)
     inner = p.add_subparsers(dest="conflicts_command", metavar="命令")
-    r = inner.add_parser("resolve", help="处理一个冲突：保留现在的值，或改回被覆盖的值")
+    r = inner.add_parser("resolve", help="处理一个冲突：保留现在的值，或改回被覆盖的值（规则问题只能标记为已处理）")
     r.add_argument("conflict_id", metavar="冲突编号")
-    r.add_argument("--take", required=True, choices=["kept", "lost"], help="kept：保留现在的值；lost：改回被覆盖的值")
+    r.add_argument("--take", required=True, choices=["kept", "lost"],
+                   help="kept：保留现在的值（规则问题：标记为已处理）；lost：改回被覆盖的值")
     # --db and --json may stand before or after ``resolve`` (SUPPRESS: not given here, the other kept)
     r.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar="文件", help="数据库文件")
     r.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 输出结果")
@@ -155,9 +158,18 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         print("没有未处理的冲突" if not args.all else "没有冲突")
     for c in found:
         mark = "（已处理）" if c.resolved else ""
+        if c.rule:
+            print(f"{c.id}  {c.label}{mark}\n  一方：{c.kept.value}{_from(c.kept)}\n  另一方：{c.lost.value}{_from(c.lost)}"
+                  + ("" if c.resolved else f"\n  处理：{c.advice}，再用 --take kept 标记为已处理"))
+            continue
         print(f"{c.id}  {c.label}{mark}\n  保留：{c.kept.value}（{c.kept.device}，{c.kept.at}）\n"
               f"  被覆盖：{c.lost.value}（{c.lost.device}，{c.lost.at}）")
     return 0
+
+
+def _from(side) -> str:
+    where = "，".join(x for x in (side.device, side.at) if x)
+    return f"（{where}）" if where else ""
 
 
 def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
@@ -168,6 +180,8 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
         done = resolve(db, args.conflict_id, args.take, actor(args, db))
     if args.json:
         emit_json(done.to_json() | {"took": args.take})
+    elif done.rule:
+        print(f"已标记为已处理：{done.label}")
     else:
         print(f"已处理：{done.entity}.{done.field} 取{'被覆盖的值' if args.take == 'lost' else '现在的值'}")
     return 0

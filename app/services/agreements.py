@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.db import ids
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Repayment, Unit, Village
+from app.db.models.agreements import IN_FORCE    # measured against repayments
 from app.db.session import Database
 from app.domain.money import format_yuan, to_chinese_capital
 from app.domain.errors import InputError, IntegrityError, NotFound
@@ -41,7 +42,6 @@ from app.services.work_common import check_day
 STATUS_NAMES = {"draft": "草稿", "printed": "已打印", "signed": "已签订", "fulfilled": "已履行",
                 "broken": "违约", "cancelled": "已作废", "superseded": "已被新版本替代"}
 ACTIVE = ("draft", "printed", "signed", "broken")   # a loan may be in one of these at a time
-IN_FORCE = ("signed", "broken", "fulfilled")        # measured against repayments
 TERMS_FILE = "agreement_terms.txt"
 
 

@@ -1,8 +1,12 @@
-"""The conflict list: fields two laptops changed, the value kept and the one overwritten.
+"""The conflict list: fields two laptops changed, the value kept and the one overwritten; and
+breaches of the rules one laptop enforces alone (``app.sync.rules``, ``field = "rule:…"``), the
+two sides of each.
 
-Settling one either keeps what won (it is marked resolved) or takes the overwritten value back,
-which is an ordinary change of the field through the unit of work: stamped, audited, and
-travelling in the next packages like any edit.
+Settling a field conflict either keeps what won (it is marked resolved) or takes the overwritten
+value back, which is an ordinary change of the field through the unit of work: stamped, audited,
+and travelling in the next packages like any edit. A rule breach has no value to take back: a
+person puts it right where it lies (voids an agreement, corrects a repayment, fixes a person) and
+marks it settled (``take="kept"``); a later merge that finds it gone takes it off the list.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from app.db.session import Database
 from app.domain.clock import parse_stamp
 from app.domain.errors import InputError, NotFound
 from app.sync import rows
+from app.sync.rules import AGREEMENT_IN_FORCE, ID_NUMBER, OVERPAID, PREFIX, RULE_NAMES, rule_of
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,14 @@ FIELD_NAMES = {"phone": "电话", "address": "地址", "capacity": "还款能力
                "group_name": "村民小组", "head_name": "户主", "head_id_number": "身份证号", "village_id": "村社",
                "imprisoned": "服刑", "is_deceased": "已故", "is_unreachable": "失联",
                "name": "姓名", "id_number": "身份证号", "interest_suspended": "停息挂账", "deleted": "删除",
-               "review": "待核实", "code": "类别", "staff_id": "责任人", "duty": "职责"}
+               "review": "待核实", "code": "类别", "staff_id": "责任人", "duty": "职责",
+               **{PREFIX + rule: name for rule, name in RULE_NAMES.items()}}
+# What a person does about a rule breach (there is no overwritten value to take back).
+RULE_ADVICE = {
+    AGREEMENT_IN_FORCE: "请在「协议」中核对这几份协议，作废其中登记错的一份（qingshou agreement cancel）",
+    OVERPAID: "请核对这几笔还款，把登记错的一笔「冲正」（qingshou repay void，可同时登记更正后的金额）",
+    ID_NUMBER: "请核对这几个人：同一个人登记了两次的，只留一条（归入同一户）；身份证号登记错的，按银行台账改正",
+}
 ENTITY_NAMES = {"households": "借款户", "persons": "人员", "loans": "贷款", "category_tags": "类别",
                 "assignments": "责任人", "agreements": "协议", "installments": "分期", "staff": "人员名单"}
 
@@ -55,11 +67,22 @@ class ConflictView:
     def field_name(self) -> str:
         return FIELD_NAMES.get(self.field, self.field)
 
+    @property
+    def rule(self) -> str | None:
+        """The rule a breach row is about (``agreement_in_force`` …); None for a field conflict."""
+        return rule_of(self.field)
+
+    @property
+    def advice(self) -> str | None:
+        """For a rule breach: what a person should do about it."""
+        return RULE_ADVICE.get(self.rule) if self.rule else None
+
     def to_json(self) -> dict:
         def side(s: Side) -> dict:
             return {"value": s.value, "device": s.device, "at": s.at}
         return {"id": self.id, "entity": self.entity, "entity_id": self.entity_id, "field": self.field,
-                "kept": side(self.kept), "lost": side(self.lost), "resolved": self.resolved, "label": self.label}
+                "kept": side(self.kept), "lost": side(self.lost), "resolved": self.resolved, "label": self.label,
+                "rule": self.rule, "advice": self.advice}
 
 
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
@@ -97,7 +120,8 @@ def _side(value: str | None, stamp: str | None, names: dict[str, str]) -> Side:
 
 def resolve(db: Database, conflict_id: str, take: str, actor: str) -> ConflictView:
     """Settles a conflict: ``take="kept"`` leaves the field as it is; ``"lost"`` writes the
-    overwritten value back as a change of its own."""
+    overwritten value back as a change of its own. A rule breach is only marked settled
+    (``"kept"``); ``"lost"`` is refused with what to do instead."""
     if take not in ("kept", "lost"):
         raise InputError("--take 应为 kept（保留现在的值）或 lost（改回被覆盖的值）")
     with db.uow(actor) as uow:
@@ -107,10 +131,19 @@ def resolve(db: Database, conflict_id: str, take: str, actor: str) -> ConflictVi
             raise NotFound(f"没有编号为 {conflict_id} 的冲突（用 qingshou conflicts --all 查看）")
         if c.resolved:
             raise InputError("这个冲突已经处理过了")
+        rule = rule_of(c.field)
+        if rule and take == "lost":
+            raise InputError(f"这是合并后规则检查发现的问题（{FIELD_NAMES.get(c.field, c.field)}），没有可以改回的值："
+                             f"{RULE_ADVICE.get(rule, '请找到出错的记录改正')}；改好后用 --take kept 标记为已处理")
         if take == "lost":
             _write_back(s, c)
         c.resolved = True
-        uow.audit("resolve", "conflicts", c.id, summary=f"处理冲突：{c.entity}.{c.field} 取{'被覆盖的值' if take == 'lost' else '现在的值'}")
+        if rule:
+            uow.audit("resolve", "conflicts", c.id,
+                      summary=f"规则问题标记为已处理：{FIELD_NAMES.get(c.field, c.field)}（{c.entity} {c.entity_id}）")
+        else:
+            uow.audit("resolve", "conflicts", c.id,
+                      summary=f"处理冲突：{c.entity}.{c.field} 取{'被覆盖的值' if take == 'lost' else '现在的值'}")
         uow.commit()
         names = {p.device: p.name for p in s.scalars(select(SyncPeer)) if p.name}
         return _view(s, c, names)

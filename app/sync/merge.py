@@ -3,7 +3,8 @@
 ``merge_files`` opens every file (``app.sync.receive``), refuses what it must with a reason, and
 merges the rest one transaction per file: facts by id (a void travels), editable rows field
 group by field group by their clocks (``app.sync.fields_merge``), changes the sender does not
-own refused and counted, derived figures recomputed, the package recorded (a second merge of it
+own refused and counted, derived figures recomputed, the rules one laptop enforces alone
+rechecked (``app.sync.rules``), the package recorded (a second merge of it
 changes nothing), the sender's sequence and its gaps kept, the laptop enrolled if this is its
 first package.
 """
@@ -50,12 +51,16 @@ class FileResult:
     inserted: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
+    rule_breaches: int = 0           # breaches of a rule this merge listed (app.sync.rules)
+    rule_breaches_fixed: int = 0     # listed breaches it found gone (taken off the list)
     refused_changes: list[str] = field(default_factory=list)
+    rules_fixed: list[str] = field(default_factory=list)   # what those were (in the audit log, not the JSON)
 
     def to_json(self) -> dict:
         return {"file": self.file, "package_id": self.package_id, "status": self.status, "reason": self.reason,
                 "code": self.code, "unit": self.unit, "device": self.device, "sequence": self.sequence,
                 "inserted": self.inserted, "updated": self.updated, "conflicts": self.conflicts,
+                "rule_breaches": self.rule_breaches, "rule_breaches_fixed": self.rule_breaches_fixed,
                 "refused_changes": self.refused_changes}
 
 
@@ -68,11 +73,16 @@ class MergeReport:
         return sum(f.conflicts for f in self.files)
 
     @property
+    def rule_breaches(self) -> int:
+        return sum(f.rule_breaches for f in self.files)
+
+    @property
     def refused(self) -> int:
         return sum(1 for f in self.files if f.status == "refused")
 
     def to_json(self) -> dict:
-        return {"merged": [f.to_json() for f in self.files], "conflicts": self.conflicts}
+        return {"merged": [f.to_json() for f in self.files], "conflicts": self.conflicts,
+                "rule_breaches": self.rule_breaches}
 
 
 def merge_files(db: Database, files: list[Path], *, actor: str = "system",
@@ -250,6 +260,7 @@ def _after(conn: Connection, incoming: Incoming, touched: dict[str, set[str]], r
 
     merge_after.fold_clock(conn)
     merge_after.refresh_derived(conn, touched)
+    merge_after.check_rules(conn, touched, result)
     merge_after.record(conn, incoming, result, actor, ident)
 
 

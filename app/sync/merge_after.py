@@ -1,5 +1,5 @@
 """What a merge does after the rows, in the same transaction: the clock, the derived figures,
-the record of the package and of its sender."""
+the rules rechecked, the record of the package and of its sender."""
 from __future__ import annotations
 
 import json
@@ -51,6 +51,17 @@ def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
         refresh_search(conn, sorted(households))
 
 
+def check_rules(conn: Connection, touched: dict[str, set[str]], result) -> None:
+    """Rules one laptop enforces alone, checked again for what the merge touched
+    (``app.sync.rules``): breaches go to the conflict list, fixed ones leave it."""
+    from app.sync import rules
+
+    found = rules.recheck(conn, touched)
+    result.rule_breaches += found.listed
+    result.rule_breaches_fixed += found.fixed
+    result.rules_fixed.extend(found.gone)
+
+
 def _ids(conn: Connection, touched: dict[str, set[str]], table: str, via: dict[str, str]) -> set[str]:
     out = set(touched.get(table, ()))
     for child, column in via.items():
@@ -85,14 +96,18 @@ def record(conn: Connection, incoming, result, actor: str, ident) -> None:
     added = sum(result.inserted.values())
     changed = sum(result.updated.values())
     summary = (f"合并{header.get('unit_name') or ''} {header.get('device_name') or header['device']} "
-               f"第 {header.get('seq')} 个数据包：新增 {added} 条，更新 {changed} 条，冲突 {result.conflicts} 处")
+               f"第 {header.get('seq')} 个数据包：新增 {added} 条，更新 {changed} 条，冲突 {result.conflicts} 处"
+               + (f"，规则问题 {result.rule_breaches} 处" if result.rule_breaches else "")
+               + (f"，{result.rule_breaches_fixed} 处规则问题已消除" if result.rule_breaches_fixed else ""))
     conn.execute(text(
         "INSERT INTO audit_log (id, at, hlc, actor, unit_id, device, action, entity, entity_id, changes, summary) "
         "VALUES (:id, :at, (SELECT value FROM meta WHERE key = 'hlc_last'), :actor, :unit, :dev, 'merge', "
         "'sync_packages', :p, :changes, :summary)"),
         {"id": new_id(), "at": now, "actor": actor, "unit": ident.unit_id, "dev": ident.device, "p": incoming.package_id,
          "changes": json.dumps({"inserted": result.inserted, "updated": result.updated,
-                                "refused": result.refused_changes}, ensure_ascii=False),
+                                "refused": result.refused_changes}
+                               | ({"rules_fixed": result.rules_fixed} if result.rules_fixed else {}),
+                               ensure_ascii=False),
          "summary": summary})
 
 

@@ -109,3 +109,50 @@ def test_a_laptop_merges_a_task_package_with_its_passphrase(qtbot, idle, demo_pa
     idle()
     assert page.results.rowCount() == 1
     assert page.results.record(0).status in ("merged", "already_merged"), page.results.record(0)
+
+
+def test_a_rule_breach_is_listed_and_can_only_be_marked_settled(qtbot, idle, demo_path, laptops, tmp_path,
+                                                                monkeypatch):
+    """Two laptops each record a payment that alone fits the loan: together they pass it."""
+    from datetime import date
+
+    from app.services.repayments import record_repayment
+    from app.sync.export import write_work_package
+
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    for n, path in enumerate(laptops, start=1):
+        laptop = open_database(path)
+        with laptop.engine.connect() as conn:
+            from sqlalchemy import text
+
+            loan_no, task = conn.execute(text(
+                "SELECT loan_no, task_amount_fen FROM loans WHERE balance_fen = task_amount_fen "
+                "AND task_amount_fen > 100000 AND id NOT IN (SELECT loan_id FROM repayments) "
+                "AND id NOT IN (SELECT loan_id FROM agreement_loans) ORDER BY loan_no LIMIT 1")).first()
+        record_repayment(laptop, amount_fen=task // 100 * 60, loan_no=loan_no, paid_on=date(2026, 11, 20 + n),
+                         actor="驻村干部")
+        write_work_package(laptop, stick / f"柳林镇-{n}号机.qspkg")
+        laptop.dispose()
+    window = open_window(qtbot, idle, demo_path, size=(1366, 768))
+    page = _show_sync(window, qtbot, idle)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(stick))
+    with qtbot.waitSignal(page.finished, timeout=WAIT_MS):
+        page.folder_button.click()
+    qtbot.waitUntil(lambda: page.conflicts.rowCount() == 1, timeout=WAIT_MS)
+    idle()
+    assert "规则问题 1 处" in page.info.text()
+    breaches = page.results.column_index("规则问题")
+    assert sorted(page.results.data(page.results.index(r, breaches)) for r in range(2)) == ["0", "1"]
+    chosen = page.conflicts.record(0)
+    assert chosen.rule == "overpaid" and "还款超过应还本金" in chosen.label
+    page.tabs.setCurrentIndex(2)
+    page.conflicts_view.selectRow(0)
+    idle()
+    assert not page.take_lost.isEnabled() and "冲正" in page.take_lost.toolTip()
+    assert page.keep.text() == "标记为已处理" and "冲正" in page.conflict_hint.text()
+    window.grab().save(str(tmp_path / "sync-rule.png"))
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        page.keep.click()
+    qtbot.waitUntil(lambda: page.conflicts.rowCount() == 0, timeout=WAIT_MS)
+    assert page.take_lost.isEnabled() and page.keep.text() == "保留现在的值" and not page.conflict_hint.text()

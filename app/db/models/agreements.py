@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncMixin
 
+# Statuses of an agreement in force: measured against repayments; a loan is in one at most.
+IN_FORCE = ("signed", "broken", "fulfilled")
+
 
 class Agreement(SyncMixin, Base):
     __tablename__ = "agreements"

@@ -24,6 +24,7 @@ from app.ui.widgets.tables import make_table_view
 WORK_FILTER = "数据包 (*.qspkg)"
 TASK_FILTER = "任务包 (*.qstask)"
 _STATUS = {"merged": "已合并", "already_merged": "已合并过（未重复）", "refused": "未合并"}
+_TAKE_LOST_TIP = "把选中的冲突改回被覆盖的值（这也是一次修改，会随数据包传递）"
 
 
 class ResultModel(RecordTableModel[FileResult]):
@@ -34,6 +35,8 @@ class ResultModel(RecordTableModel[FileResult]):
         Column("第几个包", lambda r: r.sequence, kind="int"),
         Column("新增", lambda r: sum(r.inserted.values()) if r.status == "merged" else None, kind="int"),
         Column("冲突", lambda r: r.conflicts if r.status == "merged" else None, kind="int"),
+        Column("规则问题", lambda r: r.rule_breaches if r.status == "merged" else None, kind="int",
+               tooltip="合并后发现违反规则的情况（一笔贷款两份生效协议、还款超过应还本金、身份证号重复），见“冲突清单”"),
         Column("说明", lambda r: r.reason or "；".join(r.refused_changes)),
     )
 
@@ -49,12 +52,15 @@ class DeviceModel(RecordTableModel[DeviceStatus]):
     )
 
 
+_RULE_SIDES = "规则问题没有被覆盖的值：这里是问题的一方和另一方"
+
+
 class ConflictModel(RecordTableModel[ConflictView]):
     columns = (
         Column("内容", lambda c: c.label),
-        Column("保留的值", lambda c: c.kept.value),
+        Column("保留的值", lambda c: c.kept.value, tooltip=_RULE_SIDES),
         Column("保留的来自", lambda c: f"{c.kept.device or ''} {c.kept.at or ''}".strip()),
-        Column("被覆盖的值", lambda c: c.lost.value),
+        Column("被覆盖的值", lambda c: c.lost.value, tooltip=_RULE_SIDES),
         Column("被覆盖的来自", lambda c: f"{c.lost.device or ''} {c.lost.at or ''}".strip()),
     )
 
@@ -115,18 +121,23 @@ class SyncPage(Page):
             view.horizontalHeader().setSectionResizeMode(len(model.columns) - 1, QHeaderView.ResizeMode.Stretch)
         self.take_lost = QPushButton("改回被覆盖的值")
         self.take_lost.setObjectName("takeLost")
-        self.take_lost.setToolTip("把选中的冲突改回被覆盖的值（这也是一次修改，会随数据包传递）")
+        self.take_lost.setToolTip(_TAKE_LOST_TIP)
         self.take_lost.clicked.connect(lambda: self.resolve("lost"))
         self.keep = QPushButton("保留现在的值")
         self.keep.setObjectName("keepKept")
         self.keep.clicked.connect(lambda: self.resolve("kept"))
+        self.conflicts_view.selectionModel().selectionChanged.connect(self._conflict_chosen)
+        self.conflicts.modelReset.connect(self._conflict_chosen)
         conflict_box = QWidget()
         box = QVBoxLayout(conflict_box)
         box.setContentsMargins(0, 6, 0, 0)
         buttons = QHBoxLayout()
         buttons.addWidget(self.keep)
         buttons.addWidget(self.take_lost)
-        buttons.addStretch(1)
+        self.conflict_hint = QLabel("")
+        self.conflict_hint.setObjectName("conflictHint")
+        self.conflict_hint.setWordWrap(True)
+        buttons.addWidget(self.conflict_hint, 1)
         box.addLayout(buttons)
         box.addWidget(self.conflicts_view, 1)
         self.tabs = QTabWidget()
@@ -267,8 +278,10 @@ class SyncPage(Page):
         merged = sum(1 for r in results if r.status == "merged")
         refused = sum(1 for r in results if r.status == "refused")
         conflicts = sum(r.conflicts for r in results)
+        breaches = sum(r.rule_breaches for r in results)
         self.info.setText(f"合并了 {merged} 个文件" + (f"，{refused} 个未合并（原因见表）" if refused else "")
-                          + (f"，新发现冲突 {conflicts} 处（见“冲突清单”）" if conflicts else ""))
+                          + (f"，新发现冲突 {conflicts} 处（见“冲突清单”）" if conflicts else "")
+                          + (f"，发现规则问题 {breaches} 处（见“冲突清单”）" if breaches else ""))
         notify_written(self)
         self.refresh()
         self.finished.emit()
@@ -313,13 +326,25 @@ class SyncPage(Page):
                           on_success=lambda r: (self.info.setText(f"已写出{r.township}的第 {r.sequence} 个任务包：{r.path}"),
                                                 self.finished.emit()))
 
+    def _chosen_conflict(self) -> ConflictView | None:
+        rows = self.conflicts_view.selectionModel().selectedRows()
+        return self.conflicts.record(self.conflicts_view.model().mapToSource(rows[0]).row()) if rows else None
+
+    def _conflict_chosen(self, *_args) -> None:
+        """A rule breach has nothing to take back: it can only be marked settled, once put right."""
+        chosen = self._chosen_conflict()
+        rule = chosen is not None and chosen.rule is not None
+        self.take_lost.setEnabled(not rule)
+        self.take_lost.setToolTip(f"规则问题不能改回：{chosen.advice}" if rule else _TAKE_LOST_TIP)
+        self.keep.setText("标记为已处理" if rule else "保留现在的值")
+        self.conflict_hint.setText(f"规则问题：{chosen.advice}；改好后点“标记为已处理”" if rule else "")
+
     def resolve(self, take: str) -> None:
         db = self.db
-        rows = self.conflicts_view.selectionModel().selectedRows() if self.db else []
-        if db is None or not rows:
+        chosen = self._chosen_conflict() if db is not None else None
+        if db is None or chosen is None:
             QMessageBox.information(self, "冲突清单", "先在表里选中一个冲突")
             return
-        chosen = self.conflicts.record(self.conflicts_view.model().mapToSource(rows[0]).row())
         from app.ui.actor import actor
 
         run_in_background(self, lambda _ctx: conflict_list.resolve(db, chosen.id, take, actor()),

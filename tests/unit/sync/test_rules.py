@@ -1,0 +1,162 @@
+"""The rules rechecked after a merge (app.sync.rules), on a demo database changed by hand as two
+laptops' merged work would change it."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from app.sync import rules
+
+
+@pytest.fixture
+def conn(demo_db):
+    with demo_db.engine.connect() as c:
+        c.begin()
+        yield c
+        c.rollback()
+
+
+def _copy(conn, table: str, row_id: str, **changes) -> str:
+    """A copy of one row under a new id, with ``changes``: what another laptop made."""
+    new = str(uuid.uuid4())
+    conn.execute(text(f"CREATE TEMP TABLE _copy AS SELECT * FROM {table} WHERE id = :id"), {"id": row_id})
+    sets = ", ".join(f"{k} = :{k}" for k in ("id", *changes))
+    conn.execute(text(f"UPDATE _copy SET {sets}"), {"id": new, **changes})
+    conn.execute(text(f"INSERT INTO {table} SELECT * FROM _copy"))
+    conn.execute(text("DROP TABLE _copy"))
+    return new
+
+
+def _rows(conn) -> list[tuple]:
+    return conn.execute(text("SELECT id, field, entity, entity_id, kept_value, lost_value, resolved FROM conflicts "
+                             "WHERE field LIKE 'rule:%' ORDER BY id")).all()
+
+
+def _signed(conn) -> tuple[str, str, str]:
+    """(agreement id, number, loan id) of an agreement in force on one of its loans."""
+    return conn.execute(text(
+        "SELECT a.id, a.number, al.loan_id FROM agreements a JOIN agreement_loans al ON al.agreement_id = a.id "
+        "WHERE a.status = 'signed' AND a.deleted = 0 AND al.deleted = 0 ORDER BY a.id LIMIT 1")).first()
+
+
+def test_the_rule_statuses_are_the_agreements_in_force_of_the_services():
+    from app.services import agreements
+
+    assert rules.IN_FORCE == agreements.IN_FORCE
+    assert rules._STATUS == {s: agreements.STATUS_NAMES[s] for s in agreements.IN_FORCE}
+
+
+def test_a_demo_database_breaks_no_rule(conn):
+    loans = {r[0] for r in conn.execute(text("SELECT id FROM loans"))}
+    persons = {r[0] for r in conn.execute(text("SELECT id FROM persons"))}
+    assert rules.agreements_in_force(conn, loans) == [] and rules.overpaid(conn, loans) == []
+    assert rules.id_numbers(conn, persons) == []
+
+
+def test_two_agreements_in_force_on_one_loan_are_listed_once_and_leave_the_list_when_one_goes(conn):
+    first, number, loan = _signed(conn)
+    other = _copy(conn, "agreements", first, number="柳林-2026-ZZZ-0001",
+                  field_hlc=None, hlc="1996283888661-00000-zzz")
+    link = conn.execute(text("SELECT id FROM agreement_loans WHERE agreement_id = :a AND loan_id = :l"),
+                        {"a": first, "l": loan}).scalar()
+    _copy(conn, "agreement_loans", link, agreement_id=other)
+    touched = {"agreements": {other}}
+    assert rules.touched_loans(conn, touched) == {loan}
+    assert rules.recheck(conn, touched) == rules.RuleCheck(listed=1, fixed=0)
+    (row,) = _rows(conn)
+    assert row.field == "rule:agreement_in_force" and row.entity == "loans" and row.entity_id == loan
+    assert number in row.kept_value + row.lost_value and "柳林-2026-ZZZ-0001" in row.lost_value
+    assert "已签订" in row.kept_value and not row.resolved
+    assert row.id == rules.breach_id("agreement_in_force", loan, [other, first])   # any order of the parties
+    # found again (another merge touching the loan): the same row
+    assert rules.recheck(conn, {"loans": {loan}}) == rules.RuleCheck(0, 0)
+    assert len(_rows(conn)) == 1
+    # a draft, a cancelled one, a deleted link or one a later version replaces is not in force
+    for undo, redo in (("UPDATE agreements SET status = 'cancelled' WHERE id = :o", "UPDATE agreements SET status = 'signed' WHERE id = :o"),
+                       ("UPDATE agreement_loans SET deleted = 1 WHERE agreement_id = :o", "UPDATE agreement_loans SET deleted = 0 WHERE agreement_id = :o"),
+                       ("UPDATE agreements SET deleted = 1 WHERE id = :o", "UPDATE agreements SET deleted = 0 WHERE id = :o")):
+        conn.execute(text(undo), {"o": other})
+        assert rules.agreements_in_force(conn, {loan}) == []
+        conn.execute(text(redo), {"o": other})
+    newer = _copy(conn, "agreements", other, previous_id=other, version=2, status="draft")
+    assert rules.agreements_in_force(conn, {loan}) == []
+    conn.execute(text("UPDATE agreements SET deleted = 1 WHERE id = :n"), {"n": newer})
+    # fixed: the next check (whatever it touched) takes the listed breach off the list, saying what it was ...
+    conn.execute(text("UPDATE agreements SET status = 'cancelled' WHERE id = :o"), {"o": other})
+    check = rules.recheck(conn, {})
+    assert check == rules.RuleCheck(listed=0, fixed=1) and _rows(conn) == []
+    (said,) = check.gone
+    assert "一笔贷款两份生效协议" in said and "柳林-2026-ZZZ-0001" in said
+    # ... and if it comes back, it is listed again (the same row)
+    conn.execute(text("UPDATE agreements SET status = 'signed' WHERE id = :o"), {"o": other})
+    assert rules.recheck(conn, {"agreements": {other}}) == rules.RuleCheck(listed=1, fixed=0)
+    assert [(r.id, r.resolved) for r in _rows(conn)] == [(row.id, False)]
+    # one a person marked settled stays settled while it stays the same, and stays when put right
+    conn.execute(text("UPDATE conflicts SET resolved = 1, updated_by = '区县管理员' WHERE id = :id"), {"id": row.id})
+    assert rules.recheck(conn, {"agreements": {other}}) == rules.RuleCheck(0, 0)
+    conn.execute(text("UPDATE agreements SET status = 'cancelled' WHERE id = :o"), {"o": other})
+    assert rules.recheck(conn, {"agreements": {other}}) == rules.RuleCheck(0, 0)
+    assert [r.resolved for r in _rows(conn)] == [True]
+
+
+def test_township_principal_beyond_the_task_is_listed_and_the_banks_is_not(conn):
+    loan, task = conn.execute(text(
+        "SELECT id, task_amount_fen FROM loans WHERE id NOT IN (SELECT loan_id FROM repayments) "
+        "AND task_amount_fen > 100000 ORDER BY id LIMIT 1")).first()
+    stamp = "1996283888661-00000-abc"
+
+    def pay(principal: int, source: str = "township") -> str:
+        new = str(uuid.uuid4())
+        conn.execute(text(
+            "INSERT INTO repayments (id, loan_id, paid_on, amount_fen, principal_fen, interest_fen, penalty_fen, "
+            "source, deleted, hlc) VALUES (:id, :l, '2026-11-20', :p, :p, 0, 0, :s, 0, :h)"),
+            {"id": new, "l": loan, "p": principal, "s": source, "h": stamp})
+        return new
+
+    pay(task, source="bank")
+    a = pay(task // 2)
+    assert rules.overpaid(conn, {loan}) == []          # the bank's figure and half the task: within it
+    b = pay(task // 2 + 100)
+    assert rules.recheck(conn, {"repayments": {b}}) == rules.RuleCheck(1, 0)
+    (row,) = _rows(conn)
+    assert row.field == "rule:overpaid" and row.entity_id == loan
+    from app.domain.money import format_yuan
+
+    assert format_yuan(task) in row.kept_value and "超出 1.00 元" in row.lost_value
+    assert row.id == rules.breach_id("overpaid", loan, [a, b])
+    conn.execute(text("UPDATE repayments SET deleted = 1, void_reason = '重复登记' WHERE id = :b"), {"b": b})
+    assert rules.recheck(conn, {"repayments": {b}}) == rules.RuleCheck(0, 1)
+    assert _rows(conn) == []
+
+
+def test_one_id_number_on_two_live_persons_of_one_township(conn):
+    townships = [r[0] for r in conn.execute(text("SELECT id FROM units WHERE kind = 'township' ORDER BY id"))]
+
+    def person_of(township: str, skip: int = 0) -> tuple[str, str, str]:
+        return conn.execute(text(
+            "SELECT p.id, p.name, p.id_number FROM persons p JOIN households h ON h.id = p.household_id "
+            "WHERE h.township_id = :t AND p.deleted = 0 AND p.id_number IS NOT NULL ORDER BY p.id LIMIT 1 OFFSET :o"),
+            {"t": township, "o": skip}).first()
+
+    first = person_of(townships[0])
+    elsewhere = person_of(townships[1])
+    conn.execute(text("UPDATE persons SET id_number = :n WHERE id = :p"), {"n": first.id_number, "p": elsewhere.id})
+    assert rules.id_numbers(conn, {elsewhere.id}) == []   # another township: another matter
+    second = person_of(townships[0], 5)
+    spaced = f" {first.id_number[:6]} {first.id_number[6:].lower()} "
+    conn.execute(text("UPDATE persons SET id_number = :n WHERE id = :p"), {"n": spaced, "p": second.id})
+    assert rules.recheck(conn, {"persons": {second.id}}) == rules.RuleCheck(1, 0)
+    (row,) = _rows(conn)
+    assert row.field == "rule:id_number" and row.entity == "persons" and row.entity_id in (first.id, second.id)
+    assert first.name in row.kept_value + row.lost_value and second.name in row.kept_value + row.lost_value
+    assert first.id_number.upper() in row.kept_value
+    # the same found through the other person's household: the same row
+    household = conn.execute(text("SELECT household_id FROM persons WHERE id = :p"), {"p": first.id}).scalar()
+    assert rules.touched_persons(conn, {"households": {household}}) >= {first.id}
+    assert rules.recheck(conn, {"households": {household}}) == rules.RuleCheck(0, 0)
+    # the duplicate removed: resolved
+    conn.execute(text("UPDATE persons SET deleted = 1 WHERE id = :p"), {"p": second.id})
+    assert rules.recheck(conn, {"persons": {second.id}}) == rules.RuleCheck(0, 1)
+    assert _rows(conn) == []
