@@ -7,6 +7,7 @@ import json
 import logging
 import logging.handlers
 import os
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from app import config
-from app.cli.helpformat import ColumnHelpFormatter
+from app.cli.helpformat import ColumnHelpFormatter, columns
 from app.domain.errors import InputError, UserError
 
 log = logging.getLogger("app.cli")
@@ -40,7 +41,16 @@ class ChineseHelpFormatter(ColumnHelpFormatter):
     """argparse's help, with its own words (usage, options, -h) in Chinese, lined up by columns."""
 
     def _format_usage(self, usage, actions, groups, prefix):
-        return super()._format_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+        prefix = "用法：" if prefix is None else prefix
+        if usage is None or "\n" not in usage:
+            return super()._format_usage(usage, actions, groups, prefix)
+        # a command's own usage of several forms (repay, repay void): each form wrapped on its own
+        form = super()._format_usage
+        first, *more = usage.split("\n")
+        lines = [form(first, actions, groups, prefix).rstrip("\n")]
+        for other in more:
+            lines.append(form(other.strip(), actions, groups, " " * columns(prefix)).rstrip("\n"))
+        return "\n".join(lines) + "\n\n"
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -55,6 +65,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示此帮助并退出")
 
     def error(self, message: str) -> None:  # exit 2 with a Chinese first line
+        one_of = re.fullmatch(r"one of the arguments (.+) is required", message)
+        if one_of:
+            message = f"必须给出以下参数之一：{'、'.join(one_of.group(1).split())}"
         for english, chinese in _ARGPARSE_WORDS:
             message = message.replace(english, chinese)
         self.print_usage(sys.stderr)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import actor, add_db, add_json, database, emit_json, output_file, parse_date
+from app.cli.household_edit import add_household_edit
 from app.cli.corrections import add_void_repay, add_void_visit, fen_arg, outcome_arg, usage_error
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
@@ -34,6 +35,10 @@ def _stage_arg(text: str) -> str:
 
 REPAY_USAGE = ("qingshou repay --loan 借据号 --amount 元 --date 日期 [--receipt 编号] [--note 文字] [--db 文件] [--json]\n"
                "       qingshou repay void 还款编号 --reason 原因 [--amount 元] [--date 日期] [--db 文件] [--json]")
+HOUSEHOLD_USAGE = ("qingshou household (--id ID | --loan 借据号) [--as-of 日期] [--db 文件] [--json]\n"
+                   "       qingshou household edit (--id ID | --loan 借据号) [--phone 电话] [--address 住址] "
+                   "[--capacity 研判 [--reason 理由]] [--add-category 类别] [--remove-category 类别] [--note 文字] "
+                   "[--db 文件] [--json]")
 VISIT_USAGE = ("qingshou visit (--loan 借据号 | --household ID) --date 日期 --outcome 结果 [...] [--db 文件] [--json]\n"
                "       qingshou visit void 走访编号 --reason 原因 [--date 日期] [--outcome 结果] [...] [--db 文件] [--json]")
 
@@ -109,14 +114,16 @@ def register(sub) -> None:
     add_json(p)
     p.set_defaults(handler=cmd_households)
 
-    p = sub.add_parser("household", help="一个借款户的详细情况和清收建议")
+    p = sub.add_parser("household", help="一个借款户的详细情况和清收建议；household edit 修改它的资料",
+                       usage=HOUSEHOLD_USAGE)
     add_db(p)
-    which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--id", metavar="ID")
-    which.add_argument("--loan", metavar="借据号")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--id", metavar="ID", help="借款户编号（或用 --loan）")
+    which.add_argument("--loan", metavar="借据号", help="借款户的任一借据号")
     p.add_argument("--as-of", type=parse_date, default=None, metavar="日期")
     add_json(p)
-    p.set_defaults(handler=cmd_household)
+    p.set_defaults(handler=cmd_household, usage_of=p)
+    add_household_edit(p)
 
     p = sub.add_parser("worklist", help="工作台：今日跟进、承诺未兑现、未走访、进度")
     add_db(p)
@@ -273,6 +280,8 @@ def cmd_household(args: argparse.Namespace) -> int:
     from app.services import households, suggestions
     from app.services.work_common import find_loan
 
+    if not (args.id or args.loan):
+        return usage_error(args, "请用 --id 或 --loan 指明借款户")
     with database(args) as db:
         hid = args.id
         if args.loan:

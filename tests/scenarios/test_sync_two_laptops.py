@@ -243,6 +243,20 @@ def test_two_laptops_changing_different_fields_of_one_household_both_keep_their_
     assert json.loads(district.run("conflicts", "--db", district.db, "--json").out)["conflicts"] == []
 
 
+def test_a_household_edited_on_the_command_line_travels_to_the_district(district, cli):
+    one = district.laptop("柳林镇", "一号机")
+    loan = loans_of(one.db, n=1)[0]
+    r = district.run("household", "edit", "--db", one.db, "--loan", loan, "--phone", "13955556666",
+                     "--add-category", "low_income", "--json")
+    assert json.loads(r.out)["changed"] == ["phone", "categories"]
+    district.merge(district.export(one))
+    conn = sqlite3.connect(district.db)
+    hid = conn.execute("SELECT household_id FROM loans WHERE loan_no = ?", (loan,)).fetchone()[0]
+    assert conn.execute("SELECT phone FROM households WHERE id = ?", (hid,)).fetchone() == ("13955556666",)
+    assert conn.execute("SELECT count(*) FROM category_tags WHERE household_id = ? AND code = 'low_income' "
+                        "AND deleted = 0", (hid,)).fetchone() == (1,)
+
+
 def test_a_lost_stick_loses_nothing(district, cli):
     one = district.laptop("柳林镇", "一号机")
     a, b, c = loans_of(one.db)
