@@ -9,6 +9,7 @@ Chinese text, and prints on A4 landscape, one page wide, the header repeated."""
 from __future__ import annotations
 
 import unicodedata
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -78,18 +79,23 @@ def _sheet(wb: Workbook, r: Reconciliation, name: str, columns: list[Column], ro
         c = ws.cell(row=HEADER_ROW, column=i, value=header)
         c.font, c.fill, c.border = Font(bold=True), HEAD_FILL, BOX
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    widest = [max([text_width(v) for v in {row[i] for row in rows}] + [min(text_width(header), 16), 6])
+              for i, (header, _fmt) in enumerate(columns)]      # (each distinct value measured once)
+    styles: list = [None] * len(columns)
     for n, values in enumerate(rows, start=HEADER_ROW + 1):
-        for i, value in enumerate(values, start=1):
-            c = ws.cell(row=n, column=i, value=value)
-            c.border = BOX
-            fmt = columns[i - 1][1]
-            if fmt and not isinstance(value, str):
-                c.number_format = fmt
-            if isinstance(value, str) and text_width(value) > WRAP_AT:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, (header, _fmt) in enumerate(columns, start=1):
-        widest = max([text_width(row[i - 1]) for row in rows] + [min(text_width(header), 16), 6])
-        ws.column_dimensions[get_column_letter(i)].width = min(widest, WRAP_AT) + 2
+        for i, value in enumerate(values):
+            c = ws.cell(row=n, column=i + 1, value=value)
+            if styles[i] is None:    # a column's cells share one style: made once, then copied (styling each is slow)
+                c.border = BOX
+                if columns[i][1]:
+                    c.number_format = columns[i][1]
+                if widest[i] > WRAP_AT:
+                    c.alignment = Alignment(wrap_text=True, vertical="top")
+                styles[i] = c._style
+            else:
+                c._style = copy(styles[i])
+    for i, width in enumerate(widest, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(width, WRAP_AT) + 2
     ws.row_dimensions[HEADER_ROW].height = 32
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(rows), 1)}"

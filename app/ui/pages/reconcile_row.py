@@ -69,7 +69,7 @@ class ReconcileRow(QWidget):
                 ctx.progress(done, total, words)
 
             r = reconcile.prepare(db, progress=step)
-            ctx.raise_if_cancelled()
+            step(0, 0, f"正在保存对账表（{len(r.differences):,} 处差异）……")
             tmp = path.with_name(path.name + ".part")
             try:
                 write_reconciliation_xlsx(r, tmp)
