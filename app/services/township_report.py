@@ -46,7 +46,7 @@ def prepare(db: Database, township: str, as_of: date | None = None) -> TownshipR
     as_of = as_of or date.today()
     if as_of > date.today():
         raise InputError(f"情况汇报的截至日期（{as_of}）在今天之后；请选今天或以前的日期")
-    unit_id, name = _township(db, township)
+    unit_id, name = find_township(db, township)
     scope = summary.read(db, as_of, township_id=unit_id)
     if not scope.loans:
         raise InputError(f"截至 {as_of}，{name}还没有清收任务（没有贷款），没有可汇报的数字")
@@ -64,7 +64,8 @@ def prepare(db: Database, township: str, as_of: date | None = None) -> TownshipR
         staff=_staff(scope.loans, assignments, visited))
 
 
-def _township(db: Database, township: str) -> tuple[str, str]:
+def find_township(db: Database, township: str) -> tuple[str, str]:
+    """The id and name of the township named ``township``; ``NotFound`` with the near names."""
     wanted = (township or "").strip()
     with db.engine.connect() as conn:
         rows = conn.execute(text(_TOWNSHIP)).all()

@@ -66,8 +66,9 @@ def test_the_readme_commands_work_as_written(tmp_path):
 
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     assert "窗口已打开" in p.stdout, "qingshou gui did not open the window"
-    for made in ("demo.db", "备份.db", "区县.db", "柳林镇.qstask", "柳林镇.db", "柳林镇-一号机-0001.qspkg", "柳林镇-第2次.qstask", "退回银行.xlsx", "柳林镇从未走访.xlsx", "协议书.pdf", "减免明白纸.pdf"):
+    for made in ("demo.db", "备份.db", "区县.db", "柳林镇.qstask", "柳林镇.db", "柳林镇-一号机-0001.qspkg", "柳林镇-第2次.qstask", "退回银行.xlsx", "柳林镇从未走访.xlsx", "协议书.pdf", "减免明白纸.pdf", "对账表.xlsx", "柳林镇对账表.xlsx"):
         assert (tmp_path / made).is_file() and (tmp_path / made).stat().st_size > 0, made
     # What the README says the examples show.
     assert "钟存良" in p.stdout and "柳林-2026-ZMV-0001" in p.stdout
     assert re.search(r"新增 223 笔", p.stdout) and re.search(r"未导入 21 行", p.stdout), p.stdout
+    assert "核对贷款 223 笔，有差异的 64 笔、共 64 处（台账减少、乡镇无记录 64 处）。" in p.stdout

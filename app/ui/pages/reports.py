@@ -1,6 +1,7 @@
 """报表: the district's ten-day bulletin (十天一通报) — the ranking as of a date with its change
 since the last issue, previewed as it will print, saved (issued) as PDF or Excel — and a
-township's report (情况汇报) as of the same date, saved as Word, PDF or Excel.
+township's report (情况汇报) as of the same date, saved as Word, PDF or Excel — and the
+reconciliation (对账) of the township's records with the bank's ledgers, saved as Excel.
 
 All work runs off the GUI thread (``app.ui.tasks``): the figures, the files and the page images."""
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.domain.bulletin import Bulletin
 from app.ui import errors, print_preview
 from app.ui.actor import actor
 from app.ui.pages.base import Page
+from app.ui.pages.reconcile_row import ReconcileRow
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import PageHeader
 
@@ -91,10 +93,14 @@ class ReportsPage(Page):
         self.report_status = QLabel("")
         self.report_status.setObjectName("reportStatus")
         report_row = QHBoxLayout()
-        report_row.addWidget(QLabel("乡镇情况汇报："))
+        report_label = QLabel("乡镇情况汇报：")
+        report_row.addWidget(report_label)
         report_row.addWidget(self.township)
         report_row.addWidget(self.report_button)
         report_row.addWidget(self.report_status, 1)
+        # The reconciliation (对账) of every loan in the database.
+        self.reconcile = ReconcileRow(lambda: self.db, self)
+        self.reconcile.line_up(report_label)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 8)
@@ -104,6 +110,7 @@ class ReportsPage(Page):
         layout.addWidget(self.text)
         layout.addWidget(self.table, 1)
         layout.addLayout(report_row)
+        layout.addWidget(self.reconcile)
 
     def day(self) -> date:
         return self.as_of.date().toPython()
