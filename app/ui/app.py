@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from app import __version__, config
-from app.ui import dbfiles, errors, smoke, tasks
+from app.ui import dbfiles, errors, gc_guard, smoke, tasks
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,7 @@ def setup_application(app: QApplication) -> None:
     app.setApplicationVersion(__version__)
     load_font(app)
     load_translations(app)
+    gc_guard.install(app)
 
 
 def run_gui(db_path: Path | None) -> int:

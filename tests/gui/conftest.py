@@ -20,6 +20,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
 
 
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread(qapp):
+    """As the program does (``app.ui.gc_guard``): no garbage collection in a worker thread while
+    a GUI test runs; the other tests get Python's own collection back."""
+    import gc
+
+    from app.ui import gc_guard
+
+    gc_guard.install(qapp)
+    yield
+    gc.collect()
+    gc.enable()
+
+
 @pytest.fixture
 def shown_dialogs(monkeypatch) -> list:
     """Dialogs the program would have shown modally (errors, information), in order."""

@@ -90,3 +90,29 @@ def test_missing_translations_are_logged(qapp, monkeypatch, caplog, tmp_path):
         assert load_translations(qapp) is None
     QLocale.setDefault(QLocale.system())
     assert "qtbase_zh_CN" in caplog.text
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qapp, qtbot):
+    """A cycle holding a Qt object must never be freed in a worker thread (Qt crashes there):
+    automatic collection is off and the GUI thread's timer collects (``app.ui.gc_guard``)."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QObject
+
+    from app.ui import gc_guard
+
+    collector = gc_guard.install(qapp)
+    assert gc_guard.install(qapp) is collector and not gc.isenabled()
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.me, holder.qt = holder, QObject()          # a cycle with a Qt object in it
+    gone = weakref.ref(holder)
+    del holder
+    junk = [[] for _ in range(5_000)]                    # enough new objects to pass the thresholds
+    assert gone() is not None                            # nothing collected it by itself
+    qtbot.waitUntil(lambda: gone() is None, timeout=5000)    # the timer did, on this thread
+    assert len(junk) == 5_000
