@@ -20,6 +20,11 @@ from app.db.base import Base, FactMixin
 
 # Never edited once written, though they carry no FactMixin.
 APPEND_ONLY = frozenset({"audit_log", "ledger_imports", "ledger_balances"})
+# Tables whose derived fields every merge recomputes from the facts (``merge_after.refresh_derived``:
+# a loan's balance and stage): the sender's value is not taken, and not reported as refused either.
+# (Instalments paid and an agreement's status are derived too but not yet recomputed: a change
+# of theirs that is not taken is reported.)
+RECOMPUTED = frozenset({"loans"})
 
 
 @dataclass(frozen=True)
