@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from app.db import bank_recovery
 from app.db.base import new_id
 from app.db.search_index import refresh_search
+from app.domain.schedule import fill_installments
 from app.sync import scope
 
 
@@ -40,6 +41,8 @@ def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
             "WHERE e.loan_id = loans.id AND e.deleted = 0 ORDER BY e.on_date DESC, e.hlc DESC LIMIT 1) "
             "WHERE id IN (SELECT value FROM json_each(:ids)) "
             "AND EXISTS (SELECT 1 FROM stage_events e WHERE e.loan_id = loans.id AND e.deleted = 0)"), {"ids": ids})
+    refresh_installments(conn, _ids(conn, touched, "agreements", {"installments": "agreement_id",
+                                                                 "repayments": "agreement_id"}))
     households = _ids(conn, touched, "households", {"persons": "household_id", "visits": "household_id",
                                                     "category_tags": "household_id", "assignments": "household_id",
                                                     "agreements": "household_id", "loans": "household_id"})
@@ -49,6 +52,29 @@ def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
             {"ids": json.dumps(sorted(loans))})}
     if households:
         refresh_search(conn, sorted(households))
+
+
+def refresh_installments(conn: Connection, agreement_ids: set[str]) -> None:
+    """What each instalment of these agreements has been paid (``Installment.paid_fen``), from
+    the live repayments made under them, filling the instalments in order — as the laptop that
+    took the payment did (``app.services.agreement_payments``)."""
+    if not agreement_ids:
+        return
+    ids = json.dumps(sorted(agreement_ids))
+    paid = dict(conn.execute(text(
+        "SELECT agreement_id, sum(amount_fen) FROM repayments WHERE deleted = 0 "
+        "AND agreement_id IN (SELECT value FROM json_each(:ids)) GROUP BY agreement_id"), {"ids": ids}).all())
+    rows: dict[str, list[tuple[str, int, int]]] = {}
+    for row_id, agreement_id, amount, was in conn.execute(text(
+            "SELECT id, agreement_id, amount_fen, paid_fen FROM installments WHERE deleted = 0 "
+            "AND agreement_id IN (SELECT value FROM json_each(:ids)) ORDER BY agreement_id, no"), {"ids": ids}):
+        rows.setdefault(agreement_id, []).append((row_id, amount or 0, was or 0))
+    changes = []
+    for agreement_id, installments in rows.items():
+        filled = fill_installments(paid.get(agreement_id) or 0, [amount for _, amount, _ in installments])
+        changes += [{"id": row_id, "p": f} for (row_id, _, was), f in zip(installments, filled) if f != was]
+    if changes:
+        conn.execute(text("UPDATE installments SET paid_fen = :p WHERE id = :id"), changes)
 
 
 def check_rules(conn: Connection, touched: dict[str, set[str]], result) -> None:

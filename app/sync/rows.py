@@ -21,10 +21,10 @@ from app.db.base import Base, FactMixin
 # Never edited once written, though they carry no FactMixin.
 APPEND_ONLY = frozenset({"audit_log", "ledger_imports", "ledger_balances"})
 # Tables whose derived fields every merge recomputes from the facts (``merge_after.refresh_derived``:
-# a loan's balance and stage): the sender's value is not taken, and not reported as refused either.
-# (Instalments paid and an agreement's status are derived too but not yet recomputed: a change
-# of theirs that is not taken is reported.)
-RECOMPUTED = frozenset({"loans"})
+# a loan's balance and stage, what each instalment has been paid): the sender's value is not taken,
+# and not reported as refused either. (An agreement's status is derived too but not yet
+# recomputed: a change of it that is not taken is reported.)
+RECOMPUTED = frozenset({"loans", "installments"})
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,23 @@ def test_one_id_number_added_as_two_persons_on_two_laptops_is_listed(district, c
         "SELECT count(*) FROM persons WHERE upper(id_number) = ? AND deleted = 0", (number,)).fetchone() == (2,)
     r = district.run("conflicts", "resolve", row["id"], "--take", "lost", "--db", district.db, ok=False)
     assert "身份证号" in r.err and "--take kept" in r.err
+
+
+def test_the_district_shows_the_instalments_a_laptop_was_paid(district, cli):
+    """What each instalment has been paid is recomputed from the payments after a merge (it is
+    derived): the district's ``agreement show`` says what the laptop's does, and nothing is
+    reported as a refused change."""
+    laptop = district.laptop("柳林镇", "一号机")
+    loan, _ = _fresh_loan(laptop.db)
+    number = _sign(district, laptop, loan)
+    district.merge(district.export(laptop))
+    plan = json.loads(district.run("agreement", "show", "--db", laptop.db, number, "--json").out)
+    first = plan["installments"][0]["amount"]
+    pay = f"{int(first.replace('.', '')) * 3 // 2 // 100}.{int(first.replace('.', '')) * 3 // 2 % 100:02d}"
+    district.run("agreement", "pay", "--db", laptop.db, number, "--amount", pay, "--date", "2026-12-01")
+    merged = district.merge(district.export(laptop))["merged"][0]
+    assert merged["refused_changes"] == []
+    here, there = (json.loads(district.run("agreement", "show", "--db", db, number, "--json").out)
+                   for db in (laptop.db, district.db))
+    assert [i["paid"] for i in there["installments"]] == [i["paid"] for i in here["installments"]]
+    assert there["installments"][0]["paid"] == first and there["installments"][1]["paid"] != "0.00"
