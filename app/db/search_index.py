@@ -29,6 +29,7 @@ rows found by the household's own tokens (head of household, loans) from the oth
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date
 from typing import Iterable
@@ -306,12 +307,16 @@ def built_with(target: Session | Connection) -> str | None:
 
 
 def _drop(conn, rows) -> None:
-    """Remove index rows given as (seq, text) pairs, with their search entries."""
-    for seq, text in rows:
-        conn.execute(sql(_FTS_DEL), {"seq": seq, "text": text})
-        conn.execute(sql("DELETE FROM household_search_keys WHERE seq = :seq"), {"seq": seq})
-        conn.execute(sql("DELETE FROM household_staff WHERE seq = :seq"), {"seq": seq})
-        conn.execute(sql("DELETE FROM household_index WHERE seq = :seq"), {"seq": seq})
+    """Remove index rows given as (seq, text) pairs, with their search entries — a chunk at a
+    time: the search keys are keyed (key, seq), so a delete by seq reads the whole table, once
+    per chunk rather than once per household (20 s for 2,000 households of a 36,500 district)."""
+    rows = list(rows)
+    if not rows:
+        return
+    conn.execute(sql(_FTS_DEL), [{"seq": seq, "text": text} for seq, text in rows])
+    seqs = {"seqs": json.dumps([seq for seq, _ in rows])}
+    for table in ("household_search_keys", "household_staff", "household_index"):
+        conn.execute(sql(f"DELETE FROM {table} WHERE seq IN (SELECT value FROM json_each(:seqs))"), seqs)
 
 
 def forget(target: Session | Connection, household_ids: Iterable[str]) -> int:
