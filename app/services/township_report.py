@@ -46,7 +46,7 @@ def prepare(db: Database, township: str, as_of: date | None = None) -> TownshipR
     as_of = as_of or date.today()
     if as_of > date.today():
         raise InputError(f"情况汇报的截至日期（{as_of}）在今天之后；请选今天或以前的日期")
-    unit_id, name = _township(db, township)
+    unit_id, name = find_township(db, township)
     scope = summary.read(db, as_of, township_id=unit_id)
     if not scope.loans:
         raise InputError(f"截至 {as_of}，{name}还没有清收任务（没有贷款），没有可汇报的数字")
@@ -64,7 +64,8 @@ def prepare(db: Database, township: str, as_of: date | None = None) -> TownshipR
         staff=_staff(scope.loans, assignments, visited))
 
 
-def _township(db: Database, township: str) -> tuple[str, str]:
+def find_township(db: Database, township: str) -> tuple[str, str]:
+    """(id, name) of the township of that name; refused with the near names when there is none."""
     wanted = (township or "").strip()
     with db.engine.connect() as conn:
         rows = conn.execute(text(_TOWNSHIP)).all()
@@ -112,6 +113,16 @@ def _villages(loans: list[LoanLine], village_of: dict, visited: set[str]) -> lis
 
 
 def _staff(loans: list[LoanLine], assignments, visited: set[str]) -> list[Line]:
+    people, nobody = responsibility(loans, assignments)
+    lines = [_group(name, detail, mine, visited) for name, detail, mine in people]
+    return _ranked(lines) + ([_group(NO_STAFF, "", nobody, visited)] if nobody else [])
+
+
+def responsibility(loans: list[LoanLine], assignments) -> tuple[list[tuple[str, str, list[LoanLine]]], list[LoanLine]]:
+    """Who answers for which of ``loans``: (name, title and duties, their loans) per person with
+    at least one of them — a household's duty covers all its loans, a loan's duty that loan,
+    each loan once per person — and the loans nobody answers for.  ``assignments``: rows of
+    (household id, loan id or None, staff id, duty, name, title)."""
     of_household: dict[str, list[LoanLine]] = defaultdict(list)
     by_id = {}
     for ln in loans:
@@ -125,11 +136,10 @@ def _staff(loans: list[LoanLine], assignments, visited: set[str]) -> list[Line]:
         _name, _title, duties = who.setdefault(staff_id, (name or "（已删除）", title, []))
         if duty not in duties:
             duties.append(duty)
-    lines = [_group(who[sid][0], _detail(who[sid][1], who[sid][2]), list(mine.values()), visited)
-             for sid, mine in covered.items() if mine]
+    people = [(who[sid][0], _detail(who[sid][1], who[sid][2]), list(mine.values()))
+              for sid, mine in covered.items() if mine]
     answered = {loan_id for mine in covered.values() for loan_id in mine}
-    nobody = [ln for ln in loans if ln.id not in answered]
-    return _ranked(lines) + ([_group(NO_STAFF, "", nobody, visited)] if nobody else [])
+    return people, [ln for ln in loans if ln.id not in answered]
 
 
 def _detail(title: str | None, duties: list[str]) -> str:
