@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli import agreements, bulletin, common, followup, foundation, ledger, operator, report, sync, work
+from app.cli import agreements, assess, bulletin, common, followup, foundation, ledger, operator, report, sync, work
 
-COMMAND_MODULES = [foundation, ledger, work, agreements, followup, operator, sync, bulletin, report]
+COMMAND_MODULES = [foundation, ledger, work, agreements, followup, operator, sync, bulletin, report, assess]
 
 
 def build_parser() -> argparse.ArgumentParser:
