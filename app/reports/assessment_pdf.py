@@ -46,7 +46,8 @@ def write_assessment_pdf(a: Assessment, out: Path) -> Path:
             story.append(caption)
             story.append(_table(rows, head, st, duties=duties))
             story.append(Spacer(1, 2 * mm))
-    story += [Spacer(1, 1 * mm), p(at.NOTE, st["small"]), Spacer(1, 6 * mm), _signature(a, st)]
+    story.append(KeepTogether([Spacer(1, 1 * mm), p(at.NOTE, st["small"]), Spacer(1, 6 * mm),
+                               *_signature(a, st)]))   # the signature never alone on the last page
     out = Path(out)
     doc = document(out, a.title)
     doc.build(story, canvasmaker=numbered_canvas(at.footer(a)))
@@ -69,9 +70,9 @@ def _issuer_line(a: Assessment) -> Table:
     return t
 
 
-def _signature(a: Assessment, st) -> KeepTogether:
+def _signature(a: Assessment, st) -> list:
     right = ParagraphStyle("right", st["body"], alignment=TA_RIGHT)
-    return KeepTogether([p(a.issuer, right), p(at.cn_date(a.made_at.date()), right)])
+    return [p(a.issuer, right), p(at.cn_date(a.made_at.date()), right)]
 
 
 def _table(lines: list[Line], head: str, st, *, total: Line | None = None, duties: bool = False) -> Table:
