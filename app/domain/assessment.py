@@ -71,13 +71,19 @@ class HouseholdMonth:
 def households_in_month(owed: Mapping[str, int], visits: Mapping[str, int], visited: set[str],
                         promises: Iterable[Promise]) -> dict[str, HouseholdMonth]:
     """Each household's month from its outstanding at the month's end (``owed``: household id →
-    fen), its visits in the month, whether it was ever visited by the end, and its promises."""
+    fen), its visits in the month, whether it was ever visited by the end, and its promises;
+    only the households with something to count (a household left out counts nothing)."""
     judged: dict[str, list[int]] = {}
     for p in promises:
         counts = judged.setdefault(p.household_id, [0, 0])
         counts[0 if kept(p) else 1] += 1
-    return {h: HouseholdMonth(visits=visits.get(h, 0), visited=h in visited, owes=owed[h] > 0,
-                              kept=judged.get(h, (0, 0))[0], broken=judged.get(h, (0, 0))[1]) for h in owed}
+    out = {}
+    for h, fen in owed.items():
+        m = HouseholdMonth(visits=visits.get(h, 0), visited=h in visited, owes=fen > 0,
+                           kept=judged.get(h, (0, 0))[0], broken=judged.get(h, (0, 0))[1])
+        if m.visits or m.never_visited or m.kept or m.broken:   # the others add nothing to a row
+            out[h] = m
+    return out
 
 
 @dataclass

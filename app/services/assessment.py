@@ -67,7 +67,7 @@ def prepare(db: Database, year: int | None = None, month: int | None = None, *, 
         where = scope_name or "本数据库"
         raise InputError(f"截至 {last}，{where}还没有清收任务（没有贷款），{year}年{month}月没有可考核的数字")
     start = summary.read(db, first - timedelta(days=1), township_id=township_id)
-    before = {ln.id: ln for ln in start.loans}
+    before = {ln.id: ln.recovered_fen for ln in start.loans}   # each loan's recovered the day before the first
     unit = _unit_name(db)
     if scope_name is None:
         scope_name = unit if len(end.names) != 1 or db.identity().role == "district" else next(iter(end.names.values()))
@@ -115,11 +115,11 @@ def _read(db: Database, end: summary.Scope, first: date, last: date, township_id
     return months, village_of, assignments
 
 
-def _line(name: str, loans: list[LoanLine], before: dict[str, LoanLine], months: dict[str, HouseholdMonth], *,
+def _line(name: str, loans: list[LoanLine], before: dict[str, int], months: dict[str, HouseholdMonth], *,
           township: str = "", detail: str = "", key: str = "") -> Line:
     """A row from its loans: the money by ``summary.add_up`` at the two dates, the work by household."""
     now = summary.add_up(loans)
-    then = sum(before[ln.id].recovered_fen for ln in loans if ln.id in before)   # add_up's recovered, as of the day before
+    then = sum(before.get(ln.id, 0) for ln in loans)   # add_up's recovered (capped), as of the day before
     line = Line(name=name, key=key, township=township, detail=detail, loans=now.loans, households=now.households,
                 task_fen=now.task_fen, month_fen=now.recovered_fen - then,
                 recovered_fen=now.recovered_fen, settled=now.settled)
