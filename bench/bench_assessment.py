@@ -1,4 +1,4 @@
-"""The monthly assessment (月考核) on the 50,000-loan demo (36 townships), as the bulletin is
+"""The monthly assessment (月考核) on the 50,000-loan demo (12 townships), as the bulletin is
 benched: the figures of one month (two summaries, the visits and promises), the PDF (every
 township's villages and people) and the workbook."""
 from __future__ import annotations
