@@ -64,3 +64,24 @@ def test_the_pdf_is_saved_and_previewed(window, qtbot, idle, tmp_path):
         idle()
         assert len(row.print_dialog.images) >= 2 and "10月考核情况" in row.print_dialog.windowTitle()
         row.print_dialog.reject()
+
+
+def test_saving_can_be_cancelled_and_leaves_no_file(window, qtbot, idle, tmp_path, monkeypatch):
+    import threading
+
+    row = _row(window, qtbot, idle)
+    row.month.setDate(QDate(2026, 10, 1))
+    go = threading.Event()
+    real = assessment.prepare
+
+    def slow(*args, **kwargs):
+        go.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assessment, "prepare", slow)
+    out = tmp_path / "考核.xlsx"
+    task = row.save_to(out)
+    task.cancel()
+    go.set()
+    idle()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("考核")] and row.status.text() == ""

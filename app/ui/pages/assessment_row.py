@@ -62,9 +62,10 @@ class AssessmentRow(QWidget):
         return d.year(), d.month()
 
     # -- preview ---------------------------------------------------------------------------
-    def preview(self) -> None:
+    def preview(self):
+        """The print preview of the chosen month (returns the background task)."""
         if self.db is None:
-            return
+            return None
         db, (year, month) = self.db, self.chosen()
 
         def work(ctx):
@@ -79,8 +80,8 @@ class AssessmentRow(QWidget):
             pages = print_preview.render_pages(out, PREVIEW_DPI) if print_preview.available() else None
             return a, out, pages
 
-        run_in_background(self, work, on_success=self._show_preview, progress_label="正在生成月考核……",
-                          cancellable=True)
+        return run_in_background(self, work, on_success=self._show_preview, progress_label="正在生成月考核……",
+                                 cancellable=True)
 
     def _show_preview(self, result) -> None:
         a, out, pages = result
@@ -109,10 +110,11 @@ class AssessmentRow(QWidget):
             path = path.with_name(path.name + suffix)
         self.save_to(path)
 
-    def save_to(self, path: Path) -> None:
-        """Write the chosen month's assessment to ``path`` (.pdf or .xlsx); nothing is kept."""
+    def save_to(self, path: Path):
+        """Write the chosen month's assessment to ``path`` (.pdf or .xlsx); nothing is kept.
+        Returns the background task (cancelled: no file, no ``.part`` left)."""
         if self.db is None:
-            return
+            return None
         db, (year, month) = self.db, self.chosen()
 
         def work(ctx):
@@ -134,4 +136,4 @@ class AssessmentRow(QWidget):
             self.status.setText(f"已保存{a.title}：{path}")
             self.saved.emit(path)
 
-        run_in_background(self, work, on_success=done, progress_label="正在保存月考核……", cancellable=True)
+        return run_in_background(self, work, on_success=done, progress_label="正在保存月考核……", cancellable=True)
