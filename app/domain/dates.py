@@ -142,3 +142,33 @@ def add_months(d: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+_MONTH_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?(?:份)?$")
+
+
+def parse_month_text(text: str) -> tuple[int, int]:
+    """A month as people write it: 2026-11, 2026-1, 2026.11, 2026/11, 2026年11月, 202611.
+    Raises ``ValueError`` with a Chinese reason for anything else."""
+    t = str(text).strip().translate(_FULLWIDTH)
+    m = _MONTH_TEXT.match(t) or re.match(r"^(\d{4})(\d{2})$", t)
+    if not m:
+        raise ValueError(f"无法识别的月份：{text}（应为 YYYY-MM，如 2026-11）")
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        raise ValueError(f"月份应为 1 到 12：{text}")
+    if not 1900 <= year <= 9999:
+        raise ValueError(f"年份不对：{text}")
+    return year, month
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """The first and the last day of a month."""
+    first = date(year, month, 1)
+    return first, add_months(first, 1) - timedelta(days=1)
+
+
+def last_complete_month(today: date) -> tuple[int, int]:
+    """The month before ``today``'s: the latest month that has ended."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.year, last.month

@@ -183,6 +183,24 @@ def format_yuan(fen: int, *, thousands: bool = True) -> str:
     return f"{sign}{whole:,}.{cents:02d}" if thousands else f"{sign}{whole}.{cents:02d}"
 
 
+def fen_to_wan(fen: int) -> Decimal:
+    """万元 with two decimals, rounded half up from the fen: ``11_791_450`` (117,914.50 元) → ``Decimal("11.79")``."""
+    _check_fen(fen)
+    return (Decimal(fen) / Decimal(1_000_000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def percent(part_fen: int, whole_fen: int, places: int = 1) -> Decimal:
+    """``part`` as a percentage of ``whole``, rounded half up once from the exact fraction
+    (not from a rate already rounded): ``percent(1, 8)`` → ``Decimal("12.5")``; 0 when
+    ``whole`` is not positive."""
+    _check_fen(part_fen)
+    _check_fen(whole_fen)
+    step = Decimal(1).scaleb(-places)
+    if whole_fen <= 0:
+        return Decimal(0).quantize(step)
+    return (Decimal(part_fen) * 100 / Decimal(whole_fen)).quantize(step, rounding=ROUND_HALF_UP)
+
+
 # --------------------------------------------------------------------------- 大写金额
 
 _DIGITS: Final = "零壹贰叁肆伍陆柒捌玖"

@@ -113,6 +113,16 @@ def _villages(loans: list[LoanLine], village_of: dict, visited: set[str]) -> lis
 
 
 def _staff(loans: list[LoanLine], assignments, visited: set[str]) -> list[Line]:
+    people, nobody = responsibility(loans, assignments)
+    lines = [_group(name, detail, mine, visited) for name, detail, mine in people]
+    return _ranked(lines) + ([_group(NO_STAFF, "", nobody, visited)] if nobody else [])
+
+
+def responsibility(loans: list[LoanLine], assignments) -> tuple[list[tuple[str, str, list[LoanLine]]], list[LoanLine]]:
+    """Who answers for which of ``loans``: (name, title and duties, their loans) per person with
+    at least one of them — a household's duty covers all its loans, a loan's duty that loan,
+    each loan once per person — and the loans nobody answers for.  ``assignments``: rows of
+    (household id, loan id or None, staff id, duty, name, title)."""
     of_household: dict[str, list[LoanLine]] = defaultdict(list)
     by_id = {}
     for ln in loans:
@@ -126,11 +136,10 @@ def _staff(loans: list[LoanLine], assignments, visited: set[str]) -> list[Line]:
         _name, _title, duties = who.setdefault(staff_id, (name or "（已删除）", title, []))
         if duty not in duties:
             duties.append(duty)
-    lines = [_group(who[sid][0], _detail(who[sid][1], who[sid][2]), list(mine.values()), visited)
-             for sid, mine in covered.items() if mine]
+    people = [(who[sid][0], _detail(who[sid][1], who[sid][2]), list(mine.values()))
+              for sid, mine in covered.items() if mine]
     answered = {loan_id for mine in covered.values() for loan_id in mine}
-    nobody = [ln for ln in loans if ln.id not in answered]
-    return _ranked(lines) + ([_group(NO_STAFF, "", nobody, visited)] if nobody else [])
+    return people, [ln for ln in loans if ln.id not in answered]
 
 
 def _detail(title: str | None, duties: list[str]) -> str:

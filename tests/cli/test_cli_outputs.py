@@ -48,6 +48,7 @@ def outputs(cli, demo_path, tmp_path):
             "error-report": ["import-ledger", ledger, "--db", demo_path, "--township", "柳林镇",
                              "--error-report", out],
             "reconcile": ["reconcile", "--db", demo_path, "--out", out],
+            "assess": ["assess", "--db", demo_path, "--month", "2026-10", "--out", out],
         }
     return argv
 
@@ -57,7 +58,8 @@ def _a_loan(db: Path) -> str:
         return conn.execute("SELECT loan_no FROM loans WHERE balance_fen > 0 ORDER BY loan_no LIMIT 1").fetchone()[0]
 
 
-SUFFIX = {"backup": ".db", "pdf": ".pdf", "households": ".xlsx", "error-report": ".xlsx", "reconcile": ".xlsx"}
+SUFFIX = {"backup": ".db", "pdf": ".pdf", "households": ".xlsx", "error-report": ".xlsx", "reconcile": ".xlsx",
+          "assess": ".xlsx"}
 
 
 @pytest.mark.parametrize("command", sorted(SUFFIX))

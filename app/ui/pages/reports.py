@@ -1,7 +1,8 @@
 """报表: the district's ten-day bulletin (十天一通报) — the ranking as of a date with its change
-since the last issue, previewed as it will print, saved (issued) as PDF or Excel — and a
-township's report (情况汇报) as of the same date, saved as Word, PDF or Excel — and the
-reconciliation (对账) of the township's records with the bank's ledgers, saved as Excel.
+since the last issue, previewed as it will print, saved (issued) as PDF or Excel —, a
+township's report (情况汇报) as of the same date, saved as Word, PDF or Excel, the reconciliation
+(对账) of the township's records with the bank's ledgers, saved as Excel, and the monthly
+assessment (月考核) of a month that has ended (``pages/assessment_row.py``).
 
 All work runs off the GUI thread (``app.ui.tasks``): the figures, the files and the page images."""
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.reports import bulletin_text as bt
 from app.domain.bulletin import Bulletin
 from app.ui import errors, print_preview
 from app.ui.actor import actor
+from app.ui.pages.assessment_row import AssessmentRow
 from app.ui.pages.base import Page
 from app.ui.pages.reconcile_row import ReconcileRow
 from app.ui.tasks import run_in_background
@@ -102,6 +104,8 @@ class ReportsPage(Page):
         self.reconcile = ReconcileRow(lambda: self.db, self)
         self.reconcile.line_up(report_label)
 
+        self.assessment = AssessmentRow(self)   # 月考核: its own month, not the page's date
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 8)
         layout.setSpacing(10)
@@ -111,11 +115,16 @@ class ReportsPage(Page):
         layout.addWidget(self.table, 1)
         layout.addLayout(report_row)
         layout.addWidget(self.reconcile)
+        layout.addWidget(self.assessment)
 
     def day(self) -> date:
         return self.as_of.date().toPython()
 
     # -- the ranking -----------------------------------------------------------------
+    def set_database(self, db) -> None:
+        self.assessment.db = db
+        super().set_database(db)
+
     def refresh(self) -> None:
         if self.db is None:
             return
