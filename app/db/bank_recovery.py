@@ -51,6 +51,12 @@ class BankChange:
         return sum(max(0, self.before.get(i, 0) - self.after.get(i, 0)) for i in ids)
 
 
+def reading_order(imported_at, stamp: str | None, import_id: str) -> tuple[str, str, str]:
+    """Of two readings of one date, the later import's wins: by its time (to the second), then
+    its clock stamp (two files imported within one second: the second one), then its id."""
+    return str(imported_at or ""), stamp or "", import_id
+
+
 def row_id(loan_id: str, on: date) -> str:
     return str(uuid.uuid5(_NS, f"{loan_id}|{on.isoformat()}"))
 
@@ -74,12 +80,12 @@ def _derive_chunk(conn: Connection, ids: list[str], today: date, change: BankCha
     in_ids = "(SELECT value FROM json_each(:ids))"
     tasks = dict(conn.execute(text(f"SELECT id, task_amount_fen FROM loans WHERE id IN {in_ids}"), p).all())
     readings: dict[str, dict[date, tuple[tuple, int, str]]] = {}
-    for loan_id, on, balance, import_id, imported_at in conn.execute(text(
-            "SELECT b.loan_id, coalesce(b.as_of, i.as_of), b.balance_fen, i.id, i.imported_at "
+    for loan_id, on, balance, import_id, imported_at, stamp in conn.execute(text(
+            "SELECT b.loan_id, coalesce(b.as_of, i.as_of), b.balance_fen, i.id, i.imported_at, i.hlc "
             "FROM ledger_balances b JOIN ledger_imports i ON i.id = b.import_id "
             f"WHERE i.deleted = 0 AND coalesce(b.as_of, i.as_of) IS NOT NULL AND b.loan_id IN {in_ids}"), p):
         day = _day(on)
-        key = (str(imported_at or ""), import_id)
+        key = reading_order(imported_at, stamp, import_id)
         mine = readings.setdefault(loan_id, {})
         if day not in mine or key > mine[day][0]:
             mine[day] = (key, balance, import_id)

@@ -16,6 +16,7 @@ from typing import Callable
 
 from sqlalchemy import text
 
+from app.db.bank_recovery import reading_order
 from app.db.session import Database
 from app.domain.reconcile import LoanFacts, Paid, Reconciliation, latest_per_day, reconcile
 from app.services.township_report import find_township
@@ -27,7 +28,7 @@ _CHUNK = 5_000
 _LOANS = ("SELECT l.id, l.loan_no, l.task_amount_fen, l.task_date, u.name, v.name, h.head_name "
           "FROM loans l JOIN units u ON u.id = l.township_id LEFT JOIN households h ON h.id = l.household_id "
           "LEFT JOIN villages v ON v.id = h.village_id WHERE l.deleted = 0{scope} ORDER BY l.loan_no")
-_READINGS = ("SELECT b.loan_id, coalesce(b.as_of, i.as_of), i.imported_at, i.id, b.balance_fen "
+_READINGS = ("SELECT b.loan_id, coalesce(b.as_of, i.as_of), i.imported_at, i.hlc, i.id, b.balance_fen "
              "FROM ledger_balances b JOIN ledger_imports i ON i.id = b.import_id "
              "WHERE i.deleted = 0 AND coalesce(b.as_of, i.as_of) IS NOT NULL{scope}")
 _PAID = ("SELECT r.loan_id, r.paid_on, r.principal_fen FROM repayments r "
@@ -48,9 +49,9 @@ def prepare(db: Database, township: str | None = None, *, progress: ProgressFn |
         loans = conn.execute(text(_LOANS.format(scope=loans_scope)), params).all()
         step(0, 0, "正在读取台账余额……")
         readings: dict[str, list] = defaultdict(list)
-        for loan_id, on, imported_at, import_id, balance in conn.execute(
+        for loan_id, on, imported_at, stamp, import_id, balance in conn.execute(
                 text(_READINGS.format(scope=of_loans.format(col="b.loan_id"))), params):
-            readings[loan_id].append((_day(on), (str(imported_at or ""), import_id), balance))
+            readings[loan_id].append((_day(on), reading_order(imported_at, stamp, import_id), balance))
         step(0, 0, "正在读取乡镇登记的还款……")
         paid: dict[str, list[Paid]] = defaultdict(list)
         for loan_id, on, principal in conn.execute(text(_PAID.format(scope=of_loans.format(col="r.loan_id"))),
