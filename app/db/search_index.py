@@ -249,6 +249,7 @@ _STAFF_COLUMNS = ("staff_id", "seq", "duties", "loans", "loans_settled", "task_f
 _STAFF_INSERT = (f"INSERT INTO household_staff ({', '.join(_STAFF_COLUMNS)}) "
                  f"VALUES ({', '.join(':' + c for c in _STAFF_COLUMNS)})")
 _FTS_ADD = "INSERT INTO household_search_fts (rowid, text) VALUES (:seq, :text)"
+_KEY_INSERT = "INSERT INTO household_search_keys (key, seq) VALUES (:key, :seq)"
 _FTS_DEL = "INSERT INTO household_search_fts (household_search_fts, rowid, text) VALUES ('delete', :seq, :text)"
 
 
@@ -343,17 +344,20 @@ def _refresh_chunk(conn, ids: list[str]) -> int:
     next_seq = conn.execute(sql("SELECT COALESCE(MAX(seq), 0) FROM household_index")).scalar_one() + 1
     _drop(conn, old.values())
     built = _gather(conn, ids)
+    rows, texts, all_keys, all_shares = [], [], [], []
     for row, keys, shares in built:
         seq = old[row["household_id"]][0] if row["household_id"] in old else None
         if seq is None:
             seq, next_seq = next_seq, next_seq + 1
-        conn.execute(sql(_INSERT), {"seq": seq, **row, **{k: _iso(row[k]) for k in _DATES}})
-        conn.execute(sql(_FTS_ADD), {"seq": seq, "text": row["text"]})
-        if keys:
-            conn.execute(sql("INSERT INTO household_search_keys (key, seq) VALUES (:key, :seq)"),
-                         [{"key": k, "seq": seq} for k in keys])
-        if shares:
-            conn.execute(sql(_STAFF_INSERT), [{"seq": seq, **share} for share in shares])
+        rows.append({"seq": seq, **row, **{k: _iso(row[k]) for k in _DATES}})
+        texts.append({"seq": seq, "text": row["text"]})
+        all_keys += [{"key": k, "seq": seq} for k in keys]
+        all_shares += [{"seq": seq, **share} for share in shares]
+    # the chunk's rows in one statement per table (as many parameter sets)
+    for statement, params in ((_INSERT, rows), (_FTS_ADD, texts), (_KEY_INSERT, all_keys),
+                              (_STAFF_INSERT, all_shares)):
+        if params:
+            conn.execute(sql(statement), params)
     return len(built)
 
 
