@@ -120,23 +120,19 @@ def history(db: Database, as_of: date, recovered_fen: int, task_fen: int, previo
             issue_no: int | None = None) -> list[Point]:
     """The district's recovered over time for the chart: the points the last issue printed
     (each issue keeps its own, so the chain goes back to the first) and ``as_of``'s.  A first issue
-    adds FIRST_ISSUE_POINTS earlier dates, ten days apart, from ``summary.compute`` (from the
-    first task date on)."""
+    adds FIRST_ISSUE_POINTS earlier dates, ten days apart, from the first task date on (their
+    totals ``summary.amounts_on``: ``summary.compute``'s, read once for all of them)."""
     here = Point(as_of=as_of, recovered_fen=recovered_fen, task_fen=task_fen, issue_no=issue_no)
     if previous is not None:
         return [p for p in previous.history if p.as_of < as_of][-(CHART_POINTS - 1):] + [here]
     with db.engine.connect() as conn:
         first = conn.execute(text("SELECT MIN(task_date) FROM loans WHERE deleted = 0")).scalar()
     first_day = date.fromisoformat(str(first)[:10]) if first else as_of
-    points = [here]
-    day = as_of
-    for _ in range(FIRST_ISSUE_POINTS):
-        day = day - timedelta(days=CHART_STEP_DAYS)
-        if day < first_day:
-            break
-        t = summary.compute(db, day).totals
-        points.insert(0, Point(as_of=day, recovered_fen=t.recovered_fen, task_fen=t.task_fen))
-    return points
+    days = [as_of - timedelta(days=CHART_STEP_DAYS * k) for k in range(FIRST_ISSUE_POINTS, 0, -1)]
+    days = [day for day in days if day >= first_day]
+    earlier = [Point(as_of=day, recovered_fen=rec, task_fen=task)
+               for day, (task, rec) in zip(days, summary.amounts_on(db, days))]
+    return earlier + [here]
 
 
 def _check_thresholds(high: Decimal, low: Decimal, stale_days: int) -> None:

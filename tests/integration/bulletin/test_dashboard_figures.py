@@ -43,3 +43,10 @@ def test_one_township_shows_its_villages(small):
     unit_id = d.summary.townships[0].unit_id
     assert d.villages == township_report.of_township(small, unit_id, date(2026, 11, 20)).villages
     assert sum(v.recovered_fen for v in d.villages) == d.summary.totals.recovered_fen == 5_000_000
+
+
+def test_amounts_on_each_date_are_summarys_totals(demo_db):
+    days = [date(2026, 2, 1), date(2026, 3, 1), date(2026, 6, 15), date(2026, 11, 20), date.today()]
+    assert summary.amounts_on(demo_db, days) == [
+        (t.task_fen, t.recovered_fen) for t in (summary.compute(demo_db, day).totals for day in days)]
+    assert summary.amounts_on(demo_db, []) == []
