@@ -62,8 +62,10 @@ def test_one_bar_per_township_at_its_rate_and_the_district_line(window, demo_pat
     assert "第 1 名" in tip and fmt.money(best.task_fen) in tip
 
     progress = page.progress_chart
-    assert [(round(p.x()), p.y()) for p in progress.line.points()] == [
-        (round(progress.line.at(i).x()), round(q.recovered_fen / 1_000_000, 2)) for i, q in enumerate(points)]
+    assert [(p.x(), p.y()) for p in progress.line.points()] == [
+        (i, round(q.recovered_fen / 1_000_000, 2)) for i, q in enumerate(points)]    # 万元, one date after another
+    days = progress.chart().axes(Qt.Orientation.Horizontal)[0]
+    assert list(days.categoriesLabels()) == [f"{q.as_of.month}月{q.as_of.day}日" for q in points]
     assert progress.points[-1].recovered_fen == s.totals.recovered_fen and len(points) == 3
     assert fmt.money(s.totals.recovered_fen) in progress.tooltip(len(points) - 1)
 

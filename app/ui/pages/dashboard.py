@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QDateEdit, QFrame, QGridLayout, QHBoxLayout, QLab
                                QSizePolicy, QSplitter, QStackedWidget, QStyle, QTableView, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from app.services.dashboard import Dashboard, figures
+from app.services.dashboard import Dashboard, figures, progress
 from app.services.summary import Summary, rate
 from app.ui import formatting as fmt
 from app.ui import settings as ui_settings
@@ -41,12 +41,14 @@ class DashboardPage(Page):
     icon = QStyle.StandardPixmap.SP_ComputerIcon
 
     loaded = Signal()  # figures shown (after each refresh)
+    progress_loaded = Signal()  # the progress chart shown (after the figures)
     import_requested = Signal()  # 导入台账 pressed (the main window opens the wizard)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.summary: Summary | None = None
         self.figures: Dashboard | None = None
+        self._unit = ""
         self._generation = 0
         self.loading = False
 
@@ -300,17 +302,45 @@ class DashboardPage(Page):
         self._generation += 1
         generation = self._generation
         db, as_of = self.db, self.selected_date()
-        self.worklist.refresh(db, as_of)
         if db is None:
+            self.worklist.refresh(db, as_of)
             self._show(generation, None)
             return
         self.loading = True
         self.header.set_subtitle("正在计算……")
         if self.stack.currentIndex() == 1:
             self.township.reload(db, as_of)
+        # The progress chart's points, then the worklist, are asked for once the figures are
+        # shown: run side by side, they would share one interpreter and the figures come later.
         run_in_background(self, lambda ctx: figures(db, as_of),
-                          on_success=lambda found: self._show(generation, found),
-                          on_failure=lambda exc: self._failed(generation, exc))
+                          on_success=lambda found: self._then(generation, db, as_of, self._show, found),
+                          on_failure=lambda exc: self._then(generation, db, as_of, self._failed, exc))
+
+    def _then(self, generation: int, db, as_of: date, show, result) -> None:
+        show(generation, result)
+        if generation != self._generation:
+            return
+        if isinstance(result, Dashboard):
+            s = result.summary
+            run_in_background(self, lambda ctx: progress(db, s),
+                              on_success=lambda points: self._show_progress(generation, db, as_of, points),
+                              on_failure=lambda exc: self._show_progress(generation, db, as_of, [], exc))
+        else:
+            self.worklist.refresh(db, as_of)
+
+    def _show_progress(self, generation: int, db, as_of: date, points, exc: BaseException | None = None) -> None:
+        if generation != self._generation:
+            return
+        if exc is not None:
+            from app.ui import errors
+
+            errors.show_error(self, exc)
+        found = self.figures
+        township = found.summary.townships[0].name if found is not None and found.one_township else None
+        whole = township or self._unit or "全区"
+        self.progress_chart.show_points(f"{whole}累计清收金额（万元）", points)
+        self.progress_loaded.emit()
+        self.worklist.refresh(db, as_of)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         from app.ui import errors
@@ -357,20 +387,19 @@ class DashboardPage(Page):
         self.header.set_subtitle(f"{unit}  ·  截至 {fmt.day(summary.as_of)}  ·  "
                                  f"{len(summary.townships)} 个乡镇（街道）")
         self._fit_heights()
-        self._show_charts(found, unit)
+        self._unit = unit
+        self._show_charts(found)
         self.loaded.emit()
 
-    def _show_charts(self, found: Dashboard, unit: str) -> None:
+    def _show_charts(self, found: Dashboard) -> None:
         t = found.summary.totals
         if found.one_township:    # a township laptop: its villages
             township = found.summary.townships[0].name
             bars = [Bar(v.name, v.rate, v.recovered_fen, v.task_fen, v.households) for v in found.villages]
             self.rate_chart.show_rates(f"{township}各村（社区）清收率", bars, t.rate, _whole_of(township))
-            self.progress_chart.show_points(f"{township}累计清收金额（万元）", found.progress)
         else:
             bars = [Bar(x.name, x.rate, x.recovered_fen, x.task_fen, x.households) for x in found.summary.townships]
             self.rate_chart.show_rates("各乡镇（街道）清收率", bars, t.rate, "全区清收率")
-            self.progress_chart.show_points(f"{unit or '全区'}累计清收金额（万元）", found.progress)
 
 
 def _whole_of(township: str) -> str:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QCategoryAxis, QChart, QChartView, QHorizontalBarSeries,
                               QLineSeries, QScatterSeries, QValueAxis)
-from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, QTime
+from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
@@ -24,6 +23,7 @@ RED = QColor("#c00000")
 GRID = QColor("#e3e6ea")
 BAR_HEIGHT = 17           # pixels per bar: a name in the window's font and a little air
 CHART_MARGIN = 86         # title, value axis and legend
+LABELLED_POINTS = 7       # up to this many points each has its date and amount written by it
 
 
 @dataclass(frozen=True)
@@ -161,10 +161,6 @@ class RateChart(_Chart):
             QToolTip.hideText()
 
 
-def _msecs(day: date) -> int:
-    return QDateTime(day, QTime(12, 0)).toMSecsSinceEpoch()
-
-
 class ProgressChart(_Chart):
     """The recovered amount (万元) on each date of the bulletin's progress chart."""
 
@@ -185,27 +181,26 @@ class ProgressChart(_Chart):
         marks.setColor(BLUE)
         marks.setBorderColor(BLUE)
         marks.setMarkerSize(8)
-        for p in self.points:
-            x, y = _msecs(p.as_of), round(p.recovered_fen / 1_000_000, 2)
-            line.append(x, y)
-            marks.append(x, y)
-        marks.setPointLabelsVisible(True)
+        for i, p in enumerate(self.points):      # evenly spaced, one date after another (as the bulletin draws it)
+            y = round(p.recovered_fen / 1_000_000, 2)
+            line.append(i, y)
+            marks.append(i, y)
+        marks.setPointLabelsVisible(len(self.points) <= LABELLED_POINTS)
         marks.setPointLabelsFormat("@yPoint")
         marks.setPointLabelsClipping(False)
         for series in (line, marks):
             self.chart_.addSeries(series)
             series.hovered.connect(self._hovered)
-        # One label under each point: its date (and the issue it was printed in).
+        # A label under each point, its date (every other one when there are many; the last always).
         days = QCategoryAxis()
         days.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-        if self.points:
-            first, last = _msecs(self.points[0].as_of), _msecs(self.points[-1].as_of)
-            pad = max((last - first) // 10, 86_400_000)
-            days.setRange(first - pad, last + pad)
-            days.setStartValue(first - pad)
-            for p in self.points:
-                days.append(f"{p.as_of.month}月{p.as_of.day}日" + (f"\n第{p.issue_no}期" if p.issue_no else ""),
-                            _msecs(p.as_of))
+        n = len(self.points)
+        days.setRange(-0.5, max(n, 1) - 0.5)
+        days.setStartValue(-0.5)
+        every = 1 if n <= LABELLED_POINTS else 2
+        for i, p in enumerate(self.points):
+            if (n - 1 - i) % every == 0:
+                days.append(f"{p.as_of.month}月{p.as_of.day}日", i)
         days.setGridLineColor(GRID)
         amounts = QValueAxis()
         top = max([p.recovered_fen / 1_000_000 for p in self.points] + [1.0])
@@ -234,8 +229,7 @@ class ProgressChart(_Chart):
         if not state or not self.points:
             QToolTip.hideText()
             return
-        nearest = min(range(len(self.points)), key=lambda i: abs(_msecs(self.points[i].as_of) - point.x()))
-        self._tip(self.tooltip(nearest))
+        self._tip(self.tooltip(max(0, min(len(self.points) - 1, round(point.x())))))
 
 
 def _nice(value: float) -> float:

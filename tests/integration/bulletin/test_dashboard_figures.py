@@ -19,16 +19,16 @@ def test_before_any_issue_the_points_are_summarys_ten_days_apart(small):
     days = [FIRST - timedelta(days=20), FIRST - timedelta(days=10), FIRST]
     expected = [(day, summary.compute(small, day).totals.recovered_fen, summary.compute(small, day).totals.task_fen)
                 for day in days]
-    assert _points(d.progress) == expected
+    assert _points(dashboard.progress(small, d.summary)) == expected
     assert expected[-1][1] == 9_000_000 and expected[0][1] == 0
     assert not d.one_township and d.villages == []
 
 
 def test_after_an_issue_the_points_are_the_bulletins(small):
     bulletin.issue(small, FIRST)
-    d = dashboard.figures(small, SECOND)
-    assert _points(d.progress) == _points(bulletin.prepare(small, SECOND).history)
-    assert d.progress[-2].issue_no == 1 and d.progress[-1].as_of == SECOND
+    points = dashboard.progress(small, dashboard.figures(small, SECOND).summary)
+    assert _points(points) == _points(bulletin.prepare(small, SECOND).history)
+    assert points[-2].issue_no == 1 and points[-1].as_of == SECOND
 
 
 def test_one_township_shows_its_villages(small):
