@@ -231,3 +231,14 @@ def test_no_database_leaves_the_charts_empty(qtbot, shown_dialogs, idle):
     assert page.rate_chart.bar_set.count() == 0 and page.progress_chart.points == []
     page.open_township("x", "x")       # nothing to open without a database
     assert page.stack.currentWidget() is page.main
+
+
+def test_another_database_goes_back_to_the_district(window, qtbot, idle, township_path, shown_dialogs):
+    shown = _open_first_township(window, qtbot, idle)
+    page = window.page("dashboard")
+    assert page.stack.currentWidget() is shown
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        window.open_path(township_path)
+    idle()
+    assert page.stack.currentWidget() is page.main and shown_dialogs == []
+    assert [page.townships.record(r).name for r in range(page.townships.rowCount())] == ["柳林镇"]

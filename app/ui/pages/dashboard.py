@@ -287,6 +287,12 @@ class DashboardPage(Page):
             view.setFixedHeight(rows_height(view, max(model.rowCount(), 3)))
 
     # -- data --------------------------------------------------------------------------
+    def set_database(self, db) -> None:
+        if db is not self.db:     # another database: its townships are not this one's
+            self.stack.setCurrentWidget(self.main)
+            self.township.unit_id = None
+        super().set_database(db)
+
     def selected_date(self) -> date:
         return self.as_of.date().toPython()
 
