@@ -242,3 +242,18 @@ def test_another_database_goes_back_to_the_district(window, qtbot, idle, townshi
     idle()
     assert page.stack.currentWidget() is page.main and shown_dialogs == []
     assert [page.townships.record(r).name for r in range(page.townships.rowCount())] == ["柳林镇"]
+
+
+def test_thirty_six_townships_each_have_their_name_by_their_bar(qtbot):
+    """Many bars: each keeps its whole name (QtCharts would cut them all to "…"), and two of one
+    name (a village's name in two townships) are two bars, not one."""
+    from app.ui.widgets.charts import Bar, RateChart
+
+    chart = RateChart()
+    qtbot.addWidget(chart)
+    bars = [Bar(f"第{i}镇" if i != 35 else "第0镇", Decimal(i) / 100, i * 100, 10_000) for i in range(36)]
+    chart.show_rates("各乡镇（街道）清收率", bars, Decimal("0.1"), "全区清收率")
+    names = chart.chart().axes(Qt.Orientation.Vertical)[0]
+    assert chart.bar_set.count() == len(names.categories()) == 36
+    assert [c.strip() for c in names.categories()][-2:] == ["第34镇", "第0镇"] and not names.truncateLabels()
+    assert chart.minimumHeight() >= 36 * chart.fontMetrics().height()

@@ -11,7 +11,7 @@ from decimal import Decimal
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QCategoryAxis, QChart, QChartView, QHorizontalBarSeries,
                               QLineSeries, QScatterSeries, QValueAxis)
 from PySide6.QtCore import QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from app.domain.bulletin import Point
@@ -21,7 +21,7 @@ from app.ui import formatting as fmt
 BLUE = QColor("#2f5597")
 RED = QColor("#c00000")
 GRID = QColor("#e3e6ea")
-BAR_HEIGHT = 17           # pixels per bar: a name in the window's font and a little air
+BAR_HEIGHT = 17           # pixels per bar at least: a name in the window's font and a little air
 CHART_MARGIN = 86         # title, value axis and legend
 LABELLED_POINTS = 7       # up to this many points each has its date and amount written by it
 
@@ -108,7 +108,8 @@ class RateChart(_Chart):
         self.chart_.addSeries(series)
 
         names = QBarCategoryAxis()
-        names.append([b.name for b in drawn] or [""])
+        names.append(_distinct([b.name for b in drawn]) or [""])
+        names.setTruncateLabels(False)    # with many bars QtCharts would cut every name to "…"
         values = QValueAxis()
         top = max([_percent(b.rate) for b in self.bars] + [_percent(reference), 5.0])
         step = _nice(top * 1.15 / 5)
@@ -141,7 +142,9 @@ class RateChart(_Chart):
         line.attachAxis(span)
         line.hovered.connect(lambda _p, state: self._tip(self.reference_tooltip()) if state else QToolTip.hideText())
         self._fonts(names, values)
-        self.setMinimumHeight(len(drawn) * BAR_HEIGHT + CHART_MARGIN)
+        # Each name needs its line's height (QtCharts elides, or leaves out, names that do not fit).
+        per = max(BAR_HEIGHT, QFontMetrics(names.labelsFont()).height() + 10)
+        self.setMinimumHeight(len(drawn) * per + CHART_MARGIN)
 
     def tooltip(self, rank: int) -> str:
         """The tooltip of the bar ``rank`` places from the top (0: the highest rate)."""
@@ -230,6 +233,19 @@ class ProgressChart(_Chart):
             QToolTip.hideText()
             return
         self._tip(self.tooltip(max(0, min(len(self.points) - 1, round(point.x())))))
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Category names as the axis needs them, each once (it drops a repeated one): a repeat gets
+    invisible trailing spaces."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        while name in seen:
+            name += " "
+        seen.add(name)
+        out.append(name)
+    return out
 
 
 def _nice(value: float) -> float:
