@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--waive-interest", default=None, help="对话框里的减免利息（元或 all）")
     parser.add_argument("--household", default=None, help="借款户页：查找这段文字并打开第一户")
     parser.add_argument("--tab", default=None, help="借款户页或工作台上要显示的标签页（名称开头）")
+    parser.add_argument("--township", default=None, help="工作台：打开这个乡镇（它的各村和责任人）")
     args = parser.parse_args(argv)
     os.environ["QINGSHOU_HOME"] = str(args.home or tempfile.mkdtemp(prefix="qingshou-shot-"))
     width, height = (int(v) for v in args.size.lower().split("x"))
@@ -114,6 +115,14 @@ def _steps(args, window, page) -> list:
             page.apply_filter()
         steps.append(find)
         steps.append(lambda: page.open_household(page.model.household_id(0)))
+    if args.township is not None and page.key == "dashboard":
+        def township() -> None:
+            rows = [page.townships.record(r) for r in range(page.townships.rowCount())]
+            chosen = next((t for t in rows if t.name == args.township), None)
+            if chosen is None:
+                raise SystemExit(f"没有这个乡镇：{args.township}（可选：{'、'.join(t.name for t in rows)}）")
+            page.open_township(chosen.unit_id, chosen.name)
+        steps.append(township)
     if args.tab:
         def tab() -> None:
             tabs = getattr(page.view, "tabs", None) if page.key == "households" else getattr(page, "tabs", None)

@@ -32,10 +32,16 @@ class Line:
     repaid: int = 0         # loans with some principal recovered (含部分还款)
     visited: int = 0        # households with a visit recorded by the date
     rate: Decimal = Decimal("0.0000")   # summary.rate of the two amounts
+    id: str | None = None   # the village's or the person's id (None: the township, 未分村, 未明确责任人)
 
     @property
     def outstanding_fen(self) -> int:
         return self.task_fen - self.recovered_fen
+
+    @property
+    def never_visited(self) -> int:
+        """Households with no visit recorded by the date."""
+        return self.households - self.visited
 
 
 @dataclass

@@ -59,7 +59,7 @@ def prepare(db: Database, as_of: date | None = None, *, high: Decimal = HIGH_RAT
     b = from_summary(s, year=as_of.year, issue_no=number, unit_name=_unit_name(db), previous=previous,
                      high=high, low=low, stale_days=stale_days)
     bulletin_watch.fill(db, b, facts)
-    b.history = _history(db, previous, b)
+    b.history = history(db, b.as_of, b.totals.recovered_fen, b.totals.task_fen, previous, issue_no=b.issue_no)
     return b
 
 
@@ -106,27 +106,33 @@ def _unit_name(db: Database) -> str:
     return name or ident.unit_name
 
 
-def _history(db: Database, previous: Bulletin | None, b: Bulletin) -> list[Point]:
+def progress(db: Database, as_of: date, recovered_fen: int, task_fen: int) -> list[Point]:
+    """The progress chart's points as the next bulletin would draw them, ending with ``as_of``
+    and the figures given (the caller's ``summary.compute`` of that date: not computed again):
+    the points the last issue before ``as_of`` printed, or for a database with no issue before
+    it (a township laptop) FIRST_ISSUE_POINTS earlier dates.  The dashboard's progress chart."""
+    earlier = [r for r in _issued(db) if r.as_of < as_of]
+    previous = Bulletin.from_json(json.loads(earlier[-1].figures_json)) if earlier else None
+    return history(db, as_of, recovered_fen, task_fen, previous)
+
+
+def history(db: Database, as_of: date, recovered_fen: int, task_fen: int, previous: Bulletin | None,
+            issue_no: int | None = None) -> list[Point]:
     """The district's recovered over time for the chart: the points the last issue printed
-    (each issue keeps its own, so the chain goes back to the first) and this one.  A first issue
-    adds FIRST_ISSUE_POINTS earlier dates, ten days apart, from ``summary.compute`` (from the
-    first task date on)."""
-    here = Point(as_of=b.as_of, recovered_fen=b.totals.recovered_fen, task_fen=b.totals.task_fen,
-                 issue_no=b.issue_no)
+    (each issue keeps its own, so the chain goes back to the first) and ``as_of``'s.  A first issue
+    adds FIRST_ISSUE_POINTS earlier dates, ten days apart, from the first task date on (their
+    totals ``summary.amounts_on``: ``summary.compute``'s, read once for all of them)."""
+    here = Point(as_of=as_of, recovered_fen=recovered_fen, task_fen=task_fen, issue_no=issue_no)
     if previous is not None:
-        return [p for p in previous.history if p.as_of < b.as_of][-(CHART_POINTS - 1):] + [here]
+        return [p for p in previous.history if p.as_of < as_of][-(CHART_POINTS - 1):] + [here]
     with db.engine.connect() as conn:
         first = conn.execute(text("SELECT MIN(task_date) FROM loans WHERE deleted = 0")).scalar()
-    first_day = date.fromisoformat(str(first)[:10]) if first else b.as_of
-    points = [here]
-    day = b.as_of
-    for _ in range(FIRST_ISSUE_POINTS):
-        day = day - timedelta(days=CHART_STEP_DAYS)
-        if day < first_day:
-            break
-        t = summary.compute(db, day).totals
-        points.insert(0, Point(as_of=day, recovered_fen=t.recovered_fen, task_fen=t.task_fen))
-    return points
+    first_day = date.fromisoformat(str(first)[:10]) if first else as_of
+    days = [as_of - timedelta(days=CHART_STEP_DAYS * k) for k in range(FIRST_ISSUE_POINTS, 0, -1)]
+    days = [day for day in days if day >= first_day]
+    earlier = [Point(as_of=day, recovered_fen=rec, task_fen=task)
+               for day, (task, rec) in zip(days, summary.amounts_on(db, days))]
+    return earlier + [here]
 
 
 def _check_thresholds(high: Decimal, low: Decimal, stale_days: int) -> None:

@@ -223,6 +223,40 @@ def compute(db: Database, as_of: date | None = None, *, township_id: str | None 
     return of_scope(read(db, as_of, township_id=township_id))
 
 
+_LOANS_BY = "SELECT id, task_date, task_amount_fen FROM loans WHERE deleted = 0 AND task_date <= :last"
+_REPAID_BY = "SELECT loan_id, paid_on, principal_fen FROM repayments WHERE deleted = 0 AND paid_on <= :last"
+
+
+def amounts_on(db: Database, days: Iterable[date]) -> list[tuple[int, int]]:
+    """(task amount, recovered) in fen of the whole database on each of ``days``: what
+    ``compute(db, day).totals`` gives, from one reading of the loans and the repayments (a
+    chart's earlier dates, without reading the database once a date).  Dates compare as the
+    database compares them (ISO text)."""
+    isos = [day.isoformat() for day in days]
+    if not isos:
+        return []
+    last = {"last": max(isos)}
+    with db.engine.connect() as conn:
+        loans = conn.execute(text(_LOANS_BY), last).all()
+        repaid: dict[str, list[int]] = {}     # loan id -> principal repaid by each date
+        for loan_id, paid_on, principal in conn.execute(text(_REPAID_BY), last):
+            by_day = repaid.setdefault(loan_id, [0] * len(isos))
+            paid_on = str(paid_on)
+            for i, iso in enumerate(isos):
+                if paid_on <= iso:
+                    by_day[i] += principal
+    task, rec = [0] * len(isos), [0] * len(isos)
+    none = [0] * len(isos)
+    for loan_id, task_date, fen in loans:
+        task_date = str(task_date)
+        by_day = repaid.get(loan_id, none)
+        for i, iso in enumerate(isos):
+            if task_date <= iso:
+                task[i] += fen
+                rec[i] += min(by_day[i], fen)    # capped at the task amount, as ``read`` caps it
+    return list(zip(task, rec))
+
+
 def of_scope(scope: Scope) -> Summary:
     names = scope.names
     by_township: dict[str, _Acc] = {unit_id: _Acc() for unit_id in names}

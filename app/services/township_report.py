@@ -47,9 +47,21 @@ def prepare(db: Database, township: str, as_of: date | None = None) -> TownshipR
     if as_of > date.today():
         raise InputError(f"情况汇报的截至日期（{as_of}）在今天之后；请选今天或以前的日期")
     unit_id, name = find_township(db, township)
-    scope = summary.read(db, as_of, township_id=unit_id)
-    if not scope.loans:
+    report = of_township(db, unit_id, as_of)
+    if not report.villages:
         raise InputError(f"截至 {as_of}，{name}还没有清收任务（没有贷款），没有可汇报的数字")
+    return report
+
+
+def of_township(db: Database, unit_id: str, as_of: date | None = None) -> TownshipReport:
+    """The figures of the township with id ``unit_id`` as of ``as_of`` (default today), with each
+    village's and person's id (the dashboard's drill-down); a township without loans by then has
+    zero totals and no villages or people."""
+    as_of = as_of or date.today()
+    scope = summary.read(db, as_of, township_id=unit_id)
+    name = scope.names.get(unit_id)
+    if name is None:
+        raise NotFound(f"没有这个乡镇（{unit_id}）")
     s = summary.of_scope(scope)
     params = {"t": unit_id, "as_of": as_of.isoformat()}
     with db.engine.connect() as conn:
@@ -80,15 +92,16 @@ def find_township(db: Database, township: str) -> tuple[str, str]:
     return found[0]
 
 
-def _line(name: str, detail: str, f: Figures, loans: list[LoanLine], visited: set[str]) -> Line:
+def _line(name: str, detail: str, f: Figures, loans: list[LoanLine], visited: set[str],
+          line_id: str | None = None) -> Line:
     households = {ln.household_id for ln in loans}
     return Line(name=name, detail=detail, loans=f.loans, households=f.households, task_fen=f.task_fen,
                 recovered_fen=f.recovered_fen, settled=f.settled, repaid=f.repaid,
-                visited=len(households & visited), rate=f.rate)
+                visited=len(households & visited), rate=f.rate, id=line_id)
 
 
-def _group(name: str, detail: str, loans: list[LoanLine], visited: set[str]) -> Line:
-    return _line(name, detail, summary.add_up(loans), loans, visited)
+def _group(name: str, detail: str, loans: list[LoanLine], visited: set[str], line_id: str | None = None) -> Line:
+    return _line(name, detail, summary.add_up(loans), loans, visited, line_id)
 
 
 def _category(c: CategoryFigures) -> CategoryLine:
@@ -109,12 +122,12 @@ def _villages(loans: list[LoanLine], village_of: dict, visited: set[str]) -> lis
         if key is not None:
             names[key] = village_name
         per[key].append(ln)
-    return _ranked([_group(names[key], "", mine, visited) for key, mine in per.items()])
+    return _ranked([_group(names[key], "", mine, visited, key) for key, mine in per.items()])
 
 
 def _staff(loans: list[LoanLine], assignments, visited: set[str]) -> list[Line]:
-    people, nobody = responsibility(loans, assignments)
-    lines = [_group(name, detail, mine, visited) for name, detail, mine in people]
+    people, nobody = _responsibility(loans, assignments)
+    lines = [_group(name, detail, mine, visited, sid) for sid, name, detail, mine in people]
     return _ranked(lines) + ([_group(NO_STAFF, "", nobody, visited)] if nobody else [])
 
 
@@ -123,6 +136,12 @@ def responsibility(loans: list[LoanLine], assignments) -> tuple[list[tuple[str, 
     at least one of them — a household's duty covers all its loans, a loan's duty that loan,
     each loan once per person — and the loans nobody answers for.  ``assignments``: rows of
     (household id, loan id or None, staff id, duty, name, title)."""
+    people, nobody = _responsibility(loans, assignments)
+    return [(name, detail, mine) for _sid, name, detail, mine in people], nobody
+
+
+def _responsibility(loans: list[LoanLine], assignments):
+    """``responsibility`` with each person's staff id first."""
     of_household: dict[str, list[LoanLine]] = defaultdict(list)
     by_id = {}
     for ln in loans:
@@ -136,7 +155,7 @@ def responsibility(loans: list[LoanLine], assignments) -> tuple[list[tuple[str, 
         _name, _title, duties = who.setdefault(staff_id, (name or "（已删除）", title, []))
         if duty not in duties:
             duties.append(duty)
-    people = [(who[sid][0], _detail(who[sid][1], who[sid][2]), list(mine.values()))
+    people = [(sid, who[sid][0], _detail(who[sid][1], who[sid][2]), list(mine.values()))
               for sid, mine in covered.items() if mine]
     answered = {loan_id for mine in covered.values() for loan_id in mine}
     return people, [ln for ln in loans if ln.id not in answered]

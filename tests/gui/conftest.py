@@ -1,6 +1,7 @@
 """GUI fixtures: a main window on a demo database, and dialogs caught instead of shown."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,30 @@ def idle(qtbot):
 def window(qtbot, demo_path, shown_dialogs, idle):
     """The main window, shown, with the demo database open and the dashboard filled."""
     return open_window(qtbot, idle, demo_path)
+
+
+LEDGER = Path(__file__).resolve().parents[1] / "data" / "ledger-sample" / "ledger.xlsx"
+
+
+@pytest.fixture(scope="session")
+def _township_template(tmp_path_factory) -> Path:
+    from app.bootstrap import open_database
+    from app.services.ledger_import import import_ledger
+    from app.services.setup import initialise
+
+    path = tmp_path_factory.mktemp("township") / "柳林镇.db"
+    db = open_database(path)
+    try:
+        initialise(db, role="township", unit_name="柳林镇")
+        import_ledger(db, LEDGER)
+    finally:
+        db.dispose()
+    return path
+
+
+@pytest.fixture
+def township_path(_township_template, tmp_path) -> Path:
+    """A township laptop's database (柳林镇) with the bank's sample ledger imported."""
+    path = tmp_path / "柳林镇.db"
+    shutil.copyfile(_township_template, path)
+    return path

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 
+from app.services import township_report
 from app.services.summary import compute
-from app.ui.models.summary import CategoryTableModel, TownshipTableModel, sorted_view
+from app.ui.models.summary import (CategoryTableModel, StaffLineModel, TownshipTableModel, VillageLineModel,
+                                   ranked_lines, sorted_view)
 from app.ui.models.table import SORT_ROLE
 
 
@@ -20,6 +22,15 @@ def test_category_model_passes_modeltester(qtmodeltester, demo_db):
     model = CategoryTableModel()
     model.set_rows(compute(demo_db).groups)
     qtmodeltester.check(model)
+
+
+def test_a_township_s_village_and_people_models_pass_modeltester(qtmodeltester, demo_db):
+    report = township_report.of_township(demo_db, compute(demo_db).townships[0].unit_id)
+    for model, lines in ((VillageLineModel(), report.villages), (StaffLineModel(), report.staff)):
+        model.set_rows(ranked_lines(lines))
+        assert model.rowCount() >= 2
+        qtmodeltester.check(model)
+        qtmodeltester.check(sorted_view(model))
 
 
 def test_empty_model_passes_modeltester(qtmodeltester):

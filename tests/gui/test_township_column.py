@@ -11,7 +11,7 @@ from app.services.households import HouseholdFilter
 from app.ui.models.households import MATCH_COLUMN, TOWNSHIP_COLUMN
 from app.ui.models.worklist import WorkItemModel
 from tests.gui.helpers_households import WAIT_MS, open_list, type_search
-from tests.gui.test_township_day import _township_template, township_path, township_window  # noqa: F401
+from tests.gui.test_township_day import township_window  # noqa: F401 (township_path is in conftest)
 
 
 def test_the_district_list_shows_and_sorts_by_township(window, qtbot, idle):

@@ -2,42 +2,16 @@
 imported, not the demo): amounts of millions must show whole, not cut off."""
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from app.bootstrap import open_database
 from app.services import agreements
 from app.services.agreements import PlanRequest
-from app.services.ledger_import import import_ledger
-from app.services.setup import initialise
 from app.ui.models.households import COLUMN
 from tests.gui.helpers_households import WAIT_MS, open_list
 from tests.gui.helpers_window import open_window
-
-LEDGER = Path(__file__).resolve().parents[1] / "data" / "ledger-sample" / "ledger.xlsx"
-
-
-@pytest.fixture(scope="session")
-def _township_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("township") / "柳林镇.db"
-    db = open_database(path)
-    try:
-        initialise(db, role="township", unit_name="柳林镇")
-        import_ledger(db, LEDGER)
-    finally:
-        db.dispose()
-    return path
-
-
-@pytest.fixture
-def township_path(_township_template, tmp_path) -> Path:
-    path = tmp_path / "柳林镇.db"
-    shutil.copyfile(_township_template, path)
-    return path
 
 
 @pytest.fixture

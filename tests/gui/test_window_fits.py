@@ -1,6 +1,6 @@
-"""The window at 1366x768 with the program's own font: the household list, a household's loans and an
-agreement's loans need no horizontal scroll bar; columns can be shown and hidden (remembered); another
-household starts at the top-left."""
+"""The window at 1366x768 with the program's own font: the household list, a household's loans, an
+agreement's loans, the dashboard's charts and a township opened from it need no horizontal scroll
+bar; columns can be shown and hidden (remembered); another household starts at the top-left."""
 from __future__ import annotations
 
 import pytest
@@ -145,3 +145,30 @@ def test_the_match_column_is_the_search_s_not_the_column_menu_s(laptop, qtbot, i
     table.chooser.reset()                      # 恢复默认 does not bring it back without a search
     assert table.isColumnHidden(MATCH_COLUMN)
     assert "匹配" not in table.chooser.hidden()
+
+
+def test_the_dashboard_s_charts_and_a_township_fit(laptop, qtbot, idle):
+    page = laptop.page("dashboard")
+    assert horizontal_scrollers(page) == []
+    for title in ("乡镇", "清收率", "已结清"):
+        assert shows_whole(page.township_view, title), title
+    page.tabs.setCurrentIndex(1)
+    assert page.tabs.tabText(1) == "图表" and page.tabs.currentWidget().objectName() == "dashboardCharts"
+    assert horizontal_scrollers(page) == []
+    right = page.mapFromGlobal(page.progress_chart.mapToGlobal(page.progress_chart.rect().bottomRight()))
+    assert page.rect().contains(right) and page.progress_chart.width() > 300
+    rates = page.rate_chart
+    assert rates.isVisible() and rates.width() > 400 and rates.height() >= rates.minimumHeight()
+
+    with qtbot.waitSignal(page.township.loaded, timeout=WAIT_MS):
+        page.open_township_index(page.township_view.model().index(0, 0))
+    idle()
+    township = page.township
+    assert horizontal_scrollers(page) == []
+    for title in ("村（社区）", "任务金额（元）", "已清收（元）", "清收率", "从未走访"):
+        assert shows_whole(township.village_view, title), title
+    for title in ("责任人", "职务与责任", "已清收（元）", "从未走访"):
+        assert shows_whole(township.staff_view, title), title
+    subtitle = township.header.subtitle
+    assert subtitle.heightForWidth(subtitle.width()) <= subtitle.height()      # the whole line is shown
+    assert township.village_view.viewport().height() > 3 * township.village_view.verticalHeader().defaultSectionSize()

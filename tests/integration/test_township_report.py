@@ -181,3 +181,27 @@ def test_every_figure_is_summarys_on_the_demo(demo_db, day):
         assert all(p.visited <= p.households for p in r.staff + r.villages)
     # each loan is in one township: the townships' nine kinds add up to the district's
     assert groups_added == {g.code: [g.loans, g.task_fen, g.recovered_fen] for g in district.groups}
+
+
+def test_of_township_names_each_village_and_person_by_id(small):
+    """What the dashboard's drill-down shows and opens: each line's id is the village's or the
+    person's, whose households the 借款户 list then shows; a township without loans yet is all zeros."""
+    from app.services import households
+    from app.services.households import HouseholdFilter
+
+    unit_id, _name = township_report.find_township(small, "柳林镇")
+    r = township_report.of_township(small, unit_id, AS_OF)
+    assert [_row(v) for v in r.villages] == [_row(v) for v in township_report.prepare(small, "柳林镇", AS_OF).villages]
+    assert [v.id is None for v in r.villages] == [False, False, True]        # 未分村 has no id
+    assert [p.id is None for p in r.staff] == [False, False, False, True]    # nor 未明确责任人
+    for v in r.villages[:2]:
+        shown = households.count(small, HouseholdFilter(township_id=unit_id, village_id=v.id))
+        assert shown == v.households, v.name
+    for p in r.staff[:3]:
+        assert households.count(small, HouseholdFilter(township_id=unit_id, staff_id=p.id)) == p.households, p.name
+    assert [(v.name, v.never_visited) for v in r.villages] == [("王家村", 0), ("李家村", 1), (NO_VILLAGE, 1)]
+
+    before = township_report.of_township(small, unit_id, date(2026, 2, 28))
+    assert (before.totals.loans, before.totals.task_fen, before.villages, before.staff) == (0, 0, [], [])
+    with pytest.raises(NotFound):
+        township_report.of_township(small, "no-such-id", AS_OF)

@@ -1,20 +1,29 @@
-"""工作台: the progress figures as of a date — totals, townships ranked by rate, categories."""
+"""工作台: the progress figures as of a date — totals, townships ranked by rate, categories, the
+charts (rates, progress over time); a township opens its villages and people (``TownshipView``)."""
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QDateEdit, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QSizePolicy, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QByteArray, QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QDateEdit, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
+                               QSizePolicy, QSplitter, QStackedWidget, QStyle, QTableView, QTabWidget, QVBoxLayout,
+                               QWidget)
 
-from app.services.summary import Summary, compute, rate
+from app.services.dashboard import Dashboard, figures, progress
+from app.services.summary import Summary, rate
 from app.ui import formatting as fmt
+from app.ui import settings as ui_settings
 from app.ui.models.summary import CategoryTableModel, TownshipTableModel
 from app.ui.pages.base import Page
+from app.ui.pages.township_view import TownshipView
 from app.ui.tasks import run_in_background
+from app.ui.widgets.charts import Bar, ProgressChart, RateChart
 from app.ui.widgets.common import FigureCard, PageHeader
-from app.ui.widgets.tables import make_table_view, rows_height
+from app.ui.widgets.tables import make_table_view, on_open, rows_height
 from app.ui.widgets.worklist_panel import WorklistPanel
+
+TAB_KEY = "dashboard/tab"
+CHARTS_KEY = "dashboard/charts_splitter"
 
 CARDS = (
     ("task", "任务金额（元）"),
@@ -32,11 +41,14 @@ class DashboardPage(Page):
     icon = QStyle.StandardPixmap.SP_ComputerIcon
 
     loaded = Signal()  # figures shown (after each refresh)
+    progress_loaded = Signal()  # the progress chart shown (after the figures)
     import_requested = Signal()  # 导入台账 pressed (the main window opens the wizard)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.summary: Summary | None = None
+        self.figures: Dashboard | None = None
+        self._unit = ""
         self._generation = 0
         self.loading = False
 
@@ -94,6 +106,17 @@ class DashboardPage(Page):
             view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._fit_heights()
+        # A township opens its villages and people: double-click, Enter, 查看 (right-click or button).
+        on_open(self.township_view, self.open_township_index)
+        self.township_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.township_view.customContextMenuRequested.connect(self._township_menu)
+        self.open_button = QPushButton("查看")
+        self.open_button.setObjectName("openTownship")
+        self.open_button.setToolTip("查看选中乡镇的各村、各责任人和借款户（双击或回车也可以）")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(lambda: self.open_township_index(self.township_view.currentIndex()))
+        self.township_view.selectionModel().currentRowChanged.connect(
+            lambda current, _old: self.open_button.setEnabled(current.isValid()))
 
         # Below the header everything scrolls as one page: each table shows all its rows,
         # so there is never a small scrolled box inside the page.
@@ -102,7 +125,8 @@ class DashboardPage(Page):
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 6, 0, 12)
         column.setSpacing(12)
-        column.addWidget(self._section("各乡镇清收进度（按清收率排名）", self.township_view))
+        column.addWidget(self._section("各乡镇清收进度（按清收率排名；双击一个乡镇，查看它的各村和责任人）",
+                                       self.township_view, self.open_button))
         column.addWidget(self._section("九类特殊贷款清收情况", self.category_view))
         column.addStretch(1)
         self.scroll = QScrollArea()
@@ -117,15 +141,69 @@ class DashboardPage(Page):
         self.tabs.setObjectName("dashboardTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.scroll, "清收进度")
+        self.tabs.addTab(self._charts(), "图表")
         self.worklist = WorklistPanel(self.tabs, self)
+        tab = ui_settings.settings().value(TAB_KEY)
+        if tab is not None and str(tab).isdigit() and int(tab) < self.tabs.count():
+            self.tabs.setCurrentIndex(int(tab))
+        self.tabs.currentChanged.connect(lambda i: self._remember(TAB_KEY, i))
 
-        layout = QVBoxLayout(self)
+        self.main = QWidget()
+        self.main.setObjectName("dashboardMain")
+        layout = QVBoxLayout(self.main)
         layout.setContentsMargins(20, 14, 20, 8)
         layout.setSpacing(12)
         layout.addWidget(self.header)
         layout.addWidget(self.first_run)
         layout.addLayout(cards)
         layout.addWidget(self.tabs, 1)
+
+        self.township = TownshipView()
+        self.township.back_requested.connect(self.show_district)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.main)
+        self.stack.addWidget(self.township)
+        self.stack.currentChanged.connect(lambda _i: self.keys_changed.emit())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+    def _charts(self) -> QWidget:
+        """The 图表 tab: the rates (scrolling when there are many townships) beside the progress."""
+        self.rate_chart = RateChart()
+        self.progress_chart = ProgressChart()
+        rates = QScrollArea()
+        rates.setObjectName("rateChartScroll")
+        rates.setWidgetResizable(True)
+        rates.setFrameShape(QFrame.Shape.NoFrame)
+        rates.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rates.setWidget(self.rate_chart)
+        self.chart_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.chart_splitter.setObjectName("chartSplitter")
+        self.chart_splitter.setChildrenCollapsible(False)
+        self.chart_splitter.addWidget(rates)
+        self.chart_splitter.addWidget(self.progress_chart)
+        state = ui_settings.settings().value(CHARTS_KEY)
+        if not (isinstance(state, QByteArray) and self.chart_splitter.restoreState(state)):
+            self.chart_splitter.setSizes([560, 440])
+        self.chart_splitter.splitterMoved.connect(
+            lambda *_a: self._remember(CHARTS_KEY, self.chart_splitter.saveState()))
+        box = QWidget()
+        box.setObjectName("dashboardCharts")
+        note = QLabel("鼠标停在柱子或圆点上，显示准确的数字。")
+        note.setObjectName("muted")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(note)
+        layout.addWidget(self.chart_splitter, 1)
+        return box
+
+    @staticmethod
+    def _remember(key: str, value) -> None:
+        s = ui_settings.settings()
+        s.setValue(key, value)
+        s.sync()
 
     def _first_run_hint(self) -> QFrame:
         """Shown while the database has no loans: what to do first."""
@@ -151,22 +229,70 @@ class DashboardPage(Page):
         return box
 
     @staticmethod
-    def _section(title: str, view: QTableView) -> QWidget:
+    def _section(title: str, view: QTableView, button: QPushButton | None = None) -> QWidget:
         box = QWidget()
         label = QLabel(title)
         label.setObjectName("sectionTitle")
+        row = QHBoxLayout()
+        row.addWidget(label, 1)
+        if button is not None:
+            row.addWidget(button)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(label)
+        layout.addLayout(row)
         layout.addWidget(view)
         return box
+
+    # -- the drill-down ------------------------------------------------------------------
+    def _township_menu(self, pos) -> None:
+        index = self.township_view.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction("查看各村和责任人", lambda: self.open_township_index(index))
+        menu.popup(self.township_view.viewport().mapToGlobal(pos))
+
+    def open_township_index(self, index) -> None:
+        source = self.township_view.model().mapToSource(index) if index.isValid() else index
+        if source.isValid():
+            t = self.townships.record(source.row())
+            self.open_township(t.unit_id, t.name)
+
+    def open_township(self, unit_id: str, name: str) -> None:
+        """Show one township's villages and people as of the page's date."""
+        if self.db is None:
+            return
+        self.stack.setCurrentWidget(self.township)
+        self.township.load(self.db, unit_id, name, self.selected_date(), self._whole_name())
+        self.township.village_view.setFocus()
+
+    def show_district(self) -> None:
+        self.stack.setCurrentWidget(self.main)
+        self.township_view.setFocus()
+
+    def page_keys(self):
+        if self.stack.currentIndex() == 1:
+            return {"Alt+Left": ("返回全区(&B)", self.show_district)}
+        return {}
+
+    def all_page_keys(self):
+        return {"工作台 › 乡镇": {"Alt+Left": ("返回全区(&B)", self.show_district)}}
+
+    def _whole_name(self) -> str:
+        return "全区"
 
     def _fit_heights(self) -> None:
         for view, model in ((self.township_view, self.townships), (self.category_view, self.categories)):
             view.setFixedHeight(rows_height(view, max(model.rowCount(), 3)))
 
     # -- data --------------------------------------------------------------------------
+    def set_database(self, db) -> None:
+        if db is not self.db:     # another database: its townships are not this one's
+            self.stack.setCurrentWidget(self.main)
+            self.township.unit_id = None
+        super().set_database(db)
+
     def selected_date(self) -> date:
         return self.as_of.date().toPython()
 
@@ -182,15 +308,45 @@ class DashboardPage(Page):
         self._generation += 1
         generation = self._generation
         db, as_of = self.db, self.selected_date()
-        self.worklist.refresh(db, as_of)
         if db is None:
+            self.worklist.refresh(db, as_of)
             self._show(generation, None)
             return
         self.loading = True
         self.header.set_subtitle("正在计算……")
-        run_in_background(self, lambda ctx: compute(db, as_of),
-                          on_success=lambda summary: self._show(generation, summary),
-                          on_failure=lambda exc: self._failed(generation, exc))
+        if self.stack.currentIndex() == 1:
+            self.township.reload(db, as_of)
+        # The progress chart's points, then the worklist, are asked for once the figures are
+        # shown: run side by side, they would share one interpreter and the figures come later.
+        run_in_background(self, lambda ctx: figures(db, as_of),
+                          on_success=lambda found: self._then(generation, db, as_of, self._show, found),
+                          on_failure=lambda exc: self._then(generation, db, as_of, self._failed, exc))
+
+    def _then(self, generation: int, db, as_of: date, show, result) -> None:
+        show(generation, result)
+        if generation != self._generation:
+            return
+        if isinstance(result, Dashboard):
+            s = result.summary
+            run_in_background(self, lambda ctx: progress(db, s),
+                              on_success=lambda points: self._show_progress(generation, db, as_of, points),
+                              on_failure=lambda exc: self._show_progress(generation, db, as_of, [], exc))
+        else:
+            self.worklist.refresh(db, as_of)
+
+    def _show_progress(self, generation: int, db, as_of: date, points, exc: BaseException | None = None) -> None:
+        if generation != self._generation:
+            return
+        if exc is not None:
+            from app.ui import errors
+
+            errors.show_error(self, exc)
+        found = self.figures
+        township = found.summary.townships[0].name if found is not None and found.one_township else None
+        whole = township or self._unit or "全区"
+        self.progress_chart.show_points(f"{whole}累计清收金额（万元）", points)
+        self.progress_loaded.emit()
+        self.worklist.refresh(db, as_of)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         from app.ui import errors
@@ -200,12 +356,16 @@ class DashboardPage(Page):
             self.header.set_subtitle("计算失败")
         errors.show_error(self, exc)
 
-    def _show(self, generation: int, summary: Summary | None) -> None:
+    def _show(self, generation: int, found: Dashboard | None) -> None:
         if generation != self._generation:
             return  # an older request finished after a newer one was made
         self.loading = False
-        self.summary = summary
-        if summary is None:
+        self.figures = found
+        self.summary = summary = found.summary if found is not None else None
+        if found is None:
+            self.stack.setCurrentWidget(self.main)
+            self.rate_chart.show_rates("各乡镇（街道）清收率", [], rate(0, 0), "全区清收率")
+            self.progress_chart.show_points("累计清收金额（万元）", [])
             for card in self.cards.values():
                 card.set("—")
             self.townships.set_rows([])
@@ -233,4 +393,21 @@ class DashboardPage(Page):
         self.header.set_subtitle(f"{unit}  ·  截至 {fmt.day(summary.as_of)}  ·  "
                                  f"{len(summary.townships)} 个乡镇（街道）")
         self._fit_heights()
+        self._unit = unit
+        self._show_charts(found)
         self.loaded.emit()
+
+    def _show_charts(self, found: Dashboard) -> None:
+        t = found.summary.totals
+        if found.one_township:    # a township laptop: its villages
+            township = found.summary.townships[0].name
+            bars = [Bar(v.name, v.rate, v.recovered_fen, v.task_fen, v.households) for v in found.villages]
+            self.rate_chart.show_rates(f"{township}各村（社区）清收率", bars, t.rate, _whole_of(township))
+        else:
+            bars = [Bar(x.name, x.rate, x.recovered_fen, x.task_fen, x.households) for x in found.summary.townships]
+            self.rate_chart.show_rates("各乡镇（街道）清收率", bars, t.rate, "全区清收率")
+
+
+def _whole_of(township: str) -> str:
+    """The reference line's name on a township laptop: 全镇清收率, 全乡清收率, else the name's."""
+    return f"全{township[-1]}清收率" if township[-1:] in ("乡", "镇") else f"{township}清收率"

@@ -340,6 +340,16 @@ class HouseholdsPage(Page):
         self.filters.blockSignals(False)
         self.apply_filter()
 
+    def show_filtered_to(self, *, township_id: str | None = None, village_id: str | None = None,
+                         staff_id: str | None = None) -> None:
+        """Clear the search and filters, then show one township, village and/or responsible
+        person's households (see ``show_households``)."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.filters.set_values(township_id=township_id, village_id=village_id, staff_id=staff_id)
+        self.apply_filter()
+
     def _show_total(self, total: int) -> None:
         typed = self.search.text().strip()
         short = bool(typed) and not self.search_text()
@@ -496,3 +506,17 @@ def show_filtered(widget: QWidget, check: str) -> None:
     if page.stack.currentIndex() == 1 and not page.show_list():
         return
     page.show_only(check)
+
+
+def show_households(widget: QWidget, *, township_id: str | None = None, village_id: str | None = None,
+                    staff_id: str | None = None) -> None:
+    """Show the list of one township's, village's or responsible person's households (the
+    dashboard's drill-down)."""
+    window = widget.window()
+    if not hasattr(window, "page"):
+        return
+    page = window.page("households")
+    window.show_page("households")
+    if page.stack.currentIndex() == 1 and not page.show_list():
+        return
+    page.show_filtered_to(township_id=township_id, village_id=village_id, staff_id=staff_id)

@@ -91,6 +91,7 @@ class HouseholdFilterBar(QWidget):
         self.setObjectName("householdFilters")
         self.setStyleSheet(_STYLE)
         self._villages: list[Choice] = []
+        self._wanted: dict[str, str] = {}    # values asked for before the choices came (set_values)
         self.township = FilterCombo("全部乡镇", "只看一个乡镇（街道）的借款户", "filterTownship")
         self.village = FilterCombo("全部村社", "只看一个村（社区）的借款户", "filterVillage")
         self.category = FilterCombo("全部类别", "只看某一类特殊贷款", "filterCategory")
@@ -139,6 +140,9 @@ class HouseholdFilterBar(QWidget):
         self._villages = villages
         self._fill_villages()
         self.staff.set_items([(s.name, s.id, s.detail) for s in staff])
+        for key, value in list(self._wanted.items()):
+            self._combo(key).set_value(value)    # a value no longer there is dropped
+            del self._wanted[key]
         kinds = [(f"{k.name}（{k.detail} 户）", k.id, "") for k in followups]
         self.followup.set_items([("全部待核实", "any", "任一种提示还没有核实的借款户")] + kinds if kinds else [])
         self.followup.setVisible(bool(kinds))
@@ -151,19 +155,40 @@ class HouseholdFilterBar(QWidget):
         self.village.set_items([(v.label if several else v.name, v.id, v.detail) for v in chosen])
 
     # -- values ----------------------------------------------------------------------------
+    def _combo(self, key: str) -> FilterCombo:
+        return {"township_id": self.township, "village_id": self.village, "staff_id": self.staff}[key]
+
     def values(self) -> dict:
         """Keyword arguments for ``HouseholdFilter``."""
-        return {"township_id": self.township.value(), "village_id": self.village.value(),
-                "category": self.category.value(), "stage": self.stage.value(), "staff_id": self.staff.value(),
+        return {"township_id": self._wanted.get("township_id", self.township.value()),
+                "village_id": self._wanted.get("village_id", self.village.value()),
+                "category": self.category.value(), "stage": self.stage.value(),
+                "staff_id": self._wanted.get("staff_id", self.staff.value()),
                 "capacity": self.capacity.value(), "followup_due": self.due.isChecked(),
                 "promise_broken": self.broken.isChecked(), "never_visited": self.never.isChecked(),
                 "import_followup": self.followup.value()}
+
+    def set_values(self, *, township_id: str | None = None, village_id: str | None = None,
+                   staff_id: str | None = None) -> None:
+        """Only these (the others cleared), without ``changed``; a value whose choice has not
+        been read yet filters already and is chosen when the choices come (``set_choices``)."""
+        self.blockSignals(True)
+        self._wanted = {}
+        for combo in self._combos():
+            combo.setCurrentIndex(0)
+        for check in (self.due, self.broken, self.never):
+            check.setChecked(False)
+        for key, value in (("township_id", township_id), ("village_id", village_id), ("staff_id", staff_id)):
+            if value is not None and not self._combo(key).set_value(value):
+                self._wanted[key] = value
+        self.blockSignals(False)
 
     def is_active(self) -> bool:
         return any(bool(v) for v in self.values().values())
 
     def clear(self) -> None:
         self.blockSignals(True)
+        self._wanted = {}
         for combo in self._combos():
             combo.setCurrentIndex(0)
         for check in (self.due, self.broken, self.never):

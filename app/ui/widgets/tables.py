@@ -1,7 +1,7 @@
 """Read-only, sortable table views with the look the whole program shares."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -74,3 +74,24 @@ def rows_height(view: QTableView, rows: int) -> int:
     header = view.horizontalHeader()
     return (max(header.height(), header.sizeHint().height()) + rows * view.verticalHeader().defaultSectionSize()
             + 2 * view.frameWidth() + 4)
+
+
+class _EnterOpens(QObject):
+    """Enter or Return on a table's current row does what a double-click does."""
+
+    def __init__(self, view: QTableView, slot):
+        super().__init__(view)
+        self.view, self.slot = view, slot
+
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.view.currentIndex().isValid()):
+            self.slot(self.view.currentIndex())
+            return True
+        return False
+
+
+def on_open(view: QTableView, slot) -> None:
+    """``slot(index)`` (an index of the view's model) on a double-click or Enter on a row."""
+    view.doubleClicked.connect(slot)
+    view.installEventFilter(_EnterOpens(view, slot))
