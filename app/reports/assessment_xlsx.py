@@ -11,15 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.domain.assessment import Assessment, Line
 from app.domain.money import fen_to_decimal, fen_to_wan
 from app.reports import assessment_text as at
-from app.reports.bulletin_xlsx import BOX, HEAD_FILL
+from app.reports.xlsx_sheet import BOX, HEAD_FILL, HEADER_ROW, titled_sheet
 
-HEADER_ROW = 3
 MONEY = "#,##0.00"
 RATE = "0.0%"
 COUNT = "0"
@@ -61,30 +60,8 @@ def write_assessment_xlsx(a: Assessment, out: Path) -> Path:
 
 
 def _sheet(wb: Workbook, a: Assessment, name: str, subtitle: str, columns: list[Column]):
-    ws = wb.create_sheet(name)
-    ws["A1"] = f"{a.title}　{name}"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"{a.issuer}　{at.period(a)}　{subtitle}"
-    ws["A2"].font = Font(color="555555")
-    last = get_column_letter(len(columns))
-    ws.merge_cells(f"A1:{last}1")
-    ws.merge_cells(f"A2:{last}2")
-    for i, (header, width, _fmt) in enumerate(columns, start=1):
-        c = ws.cell(row=HEADER_ROW, column=i, value=header)
-        c.font, c.fill, c.border = Font(bold=True), HEAD_FILL, BOX
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 32
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    return ws
+    return titled_sheet(wb, name, f"{a.title}　{name}", f"{a.issuer}　{at.period(a)}　{subtitle}", columns,
+                        landscape=True)
 
 
 def _rows(ws, columns: list[Column], rows: list[list], *, total: bool = False) -> int:

@@ -11,22 +11,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.reports import bulletin_text as bt
 from app.domain.bulletin import Bulletin
+from app.reports.xlsx_sheet import BOX, HEAD_FILL, HEADER_ROW, titled_sheet
 
 WAN = "#,##0.00"
 YUAN = "#,##0.00"
 RATE = "0.00%"
 POINTS = "+0.00;-0.00;0.00"
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 GOOD_FILL = PatternFill("solid", fgColor="E2EFDA")
 BAD_FILL = PatternFill("solid", fgColor="FCE4E4")
-THIN = Side(style="thin", color="999999")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_ROW = 3
 
 
 def wan_number(fen: int | None) -> Decimal | None:
@@ -59,30 +56,8 @@ def write_bulletin_xlsx(b: Bulletin, out: Path) -> Path:
 
 
 def _sheet(wb: Workbook, b: Bulletin, name: str, subtitle: str, columns: list[tuple[str, float, str | None]]):
-    ws = wb.create_sheet(name)
-    ws["A1"] = f"{b.title}　{name}"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"{bt.issuer(b)}　截至{bt.cn_date(b.as_of)}　{subtitle}"
-    ws["A2"].font = Font(color="555555")
-    last = get_column_letter(len(columns))
-    ws.merge_cells(f"A1:{last}1")
-    ws.merge_cells(f"A2:{last}2")
-    for i, (header, width, _fmt) in enumerate(columns, start=1):
-        c = ws.cell(row=HEADER_ROW, column=i, value=header)
-        c.font, c.fill, c.border = Font(bold=True), HEAD_FILL, BOX
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 30
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait" if len(columns) <= 8 else "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    return ws
+    return titled_sheet(wb, name, f"{b.title}　{name}", f"{bt.issuer(b)}　截至{bt.cn_date(b.as_of)}　{subtitle}",
+                        columns, landscape=len(columns) > 8, header_height=30)
 
 
 def _rows(ws, columns, rows: list[list], fills: list[PatternFill | None] | None = None) -> None:

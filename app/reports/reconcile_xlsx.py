@@ -18,7 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from app.domain.money import format_yuan
 from app.domain.reconcile import FROM_TASK, KIND_NAMES, KINDS, SOURCE_NOTE, Reconciliation, TownshipLine
-from app.reports.bulletin_xlsx import BOX, HEAD_FILL, YUAN, yuan_number
+from app.reports.bulletin_xlsx import YUAN, yuan_number
+from app.reports.xlsx_sheet import BOX, HEAD_FILL
 
 HEADER_ROW = 3
 COUNT = "0"

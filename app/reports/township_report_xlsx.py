@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 
 from app.domain.township_report import CategoryLine, Line, TownshipReport
 from app.reports import township_report_text as tt
-from app.reports.bulletin_xlsx import BOX, HEAD_FILL, RATE, YUAN, yuan_number
+from app.reports.bulletin_xlsx import RATE, YUAN, yuan_number
+from app.reports.xlsx_sheet import BOX, HEAD_FILL, HEADER_ROW, titled_sheet
 
-HEADER_ROW = 3
 COUNT = "0"
 
 Column = tuple[str, float, str | None]
@@ -51,30 +51,8 @@ def _work(x: Line) -> list:
 
 
 def _sheet(wb: Workbook, r: TownshipReport, name: str, columns: list[Column]):
-    ws = wb.create_sheet(name)
-    ws["A1"] = f"{r.title}　{name}"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"{r.township}　截至{tt.cn_date(r.as_of)}　金额单位：元"
-    ws["A2"].font = Font(color="555555")
-    last = get_column_letter(len(columns))
-    ws.merge_cells(f"A1:{last}1")
-    ws.merge_cells(f"A2:{last}2")
-    for i, (header, width, _fmt) in enumerate(columns, start=1):
-        c = ws.cell(row=HEADER_ROW, column=i, value=header)
-        c.font, c.fill, c.border = Font(bold=True), HEAD_FILL, BOX
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 32
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if len(columns) > 9 else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    return ws
+    return titled_sheet(wb, name, f"{r.title}　{name}", f"{r.township}　截至{tt.cn_date(r.as_of)}　金额单位：元",
+                        columns, landscape=len(columns) > 9)
 
 
 def _rows(ws, columns: list[Column], rows: list[list], *, bold_last: bool = False, indent: tuple[int, ...] = ()) -> int:
