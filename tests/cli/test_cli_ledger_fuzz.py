@@ -8,6 +8,8 @@ an abort there fails this test and names the file.  ``QINGSHOU_FUZZ_SEED`` and
 """
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 
@@ -44,3 +46,7 @@ def test_import_ledger_survives_hostile_files(tmp_path):
             assert message and "\n" not in message and "Traceback" not in message, x
             assert any("\u4e00" <= ch <= "\u9fff" for ch in message), x
     assert outcomes[0] > len(files) // 2, outcomes   # most files are ledgers with faults, not refusals
+
+
+# long: started first, so the run does not end waiting for it (tests/conftest.py)
+pytestmark = pytest.mark.slow

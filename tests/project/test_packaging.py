@@ -95,3 +95,7 @@ def test_bootstrap_installs_python_venv_when_ensurepip_is_missing(tmp_path):
     version = "%d.%d" % sys.version_info[:2]
     assert f"python{version}-venv" in installed.split("install", 1)[1], installed
     assert p.returncode == 1 and f"python{version}-venv" in p.stderr, p.stderr   # and says what to install
+
+
+# long: started first, so the run does not end waiting for it (tests/conftest.py)
+pytestmark = pytest.mark.slow

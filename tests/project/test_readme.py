@@ -3,6 +3,8 @@ fresh clone (issue 5: its examples used a loan the demo database does not have, 
 nobody had, and ``[--as-of …]`` placeholders)."""
 from __future__ import annotations
 
+import pytest
+
 import hashlib
 import os
 import re
@@ -72,3 +74,7 @@ def test_the_readme_commands_work_as_written(tmp_path):
     assert "钟存良" in p.stdout and "柳林-2026-ZMV-0001" in p.stdout
     assert re.search(r"新增 223 笔", p.stdout) and re.search(r"未导入 21 行", p.stdout), p.stdout
     assert "核对贷款 223 笔，有差异的 64 笔、共 64 处（台账减少、乡镇无记录 64 处）。" in p.stdout
+
+
+# long: started first, so the run does not end waiting for it (tests/conftest.py)
+pytestmark = pytest.mark.slow

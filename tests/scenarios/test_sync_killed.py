@@ -91,3 +91,7 @@ def test_a_killed_export_leaves_no_package_that_looks_complete(work, tmp_path):
             assert refused["status"] == "refused" and refused["code"] in ("truncated", "not_package"), refused
             part.unlink()
     assert _state(laptop.db)
+
+
+# long: started first, so the run does not end waiting for it (tests/conftest.py)
+pytestmark = pytest.mark.slow

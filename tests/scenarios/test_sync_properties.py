@@ -149,3 +149,7 @@ def test_any_history_merges_to_one_result(template, tmp_path_factory, ops, seed)
             laptop.dispose()
         district.dispose()
 
+
+
+# long: started first, so the run does not end waiting for it (tests/conftest.py)
+pytestmark = pytest.mark.slow

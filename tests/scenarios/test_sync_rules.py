@@ -206,3 +206,7 @@ def test_the_district_shows_the_instalments_a_laptop_was_paid(district, cli):
                    for db in (laptop.db, district.db))
     assert [i["paid"] for i in there["installments"]] == [i["paid"] for i in here["installments"]]
     assert there["installments"][0]["paid"] == first and there["installments"][1]["paid"] != "0.00"
+
+
+# long: started first, so the run does not end waiting for it (tests/conftest.py)
+pytestmark = pytest.mark.slow

@@ -92,3 +92,7 @@ def test_three_laptops_of_two_townships_in_any_order(district, tmp_path):
         assert _fen(district.figures(target, "石门乡")["recovered"]) - before["石门乡"] == 200_000
     first, second = (_state(tmp_path / f"d2-{p.stem}.db") for p in (void_a2, late_a1))
     assert first == second
+
+
+# long: started first, so the run does not end waiting for it (tests/conftest.py)
+pytestmark = pytest.mark.slow

@@ -278,3 +278,7 @@ def test_a_lost_stick_loses_nothing(district, cli):
     status = json.loads(district.run("sync-status", "--db", district.db, "--json").out)["devices"][0]
     assert status["missing"] == [2] and status["last_sequence"] == 3
     assert lost.exists()
+
+
+# long: started first, so the run does not end waiting for it (tests/conftest.py)
+pytestmark = pytest.mark.slow

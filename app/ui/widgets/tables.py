@@ -20,6 +20,9 @@ class FigureTable(QTableView):
     chooser: ColumnChooser | None = None
 
 
+FIT_ROWS = 200
+
+
 def make_table_view(model, parent: QWidget, *, rate_column: int | None = None,
                     proxy: QSortFilterProxyModel | None = None, columns_key: str | None = None) -> FigureTable:
     """``proxy``: a sorting (and filtering) proxy already over ``model``; by default one is made.
@@ -46,6 +49,9 @@ def make_table_view(model, parent: QWidget, *, rate_column: int | None = None,
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setMinimumHeight(view.fontMetrics().height() + 12)
+    # a column is fitted to the rows in view and 200 more, not to a thousand (Qt's default): the
+    # worklist's seven tables of 1,000+ rows each were measured cell by cell on every refresh
+    header.setResizeContentsPrecision(FIT_ROWS)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.fit = ColumnFit(view, lambda column: content_widths(view, model, column))
     if columns_key:
