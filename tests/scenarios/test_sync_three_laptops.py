@@ -1,7 +1,9 @@
 """Three laptops — two of 柳林镇, one of 石门乡 — and the district, over several rounds: every
 order of delivery gives the same district; each township's figures move by exactly its own money;
 a laptop sees its township neighbour's work after the next task package and never the other
-township's; a void made on one laptop survives the other laptop's older package."""
+township's; a void made on one laptop survives the other laptop's older package; a new bank
+ledger read at the district reaches both laptops of the township with the next task packages,
+its money counted once everywhere."""
 from __future__ import annotations
 
 import itertools
@@ -10,7 +12,9 @@ import sqlite3
 
 import pytest
 
+from tests.integration.ledger.ledger_files import HEADER, loan_row
 from tests.scenarios.sync_helpers import PASSPHRASE, District, facts, loans_of
+from tests.workbooks import write_workbook
 
 
 @pytest.fixture
@@ -21,6 +25,22 @@ def district(cli, demo_path, tmp_path, monkeypatch):
 
 def _fen(text: str) -> int:
     return int(text.replace(".", ""))
+
+
+def _ledger(district, path, loans: dict[str, int]):
+    """The bank's ledger of 柳林镇 on 2026-11-30 for these loans (number → balance in fen), each
+    row as the district has the loan (borrower, ID number, village)."""
+    conn = sqlite3.connect(district.db)
+    rows = []
+    for n, (loan_no, balance) in enumerate(loans.items(), start=1):
+        name, idno, village = conn.execute(
+            "SELECT h.head_name, h.head_id_number, v.name FROM loans l JOIN households h ON h.id = l.household_id "
+            "JOIN villages v ON v.id = h.village_id WHERE l.loan_no = ?", (loan_no,)).fetchone()
+        rows.append(loan_row(n, name=name, idno=idno, loan_no=loan_no, balance=f"{balance // 100}.{balance % 100:02d}",
+                             village=village))
+    conn.close()
+    return write_workbook(path, {"柳林镇": [["清收任务清单（柳林镇）"], ["单位：元  数据截至：2026年11月30日"], HEADER,
+                                        *rows]})
 
 
 def _state(db) -> tuple:
@@ -92,6 +112,24 @@ def test_three_laptops_of_two_townships_in_any_order(district, tmp_path):
         assert _fen(district.figures(target, "石门乡")["recovered"]) - before["石门乡"] == 200_000
     first, second = (_state(tmp_path / f"d2-{p.stem}.db") for p in (void_a2, late_a1))
     assert first == second
+
+    # round 3: the bank's ledger of 11-30 shows 3,000.00 back on loan b, nobody recorded it; the
+    # district reads it, the next task packages take it to both 柳林镇 laptops
+    district.merge(void_a2, late_a1)
+    balance = sqlite3.connect(district.db).execute("SELECT balance_fen FROM loans WHERE loan_no = ?",
+                                                   (lb,)).fetchone()[0]
+    ledger = _ledger(district, tmp_path / "柳林镇-1130.xlsx", {lb: balance - 300_000})
+    district.run("import-ledger", ledger, "--db", district.db, "--township", "柳林镇")
+    here = _fen(district.figures(township="柳林镇")["recovered"])
+    assert here - before["柳林镇"] == 150_050 + 300_000
+    for laptop in (a1, a2):
+        task = district.folder / f"柳林镇-{laptop.name}-r3.qstask"
+        district.run("tasks", "--db", district.db, "--township", "柳林镇", "--out", task)
+        district.merge(task, into=laptop.db)
+        assert _fen(district.figures(laptop.db, "柳林镇")["recovered"]) == here, laptop.name
+    # and their next packages change nothing at the district: the bank's money is not counted twice
+    district.merge(district.export(a1), district.export(a2))
+    assert _fen(district.figures(township="柳林镇")["recovered"]) == here
 
 
 # long: started first, so the run does not end waiting for it (tests/conftest.py)
