@@ -7,7 +7,9 @@ The losing value, when it differs, goes to the conflict list — unless the winn
 made *on top of* it (walking the winner's changes back through the audit log, each naming the
 value it replaced, reaches the losing value): then nothing was lost, it was simply replaced.
 So two laptops editing different fields both keep their edit; two editing the same field leave
-one conflict, the same whichever order their packages arrive in. A group the sender does not own, or a derived one, is not taken.
+one conflict, the same whichever order their packages arrive in. A group the sender does not
+own, or a derived one, is not taken (and a derived one the merge recomputes, ``rows.RECOMPUTED``,
+is not reported either).
 """
 from __future__ import annotations
 
