@@ -19,9 +19,8 @@ from openpyxl.utils import get_column_letter
 from app.domain.money import format_yuan
 from app.domain.reconcile import FROM_TASK, KIND_NAMES, KINDS, SOURCE_NOTE, Reconciliation, TownshipLine
 from app.reports.bulletin_xlsx import YUAN, yuan_number
-from app.reports.xlsx_sheet import BOX, HEAD_FILL
+from app.reports.xlsx_sheet import BOX, HEAD_FILL, HEADER_ROW, titled_sheet
 
-HEADER_ROW = 3
 COUNT = "0"
 DAY = "yyyy-mm-dd"
 TEXT = None
@@ -68,20 +67,11 @@ def text_width(value) -> int:
 
 
 def _sheet(wb: Workbook, r: Reconciliation, name: str, columns: list[Column], rows: list[list], subtitle: str):
-    ws = wb.create_sheet(name)
-    ws["A1"] = f"{r.title}　{name}"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = subtitle
-    ws["A2"].font = Font(color="555555")
-    last = get_column_letter(len(columns))
-    ws.merge_cells(f"A1:{last}1")
-    ws.merge_cells(f"A2:{last}2")
-    for i, (header, _fmt) in enumerate(columns, start=1):
-        c = ws.cell(row=HEADER_ROW, column=i, value=header)
-        c.font, c.fill, c.border = Font(bold=True), HEAD_FILL, BOX
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     widest = [max([text_width(v) for v in {row[i] for row in rows}] + [min(text_width(header), 16), 6])
               for i, (header, _fmt) in enumerate(columns)]      # (each distinct value measured once)
+    ws = titled_sheet(wb, name, f"{r.title}　{name}", subtitle,
+                      [(header, min(width, WRAP_AT) + 2, fmt) for (header, fmt), width in zip(columns, widest)],
+                      landscape=True)
     styles: list = [None] * len(columns)
     for n, values in enumerate(rows, start=HEADER_ROW + 1):
         for i, value in enumerate(values):
@@ -95,19 +85,7 @@ def _sheet(wb: Workbook, r: Reconciliation, name: str, columns: list[Column], ro
                 styles[i] = c._style
             else:
                 c._style = copy(styles[i])
-    for i, width in enumerate(widest, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(width, WRAP_AT) + 2
-    ws.row_dimensions[HEADER_ROW].height = 32
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(rows), 1)}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + max(len(rows), 1)}"
     return ws
 
 
