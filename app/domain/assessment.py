@@ -32,9 +32,7 @@ from typing import Iterable, Mapping, NamedTuple
 from app.domain import pinyin
 from app.domain.followup import promise_broken
 from app.domain.money import percent
-
-NO_VILLAGE = "（未分村）"
-NO_STAFF = "（未明确责任人）"
+from app.domain.township_report import NO_STAFF, NO_VILLAGE  # noqa: F401  (the same rows as the report's)
 
 
 class Promise(NamedTuple):

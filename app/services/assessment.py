@@ -16,13 +16,13 @@ from datetime import date, timedelta
 from sqlalchemy import text
 
 from app.db.session import Database
-from app.domain.assessment import (NO_STAFF, NO_VILLAGE, Assessment, HouseholdMonth, Line, Promise,
+from app.domain.assessment import (NO_STAFF, Assessment, HouseholdMonth, Line, Promise,
                                    households_in_month, ranked)
 from app.domain.dates import last_complete_month, month_bounds
 from app.domain.errors import InputError
 from app.services import summary
 from app.services.summary import LoanLine
-from app.services.township_report import find_township, responsibility
+from app.services.township_report import by_village, find_township, responsibility
 
 # Each query reads the households of the scope: all, or one township's (``_IN``).
 _IN = " AND {col} IN (SELECT household_id FROM loans WHERE deleted = 0 AND township_id = :t)"
@@ -127,14 +127,7 @@ def _line(name: str, loans: list[LoanLine], before: dict[str, int], months: dict
 
 
 def _villages(township: str, loans: list[LoanLine], before, months, village_of: dict) -> list[Line]:
-    per: dict[str | None, list[LoanLine]] = defaultdict(list)
-    names: dict[str | None, str] = {None: NO_VILLAGE}
-    for ln in loans:
-        village_id, village_name = village_of.get(ln.household_id, (None, None))
-        key = village_id if village_name else None
-        if key is not None:
-            names[key] = village_name
-        per[key].append(ln)
+    per, names = by_village(loans, village_of)
     return ranked(_line(names[k], mine, before, months, township=township, key=k or "") for k, mine in per.items())
 
 

@@ -113,7 +113,9 @@ def _ranked(lines: list[Line]) -> list[Line]:
     return sorted(lines, key=lambda x: (-x.rate, -x.recovered_fen, x.name, x.detail))
 
 
-def _villages(loans: list[LoanLine], village_of: dict, visited: set[str]) -> list[Line]:
+def by_village(loans: list[LoanLine], village_of: dict) -> tuple[dict, dict]:
+    """The loans per village id (``None``: households without a village) and the villages' names
+    (``None`` → 未分村); ``village_of``: household id → (village id, village name)."""
     per: dict[str | None, list[LoanLine]] = defaultdict(list)
     names: dict[str | None, str] = {None: NO_VILLAGE}
     for ln in loans:
@@ -122,6 +124,11 @@ def _villages(loans: list[LoanLine], village_of: dict, visited: set[str]) -> lis
         if key is not None:
             names[key] = village_name
         per[key].append(ln)
+    return per, names
+
+
+def _villages(loans: list[LoanLine], village_of: dict, visited: set[str]) -> list[Line]:
+    per, names = by_village(loans, village_of)
     return _ranked([_group(names[key], "", mine, visited, key) for key, mine in per.items()])
 
 
