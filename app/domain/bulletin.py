@@ -125,6 +125,10 @@ class CategoryLine:
     recovered_fen: int = 0
     rate: Decimal = Decimal("0.0000")   # summary.rate of the two
 
+    @property
+    def outstanding_fen(self) -> int:
+        return self.task_fen - self.recovered_fen
+
 
 @dataclass
 class LargeLoan:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from app.domain.bulletin import CategoryLine  # noqa: F401  (one line of a category, as the bulletin's)
+
 NO_VILLAGE = "（未分村）"
 NO_STAFF = "（未明确责任人）"
 
@@ -42,21 +44,6 @@ class Line:
     def never_visited(self) -> int:
         """Households with no visit recorded by the date."""
         return self.households - self.visited
-
-
-@dataclass
-class CategoryLine:
-    code: str
-    name: str
-    loans: int = 0
-    households: int = 0
-    task_fen: int = 0
-    recovered_fen: int = 0
-    rate: Decimal = Decimal("0.0000")
-
-    @property
-    def outstanding_fen(self) -> int:
-        return self.task_fen - self.recovered_fen
 
 
 @dataclass
