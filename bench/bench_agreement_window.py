@@ -33,11 +33,11 @@ def run(households: int = 10_000, agreements: int = 1_000) -> dict:
     from sqlalchemy import text
 
     from app.bootstrap import open_database
-    from app.services import agreements as svc
-    from app.services.agreement_overview import overview
-    from app.services.agreement_picker import household_loans, search_households
-    from app.services.agreements import PlanRequest
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.agreements import agreements as svc
+    from app.services.agreements.overview import overview
+    from app.services.agreements.picker import household_loans, search_households
+    from app.services.agreements.agreements import PlanRequest
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     path = tmp / "demo.db"
     make_demo(path, DemoOptions(households=households, seed=11))

@@ -38,10 +38,10 @@ def run(households: int = 2000, agreements: int = 100, batch: int = 1000) -> dic
 
     from app.bootstrap import open_database
     from app.reports import fonts
-    from app.services import agreements as svc
-    from app.services.agreement_forms import write_pdf
-    from app.services.agreement_payments import pay
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.agreements import agreements as svc
+    from app.services.agreements.forms import write_pdf
+    from app.services.recovery.agreement_payments import pay
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     make_demo(tmp / "bench.db", DemoOptions(households=households, seed=3))
     db = open_database(tmp / "bench.db")

@@ -15,7 +15,7 @@ YEAR, MONTH = 2026, 10
 
 def run(path: Path | None = None) -> dict:
     from app.bootstrap import open_database
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         if path is None:
@@ -31,7 +31,7 @@ def run(path: Path | None = None) -> dict:
 def _measure(db, tmp: Path) -> dict:
     from app.reports.assessment_pdf import write_assessment_pdf
     from app.reports.assessment_xlsx import write_assessment_xlsx
-    from app.services import assessment
+    from app.services.reporting import assessment
 
     a = assessment.prepare(db, YEAR, MONTH)
     pages = [0]

@@ -16,7 +16,7 @@ FIRST, SECOND = date(2026, 11, 10), date(2026, 11, 20)
 
 def run(path: Path | None = None) -> dict:
     from app.bootstrap import open_database
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         if path is None:
@@ -32,7 +32,8 @@ def run(path: Path | None = None) -> dict:
 def _measure(db, tmp: Path) -> dict:
     from app.reports.bulletin_pdf import write_bulletin_pdf
     from app.reports.bulletin_xlsx import write_bulletin_xlsx
-    from app.services import bulletin, summary
+    from app.services.reporting import bulletin
+    from app.services.reporting import summary
 
     loans = summary.compute(db, SECOND).totals.loans
     first_prepare = timed(lambda: bulletin.prepare(db, FIRST), repeat=3)

@@ -70,7 +70,7 @@ def spread(path: Path, townships: int = TOWNSHIPS) -> int:
 
 def run(path: Path | None = None) -> dict:
     from app.bootstrap import open_database
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "district36.db"
@@ -89,7 +89,10 @@ def run(path: Path | None = None) -> dict:
 
 
 def _data(db) -> dict:
-    from app.services import dashboard, households, summary, worklist
+    from app.services.reporting import dashboard
+    from app.services.households import listing as households
+    from app.services.reporting import summary
+    from app.services.work import worklist
 
     households.prepare(db)      # the household index checked, as the window does first
     s = summary.compute(db)

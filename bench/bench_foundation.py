@@ -12,8 +12,8 @@ HOUSEHOLDS = 36_500  # ~50,000 loans at the demo's 1.37 loans per household
 
 def run() -> dict:
     from app.bootstrap import open_database
-    from app.services.demo import DemoOptions, make_demo
-    from app.services.summary import compute
+    from app.services.foundation.demo import DemoOptions, make_demo
+    from app.services.reporting.summary import compute
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
@@ -36,7 +36,7 @@ def run() -> dict:
 
 def _open_and_compute(path: Path) -> None:
     from app.bootstrap import open_database
-    from app.services.summary import compute
+    from app.services.reporting.summary import compute
 
     db = open_database(path)
     try:

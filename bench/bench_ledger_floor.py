@@ -30,7 +30,7 @@ def _copy(source: Path, target: Path, journal: str) -> dict:
     dst = sqlite3.connect(target, isolation_level=None)
     dst.execute(f"PRAGMA journal_mode = {journal}")
     dst.execute("PRAGMA synchronous = FULL")
-    dst.execute("PRAGMA cache_size = -65536")   # as the import's write (app.services.ledger_writer)
+    dst.execute("PRAGMA cache_size = -65536")   # as the import's write (app.services.ledger_import.writer)
     for kind, name, _table, sql in schema:
         if kind == "table" and not name.startswith("household_search_fts_"):
             dst.execute(sql)

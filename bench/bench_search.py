@@ -38,7 +38,7 @@ def _db_path(households: int) -> Path:
 
 
 def _ensure_db(households: int) -> tuple[Path, float | None]:
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     path = _db_path(households)
     if path.exists():
@@ -76,9 +76,10 @@ def _timed(fn, rounds: int = 5) -> dict:
 def run(households: int = 100_000, rounds: int = ROUNDS) -> dict:
     os.environ.setdefault("QINGSHOU_HOME", str(Path(tempfile.gettempdir()) / "qingshou-bench" / "home"))
     from app.bootstrap import open_database
-    from app.services import households as H, worklist
-    from app.services.agreement_picker import search_households
-    from app.services.households import HouseholdFilter
+    from app.services.households import listing as H
+    from app.services.work import worklist
+    from app.services.agreements.picker import search_households
+    from app.services.households.listing import HouseholdFilter
 
     path, made_in = _ensure_db(households)
     db = open_database(path)
@@ -179,7 +180,7 @@ def _rebuild(db) -> None:
 
 
 def _visit(db, loan_no: str) -> None:
-    from app.services.visits import record_visit
+    from app.services.work.visits import record_visit
 
     record_visit(db, loan_no=loan_no, outcome="other", note="bench", actor="bench")
 

@@ -21,7 +21,7 @@ PASS = "bench"
 
 def run() -> dict:
     from app.bootstrap import open_database
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.foundation.demo import DemoOptions, make_demo
     from app.sync.export import write_work_package
     from app.sync.tasks import set_up_from_task, write_task_package
 
@@ -81,7 +81,7 @@ def _work(laptop) -> None:
     from sqlalchemy import select
 
     from app.db.models import Household
-    from app.services.visits import book_visit
+    from app.services.work.visits import book_visit
 
     with laptop.uow("bench") as uow:
         ids = uow.session.scalars(select(Household.id).order_by(Household.id)).all()[::10]

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.bootstrap import open_database
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
     from app.ui import tasks
     from app.ui.app import setup_application
     from app.ui.ledger.wizard import LedgerWizard

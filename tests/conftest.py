@@ -38,7 +38,7 @@ def data_home(tmp_path_factory, monkeypatch) -> Path:
 def new_db(tmp_path):
     """An initialised, empty district database (open ``Database``)."""
     from app.bootstrap import open_database
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
 
     db = open_database(tmp_path / "district.db")
     initialise(db, role="district", unit_name="示范区")
@@ -48,10 +48,10 @@ def new_db(tmp_path):
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory) -> Path:
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     from app.bootstrap import open_database
-    from app.services.operators import set_current
+    from app.services.foundation.operators import set_current
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     make_demo(path, DemoOptions(households=300, seed=7))

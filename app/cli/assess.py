@@ -33,7 +33,7 @@ def _month(text: str) -> tuple[int, int]:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from app.reports.assessment import KINDS, write
-    from app.services import assessment
+    from app.services.reporting import assessment
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in KINDS:
@@ -60,7 +60,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _json(x, **extra) -> dict:
-    from app.services.summary import rate, rate_number
+    from app.services.reporting.summary import rate, rate_number
 
     return {"name": x.name, **extra, "rank": x.rank or None, "loans": x.loans, "households": x.households,
             "task_amount": yuan_str(x.task_fen), "recovered_in_month": yuan_str(x.month_fen),

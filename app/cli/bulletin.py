@@ -47,7 +47,7 @@ def _percent(text: str) -> Decimal:
 def cmd_bulletin(args: argparse.Namespace) -> int:
     from app.reports.bulletin_pdf import write_bulletin_pdf
     from app.reports.bulletin_xlsx import write_bulletin_xlsx
-    from app.services import bulletin
+    from app.services.reporting import bulletin
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in KINDS:

@@ -1,5 +1,5 @@
 """``repay void`` and ``visit void``: 冲正 a repayment, 作废 a visit recorded wrong, and record the
-corrected one in its place (``app.services.corrections``).  Sub-commands of ``repay`` and
+corrected one in its place (``app.services.work.corrections``).  Sub-commands of ``repay`` and
 ``visit`` (app/cli/work.py); --db and --json may stand before or after ``void``."""
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def fen_arg(text: str, what: str) -> int:
 
 
 def outcome_arg(text: str) -> str:
-    from app.services.work_common import outcome_code
+    from app.services.foundation.work_common import outcome_code
 
     try:
         return outcome_code(text)
@@ -99,7 +99,7 @@ def _before_void(args: argparse.Namespace, fields: list[str]) -> int | None:
 
 
 def cmd_repay_void(args: argparse.Namespace) -> int:
-    from app.services.corrections import latest_fact, void_repayment
+    from app.services.work.corrections import latest_fact, void_repayment
 
     refused = _before_void(args, ["loan", "amount", "date", "receipt", "note"])
     if refused:
@@ -121,7 +121,7 @@ def cmd_repay_void(args: argparse.Namespace) -> int:
 
 
 def cmd_visit_void(args: argparse.Namespace) -> int:
-    from app.services.corrections import VISIT_FIELDS, latest_fact, void_visit
+    from app.services.work.corrections import VISIT_FIELDS, latest_fact, void_visit
 
     refused = _before_void(args, ["loan", "household", "date", "outcome", "visitors", "promised_amount",
                                   "promised_date", "next", "note"])

@@ -51,7 +51,8 @@ def _which(p) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from app.services import households, import_followup
+    from app.services.households import listing as households
+    from app.services.ledger_import import followup as import_followup
 
     with database(args) as db:
         township_id = households.filter_from_labels(db, township=args.township).township_id if args.township else None
@@ -72,7 +73,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.services import import_followup
+    from app.services.ledger_import import followup as import_followup
 
     with database(args) as db:
         ids = list(args.ids)

@@ -64,7 +64,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
 
     if args.from_task is not None:
         return _init_from_task(args)
@@ -139,7 +139,7 @@ def _remove_db_files(path: Path) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     if args.households < 1:
         raise InputError("--households 必须是正整数")
@@ -161,7 +161,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from app.services.summary import compute
+    from app.services.reporting.summary import compute
     from app.domain.money import yuan_str
 
     with database(args) as db:
@@ -178,7 +178,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.services.backup import backup
+    from app.services.foundation.backup import backup
 
     output_file(args.out, "备份", refused="没有备份")
     with database(args) as db:
@@ -193,7 +193,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from app import config
     from app.bootstrap import open_database
-    from app.services.backup import restore
+    from app.services.foundation.backup import restore
 
     target = args.db or config.default_db_path()
     result = restore(target, args.file)

@@ -1,5 +1,5 @@
 """``qingshou household edit``: a household's editable fields from the command line
-(``app.services.household_edit``, the household page's own change)."""
+(``app.services.households.edit``, the household page's own change)."""
 from __future__ import annotations
 
 import argparse
@@ -35,7 +35,7 @@ def add_household_edit(parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_household_edit(args: argparse.Namespace) -> int:
-    from app.services.household_edit import HouseholdEdit, edit_household
+    from app.services.households.edit import HouseholdEdit, edit_household
 
     edit = HouseholdEdit(phone=args.phone, address=args.address, capacity=args.capacity,
                          capacity_reason=args.capacity_reason, note=args.edit_note,

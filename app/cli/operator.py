@@ -19,7 +19,7 @@ def register(sub) -> None:
 
 
 def cmd_operator(args: argparse.Namespace) -> int:
-    from app.services import operators
+    from app.services.foundation import operators
 
     with database(args) as db:
         op = operators.set_current(db, args.name) if args.name is not None else operators.current(db)

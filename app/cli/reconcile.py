@@ -24,7 +24,7 @@ def register(sub) -> None:
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from app.reports.reconcile_xlsx import write_reconciliation_xlsx
-    from app.services import reconcile
+    from app.services.reporting import reconcile
 
     if Path(args.out).suffix.lower() != ".xlsx":
         raise InputError(f"对账表只能保存为 .xlsx 文件：{args.out}；{REFUSED}")

@@ -186,7 +186,7 @@ def _stamp_and_audit(session: Session, _ctx, _instances) -> None:
     session.add_all(entries)
 
 
-# What may change on a fact row once written: it is voided, never edited (app.services.corrections
+# What may change on a fact row once written: it is voided, never edited (app.services.work.corrections
 # records the corrected fact).  The stamp columns are the listener's own.
 _FACT_MUTABLE = {"deleted", "void_reason"}
 

@@ -1,5 +1,5 @@
 """The monthly assessment (月考核): what one month's assessment prints, as plain data (filled by
-app.services.assessment; written by app.reports.assessment_*), and the rules it is judged by.
+app.services.reporting.assessment; written by app.reports.assessment_*), and the rules it is judged by.
 
 "每月对各乡镇进行一次考核评比，各乡镇每月对各村社进行一次考核评比": townships, villages and
 responsible people, each row for one calendar month [first day, last day]:

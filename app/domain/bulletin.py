@@ -1,7 +1,7 @@
 """The ten-day bulletin's figures (十天一通报): what one issue prints, as plain data (filled by
-app.services.bulletin_figures; printed by app.reports.bulletin_*).
+app.services.reporting.bulletin_figures; printed by app.reports.bulletin_*).
 
-Every amount comes from :func:`app.services.summary.compute` as of the bulletin's date (the
+Every amount comes from :func:`app.services.reporting.summary.compute` as of the bulletin's date (the
 district totals, each township, the nine categories), so a bulletin agrees with
 ``summary --as-of`` to the fen whatever the summary's definition of *recovered* is.  What
 changed since the last bulletin (较上期) is taken from the figures that bulletin *printed*

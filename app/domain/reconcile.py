@@ -1,5 +1,5 @@
 """对账 (reconciliation): loan by loan, the principal the township recorded against the drops of the
-bank's balance between its ledgers, as plain data (filled by app.services.reconcile, written by
+bank's balance between its ledgers, as plain data (filled by app.services.reporting.reconcile, written by
 app.reports.reconcile_xlsx).
 
 A loan's **readings** are the balances its ledgers gave, one per date (two ledgers of one date: the

@@ -45,7 +45,7 @@ PLACEHOLDERS = ("head_name", "release_date", "promise_date", "promised_amount", 
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What the rules can see of one household (built by ``app.services.suggestions``)."""
+    """What the rules can see of one household (built by ``app.services.work.suggestions``)."""
 
     categories: frozenset[str] = frozenset()
     flags: frozenset[str] = frozenset()          # of borrowers and co-borrowers

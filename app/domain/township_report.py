@@ -1,7 +1,7 @@
 """A township's own progress report (情况汇报): what it prints, as plain data (filled by
-app.services.township_report; written by app.reports.township_report_*).
+app.services.reporting.township_report; written by app.reports.township_report_*).
 
-Every amount is added up by :func:`app.services.summary.add_up` from the summary's lines for
+Every amount is added up by :func:`app.services.reporting.summary.add_up` from the summary's lines for
 the township as of the report's date, so the report agrees with ``summary --as-of`` to the fen:
 its totals are the township's line of the summary, its nine categories the summary's groups
 counted over the township's loans, and its villages add up to its totals.  A loan with several

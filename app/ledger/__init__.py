@@ -1,3 +1,3 @@
 """Reading banks' task ledgers (Excel): finding the table, recognising columns by meaning,
 cleaning values, rejecting rows that cannot be a loan.  No database here: the import
-service (``app.services.ledger_import``) writes what this reads."""
+service (``app.services.ledger_import.importer``) writes what this reads."""

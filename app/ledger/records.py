@@ -31,7 +31,7 @@ WARNING_CODES: dict[str, str] = {
     "balance_outlier": "贷款余额比这张表一般的贷款大上千倍",
     "balance_above_lent": "贷款余额是贷款金额的十倍以上",
     "unit_unstated": "台账没有注明金额单位，余额像是万元",
-    # what a later ledger says differently from what this computer holds (app/services/ledger_writer.py)
+    # what a later ledger says differently from what this computer holds (app/services/ledger_import/writer.py)
     "balance_higher": "台账余额高于本系统的未收回余额",
     "deleted_loan": "贷款已在本系统中删除",
     "other_township": "台账把贷款列在另一个乡镇",

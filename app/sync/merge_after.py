@@ -57,7 +57,7 @@ def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
 def refresh_installments(conn: Connection, agreement_ids: set[str]) -> None:
     """What each instalment of these agreements has been paid (``Installment.paid_fen``), from
     the live repayments made under them, filling the instalments in order — as the laptop that
-    took the payment did (``app.services.agreement_payments``)."""
+    took the payment did (``app.services.recovery.agreement_payments``)."""
     if not agreement_ids:
         return
     ids = json.dumps(sorted(agreement_ids))

@@ -43,7 +43,7 @@ PREFIX = "rule:"
 RULE_NAMES = {AGREEMENT_IN_FORCE: "规则：一笔贷款两份生效协议", OVERPAID: "规则：还款超过应还本金",
               ID_NUMBER: "规则：身份证号重复"}
 
-# The statuses of IN_FORCE as people read them (app.services.agreements.STATUS_NAMES).
+# The statuses of IN_FORCE as people read them (app.services.agreements.agreements.STATUS_NAMES).
 _STATUS = {"signed": "已签订", "broken": "违约", "fulfilled": "已履行"}
 _SHOWN = 5                # repayments named in an overpaid breach's description
 

@@ -1,11 +1,11 @@
-"""Who works at the window: the operator of the open database (``app.services.operators``),
+"""Who works at the window: the operator of the open database (``app.services.foundation.operators``),
 named once on this laptop (asked when a database without one is opened, changed in 设置).
 Every change the window makes is attributed to this name in the audit log, and it is printed
 as 经办人 on receipts and agreements."""
 from __future__ import annotations
 
 from app.db.session import Database
-from app.services import operators
+from app.services.foundation import operators
 
 _name: str | None = None
 

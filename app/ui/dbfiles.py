@@ -54,7 +54,7 @@ def _remove(path: Path) -> None:
 
 def create_district(path: Path, unit_name: str) -> Path:
     """A new district database at ``path`` (a new file, or an existing one never set up)."""
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
 
     path = Path(path)
     if is_initialised_file(path):
@@ -74,7 +74,7 @@ def create_district(path: Path, unit_name: str) -> Path:
 
 def ensure_demo(path: Path, households: int = 2000) -> Path:
     """The demo database at ``path``: made once (seed 1), then reused."""
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     path = Path(path)
     if is_initialised_file(path):

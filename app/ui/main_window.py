@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QInputDialog, Q
 
 from app import config
 from app.db.session import Database
-from app.services.backup import auto_backup, backup, restore
+from app.services.foundation.backup import auto_backup, backup, restore
 from app.ui import actor as ui_actor, dbfiles, errors
 from app.ui import settings as ui_settings
 from app.ui.dialogs.help import build_help_menu, show_guide

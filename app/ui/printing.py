@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayo
 from app import config
 from app.db.session import Database
 from app.domain.errors import UserError
-from app.services import agreement_forms
-from app.services.agreement_forms import KINDS, PdfResult
+from app.services.agreements import forms as agreement_forms
+from app.services.agreements.forms import KINDS, PdfResult
 from app.ui import errors
 from app.ui import print_preview
 from app.ui.actor import actor

@@ -19,7 +19,7 @@ from app.cli import main
 @pytest.fixture(autouse=True)
 def _days_to_come_have_come(monkeypatch):
     """These tests sign and pay on the schedule's dates, months ahead: let those days have come."""
-    from app.services import work_common
+    from app.services.foundation import work_common
 
     monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
 

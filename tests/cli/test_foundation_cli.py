@@ -66,7 +66,7 @@ def test_summary_on_a_file_that_is_not_a_database_exits_1(cli, tmp_path):
 
 @pytest.fixture(scope="module")
 def demo2000(tmp_path_factory):
-    from app.services.demo import DemoOptions, make_demo
+    from app.services.foundation.demo import DemoOptions, make_demo
 
     path = tmp_path_factory.mktemp("demo2000") / "d.db"
     make_demo(path, DemoOptions(households=2000, seed=1))

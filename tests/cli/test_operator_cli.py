@@ -57,7 +57,7 @@ def test_a_repayment_is_attributed_to_who_the_command_line_names(cli, demo_path,
 
 
 def test_without_any_operator_a_change_is_the_command_lines(new_db):
-    from app.services import operators
+    from app.services.foundation import operators
 
     assert operators.current(new_db) is None and operators.command_line_actor(new_db) == "命令行"
 

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 from app.bootstrap import open_database
 from app.domain.money import to_chinese_capital
-from app.services import agreements
-from app.services.agreement_picker import household_loans, search_households
-from app.services.agreements import PlanRequest
+from app.services.agreements import agreements
+from app.services.agreements.picker import household_loans, search_households
+from app.services.agreements.agreements import PlanRequest
 from app.ui.dialogs.agreement_dialog import AgreementDialog, open_new_agreement
 from app.ui.models.agreement_plan import LoanChoiceModel, OwedModel, PlanModel
 from tests.integration.agreement_helpers import free_households
@@ -179,8 +179,8 @@ def test_the_household_picker_finds_as_the_list_does_and_says_why(qtbot, db, idl
     is a guarantor, spouse or heir, marked so; the same households as the list's first page."""
     from sqlalchemy import text
 
-    from app.services import households
-    from app.services.households import HouseholdFilter
+    from app.services.households import listing as households
+    from app.services.households.listing import HouseholdFilter
 
     with db.engine.connect() as conn:
         name, hid, role = conn.execute(text(

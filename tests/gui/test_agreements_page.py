@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from app.bootstrap import open_database
-from app.services import agreements
-from app.services.agreements import PlanRequest
+from app.services.agreements import agreements
+from app.services.agreements.agreements import PlanRequest
 from app.ui.dialogs.agreement_actions import CancelDialog, PaymentDialog, PaymentDoneDialog, SignDialog
 from app.ui.models.agreements import AgreementListModel
 from tests.conftest import OPERATOR

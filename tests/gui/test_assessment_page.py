@@ -1,5 +1,5 @@
 """报表 › 月考核: a month that has ended, saved as PDF or Excel and previewed off the GUI thread, with
-the figures of ``app.services.assessment`` (as ``qingshou assess``)."""
+the figures of ``app.services.reporting.assessment`` (as ``qingshou assess``)."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,7 +9,8 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFileDialog
 
 from app.domain.dates import last_complete_month
-from app.services import assessment, bulletin
+from app.services.reporting import assessment
+from app.services.reporting import bulletin
 from tests.gui.helpers_window import WAIT_MS
 
 

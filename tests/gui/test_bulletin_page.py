@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate
 
-from app.services import bulletin, summary
+from app.services.reporting import bulletin
+from app.services.reporting import summary
 from tests.gui.helpers_window import WAIT_MS
 
 

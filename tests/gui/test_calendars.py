@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QDateEdit, QStyleOptionViewItem
 
-from app.services import households
+from app.services.households import listing as households
 from app.ui.dialogs.agreement_actions import PaymentDialog, SignDialog
 from app.ui.dialogs.agreement_dialog import AgreementDialog
 from app.ui.dialogs.loan_dialogs import RepaymentDialog, StageDialog

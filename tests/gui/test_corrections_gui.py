@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from app.services import choices, households
-from app.services.repayments import record_repayment
-from app.services.visits import record_visit
+from app.services.work import choices
+from app.services.households import listing as households
+from app.services.recovery.repayments import record_repayment
+from app.services.work.visits import record_visit
 from app.ui import errors
 from app.ui.dialogs.void_dialog import VoidRepaymentDialog, VoidVisitDialog
 from tests.gui.helpers_households import WAIT_MS, open_household, open_list, type_search, unique_initials_household
@@ -136,7 +137,7 @@ def test_a_visit_is_voided_and_recorded_again_with_the_right_outcome(window, qtb
 
 
 def test_the_context_menu_of_a_bank_report_or_a_voided_row_offers_nothing(window, qtbot, idle, monkeypatch):
-    from app.services.corrections import void_repayment
+    from app.services.work.corrections import void_repayment
 
     view, hid, _loan, rep = household_with(window, qtbot, idle)
     void_repayment(window.db, rep.repayment_id, reason="误录")

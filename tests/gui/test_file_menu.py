@@ -34,7 +34,7 @@ def test_restore_from_the_menu_replaces_the_database(window, qtbot, demo_path, t
     saved = tmp_path / "saved.db"
     db = open_database(demo_path)
     try:
-        from app.services.backup import backup
+        from app.services.foundation.backup import backup
 
         backup(db, saved)
     finally:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel
 
 from app.bootstrap import open_database
-from app.services.setup import initialise
+from app.services.foundation.setup import initialise
 from app.ui.dialogs.file_saved import FileSavedDialog
 from app.ui.dialogs.help import GuideDialog, ShortcutsDialog
 from tests.gui.helpers_households import WAIT_MS, open_list, type_search

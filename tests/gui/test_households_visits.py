@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services import households, visit_list
+from app.services.households import listing as households
+from app.services.work import visit_list
 from app.ui.dialogs.visit_dialog import VisitDialog, open_visit_dialog
 from tests.gui.helpers_households import WAIT_MS, unique_initials_household
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.domain.money import format_yuan
-from app.services import households
+from app.services.households import listing as households
 from app.ui.dialogs.loan_dialogs import RepaymentDialog, StageDialog
 from app.ui.dialogs.visit_dialog import VisitDialog
 from app.ui.models.households import COLUMN
@@ -237,9 +237,9 @@ def test_money_the_bank_already_reported_can_be_recorded_late(new_db, qtbot, idl
     the form lets the entry through (the service matches it with the bank's report)."""
     from openpyxl import Workbook
 
-    from app.services import household_page
-    from app.services.ledger_import import import_ledger
-    from app.services.summary import compute
+    from app.services.households import detail as household_page
+    from app.services.ledger_import.importer import import_ledger
+    from app.services.reporting.summary import compute
 
     def ledger(name: str, as_of: str, balance: int):
         wb = Workbook()

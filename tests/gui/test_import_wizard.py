@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWizard
 from sqlalchemy import func, select
 
 from app.db.models import LedgerImport, Loan, Unit
-from app.services.ledger_import import import_ledger
+from app.services.ledger_import.importer import import_ledger
 from app.ui.ledger import import_page
 from app.ui.ledger.models import MappingModel
 from app.ui.ledger.wizard import LedgerWizard
@@ -72,7 +72,7 @@ def _import(qtbot, wizard) -> None:
 
 def test_the_sample_walks_through_preview_import_and_result(qtbot, open_wizard, new_db, tmp_path, monkeypatch,
                                                             qtmodeltester, idle):
-    import app.services.ledger_import as service
+    import app.services.ledger_import.importer as service
 
     reads = []
     real_parse = service.parse_ledger
@@ -122,7 +122,7 @@ def test_the_sample_walks_through_preview_import_and_result(qtbot, open_wizard, 
 
 
 def test_a_ledger_that_does_not_say_its_township_asks_for_it(qtbot, open_wizard, new_db, tmp_path):
-    from app.services import setup
+    from app.services.foundation import setup
 
     with new_db.uow() as uow:
         setup.township(uow, "石门乡")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 from app import config
 from app.bootstrap import open_database
 from app.domain.categories import BULLETIN_GROUPS
-from app.services.summary import compute
+from app.services.reporting.summary import compute
 from app.ui import formatting as fmt
 from app.ui import settings as ui_settings
 from app.ui.main_window import MainWindow

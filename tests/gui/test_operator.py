@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.bootstrap import open_database
-from app.services import operators
+from app.services.foundation import operators
 from app.ui import actor as ui_actor
 from tests.conftest import OPERATOR
 from tests.gui.helpers_window import WAIT_MS, open_window

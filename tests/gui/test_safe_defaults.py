@@ -11,9 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.bootstrap import open_database
-from app.services import agreements, households
-from app.services.agreement_payments import AgreementAllocation, PaymentResult
-from app.services.agreements import PlanRequest
+from app.services.agreements import agreements
+from app.services.households import listing as households
+from app.services.recovery.agreement_payments import AgreementAllocation, PaymentResult
+from app.services.agreements.agreements import PlanRequest
 from app.ui import errors
 from tests.integration.agreement_helpers import free_households
 
@@ -95,8 +96,8 @@ def test_repayment_dialog_enter_twice_saves_no_money(qtbot, db, questions, idle)
 
 # -- void_dialog.py ----------------------------------------------------------------------------
 def test_void_dialogs_default_to_cancel(qtbot, db, questions):
-    from app.services.repayments import record_repayment
-    from app.services.visits import record_visit
+    from app.services.recovery.repayments import record_repayment
+    from app.services.work.visits import record_visit
     from app.ui.dialogs.void_dialog import VoidRepaymentDialog, VoidVisitDialog
 
     hid, loans = a_loan(db)

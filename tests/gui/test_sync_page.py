@@ -116,7 +116,7 @@ def test_a_rule_breach_is_listed_and_can_only_be_marked_settled(qtbot, idle, dem
     """Two laptops each record a payment that alone fits the loan: together they pass it."""
     from datetime import date
 
-    from app.services.repayments import record_repayment
+    from app.services.recovery.repayments import record_repayment
     from app.sync.export import write_work_package
 
     stick = tmp_path / "U盘"

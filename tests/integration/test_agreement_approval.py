@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from app.domain.errors import InputError, UserError
-from app.services import agreements as svc
-from app.services.agreement_forms import no_receipt_reason, write_pdf
-from app.services.agreement_owed import quote
+from app.services.agreements import agreements as svc
+from app.services.agreements.forms import no_receipt_reason, write_pdf
+from app.services.agreements.owed import quote
 from tests.integration.agreement_helpers import execute, free_households
 from tests.integration.test_agreement_pdfs import AS_OF, pdf_text
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppl
 
 @pytest.fixture(autouse=True)
 def _days_to_come_have_come(monkeypatch):
-    from app.services import work_common
+    from app.services.foundation import work_common
 
     monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
 

@@ -8,8 +8,8 @@ import shutil
 from datetime import date
 
 from app.bootstrap import open_database
-from app.services import agreements as svc
-from app.services.setup import new_device
+from app.services.agreements import agreements as svc
+from app.services.foundation.setup import new_device
 from agreement_helpers import execute, free_households
 
 FIRST = date(2027, 1, 15)

@@ -10,16 +10,16 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Installment, Loan, Repayment
 from app.domain.errors import InputError, IntegrityError
-from app.services import agreements as svc
-from app.services.agreement_forms import receipt_form
-from app.services.agreement_payments import agreement_in_force, allocate_to_agreement, pay
+from app.services.agreements import agreements as svc
+from app.services.agreements.forms import receipt_form
+from app.services.recovery.agreement_payments import agreement_in_force, allocate_to_agreement, pay
 from tests.integration.agreement_helpers import count, free_households
 
 
 @pytest.fixture(autouse=True)
 def _days_to_come_have_come(monkeypatch):
     """These tests sign and pay on the schedule's dates, months ahead: let those days have come."""
-    from app.services import work_common
+    from app.services.foundation import work_common
 
     monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
 

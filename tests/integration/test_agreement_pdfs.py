@@ -12,17 +12,17 @@ import pytest
 
 from app.domain.money import format_yuan, to_chinese_capital
 from app.domain.interest import format_rate
-from app.services import agreements as svc
-from app.services.agreement_forms import sheet_form, write_pdf
-from app.services.agreement_owed import quote
-from app.services.agreement_payments import pay
+from app.services.agreements import agreements as svc
+from app.services.agreements.forms import sheet_form, write_pdf
+from app.services.agreements.owed import quote
+from app.services.recovery.agreement_payments import pay
 from tests.integration.agreement_helpers import free_households
 
 
 @pytest.fixture(autouse=True)
 def _days_to_come_have_come(monkeypatch):
     """These tests sign and pay on the schedule's dates, months ahead: let those days have come."""
-    from app.services import work_common
+    from app.services.foundation import work_common
 
     monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
 

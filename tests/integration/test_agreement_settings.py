@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.errors import InputError
-from app.services.agreement_settings import load
+from app.district.agreement_settings import load
 
 
 def test_the_defaults_are_the_districts_usual_terms():

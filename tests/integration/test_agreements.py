@@ -12,15 +12,15 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Agreement, AgreementLoan, Installment, Loan
 from app.domain.errors import InputError, IntegrityError, NotFound
-from app.services import agreements as svc
-from app.services.agreement_owed import quote
+from app.services.agreements import agreements as svc
+from app.services.agreements.owed import quote
 from tests.integration.agreement_helpers import count, execute, free_households
 
 
 @pytest.fixture(autouse=True)
 def _days_to_come_have_come(monkeypatch):
     """These tests sign and pay on the schedule's dates, months ahead: let those days have come."""
-    from app.services import work_common
+    from app.services.foundation import work_common
 
     monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
 
@@ -239,7 +239,7 @@ def test_the_demo_agreements_left_unpaid_are_broken_on_the_worklist(demo_db):
 
 
 def test_due_then_overdue_then_broken_then_mended(demo_db, household):
-    from app.services.agreement_payments import pay
+    from app.services.recovery.agreement_payments import pay
 
     view = svc.create(demo_db, plan(household, installments=3))
     svc.sign(demo_db, view.id, date(2026, 11, 25))

@@ -1,4 +1,4 @@
-"""The monthly assessment's figures (app.services.assessment): a small district worked out by hand
+"""The monthly assessment's figures (app.services.reporting.assessment): a small district worked out by hand
 for October 2026, and on the demo each township's month against ``summary.compute`` at the two
 month ends, the villages adding up to their township."""
 from __future__ import annotations
@@ -9,7 +9,8 @@ import pytest
 
 from app.domain.assessment import NO_STAFF, NO_VILLAGE
 from app.domain.errors import InputError, NotFound
-from app.services import assessment, summary
+from app.services.reporting import assessment
+from app.services.reporting import summary
 
 TODAY = date(2026, 12, 3)
 
@@ -29,9 +30,9 @@ def small(new_db):
     for L3 alone; nobody for 赵六."""
     from app.db.models import Assignment, Household, Loan, Staff, Unit, Village
     from app.db.search_index import refresh_search
-    from app.services.corrections import void_repayment, void_visit
-    from app.services.repayments import record_repayment
-    from app.services.visits import record_visit
+    from app.services.work.corrections import void_repayment, void_visit
+    from app.services.recovery.repayments import record_repayment
+    from app.services.work.visits import record_visit
 
     db = new_db
     with db.uow("测试员") as uow:

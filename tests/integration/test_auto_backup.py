@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.bootstrap import open_database
-from app.services.backup import auto_backup, auto_backups
+from app.services.foundation.backup import auto_backup, auto_backups
 
 
 def test_first_open_makes_a_backup_that_opens(new_db, tmp_path):
@@ -47,7 +47,7 @@ def test_other_files_in_the_folder_are_left_alone(new_db, tmp_path):
 
 
 def _district(path):
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
 
     db = open_database(path)
     initialise(db, role="district", unit_name="示范区")
@@ -75,7 +75,7 @@ def test_two_databases_of_the_same_name_keep_their_own_backups(tmp_path):
 
 
 def test_backups_named_the_old_way_count_for_their_own_database_only(new_db, tmp_path):
-    from app.services.backup import backup
+    from app.services.foundation.backup import backup
 
     (tmp_path / "other").mkdir()
     other = _district(tmp_path / "other" / "district.db")

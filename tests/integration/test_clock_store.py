@@ -20,7 +20,7 @@ _names = itertools.count()
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     from app.bootstrap import open_database
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
 
     path = tmp_path_factory.mktemp("clock") / "template.db"
     db = open_database(path)
@@ -133,7 +133,7 @@ def test_a_reopened_database_resumes_from_its_audit_log_if_meta_lags(template, t
 
 def test_a_restored_backup_gets_a_new_device_and_stamps_after_the_replaced_database(new_db, tmp_path):
     from app.bootstrap import open_database
-    from app.services.backup import backup, restore
+    from app.services.foundation.backup import backup, restore
 
     before = new_db.identity().device
     backup(new_db, tmp_path / "b.db")

@@ -27,7 +27,7 @@ def _loans(db) -> int:
 
 def _journal_modes_seen(monkeypatch) -> list[str]:
     """The journal mode each ledger import writes in, as it starts writing."""
-    import app.services.ledger_import as ledger_import
+    import app.services.ledger_import.importer as ledger_import
 
     modes: list[str] = []
     real = ledger_import.LedgerWriter.run
@@ -77,7 +77,7 @@ def test_after_a_failed_write_nothing_is_kept_and_wal_comes_back(new_db):
 
 
 def test_the_command_line_import_uses_it_and_leaves_a_wal_database(tmp_path, monkeypatch, capsys):
-    import app.services.ledger_import as ledger_import
+    import app.services.ledger_import.importer as ledger_import
     from app.bootstrap import open_database
 
     monkeypatch.setattr(ledger_import, "ROLLBACK_JOURNAL_MIN", 1)   # the sample has 223 loans
@@ -97,7 +97,7 @@ def test_the_command_line_import_uses_it_and_leaves_a_wal_database(tmp_path, mon
 
 def test_the_window_s_import_keeps_wal(new_db, monkeypatch):
     """The window reads while an import runs: it never asks for the rollback journal."""
-    import app.services.ledger_import as ledger_import
+    import app.services.ledger_import.importer as ledger_import
 
     monkeypatch.setattr(ledger_import, "ROLLBACK_JOURNAL_MIN", 1)
     modes = _journal_modes_seen(monkeypatch)

@@ -10,7 +10,7 @@ from app.bootstrap import open_database
 from app.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from app.db.session import make_engine
 from app.domain.errors import DatabaseError
-from app.services.summary import compute
+from app.services.reporting.summary import compute
 
 
 def _first_revision() -> str:

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.db.models import LOCAL_TABLES, AuditEntry, Meta, User
 from app.domain.errors import InputError
-from app.services import agreements as svc
-from app.services import operators
-from app.services.agreement_forms import write_pdf
-from app.services.agreement_payments import pay
+from app.services.agreements import agreements as svc
+from app.services.foundation import operators
+from app.services.agreements.forms import write_pdf
+from app.services.recovery.agreement_payments import pay
 from tests.integration.agreement_helpers import execute, free_households
 from tests.integration.test_agreement_pdfs import AS_OF, pdf_text
 
@@ -24,7 +24,7 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pd
 
 @pytest.fixture(autouse=True)
 def _days_to_come_have_come(monkeypatch):
-    from app.services import work_common
+    from app.services.foundation import work_common
 
     monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
 

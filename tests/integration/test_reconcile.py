@@ -1,4 +1,4 @@
-"""对账 on a real database (app.services.reconcile): ledgers imported as a user imports them and
+"""对账 on a real database (app.services.reporting.reconcile): ledgers imported as a user imports them and
 repayments recorded and voided through the services, each loan's outcome worked out by hand; the
 shipped sample ledgers against ``summary``; the demo (no ledger readings) checks nothing."""
 from __future__ import annotations
@@ -12,10 +12,11 @@ import pytest
 
 from app.domain.errors import NotFound
 from app.domain.reconcile import AMOUNTS_DIFFER, BALANCE_ROSE, IN_BANK_NOT_RECORDED, RECORDED_NOT_IN_BANK
-from app.services import reconcile, summary
-from app.services.corrections import void_repayment
-from app.services.ledger_import import import_ledger
-from app.services.repayments import record_repayment
+from app.services.reporting import reconcile
+from app.services.reporting import summary
+from app.services.work.corrections import void_repayment
+from app.services.ledger_import.importer import import_ledger
+from app.services.recovery.repayments import record_repayment
 from tests.integration.ledger.ledger_files import HEADER, loan_row
 from tests.workbooks import write_workbook
 

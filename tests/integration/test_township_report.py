@@ -1,4 +1,4 @@
-"""The township report's figures (app.services.township_report): a small township worked out by
+"""The township report's figures (app.services.reporting.township_report): a small township worked out by
 hand, and on the demo every figure against ``summary.compute`` (the township's line, the nine
 kinds), the villages adding up to the township, the people as the worklist's 责任人进度 has them."""
 from __future__ import annotations
@@ -10,7 +10,9 @@ import pytest
 from app.domain.errors import InputError, NotFound
 from app.domain.township_report import NO_STAFF, NO_VILLAGE
 from app.reports import township_report_text as tt
-from app.services import summary, township_report, worklist
+from app.services.reporting import summary
+from app.services.reporting import township_report
+from app.services.work import worklist
 
 AS_OF = date(2026, 11, 20)
 
@@ -25,9 +27,9 @@ def small(new_db):
     nobody for L5.  Visited by 11-20: 张三 and 王五 (李四 on 11-21; 赵六's visit voided)."""
     from app.db.models import Assignment, CategoryTag, Household, Loan, Staff, Unit, Village
     from app.db.search_index import refresh_search
-    from app.services.corrections import void_visit
-    from app.services.repayments import record_repayment
-    from app.services.visits import record_visit
+    from app.services.work.corrections import void_visit
+    from app.services.recovery.repayments import record_repayment
+    from app.services.work.visits import record_visit
 
     db = new_db
     with db.uow("测试员") as uow:
@@ -186,8 +188,8 @@ def test_every_figure_is_summarys_on_the_demo(demo_db, day):
 def test_of_township_names_each_village_and_person_by_id(small):
     """What the dashboard's drill-down shows and opens: each line's id is the village's or the
     person's, whose households the 借款户 list then shows; a township without loans yet is all zeros."""
-    from app.services import households
-    from app.services.households import HouseholdFilter
+    from app.services.households import listing as households
+    from app.services.households.listing import HouseholdFilter
 
     unit_id, _name = township_report.find_township(small, "柳林镇")
     r = township_report.of_township(small, unit_id, AS_OF)

@@ -22,7 +22,7 @@ def cli(capsys):
 def district_path(tmp_path) -> Path:
     """An initialised, empty district database in a folder whose name has spaces and Chinese."""
     from app.bootstrap import open_database
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
 
     folder = tmp_path / "区县 数据"
     folder.mkdir()

@@ -46,7 +46,7 @@ def _recovered(cli, db) -> str:
     """The recovered figure, from ``summary --json`` and from the service (they must agree)."""
     from app.bootstrap import open_database
     from app.domain.money import yuan_str
-    from app.services.summary import compute
+    from app.services.reporting.summary import compute
 
     shown = cli("summary", "--db", db, "--json").json()["totals"]["recovered"]
     opened = open_database(db)

@@ -365,7 +365,7 @@ def test_interest_paid_stays_paid_after_a_ledger_without_interest(cli, district_
     carried to the new ledger's date less what was paid, and a note says so."""
     from app.bootstrap import open_database
     from app.db.models import Loan
-    from app.services.repayments import owed
+    from app.services.recovery.repayments import owed
 
     first = [["柳林镇不良贷款台账  数据截至：2026年9月30日"], [*HEADER, "欠息"],
              ["户1", _idno(1), "L1", "李家村", 10000, 1000]]

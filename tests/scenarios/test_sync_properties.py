@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from app.bootstrap import open_database
 from app.db.models import Household, Loan
-from app.services.corrections import void_repayment
-from app.services.demo import DemoOptions, make_demo
-from app.services.repayments import record_repayment
-from app.services.visits import record_visit
+from app.services.work.corrections import void_repayment
+from app.services.foundation.demo import DemoOptions, make_demo
+from app.services.recovery.repayments import record_repayment
+from app.services.work.visits import record_visit
 from app.sync.export import write_work_package
 from app.sync.merge import merge_files
 from app.sync.tasks import set_up_from_task, write_task_package

@@ -11,7 +11,7 @@ from app.db.base import UUID, Base, new_id
 
 class Bulletin(Base):
     """One issue: its number within the year of ``as_of`` (第N期), and the figures as printed
-    (``figures_json``, app.services.bulletin_figures).  Issued at the district; never travels."""
+    (``figures_json``, app.services.reporting.bulletin_figures).  Issued at the district; never travels."""
 
     __tablename__ = "bulletins"
     id: Mapped[str] = mapped_column(UUID, primary_key=True, default=new_id)

@@ -74,7 +74,7 @@ class Repayment(FactMixin, Base):
     ledger_import_id: Mapped[str | None] = mapped_column(ForeignKey("ledger_imports.id"), default=None)
     receipt_no: Mapped[str | None] = mapped_column(String(32), default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)
-    # A correction (冲正) names the repayment it replaces, which is voided (app.services.corrections).
+    # A correction (冲正) names the repayment it replaces, which is voided (app.services.work.corrections).
     corrects_id: Mapped[str | None] = mapped_column(UUID, default=None, index=True)
 
     __table_args__ = (Index("ix_repayments_loan_date", "loan_id", "paid_on"),)

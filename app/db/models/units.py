@@ -52,7 +52,7 @@ class Staff(SyncMixin, Base):
 class User(SyncMixin, Base):
     """A local user of this laptop, with a role (see the trust roadmap).  Never travels
     (``LOCAL_TABLES``): today the operator whose name goes on receipts and into the audit log
-    (``app.services.operators``); later sign-in with a password hash."""
+    (``app.services.foundation.operators``); later sign-in with a password hash."""
 
     __tablename__ = "users"
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), default=None)

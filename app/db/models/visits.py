@@ -21,5 +21,5 @@ class Visit(FactMixin, Base):
     promised_date: Mapped[date | None] = mapped_column(Date, default=None)
     next_date: Mapped[date | None] = mapped_column(Date, default=None, index=True)
     note: Mapped[str | None] = mapped_column(Text, default=None)
-    # A correction names the visit it replaces, which is voided (app.services.corrections).
+    # A correction names the visit it replaces, which is voided (app.services.work.corrections).
     corrects_id: Mapped[str | None] = mapped_column(UUID, default=None, index=True)

@@ -24,12 +24,13 @@ from app.domain.errors import InputError, UserError
 from app.domain.interest import format_rate
 from app.domain.money import parse_yuan_or_none, to_chinese_capital
 from app.domain.schedule import MAX_INSTALLMENTS, due_dates
-from app.services import agreement_owed, agreements
-from app.services.agreement_owed import Quote
-from app.services.agreement_picker import (AgreementPlan, HouseholdHit, HouseholdLoans, household_loans,
+from app.services.agreements import owed as agreement_owed
+from app.services.agreements import agreements
+from app.services.agreements.owed import Quote
+from app.services.agreements.picker import (AgreementPlan, HouseholdHit, HouseholdLoans, household_loans,
                                            household_of_loans, plan_of, search_households)
-from app.services.agreement_settings import AgreementSettings, load as load_settings
-from app.services.agreements import PlanRequest, Preview
+from app.district.agreement_settings import AgreementSettings, load as load_settings
+from app.services.agreements.agreements import PlanRequest, Preview
 from app.ui import errors
 from app.ui import formatting as fmt
 from app.ui.actor import actor
@@ -458,7 +459,7 @@ class AgreementDialog(QDialog):
         self.loading = False
         self.settings = settings
         self.penalty.setPlaceholderText(f"上浮{settings.penalty_markup_ppm // 10_000}%")
-        from app.reports import templates
+        from app.district import templates
 
         self.condition.setPlaceholderText(
             "留空使用默认条件：" + templates.fill(settings.waiver_condition, {

@@ -16,8 +16,10 @@ from app.db.session import Database
 from app.domain.errors import InputError
 from app.domain.money import format_yuan
 from app.domain.stages import STAGE_NAMES
-from app.services import choices, repayments, stages
-from app.services.household_page import LoanInfo
+from app.services.work import choices
+from app.services.recovery import repayments
+from app.services.work import stages
+from app.services.households.detail import LoanInfo
 from app.ui.actor import actor
 from app.ui.dialogs.confirm import capital_line, confirm_payment
 from app.ui.dialogs.write_dialog import WriteDialog

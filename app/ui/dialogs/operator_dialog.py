@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from app.db.session import Database
 from app.domain.errors import InputError
-from app.services import operators
+from app.services.foundation import operators
 from app.ui import actor as ui_actor
 from app.ui.tasks import run_in_background
 from app.ui.widgets.fields import FieldNote

@@ -1,5 +1,5 @@
 """冲正 a repayment, 作废 a visit, from the household page's timeline: a reason (required) and,
-if wanted, the corrected fact, saved together (``app.services.corrections``).
+if wanted, the corrected fact, saved together (``app.services.work.corrections``).
 
 The default button is 取消: Enter never voids anything.  The destructive button asks once
 more, repeating what will be voided (money in capitals)."""
@@ -14,8 +14,8 @@ from app.db.session import Database
 from app.domain.errors import InputError
 from app.domain.money import format_yuan
 from app.domain.stages import OUTCOME_NAMES
-from app.services import corrections
-from app.services.household_page import RepaymentInfo, VisitInfo
+from app.services.work import corrections
+from app.services.households.detail import RepaymentInfo, VisitInfo
 from app.ui.actor import actor
 from app.ui.dialogs.confirm import capital_line, confirm, money_words
 from app.ui.dialogs.visit_dialog import PROMISE_OUTCOMES, NumberCombo

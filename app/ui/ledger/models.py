@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from app.services.ledger_import import (FIELD_CHOICES, HOW_LABELS, REJECT_REASONS, WARNING_CODES,
+from app.services.ledger_import.importer import (FIELD_CHOICES, HOW_LABELS, REJECT_REASONS, WARNING_CODES,
                                         column_samples, override_key)
-from app.services.ledger_updates import MissingLoan
+from app.services.ledger_import.updates import MissingLoan
 from app.ui.models.table import Column, RecordTableModel
 
 FIELD_LABELS: dict[str | None, str] = dict(FIELD_CHOICES)

@@ -12,8 +12,8 @@ from PySide6.QtGui import QColor
 from app.domain.errors import InputError
 from app.domain.interest import format_rate
 from app.domain.money import parse_yuan_or_none
-from app.services.agreement_owed import LoanOwed
-from app.services.agreement_picker import LoanChoice
+from app.services.agreements.owed import LoanOwed
+from app.services.agreements.picker import LoanChoice
 from app.ui import formatting as fmt
 from app.ui.models.agreements import GREY, RowsModel
 from app.ui.models.table import SORT_ROLE, Column

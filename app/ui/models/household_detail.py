@@ -7,7 +7,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.categories import BY_CODE
-from app.services.household_page import LoanInfo, TimelineEntry
+from app.services.households.detail import LoanInfo, TimelineEntry
 from app.ui.models.table import Column, RecordTableModel
 
 

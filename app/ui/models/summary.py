@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from app.domain.township_report import Line
-from app.services.summary import CategoryFigures, TownshipFigures, rate
+from app.services.reporting.summary import CategoryFigures, TownshipFigures, rate
 from app.ui.models.table import SORT_ROLE, Column, RecordTableModel
 
 

@@ -1,7 +1,7 @@
 """报表 › 月考核: a month (one that has ended; the last one at first), 预览打印… (the PDF's pages in
 the print preview, as the bulletin's), 保存为 PDF… and 保存为 Excel….  The figures, the file and
 the page images are made off the GUI thread (``app.ui.tasks``, with progress and 取消), through
-``app.services.assessment.prepare`` and ``app.reports.assessment.write`` as ``qingshou assess``."""
+``app.services.reporting.assessment.prepare`` and ``app.reports.assessment.write`` as ``qingshou assess``."""
 from __future__ import annotations
 
 import tempfile
@@ -70,7 +70,7 @@ class AssessmentRow(QWidget):
 
         def work(ctx):
             from app.reports.assessment import write
-            from app.services import assessment
+            from app.services.reporting import assessment
 
             a = assessment.prepare(db, year, month)
             ctx.raise_if_cancelled()
@@ -119,7 +119,7 @@ class AssessmentRow(QWidget):
 
         def work(ctx):
             from app.reports.assessment import write
-            from app.services import assessment
+            from app.services.reporting import assessment
 
             a = assessment.prepare(db, year, month)
             ctx.raise_if_cancelled()

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (QDateEdit, QFrame, QGridLayout, QHBoxLayout, QLab
                                QSizePolicy, QSplitter, QStackedWidget, QStyle, QTableView, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from app.services.dashboard import Dashboard, figures, progress
-from app.services.summary import Summary, rate
+from app.services.reporting.dashboard import Dashboard, figures, progress
+from app.services.reporting.summary import Summary, rate
 from app.ui import formatting as fmt
 from app.ui import settings as ui_settings
 from app.ui.models.summary import CategoryTableModel, TownshipTableModel

@@ -12,9 +12,12 @@ from app.db.session import Database
 from app.domain.categories import BY_CODE
 from app.domain.errors import InputError, UserError
 from app.domain.money import format_yuan
-from app.services import choices, households, import_followup, suggestions
-from app.services.household_page import HouseholdChanges, HouseholdDetail
-from app.services.summary import rate
+from app.services.work import choices
+from app.services.households import listing as households
+from app.services.ledger_import import followup as import_followup
+from app.services.work import suggestions
+from app.services.households.detail import HouseholdChanges, HouseholdDetail
+from app.services.reporting.summary import rate
 from app.ui import errors
 from app.ui import formatting as fmt
 from app.ui.actor import actor

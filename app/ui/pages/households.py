@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
                                QPushButton, QStackedWidget, QStyle, QTableView, QVBoxLayout, QWidget)
 
 from app import config
-from app.services import choices, household_export, households
-from app.services.households import HouseholdFilter
+from app.services.work import choices
+from app.services.households import export as household_export
+from app.services.households import listing as households
+from app.services.households.listing import HouseholdFilter
 from app.ui import errors
 from app.ui import formatting as fmt
 from app.ui.dialogs.file_saved import show_file_saved

@@ -1,5 +1,5 @@
 """The 报表 page's 对账 row: every loan of the database, the township's recorded principal against
-the bank ledgers' drops (``app.services.reconcile``, as ``qingshou reconcile``), saved as a workbook
+the bank ledgers' drops (``app.services.reporting.reconcile``, as ``qingshou reconcile``), saved as a workbook
 off the GUI thread, with progress and 取消, and a sentence saying what it found."""
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class ReconcileRow(QWidget):
 
         def work(ctx):
             from app.reports.reconcile_xlsx import write_reconciliation_xlsx
-            from app.services import reconcile
+            from app.services.reporting import reconcile
 
             def step(done: int, total: int, words: str) -> None:
                 ctx.raise_if_cancelled()

@@ -130,9 +130,9 @@ class ReportsPage(Page):
             return
         self._generation += 1
         generation, db, day = self._generation, self.db, self.day()
-        from app.services import bulletin
+        from app.services.reporting import bulletin
 
-        from app.services import township_report
+        from app.services.reporting import township_report
 
         run_in_background(self, lambda ctx: township_report.townships(db), on_success=self._show_townships)
         run_in_background(self, lambda ctx: bulletin.prepare(db, day),
@@ -177,7 +177,7 @@ class ReportsPage(Page):
 
         def work(ctx):
             from app.reports.bulletin_pdf import write_bulletin_pdf
-            from app.services import bulletin
+            from app.services.reporting import bulletin
 
             b = bulletin.prepare(db, day)
             out = Path(tempfile.mkdtemp(prefix="qingshou-bulletin-")) / f"通报第{b.issue_no}期-预览.pdf"
@@ -218,7 +218,7 @@ class ReportsPage(Page):
         def work(ctx):
             from app.reports.bulletin_pdf import write_bulletin_pdf
             from app.reports.bulletin_xlsx import write_bulletin_xlsx
-            from app.services import bulletin
+            from app.services.reporting import bulletin
 
             b = bulletin.prepare(db, day)
             if not b.reprint:
@@ -261,7 +261,7 @@ class ReportsPage(Page):
 
         def work(ctx):
             from app.reports.township_report import write
-            from app.services import township_report
+            from app.services.reporting import township_report
 
             r = township_report.prepare(db, township, day)
             tmp = path.with_name(path.name + ".part")

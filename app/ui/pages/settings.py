@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLin
                                QStyle, QVBoxLayout, QWidget)
 
 from app import config
-from app.services.backup import auto_backups, backup
+from app.services.foundation.backup import auto_backups, backup
 from app.ui import actor as ui_actor, errors
 from app.ui.pages.base import Page
 from app.ui.tasks import run_in_background

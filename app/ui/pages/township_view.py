@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QTabl
 
 from app.db.session import Database
 from app.domain.township_report import TownshipReport
-from app.services import township_report
+from app.services.reporting import township_report
 from app.ui import formatting as fmt
 from app.ui import settings as ui_settings
 from app.ui.models.summary import StaffLineModel, VillageLineModel, ranked_lines

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPus
 
 from app.domain.money import format_yuan
 from app.domain.stages import OUTCOME_NAMES
-from app.services import visit_list
-from app.services.visit_list import VisitRow
+from app.services.work import visit_list
+from app.services.work.visit_list import VisitRow
 from app.ui import formatting as fmt
 from app.ui.models.table import Column, RecordTableModel
 from app.ui.pages.base import Page

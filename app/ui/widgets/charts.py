@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from app.domain.bulletin import Point
-from app.services.summary import rate
+from app.services.reporting.summary import rate
 from app.ui import formatting as fmt
 
 BLUE = QColor("#2f5597")

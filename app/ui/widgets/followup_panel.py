@@ -8,7 +8,7 @@ from typing import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services.import_followup import FollowupItem
+from app.services.ledger_import.followup import FollowupItem
 
 STYLE = """
 QFrame#followupPanel { background: #eef5fc; border: 1px solid #b8d0ea; border-radius: 6px; }

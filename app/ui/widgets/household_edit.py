@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
 from app.domain.categories import BULLETIN_GROUPS, CATEGORIES, BY_CODE
 from app.domain.errors import InputError
 from app.domain.stages import CAPACITY_NAMES, DUTY_NAMES, ROLE_NAMES, Capacity, PersonRole
-from app.services.choices import Choice
-from app.services.household_page import (AssignmentSpec, HouseholdDetail, NewPerson, PersonChange, PersonInfo)
+from app.services.work.choices import Choice
+from app.services.households.detail import (AssignmentSpec, HouseholdDetail, NewPerson, PersonChange, PersonInfo)
 from app.ui.widgets.fields import FieldNote
 
 _CHECK = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable

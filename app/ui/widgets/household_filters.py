@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QPushButton, QW
 
 from app.domain.categories import CATEGORIES
 from app.domain.stages import CAPACITY_NAMES, STAGE_NAMES
-from app.services.choices import Choice
+from app.services.work.choices import Choice
 
 _STYLE = """
 QComboBox[active="true"] { border: 1px solid #1f6fb2; background: #eaf2fb; border-radius: 3px; padding: 2px 6px; }

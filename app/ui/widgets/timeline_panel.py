@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
-from app.services.household_timeline import TimelineEntry
+from app.services.households.timeline import TimelineEntry
 from app.ui.models.household_detail import TimelineModel
 from app.ui.widgets.tables import make_table_view
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QT
                                QWidget)
 
 from app.db.session import Database
-from app.services import worklist
-from app.services.worklist import Worklist
+from app.services.work import worklist
+from app.services.work.worklist import Worklist
 from app.ui import formatting as fmt
 from app.ui.models.table import Column, RecordTableModel
 from app.ui.models.worklist import StaffProgressModel, VillageProgressModel, WorkItemModel, ranked

@@ -2,7 +2,7 @@
 
 Facts are never edited: a wrong one is voided (``deleted`` with ``void_reason``) and the
 corrected one recorded as a new row whose ``corrects_id`` is the voided row's id
-(``app.services.corrections``).  No foreign key: rows from other laptops may arrive in any
+(``app.services.work.corrections``).  No foreign key: rows from other laptops may arrive in any
 order when packages are merged.
 
 Revision ID: 0005

@@ -17,8 +17,8 @@ SECOND = date(2026, 11, 20)
 @pytest.fixture
 def small(new_db):
     from app.db.models import Household, Loan, Unit
-    from app.services.repayments import record_repayment
-    from app.services.visits import record_visit
+    from app.services.recovery.repayments import record_repayment
+    from app.services.work.visits import record_visit
 
     with new_db.uow("测试员") as uow:
         s = uow.session

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from app.domain.errors import InputError
-from app.services import bulletin, summary
-from app.services.repayments import record_repayment
+from app.services.reporting import bulletin
+from app.services.reporting import summary
+from app.services.recovery.repayments import record_repayment
 from tests.integration.bulletin.conftest import FIRST, SECOND
 
 
@@ -123,7 +124,7 @@ def test_every_figure_agrees_with_summary_as_of(demo_db):
 def test_a_database_before_bulletins_upgrades_and_issues(tmp_path):
     from app.bootstrap import open_database
     from app.db.migrate import current_revision, head_revision
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
 
     path = tmp_path / "old.db"
     db = open_database(path)

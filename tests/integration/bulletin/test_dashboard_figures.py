@@ -1,11 +1,14 @@
-"""The 工作台's figures (app.services.dashboard): the summary, the progress points the bulletin's
+"""The 工作台's figures (app.services.reporting.dashboard): the summary, the progress points the bulletin's
 chart draws (computed for a database with no issue yet, the issues' own points afterwards), and a
 one-township database's villages."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.services import bulletin, dashboard, summary, township_report
+from app.services.reporting import bulletin
+from app.services.reporting import dashboard
+from app.services.reporting import summary
+from app.services.reporting import township_report
 from tests.integration.bulletin.conftest import FIRST, SECOND
 
 

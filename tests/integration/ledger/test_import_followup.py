@@ -10,9 +10,11 @@ from sqlalchemy import text
 
 from app.domain.errors import NotFound
 from app.ledger.rows import RowWarning
-from app.services import choices, households, import_followup
-from app.services.households import HouseholdFilter
-from app.services.ledger_import import import_ledger
+from app.services.work import choices
+from app.services.households import listing as households
+from app.services.ledger_import import followup as import_followup
+from app.services.households.listing import HouseholdFilter
+from app.services.ledger_import.importer import import_ledger
 from ledger_files import HEADER, loan_row, make_id
 
 TODAY = date(2026, 12, 20)
@@ -88,7 +90,7 @@ def test_any_warning_code_the_reader_gives_is_kept(new_db, write_xlsx, monkeypat
     """The ledger reader may add codes (impossible dates, province codes …): they are listed,
     named by WARNING_CODES when it knows them, by the code itself otherwise."""
     from app.ledger import parse as ledger_parse
-    from app.services import ledger_import
+    from app.services.ledger_import import importer as ledger_import
 
     real = ledger_parse.parse_ledger
 
@@ -151,7 +153,7 @@ def test_a_database_of_the_previous_version_gets_the_list_of_its_earlier_imports
     import sqlite3
 
     from app.bootstrap import open_database
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
     from tests.migration_undo import after_0008, before_0008
 
     path = tmp_path / "old.db"

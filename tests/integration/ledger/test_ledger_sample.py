@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from app.db.models import (Assignment, AuditEntry, CategoryTag, Household, LedgerBalance, LedgerImport, Loan,
                            Person, Repayment, Staff)
 from app.domain.errors import InputError
-from app.services.ledger_import import import_ledger
-from app.services.summary import compute
+from app.services.ledger_import.importer import import_ledger
+from app.services.reporting.summary import compute
 
 TODAY = date(2026, 12, 5)   # a day after both ledgers' data dates
 
@@ -172,8 +172,9 @@ def _counts(db) -> dict:
 def test_an_agreement_can_be_drawn_up_on_a_ledger_dated_after_todays_date(new_db, sample_dir, monkeypatch):
     """The bank's next ledger says 数据截至 2026-11-30 but the computer's date is 2026-11-22:
     what is owed today is the ledger's own figures, with nothing accrued on top."""
-    from app.services import agreements, work_common
-    from app.services.agreement_owed import quote
+    from app.services.agreements import agreements
+    from app.services.foundation import work_common
+    from app.services.agreements.owed import quote
 
     today = date(2026, 11, 22)
     monkeypatch.setattr(work_common, "current_day", lambda: today)

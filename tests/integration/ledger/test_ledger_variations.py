@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.db.models import Household, LedgerImport, Loan, Person, Unit
 from app.domain.errors import InputError
-from app.services.ledger_import import import_ledger, preview
+from app.services.ledger_import.importer import import_ledger, preview
 
 from ledger_files import HEADER, loan_row, make_id
 
@@ -88,7 +88,7 @@ def test_the_title_can_name_the_township(new_db, write_xlsx):
 
 def test_a_township_database_only_takes_its_own_township(tmp_path, write_xlsx):
     from app.bootstrap import open_database
-    from app.services.setup import initialise
+    from app.services.foundation.setup import initialise
 
     db = open_database(tmp_path / "township.db")
     try:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.db.models import AuditEntry, Household, LedgerImport, Loan, Unit
 from app.domain.errors import InputError
-from app.services.ledger_import import (Cancelled, FIELD_CHOICES, MappingStore, import_ledger, preview,
+from app.services.ledger_import.importer import (Cancelled, FIELD_CHOICES, MappingStore, import_ledger, preview,
                                         write_error_report)
 from ledger_files import HEADER, loan_row
 
@@ -136,7 +136,7 @@ def test_an_unknown_field_in_the_mapping_is_refused_in_plain_words(write_xlsx):
 
 
 def test_importing_right_after_the_preview_does_not_read_the_file_again(new_db, sample_dir, monkeypatch):
-    import app.services.ledger_import as service
+    import app.services.ledger_import.importer as service
 
     p = preview(sample_dir / "ledger.xlsx", db=new_db, today=TODAY)
     reads = []
@@ -147,7 +147,7 @@ def test_importing_right_after_the_preview_does_not_read_the_file_again(new_db, 
 
 
 def test_a_preview_that_no_longer_applies_is_not_used(new_db, write_xlsx, monkeypatch):
-    import app.services.ledger_import as service
+    import app.services.ledger_import.importer as service
 
     path = write_xlsx({"柳林镇": [HEADER, loan_row(1), loan_row(2)]})
     p = preview(path, db=new_db, today=TODAY)
@@ -163,7 +163,7 @@ def test_a_preview_that_no_longer_applies_is_not_used(new_db, write_xlsx, monkey
 
 
 def test_a_sheet_missing_a_required_column_still_shows_sample_values(write_xlsx):
-    from app.services.ledger_import import column_samples
+    from app.services.ledger_import.importer import column_samples
 
     path = write_xlsx({"柳林镇": [ODD_HEADER, [], *_odd_rows(4)]})
     p = preview(path, store=MappingStore())

@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import text
 
 from app.cli import main
-from app.services import households as H
-from app.services import worklist
-from app.services.households import HouseholdFilter
-from app.services.stages import move_stage
+from app.services.households import listing as H
+from app.services.work import worklist
+from app.services.households.listing import HouseholdFilter
+from app.services.work.stages import move_stage
 
 TODAY = date.today()
 

@@ -11,13 +11,16 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Repayment, StageEvent, Visit
 from app.domain.errors import InputError, NotFound
-from app.services import agreements, households as H, summary, worklist
-from app.services.agreement_payments import pay
-from app.services.corrections import void_repayment, void_visit
-from app.services.households import HouseholdFilter
-from app.services.ledger_import import import_ledger
-from app.services.repayments import record_repayment
-from app.services.visits import record_visit
+from app.services.agreements import agreements
+from app.services.households import listing as H
+from app.services.reporting import summary
+from app.services.work import worklist
+from app.services.recovery.agreement_payments import pay
+from app.services.work.corrections import void_repayment, void_visit
+from app.services.households.listing import HouseholdFilter
+from app.services.ledger_import.importer import import_ledger
+from app.services.recovery.repayments import record_repayment
+from app.services.work.visits import record_visit
 from tests.integration.agreement_helpers import free_households
 from tests.workbooks import write_workbook
 
@@ -213,7 +216,7 @@ def test_an_older_ledger_read_late_does_not_count_the_banks_money_twice(new_db, 
 
 @pytest.fixture
 def _agreement_days(monkeypatch):
-    from app.services import work_common
+    from app.services.foundation import work_common
 
     monkeypatch.setattr(work_common, "current_day", lambda: date(2028, 12, 31))
 

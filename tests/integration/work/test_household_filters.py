@@ -9,8 +9,8 @@ from sqlalchemy import text
 from app.db.search_index import states_as_of
 from app.domain.errors import InputError
 from app.domain.followup import followup_due, in_collection, promise_broken
-from app.services import households as H
-from app.services.households import HouseholdFilter
+from app.services.households import listing as H
+from app.services.households.listing import HouseholdFilter
 
 TODAY = date.today()
 
@@ -111,7 +111,7 @@ def test_rows_show_what_the_list_needs_in_the_order_asked(demo_db):
 
 
 def test_figures_in_the_list_add_up_to_the_summary(demo_db):
-    from app.services.summary import compute
+    from app.services.reporting.summary import compute
     rows = H.rows(demo_db, H.ids(demo_db, HouseholdFilter()))
     s = compute(demo_db, TODAY)
     assert sum(r.task_fen for r in rows) == s.totals.task_fen

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import text
 
 from app.domain.errors import InputError, NotFound
-from app.services import households as H
-from app.services.households import AssignmentSpec, HouseholdChanges, HouseholdFilter, NewPerson, PersonChange
+from app.services.households import listing as H
+from app.services.households.listing import AssignmentSpec, HouseholdChanges, HouseholdFilter, NewPerson, PersonChange
 
 
 def a_household(db, where="1 = 1"):

@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy import text
 
 from app.domain.errors import InputError, NotFound
-from app.services import households as H, summary, worklist
-from app.services.households import HouseholdFilter
-from app.services.repayments import record_repayment
-from app.services.stages import allowed_moves, move_stage
-from app.services.visits import record_visit
+from app.services.households import listing as H
+from app.services.reporting import summary
+from app.services.work import worklist
+from app.services.households.listing import HouseholdFilter
+from app.services.recovery.repayments import record_repayment
+from app.services.work.stages import allowed_moves, move_stage
+from app.services.work.visits import record_visit
 
 TODAY = date.today()
 DAY = date(2026, 11, 20)   # the demo's "today"; all demo facts are on or before it
@@ -196,7 +198,7 @@ def test_a_repayment_under_an_agreement_goes_through_the_agreement(demo_db):
     assert s1.totals.recovered_fen == s0.totals.recovered_fen + r.principal_fen
     assert H.rows(demo_db, [hid])[0].recovered_fen == H.detail(demo_db, hid).recovered_fen
     try:
-        import app.services.agreement_payments  # noqa: F401  (the agreements engineer's module)
+        import app.services.recovery.agreement_payments  # noqa: F401  (the agreements engineer's module)
     except ImportError:
         assert (r.principal_fen, r.interest_fen) == (20_000, 0)   # until it lands: principal first
     else:

@@ -9,9 +9,9 @@ from app.db.models import Household, Person, Unit
 from app.db.search_index import built_with, refresh_search
 from app.db.search_text import INDEX_VERSION, matching
 from app.domain.pinyin import initials_variants
-from app.services import households as H
-from app.services.agreement_picker import search_households
-from app.services.households import HouseholdFilter
+from app.services.households import listing as H
+from app.services.agreements.picker import search_households
+from app.services.households.listing import HouseholdFilter
 
 # Heads of household added to the demo, with the other people in them (name, role, phone).
 ADDED = {
@@ -166,7 +166,7 @@ def test_matching_agrees_with_the_index(db):
 def test_every_plan_lists_the_same_order(db, q, monkeypatch):
     """Walking the name index (own matches, then the others) and sorting the matches give the
     same list and the same pages, whichever the thresholds choose."""
-    from app.services import household_search
+    from app.services.households import search as household_search
 
     expected = found(db, q)
     for broad, walk in ((0.0, 0.0), (0.0, 10.0), (10.0, 10.0)):

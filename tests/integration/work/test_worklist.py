@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import text
 
-from app.services import summary, worklist
-from app.services.households import HouseholdFilter
+from app.services.reporting import summary
+from app.services.work import worklist
+from app.services.households.listing import HouseholdFilter
 
 TODAY = date.today()
 
@@ -98,7 +99,7 @@ def test_json_shape(demo_db):
 
 
 def test_progress_from_the_index_and_from_the_facts_agree(demo_db):
-    from app.services import households
+    from app.services.households import listing as households
     with households._read(demo_db) as conn:
         for scope in (HouseholdFilter(), HouseholdFilter(township_id=conn.execute(
                 text("SELECT id FROM units WHERE kind = 'township' LIMIT 1")).scalar_one())):
@@ -109,7 +110,7 @@ def test_progress_from_the_index_and_from_the_facts_agree(demo_db):
 
 
 def test_progress_follows_a_repayment_at_once(demo_db):
-    from app.services.repayments import record_repayment
+    from app.services.recovery.repayments import record_repayment
     with demo_db.engine.connect() as conn:
         loan_no, village, staff = conn.execute(text(
             "SELECT l.loan_no, h.village_id, a.staff_id FROM loans l JOIN households h ON h.id = l.household_id "
@@ -126,7 +127,8 @@ def test_progress_follows_a_repayment_at_once(demo_db):
 def test_broken_agreements_are_on_the_worklist_of_their_township(demo_db):
     from datetime import date
 
-    from app.services import agreements, worklist
+    from app.services.agreements import agreements
+    from app.services.work import worklist
 
     today = date.today()
     broken = agreements.broken_agreements(demo_db, today)

@@ -9,8 +9,8 @@ import pytest
 
 from app.cli import main
 from app.domain.errors import InputError
-from app.services import worklist
-from app.services.households import HouseholdFilter
+from app.services.work import worklist
+from app.services.households.listing import HouseholdFilter
 
 TODAY = date.today()
 

@@ -42,7 +42,7 @@ def _signed(conn) -> tuple[str, str, str]:
 
 
 def test_the_rule_statuses_are_the_agreements_in_force_of_the_services():
-    from app.services import agreements
+    from app.services.agreements import agreements
 
     assert rules.IN_FORCE == agreements.IN_FORCE
     assert rules._STATUS == {s: agreements.STATUS_NAMES[s] for s in agreements.IN_FORCE}
