@@ -68,7 +68,7 @@ def child_import(path: str, db_path: str) -> dict:
     marks: dict[str, float] = {}   # first time each progress message was seen
     t, cpu = time.perf_counter(), _cpu_s()
     # As `qingshou import-ledger` does (the only user of the database: see app.db.journal).
-    result = import_ledger(db, path, progress=lambda _p, msg: marks.setdefault(msg, time.perf_counter() - t),
+    result = import_ledger(db, path, progress=lambda _p, _total, msg: marks.setdefault(msg, time.perf_counter() - t),
                            sole_user=True)
     seconds, cpu = time.perf_counter() - t, _cpu_s() - cpu
     db.dispose()

@@ -17,7 +17,7 @@ from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, FIELD_LABELS
 from app.ledger.layout import SheetLayout, find_layout, township_cell
 from app.ledger.plausible import History, unit_question
-from app.ledger.progress import Steps
+from app.domain.progress import Steps
 from app.ledger.reader import Workbook, file_sha256
 from app.ledger.rows import LedgerRow, RejectedRow, RowReader, RowWarning
 

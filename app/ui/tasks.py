@@ -29,6 +29,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from app.domain.progress import Cancelled  # noqa: F401  (raised in a task when the user pressed 取消)
 from app.ui import errors
 
 log = logging.getLogger(__name__)
@@ -38,10 +39,6 @@ _PROGRESS_INTERVAL_S = 0.05
 
 _running: set["Task"] = set()
 _write_pool: QThreadPool | None = None
-
-
-class Cancelled(Exception):
-    """Raised inside a task when the user pressed 取消."""
 
 
 class TaskContext:

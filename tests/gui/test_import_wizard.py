@@ -206,8 +206,8 @@ def _hold_at(monkeypatch, percent: int) -> threading.Event:
     real = import_page.import_ledger
 
     def hooked(db, path, *, progress, cancel, **kw):
-        def hook(pct: int, msg: str) -> None:
-            progress(pct, msg)
+        def hook(pct: int, total: int, msg: str) -> None:
+            progress(pct, total, msg)
             if pct >= percent and not reached.is_set():
                 reached.set()
                 cancel.wait(WAIT_MS / 1000)

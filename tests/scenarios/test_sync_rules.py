@@ -157,7 +157,7 @@ def _add_person(db, loan_no: str, name: str, id_number: str) -> None:
     """A person added on the household page (through the unit of work, as the page does)."""
     from app.bootstrap import open_database
     from app.db.models import Loan
-    from app.services.households.detail import HouseholdChanges, NewPerson, update
+    from app.services.households.changes import HouseholdChanges, NewPerson, update
 
     database = open_database(db)
     try:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Repayment, Unit, Village
 from app.db.session import Database
 from app.domain.schedule import fill_installments, standing
-from app.services.agreements.agreements import IN_FORCE, STATUS_NAMES
+from app.services.agreements.views import IN_FORCE, STATUS_NAMES
 
 # How the window names each state (the stored status, or the measured one when in force).
 STATE_NAMES = {**STATUS_NAMES, "printed": "已打印待签字", "broken": "已违约", "superseded": "旧版本"}

@@ -18,7 +18,7 @@ from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE, CATEGORIES
 from app.domain.errors import InputError, NotFound
 from app.domain.stages import CAPACITY_NAMES, Capacity
-from app.services.households.detail import HouseholdChanges, update
+from app.services.households.changes import HouseholdChanges, update
 from app.services.foundation.work_common import find_loan
 
 

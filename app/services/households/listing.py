@@ -422,8 +422,9 @@ def filter_from_labels(db: Database, *, text: str = "", village: str | None = No
 
 
 # The household page lives in its own module; these names are part of this one's interface.
-from app.services.households.detail import (AssignmentSpec, HouseholdChanges, HouseholdDetail,  # noqa: E402
-                                         NewPerson, PersonChange, detail, update)
+from app.services.households.detail import HouseholdDetail, detail  # noqa: E402
+from app.services.households.changes import (AssignmentSpec, HouseholdChanges, NewPerson,  # noqa: E402
+                                             PersonChange, update)
 
 __all__ += ["AssignmentSpec", "HouseholdChanges", "HouseholdDetail", "NewPerson", "PersonChange",
             "detail", "update"]

@@ -7,8 +7,8 @@ The window's import wizard and ``qingshou import-ledger`` both use these:
   rows and the counts, without touching a database.  A person's corrections to the column
   mapping are passed back as ``overrides`` ({header text or "#C": field code or None}).
 * :func:`import_ledger` reads and writes in one unit of work: all or nothing.  It reports
-  progress as ``progress(percent, message)`` and stops, rolling everything back, as soon as
-  ``cancel`` (a ``threading.Event`` or a callable) says so.  The column choices it used are
+  progress as ``progress(percent, 100, message)`` (``app.domain.progress``) and stops, rolling
+  everything back, as soon as ``cancel`` (a ``threading.Event`` or a callable) says so.  The column choices it used are
   remembered for the next file of the same layout (:class:`MappingStore`).
 * :func:`write_error_report` writes the rejected rows back out for the bank.
 
@@ -38,7 +38,7 @@ from app.ledger.mappings import MappingStore
 from app.ledger.layout import Column
 from app.ledger.parse import TOWNSHIP_SOURCES, UNIT_SOURCES, ParsedLedger, SheetReport, parse_ledger
 from app.ledger.reader import EXCEL_SUFFIXES, file_sha256
-from app.ledger.progress import Cancelled, CancelFn, ProgressFn, Steps
+from app.domain.progress import Cancelled, CancelFn, Progress, Steps
 from app.ledger.rows import REJECT_REASONS, WARNING_CODES, RejectedRow, RowWarning
 from app.ledger.values import text as cell_text
 from app.services.ledger_import import followup as import_followup
@@ -136,7 +136,7 @@ class ImportResult:
 
 def preview(path: Path | str, overrides: Mapping[str, str | None] | None = None, *,
             township: str | None = None, db: Database | None = None, store: MappingStore | None = None,
-            progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+            progress: Progress | None = None, cancel: CancelFn | None = None,
             today: date | None = None, units: Mapping[str, str] | None = None) -> LedgerPreview:
     """What an import of ``path`` would read (nothing is written).  ``InputError`` if the file
     cannot be read or has no ledger table at all.  Passing the preview to
@@ -148,7 +148,8 @@ def preview(path: Path | str, overrides: Mapping[str, str | None] | None = None,
     own = _own_township(db)
     with _gc_paused():
         parsed = parse_ledger(path, township=township, overrides=overrides, recall=store.get,
-                              known_townships=known, steps=Steps(progress, cancel), today=today,
+                              known_townships=known, steps=Steps(progress, cancel, cancelled="已取消读取台账"),
+                              today=today,
                               only_township=own, units=units, recall_unit=store.unit, history=_history(db))
     already = False
     if db is not None:
@@ -260,7 +261,7 @@ def _own_township(db: Database | None) -> str | None:
 
 def import_ledger(db: Database, path: Path | str, *, township: str | None = None,
                   mapping_overrides: Mapping[str, str | None] | None = None,
-                  progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+                  progress: Progress | None = None, cancel: CancelFn | None = None,
                   actor: str = "system", store: MappingStore | None = None,
                   today: date | None = None, preview: LedgerPreview | None = None,
                   sole_user: bool = False, units: Mapping[str, str] | None = None,
@@ -301,7 +302,7 @@ def _gc_paused():
 def _import(db: Database, path: Path | str, *, township, mapping_overrides, progress, cancel, actor, store,
             today, earlier, sole_user=False, units=None, unit_must_be_stated=False) -> ImportResult:
     today = today or date.today()
-    steps = Steps(progress, cancel)
+    steps = Steps(progress, cancel, cancelled="已取消导入，数据库没有任何改动")
     store = store or MappingStore()
     known, township = _context(db, township)
     own = _own_township(db)

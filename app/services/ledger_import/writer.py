@@ -29,7 +29,7 @@ from app.domain.categories import LARGE_MORTGAGE_FEN
 from app.domain.pinyin import initials
 from app.domain.stages import DutyRole, PersonRole, Stage
 from app.ledger.parse import ParsedLedger
-from app.ledger.progress import Steps
+from app.domain.progress import Steps
 from app.ledger.rows import LedgerRow, RowWarning
 from app.services.foundation import setup
 from app.services.ledger_import.updates import KnownLoans

@@ -32,7 +32,7 @@ from app.domain.errors import InputError, IntegrityError
 from app.domain.money import yuan_str
 from app.domain.schedule import PartOwed, fill_installments, parse_order, split_payment, standing
 from app.services.foundation.work_common import check_day, rederive_bank
-from app.services.agreements.agreements import (STATUS_NAMES, agreement_label, agreement_loans, find_agreement,
+from app.services.agreements.views import (STATUS_NAMES, agreement_label, agreement_loans, find_agreement,
                                      loan_waivers)
 
 PAYABLE = ("signed", "broken")

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Callable
 
 from sqlalchemy import text
 
 from app.db.bank_recovery import reading_order
 from app.db.session import Database
+from app.domain.progress import Progress  # it may raise to stop (the window's 取消)
 from app.domain.reconcile import LoanFacts, Paid, Reconciliation, latest_per_day, reconcile
 from app.services.reporting.township_report import find_township
 
-# ``progress(done, total, text)``; it may raise to stop (the window's 取消).
-ProgressFn = Callable[[int, int, str], None]
 
 _CHUNK = 5_000
 _LOANS = ("SELECT l.id, l.loan_no, l.task_amount_fen, l.task_date, u.name, v.name, h.head_name "
@@ -35,7 +33,7 @@ _PAID = ("SELECT r.loan_id, r.paid_on, r.principal_fen FROM repayments r "
          "WHERE r.source <> 'bank' AND r.deleted = 0 AND r.principal_fen > 0{scope}")
 
 
-def prepare(db: Database, township: str | None = None, *, progress: ProgressFn | None = None) -> Reconciliation:
+def prepare(db: Database, township: str | None = None, *, progress: Progress | None = None) -> Reconciliation:
     """The reconciliation of every loan in the database, or of ``township``'s (its name)."""
     params: dict[str, str] = {}
     scope_name = db.identity().unit_name

@@ -27,7 +27,7 @@ from app.domain.stages import DUTY_NAMES, DutyRole
 from app.services.households import listing as households
 from app.services.households.listing import HouseholdFilter, HouseholdRow
 from app.services.agreements import agreements
-from app.services.agreements.agreements import AgreementDue
+from app.services.agreements.views import AgreementDue
 from app.services.reporting.summary import RecoveryMixin, rate_number
 
 

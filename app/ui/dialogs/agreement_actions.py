@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 
 from app.domain.errors import InputError
 from app.services.recovery.agreement_payments import PaymentResult
-from app.services.agreements.agreements import AgreementView
+from app.services.agreements.views import AgreementView
 from app.ui import formatting as fmt
 from app.ui.dialogs.confirm import capital_line, confirm_payment
 from app.ui.widgets.fields import FieldNote, MoneyEdit, date_edit, date_of, qdate

@@ -88,13 +88,14 @@ class ImportPage(QWizardPage):
         actor = wiz.actor()
         relay = self._relay
 
-        def report(percent: int, message: str) -> None:
+        def report(percent: int, _total: int, message: str) -> None:
             relay.progress.emit(percent, message)
 
         run_in_background(self, lambda ctx: import_ledger(db, path, township=township, mapping_overrides=overrides,
                                                          progress=report, cancel=cancel, actor=actor,
                                                          preview=earlier, units=units),
-                          on_success=self._done, on_failure=self._failed, write=True)
+                          on_success=self._done, on_failure=self._failed,
+                          on_cancelled=lambda: self._failed(Cancelled("已取消导入，数据库没有任何改动")), write=True)
 
     def cancel(self) -> None:
         if self.state != "running" or self._cancel is None:

@@ -181,14 +181,15 @@ class PreviewPage(QWizardPage):
             dict(wiz.units)
         relay = self._relay
 
-        def report(percent: int, message: str) -> None:
+        def report(percent: int, _total: int, message: str) -> None:
             if not cancel.is_set():
                 relay.progress.emit(generation, percent, message)
 
         run_in_background(self, lambda ctx: preview(path, overrides, township=township, db=db,
                                                     progress=report, cancel=cancel, units=units),
                           on_success=lambda result: self._loaded(generation, result),
-                          on_failure=lambda exc: self._failed(generation, exc))
+                          on_failure=lambda exc: self._failed(generation, exc),
+                          on_cancelled=lambda: self._failed(generation, Cancelled("已取消读取台账")))
 
     def _progress(self, generation: int, percent: int, message: str) -> None:
         if generation == self._generation:

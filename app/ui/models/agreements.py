@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 
 from app.domain.interest import format_rate
 from app.services.agreements.overview import STATE_NAMES, WAITING, AgreementListItem
-from app.services.agreements.agreements import AgreementLoanView, AgreementRow
+from app.services.agreements.views import AgreementLoanView, AgreementRow
 from app.ui.models.table import SORT_ROLE, Column, RecordTableModel
 
 RED = QColor("#c0392b")

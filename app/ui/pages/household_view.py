@@ -16,7 +16,8 @@ from app.services.work import choices
 from app.services.households import listing as households
 from app.services.ledger_import import followup as import_followup
 from app.services.work import suggestions
-from app.services.households.detail import HouseholdChanges, HouseholdDetail
+from app.services.households.detail import HouseholdDetail
+from app.services.households.changes import HouseholdChanges
 from app.services.reporting.summary import rate
 from app.ui import errors
 from app.ui import formatting as fmt

@@ -13,7 +13,7 @@ from app.domain.money import to_chinese_capital
 from app.domain.schedule import FREQUENCY_NAMES, order_text
 from app.services.agreements.forms import no_receipt_reason
 from app.services.agreements.overview import STATE_NAMES
-from app.services.agreements.agreements import IN_FORCE, AgreementRow, AgreementView
+from app.services.agreements.views import IN_FORCE, AgreementRow, AgreementView
 from app.ui import formatting as fmt
 from app.ui.models.agreements import (GREEN, ORANGE, RED, InstallmentModel, LoanPartsModel, VersionModel,
                                       schedule_lines)

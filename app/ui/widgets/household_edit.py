@@ -19,7 +19,8 @@ from app.domain.categories import BULLETIN_GROUPS, CATEGORIES, BY_CODE
 from app.domain.errors import InputError
 from app.domain.stages import CAPACITY_NAMES, DUTY_NAMES, ROLE_NAMES, Capacity, PersonRole
 from app.services.work.choices import Choice
-from app.services.households.detail import (AssignmentSpec, HouseholdDetail, NewPerson, PersonChange, PersonInfo)
+from app.services.households.detail import HouseholdDetail, PersonInfo
+from app.services.households.changes import AssignmentSpec, NewPerson, PersonChange
 from app.ui.widgets.fields import FieldNote
 
 _CHECK = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable

@@ -76,7 +76,7 @@ def test_a_column_can_be_chosen_by_its_letter(write_xlsx):
 
 def test_progress_goes_up_to_100(new_db, sample_dir):
     seen: list[tuple[int, str]] = []
-    import_ledger(new_db, sample_dir / "ledger.xlsx", progress=lambda pct, msg: seen.append((pct, msg)), today=TODAY)
+    import_ledger(new_db, sample_dir / "ledger.xlsx", progress=lambda pct, _total, msg: seen.append((pct, msg)), today=TODAY)
     percents = [p for p, _ in seen]
     assert percents == sorted(percents) and percents[0] == 0 and percents[-1] == 100
     assert all(isinstance(m, str) and m for _, m in seen)
@@ -86,7 +86,7 @@ def test_progress_goes_up_to_100(new_db, sample_dir):
 def test_cancel_rolls_everything_back(new_db, sample_dir, at):
     stop = threading.Event()
 
-    def progress(pct: int, _msg: str) -> None:
+    def progress(pct: int, _total: int, _msg: str) -> None:
         if pct >= at:
             stop.set()
 

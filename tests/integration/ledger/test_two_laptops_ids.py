@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import text
 
 from app.bootstrap import open_database
-from app.services.households import detail as household_page
+from app.services.households import changes, detail as household_page
 from app.services.ledger_import.importer import import_ledger
 from app.services.foundation.setup import initialise
 from ledger_files import HEADER, loan_row, make_id
@@ -99,12 +99,12 @@ def test_the_same_category_added_on_two_copies_is_one_tag(tmp_path, write_xlsx):
     try:
         hid = sorted(_ids(laptops[0], "households"))[0]
         for db in laptops:
-            household_page.update(db, hid, household_page.HouseholdChanges(categories=["deceased"]), "张三")
+            changes.update(db, hid, changes.HouseholdChanges(categories=["deceased"]), "张三")
         assert _ids(laptops[0], "category_tags") == _ids(laptops[1], "category_tags") != set()
         # removed and added again: the same row comes back, never a second one
         db = laptops[0]
-        household_page.update(db, hid, household_page.HouseholdChanges(categories=[]), "张三")
-        household_page.update(db, hid, household_page.HouseholdChanges(categories=["deceased"]), "张三")
+        changes.update(db, hid, changes.HouseholdChanges(categories=[]), "张三")
+        changes.update(db, hid, changes.HouseholdChanges(categories=["deceased"]), "张三")
         with db.engine.connect() as c:
             rows = c.execute(text("SELECT id, deleted FROM category_tags WHERE household_id = :h AND code = 'deceased'"),
                              {"h": hid}).all()
