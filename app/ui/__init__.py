@@ -1,4 +1,4 @@
-"""The window.  The only package that imports PySide6 (tests/unit/test_layering.py holds the line).
+"""The window.  The only package that imports PySide6 (tests/project/test_layering.py holds the line).
 
 Layout: ``app.py`` (start-up: fonts, error hook, first run), ``main_window.py`` (menus,
 navigation, pages), ``pages/`` (one module per screen, each with ``refresh()``),

@@ -129,7 +129,7 @@ def test_a_ledger_in_wan_that_says_so_nowhere_is_refused_until_unit_says_which(d
     """The command line cannot ask: importing as 元 would fix the task amounts 10,000 times too
     small for good (a later import does not change them), so it refuses and names --unit."""
     from tests.hostile_workbooks import loan_rows, write_xlsx
-    from tests.qa.helpers import snapshot
+    from tests.scenarios.helpers import snapshot
 
     rows = loan_rows(8)
     for k, row in enumerate(rows):

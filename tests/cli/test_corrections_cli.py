@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.qa.helpers import snapshot
+from tests.scenarios.helpers import snapshot
 
 
 def a_big_loan(path) -> tuple[str, int]:

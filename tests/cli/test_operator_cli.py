@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import OPERATOR
-from tests.integration.agreement_helpers import free_households
+from tests.integration.agreements.agreement_helpers import free_households
 
 
 def last_actor(path, action: str) -> str:

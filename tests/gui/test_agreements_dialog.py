@@ -15,7 +15,7 @@ from app.services.agreements.picker import household_loans, search_households
 from app.services.agreements.agreements import PlanRequest
 from app.ui.dialogs.agreement_dialog import AgreementDialog, open_new_agreement
 from app.ui.models.agreement_plan import LoanChoiceModel, OwedModel, PlanModel
-from tests.integration.agreement_helpers import free_households
+from tests.integration.agreements.agreement_helpers import free_households
 
 WAIT_MS = 30_000
 
@@ -296,7 +296,7 @@ def test_save_and_print_previews_the_agreement_and_prints_it(qtbot, db, loans, i
 
 
 def test_a_loan_without_a_contract_rate_is_pointed_out_before_saving(qtbot, db, loans, idle):
-    from tests.integration.agreement_helpers import execute
+    from tests.integration.agreements.agreement_helpers import execute
 
     execute(db, "UPDATE loans SET rate_ppm = NULL WHERE loan_no = :n", n=loans[0])
     dialog = make_dialog(qtbot, db)

@@ -19,7 +19,7 @@ from app.ui.dialogs.agreement_actions import CancelDialog, PaymentDialog, Paymen
 from app.ui.models.agreements import AgreementListModel
 from tests.conftest import OPERATOR
 from tests.gui.helpers_printing import pdf_pages, print_to_file, wait_preview
-from tests.integration.agreement_helpers import free_households
+from tests.integration.agreements.agreement_helpers import free_households
 
 WAIT_MS = 30_000
 
@@ -262,7 +262,7 @@ def test_a_lapsed_reduction_is_shown_owed_again_and_gets_no_sheet(page, db, qtbo
 
 
 def test_a_default_rate_is_pointed_out_in_the_detail(page, db, qtbot, idle):
-    from tests.integration.agreement_helpers import execute
+    from tests.integration.agreements.agreement_helpers import execute
 
     loans = free_households(db)[0][:1]
     execute(db, "UPDATE loans SET rate_ppm = NULL WHERE loan_no = :n", n=loans[0])

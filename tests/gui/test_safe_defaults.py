@@ -16,7 +16,7 @@ from app.services.households import listing as households
 from app.services.recovery.agreement_payments import AgreementAllocation, PaymentResult
 from app.services.agreements.agreements import PlanRequest
 from app.ui import errors
-from tests.integration.agreement_helpers import free_households
+from tests.integration.agreements.agreement_helpers import free_households
 
 WAIT_MS = 30_000
 

@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from tests.integration.ledger.ledger_files import HEADER, loan_row
+from tests.integration.ledger_import.ledger_files import HEADER, loan_row
 from tests.scenarios.sync_helpers import PASSPHRASE, District, facts, loans_of
 from tests.workbooks import write_workbook
 

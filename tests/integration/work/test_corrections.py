@@ -21,7 +21,7 @@ from app.services.households.listing import HouseholdFilter
 from app.services.ledger_import.importer import import_ledger
 from app.services.recovery.repayments import record_repayment
 from app.services.work.visits import record_visit
-from tests.integration.agreement_helpers import free_households
+from tests.integration.agreements.agreement_helpers import free_households
 from tests.workbooks import write_workbook
 
 TODAY = date.today()
