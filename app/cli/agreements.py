@@ -298,7 +298,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         print(f"{r.number}（第{r.version}版）  {r.household}  {r.township}  "
-              f"{agreements.STATUS_NAMES.get(r.status, r.status)}  应还 {format_yuan(r.total_fen)}  {r.installments} 期")
+              f"{r.state_name}  应还 {format_yuan(r.total_fen)}  {r.installments} 期")
     return 0
 
 
@@ -344,7 +344,7 @@ def _print_view(view, as_json: bool) -> None:
     if as_json:
         emit_json(view.to_json())
         return
-    print(f"还款协议 {view.number}（第{view.version}版，{view.status_name}）  {view.household}  ID：{view.id}")
+    print(f"还款协议 {view.number}（第{view.version}版，{view.state_name}）  {view.household}  ID：{view.id}")
     print(f"  应还 {format_yuan(view.owed_fen)} 元（本金 {format_yuan(view.principal_fen)}，利息 "
           f"{format_yuan(view.interest_fen)}，罚息 {format_yuan(view.penalty_fen)}），减免 {format_yuan(view.waived_fen)} 元")
     print(f"  合计 {format_yuan(view.total_fen)} 元（{to_chinese_capital(view.total_fen)}），"

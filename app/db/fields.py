@@ -9,7 +9,8 @@ side:
   ledger dates, five-class, loan terms …); only the district's imports change them.
 * ``township``: the work done in a township (capacity, visits, categories, agreements …).
 * ``derived``: caches a projection recomputes from the facts (a loan's balance and stage, an
-  instalment's paid amount, an agreement's standing): never stamped, never merged.
+  instalment's paid amount): never stamped, never merged.  (An agreement's standing is not even
+  stored: it is measured from the payments at every read.)
 * ``system``: the sync columns themselves (``SyncMixin``).
 
 A group is a set of fields that must move together (``capacity`` + ``capacity_reason``;
@@ -44,7 +45,7 @@ _TABLES: dict[str, tuple[str, dict[str, tuple[str, ...]], dict[str, tuple[str, .
     }, {"imprisoned": ("is_imprisoned", "release_date"), "id_number": ("id_number", "id_problem")}),
     "category_tags": (TOWNSHIP, {}, {}),
     "assignments": (TOWNSHIP, {}, {}),
-    "agreements": (TOWNSHIP, {DERIVED: ("status",)}, {}),
+    "agreements": (TOWNSHIP, {}, {"lifecycle": ("status", "signed_on")}),   # standing: measured, never stored
     "agreement_loans": (TOWNSHIP, {}, {}),
     "installments": (TOWNSHIP, {DERIVED: ("paid_fen",)}, {}),
     "import_followups": (DISTRICT, {TOWNSHIP: ("checked_at", "checked_by", "check_note")},

@@ -22,8 +22,9 @@ from app.db.base import Base, FactMixin
 APPEND_ONLY = frozenset({"audit_log", "ledger_imports", "ledger_balances"})
 # Tables whose derived fields every merge recomputes from the facts (``merge_after.refresh_derived``:
 # a loan's balance and stage, what each instalment has been paid): the sender's value is not taken,
-# and not reported as refused either. (An agreement's status is derived too but not yet
-# recomputed: a change of it that is not taken is reported.)
+# and not reported as refused either. (An agreement's status is its life cycle — draft, printed,
+# signed, cancelled, superseded — a township's field like any other; how a signed one stands is
+# measured from the repayments wherever it is read, never stored.)
 RECOMPUTED = frozenset({"loans", "installments"})
 
 

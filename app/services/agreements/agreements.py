@@ -315,22 +315,3 @@ def cancel(db: Database, agreement_id: str, reason: str | None = None, actor: st
         view = _view(uow.session, ag)
         uow.commit()
     return view
-
-
-def refresh_statuses(db: Database, as_of: date, actor: str = "system") -> list[tuple[str, str, str]]:
-    """Store the status each agreement in force has on ``as_of`` (signed / broken / fulfilled).
-    Returns the changes as (agreement id, old status, new status)."""
-    changes = []
-    with db.uow(actor) as uow:
-        s = uow.session
-        standings = _standings(s, as_of)
-        for ag in s.scalars(select(Agreement).where(Agreement.id.in_(list(standings)))):
-            new = standings[ag.id].state
-            if new != ag.status:
-                changes.append((ag.id, ag.status, new))
-                ag.status = new
-        if changes:
-            uow.audit("refresh", "agreements", None, summary=f"更新 {len(changes)} 份协议的履行状态（截至 {as_of}）")
-        uow.commit()
-    return changes
-

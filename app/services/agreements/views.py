@@ -20,6 +20,7 @@ from app.domain.errors import NotFound
 from app.domain.money import yuan_str
 from app.domain.schedule import (Standing, parse_order, spread, standing)
 from app.services.agreements.owed import default_rate_warnings
+from app.services.foundation import work_common
 
 
 STATUS_NAMES = {"draft": "草稿", "printed": "已打印", "signed": "已签订", "fulfilled": "已履行",
@@ -121,10 +122,20 @@ class AgreementView:
     def status_name(self) -> str:
         return STATUS_NAMES.get(self.status, self.status)
 
+    @property
+    def state(self) -> str:
+        """How it stands: for a signed one measured (signed, broken, fulfilled), else its status."""
+        return self.standing.state if self.standing is not None else self.status
+
+    @property
+    def state_name(self) -> str:
+        return STATUS_NAMES.get(self.state, self.state)
+
     def to_json(self) -> dict:
         out = {
             "agreement_id": self.id, "number": self.number, "version": self.version,
-            "previous_id": self.previous_id, "status": self.status, "household": self.household,
+            "previous_id": self.previous_id, "status": self.status, "state": self.state,
+            "household": self.household,
             "township": self.township, "as_of": self.as_of.isoformat(),
             "signed_on": self.signed_on.isoformat() if self.signed_on else None,
             "loans": [ln.loan_no for ln in self.loans],
@@ -163,9 +174,15 @@ class AgreementRow:
     signed_on: date | None
     total_fen: int
     installments: int
+    state: str = ""             # a signed one: how it stands on the list's date (signed, broken, fulfilled)
+
+    @property
+    def state_name(self) -> str:
+        return STATUS_NAMES.get(self.state or self.status, self.state or self.status)
 
     def to_json(self) -> dict:
         return {"agreement_id": self.id, "number": self.number, "version": self.version, "status": self.status,
+                "state": self.state or self.status,
                 "household": self.household, "township": self.township, "as_of": self.as_of.isoformat(),
                 "signed_on": self.signed_on.isoformat() if self.signed_on else None,
                 "total": yuan_str(self.total_fen), "installments": self.installments}
@@ -212,9 +229,17 @@ def get(db: Database, agreement_id: str, as_of: date | None = None, *, measure: 
         return _view(s, find_agreement(s, agreement_id), as_of, measure=measure)
 
 
+def stored_status(status: str) -> str:
+    """The life cycle as stored.  Databases and packages of older versions stored how a signed
+    agreement stood (``broken`` / ``fulfilled``) in it: that is ``signed``, measured anew."""
+    return "signed" if status in IN_FORCE else status
+
+
 def list_agreements(db: Database, *, status: str | None = None, household_id: str | None = None,
-                    include_history: bool = False) -> list[AgreementRow]:
-    """Agreements, newest first.  Superseded versions only with ``include_history``."""
+                    include_history: bool = False, as_of: date | None = None) -> list[AgreementRow]:
+    """Agreements, newest first.  Superseded versions only with ``include_history``.  A signed
+    one's ``state`` is how it stands on ``as_of`` (default today): signed, broken or fulfilled;
+    ``status="signed"``, ``"broken"`` or ``"fulfilled"`` lists the signed ones that stand so."""
     with Session(db.engine) as s:
         stmt = (select(Agreement, Household.head_name, Unit.name, func.count(Installment.id))
                 .join(Household, Household.id == Agreement.household_id)
@@ -223,15 +248,21 @@ def list_agreements(db: Database, *, status: str | None = None, household_id: st
                 .where(Agreement.deleted.is_(False))
                 .group_by(Agreement.id)
                 .order_by(Agreement.as_of.desc(), Agreement.number.desc(), Agreement.version.desc()))
-        if status:
+        if status in IN_FORCE:          # signed, broken, fulfilled: the signed ones, measured below
+            stmt = stmt.where(Agreement.status.in_(IN_FORCE))
+        elif status:
             stmt = stmt.where(Agreement.status == status)
         elif not include_history:
             stmt = stmt.where(Agreement.status != "superseded")
         if household_id:
             stmt = stmt.where(Agreement.household_id == household_id)
-        return [AgreementRow(ag.id, ag.number, ag.version, ag.status, ag.household_id, head or "", town or "",
-                             ag.as_of, ag.signed_on, ag.total_fen, n)
-                for ag, head, town, n in s.execute(stmt)]
+        found = list(s.execute(stmt))
+        stands = _standings(s, as_of or work_common.current_day(), [ag.id for ag, *_ in found if ag.status in IN_FORCE])
+        rows = [AgreementRow(ag.id, ag.number, ag.version, stored_status(ag.status), ag.household_id, head or "",
+                             town or "", ag.as_of, ag.signed_on, ag.total_fen, n,
+                             state=stands[ag.id].state if ag.id in stands else stored_status(ag.status))
+                for ag, head, town, n in found]
+        return [r for r in rows if status not in IN_FORCE or r.state == status]
 
 
 def history(db: Database, agreement_id: str) -> list[AgreementRow]:
@@ -377,9 +408,10 @@ def _view(session: Session, ag: Agreement, as_of: date | None = None, *, measure
             Repayment.deleted.is_(False), Repayment.paid_on >= ag.signed_on)) or 0
     st = None
     if measure and ag.status in IN_FORCE:
-        st = _standings(session, as_of or date.today(), [ag.id]).get(ag.id)
+        st = _standings(session, as_of or work_common.current_day(), [ag.id]).get(ag.id)
     return AgreementView(
-        id=ag.id, number=ag.number, version=ag.version, previous_id=ag.previous_id, status=ag.status,
+        id=ag.id, number=ag.number, version=ag.version, previous_id=ag.previous_id,
+        status=stored_status(ag.status),
         household_id=ag.household_id, household=household.head_name if household else "",
         township=township.name if township else "", village=village.name if village else "",
         as_of=ag.as_of, signed_on=ag.signed_on, principal_fen=ag.principal_fen, interest_fen=ag.interest_fen,

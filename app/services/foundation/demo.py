@@ -328,8 +328,7 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
                         penalty_fen=0, source="township", agreement_id=ag, note=f"演示：协议第{i + 1}期")
                     counts["repayments"] += 1
             loan_rows[loan_id]["balance_fen"] = principal_left
-            if paid_all:
-                rows[Agreement][-1]["status"] = "fulfilled"
+            if paid_all:                  # fulfilled: measured from these payments, the status stays signed
                 if principal_left == 0:
                     add(StageEvent, loan_id=loan_id, from_stage=loan_rows[loan_id]["stage"], to_stage="settled",
                         on_date=DEMO_TODAY, note="演示：协议履行完毕")

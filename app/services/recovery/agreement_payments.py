@@ -22,11 +22,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.search_index import refresh_search
 from app.db.models import Agreement, AgreementLoan, Installment, Loan, Repayment
+from app.db.models.agreements import IN_FORCE
 from app.db.session import Database
 from app.domain.errors import InputError, IntegrityError
 from app.domain.money import yuan_str
@@ -35,7 +36,9 @@ from app.services.foundation.work_common import check_day, rederive_bank
 from app.services.agreements.views import (STATUS_NAMES, agreement_label, agreement_loans, find_agreement,
                                      loan_waivers)
 
-PAYABLE = ("signed", "broken")
+# The stored status of one that takes payments (``broken`` and ``fulfilled`` as older versions
+# stored them: ``views.stored_status``); whether it still owes anything is measured.
+PAYABLE = IN_FORCE
 
 
 @dataclass
@@ -70,7 +73,7 @@ class AgreementAllocation:
     installments: list[InstallmentPaid]
     paid_before_fen: int
     remaining_fen: int        # still to pay under the agreement after this payment
-    status: str               # the agreement's status after it
+    status: str               # how the agreement stands after it: signed, broken or fulfilled (measured)
 
 
 @dataclass
@@ -93,11 +96,14 @@ class PaymentResult:
 
 
 def agreement_in_force(session: Session, loan_id: str) -> str | None:
-    """The id of the signed (or broken) agreement covering the loan, if there is one."""
+    """The id of the signed agreement covering the loan that still has something to pay (not
+    yet fulfilled: a repayment on a loan whose agreement is paid in full is a plain one)."""
+    paid = (select(func.coalesce(func.sum(Repayment.amount_fen), 0))
+            .where(Repayment.agreement_id == Agreement.id, Repayment.deleted.is_(False)).scalar_subquery())
     return session.scalars(
         select(Agreement.id).join(AgreementLoan, AgreementLoan.agreement_id == Agreement.id)
         .where(AgreementLoan.loan_id == loan_id, AgreementLoan.deleted.is_(False),
-               Agreement.deleted.is_(False), Agreement.status.in_(PAYABLE))).first()
+               Agreement.deleted.is_(False), Agreement.status.in_(PAYABLE), paid < Agreement.total_fen)).first()
 
 
 def allocate_to_agreement(uow, agreement_id: str, amount_fen: int, paid_on: date) -> AgreementAllocation:
@@ -109,6 +115,8 @@ def allocate_to_agreement(uow, agreement_id: str, amount_fen: int, paid_on: date
     if ag.status not in PAYABLE:
         raise IntegrityError(f"协议 {agreement_label(ag)} {STATUS_NAMES[ag.status]}，不能按协议收款"
                              + ("（请先签订）" if ag.status in ("draft", "printed") else ""))
+    if _paid(s, ag.id) >= ag.total_fen:
+        raise IntegrityError(f"协议 {agreement_label(ag)} {STATUS_NAMES['fulfilled']}，不能按协议收款")
     if amount_fen <= 0:
         raise InputError(f"还款金额必须大于零：{yuan_str(amount_fen)} 元")
     check_day(paid_on, "还款日期")
@@ -150,19 +158,27 @@ def allocate_to_agreement(uow, agreement_id: str, amount_fen: int, paid_on: date
         if a > b:
             touched.append(InstallmentPaid(inst.no, inst.due_date, a - b, inst.amount_fen - a))
     paid_total = paid_before + amount_fen
-    if paid_total >= ag.total_fen:
-        ag.status = "fulfilled"
-    else:
-        ag.status = standing([(i.no, i.due_date, i.amount_fen) for i in rows], paid_total, paid_on,
-                             grace_days=ag.grace_days, void_after_missed=ag.void_after_missed).state
     return AgreementAllocation(ag.id, ag.number, ag.version, amount_fen, paid_on, parts, touched,
-                               paid_before, ag.total_fen - paid_total, ag.status)
+                               paid_before, ag.total_fen - paid_total, _state(ag, rows, paid_total, paid_on))
+
+
+def _paid(session: Session, agreement_id: str) -> int:
+    return session.scalar(select(func.coalesce(func.sum(Repayment.amount_fen), 0)).where(
+        Repayment.agreement_id == agreement_id, Repayment.deleted.is_(False))) or 0
+
+
+def _state(ag: Agreement, rows: list[Installment], paid_total: int, day: date) -> str:
+    """How the agreement stands on ``day`` with ``paid_total`` paid under it (never stored)."""
+    if paid_total >= ag.total_fen:
+        return "fulfilled"
+    return standing([(i.no, i.due_date, i.amount_fen) for i in rows], paid_total, day,
+                    grace_days=ag.grace_days, void_after_missed=ag.void_after_missed).state
 
 
 def restate_agreement(session: Session, agreement_id: str, day: date) -> str:
     """After a payment under the agreement was voided (``app.services.work.corrections``): its
-    installments' paid amounts and its status again from the repayments still standing —
-    re-derived, never patched.  Returns the status (an agreement no longer in force keeps its own)."""
+    installments' paid amounts again from the repayments still standing — re-derived, never
+    patched.  Returns how it now stands (measured; an agreement not in force: its own status)."""
     ag = session.get(Agreement, agreement_id)
     paid_total = sum(r.amount_fen for r in session.scalars(select(Repayment).where(
         Repayment.agreement_id == agreement_id, Repayment.deleted.is_(False))))
@@ -171,12 +187,8 @@ def restate_agreement(session: Session, agreement_id: str, day: date) -> str:
     for inst, filled in zip(rows, fill_installments(paid_total, [i.amount_fen for i in rows])):
         if inst.paid_fen != filled:
             inst.paid_fen = filled
-    if ag.status in PAYABLE + ("fulfilled",) and rows:
-        state = "fulfilled" if paid_total >= ag.total_fen else standing(
-            [(i.no, i.due_date, i.amount_fen) for i in rows], paid_total, day,
-            grace_days=ag.grace_days, void_after_missed=ag.void_after_missed).state
-        if state != ag.status:
-            ag.status = state
+    if ag.status in PAYABLE and rows:
+        return _state(ag, rows, paid_total, day)
     return ag.status
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.domain.errors import InputError, UserError
-from app.services.agreements import agreements as svc, views
+from app.services.agreements import agreements as svc
+from app.services.foundation import work_common
 from app.services.agreements.forms import no_receipt_reason, write_pdf
 from app.services.agreements.owed import quote
 from tests.integration.agreements.agreement_helpers import execute, free_households
@@ -80,9 +81,7 @@ def test_a_lapsed_reduction_gets_no_sheet(demo_db, tmp_path, monkeypatch):
     lapsed = svc.get(demo_db, view.id, later)
     assert lapsed.standing.state == "broken" and lapsed.reduction_lapsed
     assert svc.get(demo_db, view.id, date(2027, 1, 20)).reduction_lapsed is False
-    day = type("Day", (date,), {"today": staticmethod(lambda: later)})          # today is later
-    monkeypatch.setattr(svc, "date", day)
-    monkeypatch.setattr(views, "date", day)
+    monkeypatch.setattr(work_common, "current_day", lambda: later)            # today is later
     with pytest.raises(UserError, match="减免.*已失效：减免明白纸不再适用"):
         write_pdf(demo_db, view.id, tmp_path / "sheet.pdf", "sheet")
     assert not (tmp_path / "sheet.pdf").exists()

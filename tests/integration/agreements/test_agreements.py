@@ -2,6 +2,8 @@
 versions, and the worklist queries."""
 from __future__ import annotations
 
+import sqlite3
+
 from datetime import date, timedelta
 
 import pytest
@@ -252,10 +254,12 @@ def test_due_then_overdue_then_broken_then_mended(demo_db, household):
     gone = FIRST + timedelta(days=31)
     [b] = [d for d in svc.broken_agreements(demo_db, gone) if d.agreement_id == view.id]
     assert (b.installment_no, b.left_fen, b.days_overdue, b.missed) == (1, first.amount_fen, 31, 1)
-    assert svc.refresh_statuses(demo_db, gone) and svc.get(demo_db, view.id).status == "broken"
+    assert svc.get(demo_db, view.id, gone).state == "broken"               # measured, never stored
+    assert sqlite3.connect(demo_db.path).execute("SELECT status FROM agreements WHERE id = ?",
+                                                  (view.id,)).fetchone() == ("signed",)
     paid_on = gone + timedelta(days=3)
     pay(demo_db, view.id, first.amount_fen, paid_on)
     assert view.id not in ids(svc.broken_agreements(demo_db, paid_on))
-    assert svc.get(demo_db, view.id).status == "signed"
+    assert svc.get(demo_db, view.id, paid_on).state == "signed"           # mended
     # the past stays as it was: on that date, before the payment, it was broken
     assert view.id in ids(svc.broken_agreements(demo_db, gone))

@@ -102,7 +102,7 @@ def test_payments_fill_installments_in_order_and_the_last_fulfils(demo_db, house
     r = pay(demo_db, view.id, rest, date(2027, 2, 10))
     assert (r.allocation.remaining_fen, r.allocation.status) == (0, "fulfilled")
     final = svc.get(demo_db, view.id, date(2027, 2, 10))
-    assert final.status == "fulfilled" and final.paid_fen == view.total_fen
+    assert final.state == "fulfilled" and final.paid_fen == view.total_fen
     assert all(i.paid_fen == i.amount_fen for i in final.installments)
     # every part of every loan was paid exactly, the reductions aside
     reps = repayments(demo_db, view.id)

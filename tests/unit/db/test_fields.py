@@ -27,7 +27,8 @@ def test_the_bank_s_figures_belong_to_the_district_and_caches_are_derived():
         assert loans[name].owner == "district", name
     assert {loans[n].owner for n in ("balance_fen", "stage", "stage_date")} == {"derived"}
     assert fields("installments")["paid_fen"].owner == "derived"
-    assert fields("agreements")["status"].owner == "derived"
+    assert fields("agreements")["status"].owner == "township"          # its life cycle; its standing is measured
+    assert groups_changed("agreements", ["status"]) == groups_changed("agreements", ["signed_on"]) == {"lifecycle"}
     assert fields("households")["capacity"].owner == "township"
 
 
