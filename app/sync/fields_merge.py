@@ -150,9 +150,16 @@ class FieldMerge:
     @staticmethod
     def _before(history: dict[str, tuple[str, dict]], stamp: str, group: rows.Group, values: dict) -> str:
         """The stamp of the latest change before ``stamp`` that left the group at ``values``
-        (``""`` when none: the value came with the row)."""
+        (``""`` when none: the value came with the row).  An update's entry holds ``[old, new]``
+        per field it changed; an insert's holds the values the row was made with (a field left
+        empty is not written down), so the row's making left the group at those."""
         for hlc in sorted((h for h in history if h < stamp), reverse=True):
-            changes = history[hlc][1]
+            action, changes = history[hlc]
+            if action == "insert":
+                made = {c: changes.get(c) for c in group.columns}
+                if all(_same(made[c], values[c]) for c in group.columns):
+                    return hlc
+                continue
             touched = [c for c in group.columns if c in changes]
             if touched and all(_same(changes[c][1], values[c]) for c in touched):
                 return hlc
