@@ -162,13 +162,15 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             print(f"{c.id}  {c.label}{mark}\n  一方：{c.kept.value}{_from(c.kept)}\n  另一方：{c.lost.value}{_from(c.lost)}"
                   + ("" if c.resolved else f"\n  处理：{c.advice}，再用 --take kept 标记为已处理"))
             continue
-        print(f"{c.id}  {c.label}{mark}\n  保留：{c.kept.value}（{c.kept.device}，{c.kept.at}）\n"
-              f"  被覆盖：{c.lost.value}（{c.lost.device}，{c.lost.at}）")
+        print(f"{c.id}  {c.label}{mark}\n  保留：{c.kept.value}{_from(c.kept)}\n"
+              f"  被覆盖：{c.lost.value}{_from(c.lost)}")
     return 0
 
 
 def _from(side) -> str:
-    where = "，".join(x for x in (side.device, side.at) if x)
+    """（张三，柳林镇 二号机，2026-11-20 10:30:00）: who, on which computer, when."""
+    computer = " ".join(x for x in (side.unit, side.device) if x)
+    where = "，".join(x for x in (side.operator, computer, side.at) if x)
     return f"（{where}）" if where else ""
 
 

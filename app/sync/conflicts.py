@@ -30,9 +30,19 @@ from app.sync.rules import AGREEMENT_IN_FORCE, ID_NUMBER, OVERPAID, PREFIX, RULE
 @dataclass(frozen=True)
 class Side:
     value: str | None
-    device: str | None
+    device: str | None        # the computer's name (its id when this database does not know it)
     at: str | None
     stamp: str | None
+    operator: str | None = None   # who made the change: the actor of its audit entry
+    unit: str | None = None       # the computer's township (or district)
+
+    @property
+    def who(self) -> str:
+        """``张三（柳林镇 二号机）``: the person, then the computer; what is not known is left out."""
+        where = " ".join(x for x in (self.unit, self.device) if x)
+        if self.operator:
+            return f"{self.operator}（{where}）" if where else self.operator
+        return where
 
 
 # What a person calls the fields that conflict most (the column name otherwise).
@@ -79,7 +89,7 @@ class ConflictView:
 
     def to_json(self) -> dict:
         def side(s: Side) -> dict:
-            return {"value": s.value, "device": s.device, "at": s.at}
+            return {"value": s.value, "device": s.device, "at": s.at, "operator": s.operator}
         return {"id": self.id, "entity": self.entity, "entity_id": self.entity_id, "field": self.field,
                 "kept": side(self.kept), "lost": side(self.lost), "resolved": self.resolved, "label": self.label,
                 "rule": self.rule, "advice": self.advice}
@@ -87,7 +97,7 @@ class ConflictView:
 
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
     with Session(db.engine) as s:
-        names = {p.device: p.name for p in s.scalars(select(SyncPeer)) if p.name}
+        names = _computers(s)
         query = select(Conflict).where(Conflict.deleted.is_(False)).order_by(Conflict.lost_hlc)
         if not include_resolved:
             query = query.where(Conflict.resolved.is_(False))
@@ -99,23 +109,51 @@ _LABELS = {"households": "SELECT head_name FROM households WHERE id = :id",
            "loans": "SELECT loan_no FROM loans WHERE id = :id"}
 
 
-def _view(s: Session, c: Conflict, names: dict[str, str]) -> ConflictView:
+def _computers(s: Session) -> dict[str, tuple[str | None, str | None]]:
+    """device id → (its unit's name, its own name): the laptops this database enrolled, the district
+    it trusts, and itself."""
+    from sqlalchemy import text
+
+    units = dict(s.execute(text("SELECT id, name FROM units")).all())
+    out = {p.device: (units.get(p.unit_id), p.name) for p in s.scalars(select(SyncPeer))}
+    meta = dict(s.execute(text("SELECT key, value FROM meta WHERE key IN ('device', 'device_name', 'unit_id', "
+                               "'unit_name')")).all())
+    if meta.get("device"):
+        out[meta["device"]] = (meta.get("unit_name") or units.get(meta.get("unit_id")), meta.get("device_name"))
+    return out
+
+
+def _view(s: Session, c: Conflict, names: dict[str, tuple[str | None, str | None]]) -> ConflictView:
     from sqlalchemy import text
 
     what = ENTITY_NAMES.get(c.entity, c.entity)
     sql = _LABELS.get(c.entity)
     who = s.execute(text(sql), {"id": c.entity_id}).scalar() if sql else None
     label = f"{what} {who} · {FIELD_NAMES.get(c.field, c.field)}" if who else f"{what} · {FIELD_NAMES.get(c.field, c.field)}"
-    return ConflictView(c.id, c.entity, c.entity_id, c.field, _side(c.kept_value, c.kept_hlc, names),
-                        _side(c.lost_value, c.lost_hlc, names), bool(c.resolved), label)
+    return ConflictView(c.id, c.entity, c.entity_id, c.field, _side(s, c, c.kept_value, c.kept_hlc, names),
+                        _side(s, c, c.lost_value, c.lost_hlc, names), bool(c.resolved), label)
 
 
-def _side(value: str | None, stamp: str | None, names: dict[str, str]) -> Side:
+def _side(s: Session, c: Conflict, value: str | None, stamp: str | None,
+          names: dict[str, tuple[str | None, str | None]]) -> Side:
     if not stamp:
         return Side(value, None, None, stamp)
     wall, _, device = parse_stamp(stamp)
     at = datetime.fromtimestamp(wall / 1000).replace(microsecond=0).isoformat(sep=" ")
-    return Side(value, names.get(device, device), at, stamp)
+    unit, name = names.get(device, (None, None))
+    return Side(value, name or device, at, stamp, _operator(s, c, stamp), unit)
+
+
+def _operator(s: Session, c: Conflict, stamp: str) -> str | None:
+    """Who made the change stamped ``stamp``: the actor of its audit entry, which travels with the
+    change (of the row the conflict is about first; a rule breach's sides are stamps of the
+    repayments or agreements behind it).  A merge's own entry is not a change of anyone's."""
+    from sqlalchemy import text
+
+    return s.execute(text(
+        "SELECT actor FROM audit_log WHERE hlc = :h AND action <> 'merge' "
+        "ORDER BY (entity = :e AND entity_id = :id) DESC, at LIMIT 1"),
+        {"h": stamp, "e": c.entity, "id": c.entity_id}).scalar()
 
 
 def resolve(db: Database, conflict_id: str, take: str, actor: str) -> ConflictView:
@@ -145,8 +183,7 @@ def resolve(db: Database, conflict_id: str, take: str, actor: str) -> ConflictVi
             uow.audit("resolve", "conflicts", c.id,
                       summary=f"处理冲突：{c.entity}.{c.field} 取{'被覆盖的值' if take == 'lost' else '现在的值'}")
         uow.commit()
-        names = {p.device: p.name for p in s.scalars(select(SyncPeer)) if p.name}
-        return _view(s, c, names)
+        return _view(s, c, _computers(s))
 
 
 def _write_back(s: Session, c: Conflict) -> None:

@@ -7,7 +7,8 @@ The losing value, when it differs, goes to the conflict list — unless the winn
 made *on top of* it (walking the winner's changes back through the audit log, each naming the
 value it replaced, reaches the losing value): then nothing was lost, it was simply replaced.
 So two laptops editing different fields both keep their edit; two editing the same field leave
-one conflict, the same whichever order their packages arrive in. A group the sender does not
+one conflict, the same whichever order their packages arrive in (its kept side is what the field
+holds now: a third computer's later change that wins becomes the kept side of the open ones). A group the sender does not
 own, or a derived one, is not taken (and a derived one the merge recomputes, ``rows.RECOMPUTED``,
 is not reported either).
 """
@@ -92,6 +93,7 @@ class FieldMerge:
             if rs > ls:
                 updates.update(dict(zip(group.columns, rv)))
                 stamps[group.name] = rs
+                self._keep_up(row_id, group, rv, rs)
                 if not self._replaced(row_id, rs, group, remote.values, lv, ls):
                     self._conflict(row_id, group, kept=(rv, rs), lost=(lv, ls))
             elif not self._replaced(row_id, ls, group, local.values, rv, rs):
@@ -150,13 +152,28 @@ class FieldMerge:
     @staticmethod
     def _before(history: dict[str, tuple[str, dict]], stamp: str, group: rows.Group, values: dict) -> str:
         """The stamp of the latest change before ``stamp`` that left the group at ``values``
-        (``""`` when none: the value came with the row)."""
+        (``""`` when none: the value came with the row).  An update's entry holds ``[old, new]``
+        per field it changed; an insert's holds the values the row was made with (a field left
+        empty is not written down), so the row's making left the group at those."""
         for hlc in sorted((h for h in history if h < stamp), reverse=True):
-            changes = history[hlc][1]
+            action, changes = history[hlc]
+            if action == "insert":
+                made = {c: changes.get(c) for c in group.columns}
+                if all(_same(made[c], values[c]) for c in group.columns):
+                    return hlc
+                continue
             touched = [c for c in group.columns if c in changes]
             if touched and all(_same(changes[c][1], values[c]) for c in touched):
                 return hlc
         return ""
+
+    def _keep_up(self, row_id: str, group: rows.Group, values: tuple, stamp: str) -> None:
+        """The open conflicts of the group say what it holds now: a later change that wins (a third
+        laptop's) becomes their kept side, so the list is the same whichever package came first."""
+        self.conn.execute(text(
+            "UPDATE main.conflicts SET kept_value = :kv, kept_hlc = :kh, hlc = :kh WHERE entity = :e "
+            "AND entity_id = :eid AND field = :f AND resolved = 0 AND deleted = 0 AND kept_hlc < :kh"),
+            {"kv": _text(values), "kh": stamp, "e": self.table, "eid": row_id, "f": group.name})
 
     def _conflict(self, row_id: str, group: rows.Group, *, kept: tuple, lost: tuple) -> None:
         from app.sync.merge import conflict_id

@@ -62,7 +62,7 @@ def test_the_district_merges_a_whole_stick_and_settles_a_conflict(qtbot, idle, d
     stick.mkdir()
     for n, path in enumerate(laptops, start=1):
         laptop = open_database(path)
-        with laptop.uow("驻村干部") as uow:
+        with laptop.uow(("张三", "李四")[n - 1]) as uow:
             loan = uow.session.query(Loan).order_by(Loan.loan_no).first()
             uow.session.get(Household, loan.household_id).phone = f"1390000000{n}"
             uow.commit()
@@ -81,6 +81,13 @@ def test_the_district_merges_a_whole_stick_and_settles_a_conflict(qtbot, idle, d
     assert statuses == {"坏的.qspkg": "refused", "柳林镇-1号机.qspkg": "merged", "柳林镇-2号机.qspkg": "merged"}
     assert "1 个未合并" in page.info.text() and "冲突 1 处" in page.info.text()
     assert page.conflicts.rowCount() == 1 and "（1）" in page.tabs.tabText(2)
+    # each side says who changed it, on which computer, and when (the later change is kept)
+    from PySide6.QtCore import Qt
+
+    shown = [page.conflicts.data(page.conflicts.index(0, col), Qt.DisplayRole) for col in range(5)]
+    conflict = page.conflicts.record(0)
+    assert shown[1:] == ["13900000002", f"李四（柳林镇 2号机） {conflict.kept.at}",
+                         "13900000001", f"张三（柳林镇 1号机） {conflict.lost.at}"]
     page.tabs.setCurrentIndex(2)
     idle()
     window.grab().save(str(tmp_path / "sync-district.png"))

@@ -59,9 +59,9 @@ class ConflictModel(RecordTableModel[ConflictView]):
     columns = (
         Column("内容", lambda c: c.label),
         Column("保留的值", lambda c: c.kept.value, tooltip=_RULE_SIDES),
-        Column("保留的来自", lambda c: f"{c.kept.device or ''} {c.kept.at or ''}".strip()),
+        Column("保留的来自", lambda c: f"{c.kept.who} {c.kept.at or ''}".strip()),
         Column("被覆盖的值", lambda c: c.lost.value, tooltip=_RULE_SIDES),
-        Column("被覆盖的来自", lambda c: f"{c.lost.device or ''} {c.lost.at or ''}".strip()),
+        Column("被覆盖的来自", lambda c: f"{c.lost.who} {c.lost.at or ''}".strip()),
     )
 
 

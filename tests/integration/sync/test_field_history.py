@@ -1,0 +1,112 @@
+"""The merge walks a changed field's history back through the audit log to tell a value replaced
+knowingly from one overwritten unseen. A row made on a laptop has an insert entry in that history,
+which holds the row's values (not [old, new] pairs): the walk reads them as the values the row was
+made with — for a group with a yes/no field too (服刑 + 刑满日期), where it once failed on them."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from app.bootstrap import open_database
+from app.services.households.changes import HouseholdChanges, NewPerson, PersonChange, update
+from app.sync.export import write_work_package
+from app.sync.merge import merge_files
+from app.sync.tasks import set_up_from_task, write_task_package
+
+PASS = "历史口令"
+
+
+@pytest.fixture
+def world(demo_path, tmp_path):
+    district = open_database(demo_path)
+    write_task_package(district, "柳林镇", tmp_path / "task.qstask", passphrase=PASS)
+    laptops = []
+    for n in (1, 2):
+        laptop = open_database(tmp_path / f"laptop{n}.db")
+        set_up_from_task(laptop, tmp_path / "task.qstask", passphrase=PASS, device_name=f"{n}号机")
+        laptops.append(laptop)
+    yield district, laptops
+    for db in (district, *laptops):
+        db.dispose()
+
+
+def _package(db, path):
+    write_work_package(db, path)
+    return path
+
+
+def test_a_person_made_on_a_laptop_then_jailed_on_two_laptops_leaves_one_conflict(world, tmp_path):
+    district, (one, two) = world
+    with one.engine.connect() as c:
+        household = c.execute(text("SELECT h.id FROM households h JOIN units u ON u.id = h.township_id "
+                                   "WHERE u.name = '柳林镇' ORDER BY h.id LIMIT 1")).scalar()
+    update(one, household, HouseholdChanges(new_persons=[NewPerson(name="赵小六", role="other")]), "张三")
+    with one.engine.connect() as c:
+        person = c.execute(text("SELECT id FROM persons WHERE name = '赵小六'")).scalar()
+    merge_files(district, [_package(one, tmp_path / "one-1.qspkg")])
+    write_task_package(district, "柳林镇", tmp_path / "task2.qstask", passphrase=PASS)
+    merge_files(two, [tmp_path / "task2.qstask"], passphrase=lambda: PASS)
+    # each laptop, not having seen the other's, records a prison term; the first laptop's is later
+    update(two, household, HouseholdChanges(persons=[PersonChange(person, is_imprisoned=True,
+                                                                  release_date=date(2028, 1, 1))]), "李四")
+    update(one, household, HouseholdChanges(persons=[PersonChange(person, is_imprisoned=True,
+                                                                  release_date=date(2027, 6, 1))]), "张三")
+    packages = [_package(two, tmp_path / "two-1.qspkg"), _package(one, tmp_path / "one-2.qspkg")]
+    district.dispose()
+    seen = []
+    for n, order in enumerate((packages, packages[::-1])):
+        target = tmp_path / f"d{n}.db"
+        target.write_bytes(district.path.read_bytes())
+        db = open_database(target)
+        try:
+            report = merge_files(db, order)
+            assert [f.status for f in report.files] == ["merged", "merged"], [f.reason for f in report.files]
+            with db.engine.connect() as c:
+                seen.append((c.execute(text("SELECT is_imprisoned, release_date FROM persons WHERE id = :p"),
+                                       {"p": person}).one(),
+                             c.execute(text("SELECT field, kept_value, lost_value FROM conflicts "
+                                            "WHERE entity_id = :p"), {"p": person}).all()))
+        finally:
+            db.dispose()
+    assert seen[0] == seen[1]
+    (jailed, release), conflicts = seen[0]
+    assert jailed and str(release)[:10] == "2027-06-01"
+    assert [(f, json.loads(k), json.loads(v)) for f, k, v in conflicts] == [
+        ("imprisoned", [1, "2027-06-01"], [1, "2028-01-01"])]
+
+
+def test_three_computers_setting_one_phone_unseen_list_the_same_conflicts_in_any_order(world, tmp_path):
+    """The district, then two laptops, each set a household's phone without seeing the others':
+    the latest wins, both overwritten numbers are listed, and each listed conflict's kept side is
+    the number the household now has — whichever laptop's package the district merges first."""
+    district, (one, two) = world
+    with one.engine.connect() as c:
+        household = c.execute(text("SELECT h.id FROM households h JOIN units u ON u.id = h.township_id "
+                                   "WHERE u.name = '柳林镇' ORDER BY h.id LIMIT 1")).scalar()
+    update(district, household, HouseholdChanges(phone="13900002010"), "王五")
+    update(two, household, HouseholdChanges(phone="13900001012"), "李四")
+    update(one, household, HouseholdChanges(phone="13900000013"), "张三")      # the latest
+    packages = [_package(two, tmp_path / "two.qspkg"), _package(one, tmp_path / "one.qspkg")]
+    district.dispose()
+    seen = []
+    for n, order in enumerate((packages, packages[::-1])):
+        target = tmp_path / f"d{n}.db"
+        target.write_bytes(district.path.read_bytes())
+        db = open_database(target)
+        try:
+            merge_files(db, order)
+            with db.engine.connect() as c:
+                seen.append((c.execute(text("SELECT phone FROM households WHERE id = :h"), {"h": household}).scalar(),
+                             sorted(c.execute(text("SELECT id, kept_value, lost_value FROM conflicts "
+                                                   "WHERE entity_id = :h AND field = 'phone'"),
+                                              {"h": household}).all())))
+        finally:
+            db.dispose()
+    assert seen[0] == seen[1]
+    phone, conflicts = seen[0]
+    assert phone == "13900000013"
+    assert sorted((k, v) for _, k, v in conflicts) == [("13900000013", "13900001012"),
+                                                       ("13900000013", "13900002010")]
