@@ -17,7 +17,11 @@ Each repetition runs, one after another (so they share whatever load the machine
   figures were set), read from the child's stdout; the only addition is that hook, installed in
   place of ``app.ui.smoke.arm`` (which ``run_gui`` calls once the window exists);
 * ``empty_window``: a bare ``python -c`` that shows an empty ``QMainWindow``, spawn to its first
-  paint.
+  paint;
+* floors, spawn to exit: ``import_sqlalchemy`` (``python -c "import sqlalchemy"``), and the
+  modules ``summary`` and the window import before they do anything (``import_summary_modules``,
+  ``import_window_modules``: the CLI, bootstrap and summary; the CLI, ``app.ui.app`` and the main
+  window with its pages).
 
 The window runs with a data folder of its own (``QINGSHOU_HOME``), kept over the repetitions: a
 first warm-up run takes the day's automatic backup (as a user's first start of the day does), the
@@ -253,6 +257,12 @@ def run(path: Path | None = None, reps: int | None = None) -> dict:
             "raw_sql_full": (_until_exit, [sys.executable, "-c", raw_sql_full_code(), str(db_path)], env),
             "window": (_until_ready, [sys.executable, "-m", "bench.bench_startup", "--window", str(db_path)], env),
             "empty_window": (_until_ready, [sys.executable, "-c", EMPTY_WINDOW % {"ready": READY}], env),
+            # floors: what any process of the program pays before it does anything
+            "import_sqlalchemy": (_until_exit, [sys.executable, "-c", "import sqlalchemy"], env),
+            "import_summary_modules": (_until_exit, [sys.executable, "-c", "import app.cli, app.bootstrap, "
+                                                     "app.services.summary"], env),
+            "import_window_modules": (_until_exit, [sys.executable, "-c", "import app.cli, app.ui.app, "
+                                                    "app.ui.main_window"], env),
         }
         before = os.environ.get("BENCH_STARTUP_BEFORE")   # another checkout of the program, side by side
         if before:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
                                QPushButton, QStackedWidget, QStyle, QTableView, QVBoxLayout, QWidget)
 
 from app import config
-from app.services import choices, household_export, households
+from app.services import choices, households
 from app.services.households import HouseholdFilter
 from app.ui import errors
 from app.ui import formatting as fmt
@@ -479,6 +479,8 @@ class HouseholdsPage(Page):
             return
         path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
         db, f, key, desc = self.db, self.current_filter(), self.model.sort_key, self.model.descending
+        from app.services import household_export   # openpyxl: only when a list is exported
+
         run_in_background(self, lambda ctx: household_export.export_xlsx(db, f, path, key, desc),
                           on_success=lambda r: show_file_saved(self, r.path, "导出完成",
                                                                f"已导出 {fmt.count(r.rows)} 户到 Excel 文件。"),
