@@ -16,12 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-
 from app import config
 from app.domain.errors import DatabaseError
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -90,14 +90,17 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _stored_revision(engine: Engine) -> str | None:
+def stored_revision(conn: sqlite3.Connection) -> str | None:
     """The database's one ``alembic_version`` row, without Alembic (None: no table, no row or
     more than one row — Alembic is then asked)."""
-    with engine.connect() as conn:
-        has = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").first()
-        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version LIMIT 2").all() if has else []
+    has = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").fetchone()
+    rows = conn.execute("SELECT version_num FROM alembic_version LIMIT 2").fetchall() if has else []
     return rows[0][0] if len(rows) == 1 else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return stored_revision(conn.connection.driver_connection)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -22,8 +22,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, NamedTuple
 
-from sqlalchemy import text
-
 from app.db.session import Database
 from app.domain.categories import BULLETIN_GROUPS, CATEGORIES
 from app.domain.money import yuan_str
@@ -179,14 +177,10 @@ def read(db: Database, as_of: date | None = None, *, township_id: str | None = N
         params["township_id"] = township_id
         loans_sql += " AND l.township_id = :township_id"
         townships_sql += " AND id = :township_id"
-    with db.engine.connect() as conn:
-        cursor = conn.connection.cursor()    # plain tuples: ~50k rows, no result processing wanted
-        try:
-            names = dict(cursor.execute(townships_sql, params).fetchall())
-            loans = list(map(LoanLine._make, cursor.execute(loans_sql, params).fetchall()))
-            tags = cursor.execute(_TAGS_AS_OF, params).fetchall()
-        finally:
-            cursor.close()
+    with db.sqlite() as conn:    # plain tuples: ~50k rows, no result processing wanted
+        names = dict(conn.execute(townships_sql, params).fetchall())
+        loans = list(map(LoanLine._make, conn.execute(loans_sql, params).fetchall()))
+        tags = conn.execute(_TAGS_AS_OF, params).fetchall()
     return Scope(as_of=as_of, names=names, loans=loans, tags=tags)
 
 
@@ -225,6 +219,8 @@ def amounts_on(db: Database, days: Iterable[date]) -> list[tuple[int, int]]:
     isos = [day.isoformat() for day in days]
     if not isos:
         return []
+    from sqlalchemy import text
+
     last = {"last": max(isos)}
     with db.engine.connect() as conn:
         loans = conn.execute(text(_LOANS_BY), last).all()
