@@ -5,11 +5,9 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy.exc import DatabaseError as SADatabaseError
-
 from app import config
-from app.db.migrate import ensure_schema
-from app.db.session import Database, make_engine
+from app.db.migrate import ensure_schema, known_head, stored_revision
+from app.db.session import Database, make_engine, sqlite_connection
 from app.domain.errors import DatabaseError
 
 log = logging.getLogger(__name__)
@@ -78,6 +76,18 @@ def open_database(path: Path | str | None = None, *, create: bool = True,
         if not db_path.parent.is_dir():
             raise DatabaseError(f"文件夹不存在：{db_path.parent}")
     check_sqlite_file(db_path)
+    if db_path.is_file() and db_path.stat().st_size > 0:
+        # already at the program's schema (every open but the first after an update): nothing to
+        # do, and nothing of SQLAlchemy or Alembic loaded for it
+        try:
+            with sqlite_connection(db_path) as conn:
+                current = stored_revision(conn)
+        except sqlite3.DatabaseError as exc:
+            raise _cannot_open(db_path, exc) from exc
+        if current == known_head():
+            return Database(db_path)
+    from sqlalchemy.exc import DatabaseError as SADatabaseError
+
     engine = make_engine(db_path)
     try:
         taken = ensure_schema(engine, db_path, backup_dir=backup_dir)
@@ -86,8 +96,12 @@ def open_database(path: Path | str | None = None, *, create: bool = True,
         raise
     except (SADatabaseError, sqlite3.DatabaseError) as exc:
         engine.dispose()
-        log.info("cannot open %s", db_path, exc_info=True)
-        raise DatabaseError(f"无法打开数据库 {db_path}：{sqlite_problem(exc) or '数据库文件出错'}") from exc
+        raise _cannot_open(db_path, exc) from exc
     if taken:
         log.info("database %s upgraded; backup at %s", db_path, taken)
     return Database(db_path, engine)
+
+
+def _cannot_open(db_path: Path, exc: BaseException) -> DatabaseError:
+    log.info("cannot open %s", db_path, exc_info=True)
+    return DatabaseError(f"无法打开数据库 {db_path}：{sqlite_problem(exc) or '数据库文件出错'}")

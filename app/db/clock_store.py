@@ -18,11 +18,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from app.domain.clock import HybridClock, system_ms
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.db.session import Database
 
 _UPSERT = text("INSERT INTO meta (key, value) VALUES (:k, :v) "

@@ -75,6 +75,7 @@ class Field:
 @lru_cache(maxsize=None)
 def fields(table: str) -> dict[str, Field]:
     """Every column of ``table`` (a travelling table) with its owner and group."""
+    from app.db import models  # noqa: F401  (every table registered on Base.metadata)
     from app.db.base import Base
 
     default, owners, groups = _TABLES[table]

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
 
 from app import config
 from app.services.work import choices
-from app.services.households import export as household_export
 from app.services.households import listing as households
 from app.services.households.listing import HouseholdFilter
 from app.ui import errors
@@ -481,6 +480,8 @@ class HouseholdsPage(Page):
             return
         path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
         db, f, key, desc = self.db, self.current_filter(), self.model.sort_key, self.model.descending
+        from app.services.households import export as household_export   # openpyxl: only when a list is exported
+
         run_in_background(self, lambda ctx: household_export.export_xlsx(db, f, path, key, desc),
                           on_success=lambda r: show_file_saved(self, r.path, "导出完成",
                                                                f"已导出 {fmt.count(r.rows)} 户到 Excel 文件。"),

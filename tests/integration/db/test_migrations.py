@@ -95,3 +95,55 @@ def test_models_match_the_migrations(tmp_path):
     finally:
         db.dispose()
     assert diff == []
+
+
+# -- the quick check on open (app.db.migrate.known_head) ---------------------------------------
+def test_head_read_from_the_files_is_alembics_head():
+    from app import config
+    from app.db.migrate import heads_in_files, known_head
+
+    assert heads_in_files(config.migrations_dir() / "versions") == [head_revision()]
+    assert known_head() == head_revision()
+
+
+def test_heads_in_files_reads_a_chain_and_gives_up_on_what_it_cannot_read(tmp_path):
+    from app.db.migrate import heads_in_files
+
+    (tmp_path / "__init__.py").write_text("")
+    (tmp_path / "a.py").write_text('"""x\n\nRevision ID: a\n"""\nrevision = \'a\'\ndown_revision = None\n')
+    (tmp_path / "b.py").write_text('revision: str = "b"\ndown_revision: str | None = "a"\n')
+    assert heads_in_files(tmp_path) == ["b"]
+    (tmp_path / "c.py").write_text("revision = 'c'\ndown_revision = 'a'\n")      # a branch: two heads
+    assert heads_in_files(tmp_path) == ["b", "c"]
+    (tmp_path / "d.py").write_text("revision = 'd'\ndown_revision = ('b', 'c')\n")  # a merge: ask Alembic
+    assert heads_in_files(tmp_path) is None
+
+
+def test_an_older_database_is_still_upgraded_and_backed_up_on_open(tmp_path):
+    """The quick check lets through only a database already at the head."""
+    path = tmp_path / "old.db"
+    _make_old_database(path)
+    engine = make_engine(path)
+    upgrade(engine, "0012")   # one step behind
+    engine.dispose()
+    backups = tmp_path / "backups"
+    db = open_database(path, backup_dir=backups)
+    try:
+        assert current_revision(db.engine) == head_revision()
+    finally:
+        db.dispose()
+    assert len(list(backups.glob("old-升级前-0012-*.db"))) == 1
+
+
+def test_opening_a_current_database_does_not_load_alembic(tmp_path):
+    """Alembic (its import, its script directory) is for upgrades only: a fresh process opening a
+    database at the head never imports it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "current.db"
+    open_database(path).dispose()
+    code = ("import sys; from app.bootstrap import open_database; open_database(sys.argv[1]).dispose(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
