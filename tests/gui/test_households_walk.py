@@ -180,10 +180,10 @@ def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
 
 def test_agreement_button_drafts_an_agreement_for_the_household_and_its_loan(window, qtbot, idle,
                                                                              monkeypatch):
-    from app.ui.dialogs import agreement_dialog
+    from app.ui.dialogs import agreement
 
     calls = []
-    monkeypatch.setattr(agreement_dialog, "open_new_agreement",
+    monkeypatch.setattr(agreement, "open_new_agreement",
                         lambda parent, db, household_id=None, loan_ids=None: calls.append(
                             (household_id, loan_ids)) or None)
     hid, _name, code = unique_initials_household(window.db)

@@ -560,7 +560,7 @@ class HouseholdView(QWidget):
     def new_agreement(self) -> None:
         if self.db is None or self.household_id is None:
             return
-        from app.ui.dialogs.agreement_dialog import open_new_agreement
+        from app.ui.dialogs.agreement import open_new_agreement
 
         loan = self.selected_loan_id()
         made = open_new_agreement(self, self.db, household_id=self.household_id,
