@@ -96,18 +96,18 @@ def _steps(args, window, page) -> list:
     if args.dialog == "agreement":
         steps.append(page.new_agreement)
         if args.search:
-            def find() -> None:
-                page.dialog.search.setText(args.search)
-                page.dialog._run_search(choose_first=True)
-            steps.append(find)
+            # the text first, then (once its own search has answered) choose the first household:
+            # searching at once raced the search the typing starts, which dropped the choice
+            steps.append(lambda: page.dialog.picker.search.setText(args.search))
+            steps.append(lambda: page.dialog.picker.run_search(choose_first=True))
         if args.installments:
-            steps.append(lambda: page.dialog.count.setValue(args.installments))
+            steps.append(lambda: page.dialog.plan_editor.count.setValue(args.installments))
         if args.waive_interest:
             def waive() -> None:
                 if args.waive_interest == "all":
-                    page.dialog.waive_interest_all.setChecked(True)
+                    page.dialog.reductions.waive_interest_all.setChecked(True)
                 else:
-                    page.dialog.waive_interest.setText(args.waive_interest)
+                    page.dialog.reductions.waive_interest.setText(args.waive_interest)
             steps.append(waive)
     if args.household is not None and page.key == "households":
         def find() -> None:

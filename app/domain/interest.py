@@ -109,6 +109,14 @@ def parse_rate(text: str | int | float | Decimal, *, what: str = "利率") -> in
     return int((value * PPM).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def parse_field_rate(text: str, what: str) -> int | None:
+    """An annual rate typed in a percent field ("8.64" or "8.64%"), in ppm; None when blank."""
+    raw = text.strip().replace("％", "%")
+    if not raw:
+        return None
+    return parse_rate(raw if raw.endswith("%") else raw + "%", what=what)
+
+
 def format_rate(ppm: int | None) -> str:
     """``86_400`` → ``"8.64%"``; ``None`` → ``"—"``."""
     if ppm is None:

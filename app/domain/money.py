@@ -84,6 +84,20 @@ def parse_typed_yuan(text: str, what: str = "金额") -> int:
     return fen
 
 
+def parse_field_fen(text: str, what: str = "金额") -> int | None:
+    """What a person typed in a money field, in fen; None when blank.  Refused (``InputError``,
+    starting with ``what``): text that is not money, finer than a fen, or negative."""
+    try:
+        value = parse_yuan_or_none(text)
+    except InputError:
+        raise InputError(f"{what}不是金额：{text.strip()}") from None
+    if value is not None:
+        check_fen_places(text, what)
+    if value is not None and value < 0:
+        raise InputError(f"{what}不能为负数")
+    return value
+
+
 def check_fen_places(text: str, what: str = "金额") -> None:
     """Refuse typed text finer than a fen: ``10.001`` (元), ``3.0000001万``."""
     body, places = _compact(str(text)).removesuffix("元"), 2

@@ -13,7 +13,7 @@ from app.domain.money import to_chinese_capital
 from app.services.agreements import agreements
 from app.services.agreements.picker import household_loans, search_households
 from app.services.agreements.agreements import PlanRequest
-from app.ui.dialogs.agreement_dialog import AgreementDialog, open_new_agreement
+from app.ui.dialogs.agreement import AgreementDialog, open_new_agreement
 from app.ui.models.agreement_plan import LoanChoiceModel, OwedModel, PlanModel
 from tests.integration.agreements.agreement_helpers import free_households
 
@@ -50,9 +50,9 @@ def settle(qtbot, dialog, idle) -> None:
 
 
 def find_household(qtbot, dialog, idle, loan_no: str) -> None:
-    qtbot.keyClicks(dialog.search, loan_no)
+    qtbot.keyClicks(dialog.picker.search, loan_no)
     with qtbot.waitSignal(dialog.loans_ready, timeout=WAIT_MS):
-        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
     settle(qtbot, dialog, idle)
 
 
@@ -66,19 +66,19 @@ def test_create_an_agreement_by_typing_into_the_dialog(qtbot, db, loans, idle):
     dialog = make_dialog(qtbot, db)
     assert not dialog.save_button.isEnabled()  # nothing chosen yet
     find_household(qtbot, dialog, idle, loans[0])
-    assert dialog.who.text() and {ln.loan_no for ln in dialog.loans.checked_loans()} == set(loans)
-    assert dialog.owed.rowCount() == 2 and "欠款合计" in dialog.owed_total.text()
+    assert dialog.picker.who.text() and {ln.loan_no for ln in dialog.picker.loans.checked_loans()} == set(loans)
+    assert dialog.owed_box.owed.rowCount() == 2 and "欠款合计" in dialog.owed_box.owed_total.text()
     quote = dialog.quote
-    set_spin(qtbot, dialog.count, 3)
-    qtbot.keyClicks(dialog.waive_penalty, "100")
-    dialog.waive_interest_all.click()
-    qtbot.keyClicks(dialog.approval, "No.12")
+    set_spin(qtbot, dialog.plan_editor.count, 3)
+    qtbot.keyClicks(dialog.reductions.waive_penalty, "100")
+    dialog.reductions.waive_interest_all.click()
+    qtbot.keyClicks(dialog.reductions.approval, "No.12")
     settle(qtbot, dialog, idle)
     pv = dialog.preview
     assert pv is not None and len(pv.installments) == 3
     assert pv.total_fen == quote.owed_fen - quote.interest_fen - 10_000
-    assert dialog.schedule.rowCount() == 3 and dialog.schedule.rows[2].fen == pv.installments[2].amount_fen
-    assert to_chinese_capital(pv.total_fen) in dialog.total_capital.text()
+    assert dialog.plan_editor.schedule.rowCount() == 3 and dialog.plan_editor.schedule.rows[2].fen == pv.installments[2].amount_fen
+    assert to_chinese_capital(pv.total_fen) in dialog.totals.total_capital.text()
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     idle()
@@ -93,60 +93,60 @@ def test_create_an_agreement_by_typing_into_the_dialog(qtbot, db, loans, idle):
 def test_typed_installments_must_add_up(qtbot, db, loans, idle):
     dialog = make_dialog(qtbot, db)
     find_household(qtbot, dialog, idle, loans[0])
-    set_spin(qtbot, dialog.count, 2)
+    set_spin(qtbot, dialog.plan_editor.count, 2)
     settle(qtbot, dialog, idle)
     total = dialog.preview.total_fen
-    dialog.typed.click()
-    assert dialog.schedule.amounts_editable and dialog.schedule.texts()[1] == ""  # the last one: the rest
-    model = dialog.schedule
+    dialog.plan_editor.typed.click()
+    assert dialog.plan_editor.schedule.amounts_editable and dialog.plan_editor.schedule.texts()[1] == ""  # the last one: the rest
+    model = dialog.plan_editor.schedule
     model.setData(model.index(0, 2), "100")
     model.setData(model.index(1, 2), "200")
-    assert "各期合计 300.00 元" in dialog.plan_note.text() and "少" in dialog.plan_note.text()
-    assert dialog.plan_note.isVisible() and not dialog.save_button.isEnabled()
+    assert "各期合计 300.00 元" in dialog.plan_editor.plan_note.text() and "少" in dialog.plan_editor.plan_note.text()
+    assert dialog.plan_editor.plan_note.isVisible() and not dialog.save_button.isEnabled()
     model.setData(model.index(1, 2), "")
     settle(qtbot, dialog, idle)
-    assert not dialog.plan_note.isVisible() and dialog.save_button.isEnabled()
+    assert not dialog.plan_editor.plan_note.isVisible() and dialog.save_button.isEnabled()
     assert [i.amount_fen for i in dialog.preview.installments] == [10_000, total - 10_000]
     model.setData(model.index(0, 2), "一百")
-    assert "第1期金额不是金额" in dialog.plan_note.text() and not dialog.save_button.isEnabled()
+    assert "第1期金额不是金额" in dialog.plan_editor.plan_note.text() and not dialog.save_button.isEnabled()
 
 
 def test_a_reduction_above_what_is_owed_is_refused_next_to_the_field(qtbot, db, loans, idle):
     dialog = make_dialog(qtbot, db)
     find_household(qtbot, dialog, idle, loans[0])
     too_much = dialog.quote.penalty_fen // 100 + 1
-    qtbot.keyClicks(dialog.waive_penalty, str(too_much))
-    assert dialog.waive_penalty_note.isVisible() and "超过应还罚息" in dialog.waive_penalty_note.text()
+    qtbot.keyClicks(dialog.reductions.waive_penalty, str(too_much))
+    assert dialog.reductions.waive_penalty_note.isVisible() and "超过应还罚息" in dialog.reductions.waive_penalty_note.text()
     assert not dialog.save_button.isEnabled()
-    qtbot.keyClicks(dialog.rate, "abc")
-    assert dialog.rate_note.isVisible() and "年利率" in dialog.rate_note.text()
+    qtbot.keyClicks(dialog.owed_box.rate, "abc")
+    assert dialog.owed_box.rate_note.isVisible() and "年利率" in dialog.owed_box.rate_note.text()
 
 
 def test_rates_change_what_is_owed(qtbot, db, loans, idle):
     dialog = make_dialog(qtbot, db)
     find_household(qtbot, dialog, idle, loans[0])
     before = dialog.quote
-    qtbot.keyClicks(dialog.rate, "20")
+    qtbot.keyClicks(dialog.owed_box.rate, "20")
     settle(qtbot, dialog, idle)
     after = dialog.quote
     assert all(ln.rate_ppm == 200_000 and ln.penalty_rate_ppm == 300_000 for ln in after.loans)
     assert after.interest_fen + after.penalty_fen > before.interest_fen + before.penalty_fen
-    assert "年利率 20%，罚息年利率 30%" in dialog.basis.text()
+    assert "年利率 20%，罚息年利率 30%" in dialog.owed_box.basis.text()
 
 
 def test_custom_dates_and_unticking_a_loan(qtbot, db, loans, idle):
     dialog = make_dialog(qtbot, db)
     find_household(qtbot, dialog, idle, loans[0])
-    dialog.frequency.setCurrentIndex(dialog.frequency.findData("custom"))
-    set_spin(qtbot, dialog.count, 2)
+    dialog.plan_editor.frequency.setCurrentIndex(dialog.plan_editor.frequency.findData("custom"))
+    set_spin(qtbot, dialog.plan_editor.count, 2)
     harvest = date.today() + timedelta(days=200)
-    dialog.schedule.setData(dialog.schedule.index(1, 1), harvest)
-    dialog.loans.set_checked(loans[1], False)
+    dialog.plan_editor.schedule.setData(dialog.plan_editor.schedule.index(1, 1), harvest)
+    dialog.picker.loans.set_checked(loans[1], False)
     settle(qtbot, dialog, idle)
     assert [ln.loan_no for ln in dialog.quote.loans] == [loans[0]]
     assert dialog.preview.installments[1].due == harvest
     with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS):
-        qtbot.keyClick(dialog.approval, Qt.Key.Key_Return)  # Enter saves
+        qtbot.keyClick(dialog.reductions.approval, Qt.Key.Key_Return)  # Enter saves
     idle()
     view = agreements.get(db, dialog.saved_id)
     assert view.frequency == "custom" and view.installments[1].due == harvest
@@ -157,7 +157,7 @@ def test_escape_cancels_and_writes_nothing(qtbot, db, loans, idle):
     dialog = make_dialog(qtbot, db)
     find_household(qtbot, dialog, idle, loans[0])
     before = len(agreements.list_agreements(db, include_history=True))
-    qtbot.keyClick(dialog.approval, Qt.Key.Key_Escape)
+    qtbot.keyClick(dialog.reductions.approval, Qt.Key.Key_Escape)
     assert dialog.result() == AgreementDialog.DialogCode.Rejected and not dialog.isVisible()
     assert len(agreements.list_agreements(db, include_history=True)) == before
 
@@ -168,10 +168,10 @@ def test_loans_in_another_agreement_cannot_be_ticked(qtbot, db, loans, idle):
     hh = household_loans(db, search_households(db, loans[0])[0].id)
     dialog = make_dialog(qtbot, db, household_id=hh.id)
     idle()
-    assert [ln.loan_no for ln in dialog.loans.checked_loans()] == [loans[1]]
-    busy_row = next(i for i, ln in enumerate(dialog.loans.loans) if ln.loan_no == loans[0])
-    assert not dialog.loans.flags(dialog.loans.index(busy_row, 0)) & Qt.ItemFlag.ItemIsUserCheckable
-    assert "已在协议" in dialog.loans.index(busy_row, 5).data()
+    assert [ln.loan_no for ln in dialog.picker.loans.checked_loans()] == [loans[1]]
+    busy_row = next(i for i, ln in enumerate(dialog.picker.loans.loans) if ln.loan_no == loans[0])
+    assert not dialog.picker.loans.flags(dialog.picker.loans.index(busy_row, 0)) & Qt.ItemFlag.ItemIsUserCheckable
+    assert "已在协议" in dialog.picker.loans.index(busy_row, 5).data()
 
 
 def test_the_household_picker_finds_as_the_list_does_and_says_why(qtbot, db, idle):
@@ -190,8 +190,8 @@ def test_the_household_picker_finds_as_the_list_does_and_says_why(qtbot, db, idl
     label = {"guarantor": "担保人", "spouse": "配偶", "heir": "继承人"}[role]
     dialog = make_dialog(qtbot, db)
     with qtbot.waitSignal(dialog.hits_ready, timeout=WAIT_MS):
-        dialog.search.setText(name)          # as an input method commits Chinese
-    items = [dialog.hits.item(i) for i in range(dialog.hits.count())]
+        dialog.picker.search.setText(name)          # as an input method commits Chinese
+    items = [dialog.picker.hits.item(i) for i in range(dialog.picker.hits.count())]
     listed = households.page(db, HouseholdFilter(text=name), limit=30).ids
     assert [it.data(Qt.ItemDataRole.UserRole) for it in items] == listed
     theirs = next(it for it in items if it.data(Qt.ItemDataRole.UserRole) == hid)
@@ -199,9 +199,9 @@ def test_the_household_picker_finds_as_the_list_does_and_says_why(qtbot, db, idl
     assert f"{label} {name}" in theirs.toolTip()
     assert items[0].text().startswith(name + "    ")        # a household it heads, with nothing to explain
     with qtbot.waitSignal(dialog.loans_ready, timeout=WAIT_MS):
-        qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
     idle()
-    assert dialog.household.id == listed[0] and dialog.who.text() == name
+    assert dialog.household.id == listed[0] and dialog.picker.who.text() == name
 
 
 def test_open_new_agreement_for_a_household_and_loan(qtbot, db, loans, idle):
@@ -216,9 +216,9 @@ def test_open_new_agreement_for_a_household_and_loan(qtbot, db, loans, idle):
             return
         qtbot.waitUntil(lambda: dialog.household is not None, timeout=WAIT_MS)
         settle(qtbot, dialog, idle)
-        seen["checked"] = [ln.loan_no for ln in dialog.loans.checked_loans()]
-        seen["who"] = dialog.who.text()
-        dialog.frequency.setCurrentIndex(dialog.frequency.findData("lump"))
+        seen["checked"] = [ln.loan_no for ln in dialog.picker.loans.checked_loans()]
+        seen["who"] = dialog.picker.who.text()
+        dialog.plan_editor.frequency.setCurrentIndex(dialog.plan_editor.frequency.findData("lump"))
         settle(qtbot, dialog, idle)
         dialog.save_button.click()
 
@@ -246,8 +246,8 @@ def test_revise_a_signed_agreement_from_the_page(window, qtbot, db, loans, idle)
     assert isinstance(dialog, AgreementDialog)
     qtbot.waitUntil(lambda: dialog.household is not None, timeout=WAIT_MS)
     settle(qtbot, dialog, idle)
-    assert "第2版" in dialog.windowTitle() and dialog.count.value() == 4 and not dialog.change.isVisible()
-    set_spin(qtbot, dialog.count, 2)
+    assert "第2版" in dialog.windowTitle() and dialog.plan_editor.count.value() == 4 and not dialog.picker.change.isVisible()
+    set_spin(qtbot, dialog.plan_editor.count, 2)
     settle(qtbot, dialog, idle)
     with qtbot.waitSignal(page.detail_loaded, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -301,7 +301,7 @@ def test_a_loan_without_a_contract_rate_is_pointed_out_before_saving(qtbot, db, 
     execute(db, "UPDATE loans SET rate_ppm = NULL WHERE loan_no = :n", n=loans[0])
     dialog = make_dialog(qtbot, db)
     find_household(qtbot, dialog, idle, loans[0])
-    assert dialog.rate_warning.isVisible()
-    assert loans[0] in dialog.rate_warning.text() and "默认年利率 8.64%" in dialog.rate_warning.text()
-    assert loans[1] not in dialog.rate_warning.text()
+    assert dialog.owed_box.rate_warning.isVisible()
+    assert loans[0] in dialog.owed_box.rate_warning.text() and "默认年利率 8.64%" in dialog.owed_box.rate_warning.text()
+    assert loans[1] not in dialog.owed_box.rate_warning.text()
     dialog.reject()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDateEdit, QStyleOptionViewItem
 
 from app.services.households import listing as households
 from app.ui.dialogs.agreement_actions import PaymentDialog, SignDialog
-from app.ui.dialogs.agreement_dialog import AgreementDialog
+from app.ui.dialogs.agreement import AgreementDialog
 from app.ui.dialogs.loan_dialogs import RepaymentDialog, StageDialog
 from app.ui.dialogs.visit_dialog import open_visit_dialog
 from tests.gui.helpers_households import WAIT_MS, open_list, unique_initials_household
@@ -70,8 +70,8 @@ def test_every_date_field_of_the_window_draws_its_whole_calendar(window, qtbot, 
         checked += assert_calendars_draw(qtbot, dialog)
         # the agreement's own dates in the schedule are edited with a calendar too
         if isinstance(dialog, AgreementDialog):
-            delegate = dialog.schedule_view.itemDelegateForColumn(1)
-            editor = delegate.createEditor(dialog.schedule_view.viewport(), QStyleOptionViewItem(), QModelIndex())
+            delegate = dialog.plan_editor.schedule_view.itemDelegateForColumn(1)
+            editor = delegate.createEditor(dialog.plan_editor.schedule_view.viewport(), QStyleOptionViewItem(), QModelIndex())
             editor.show()
             day, header = calendar_draws(qtbot, editor)
             assert day > 5 and header > 20

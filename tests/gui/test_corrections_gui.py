@@ -76,7 +76,7 @@ def test_a_repayment_is_corrected_from_the_timelines_context_menu(window, qtbot,
     entry = view.timeline.record(struck)
     assert entry.voided and entry.title.endswith("（已冲正）")
     assert view.timeline.index(struck, 2).data(Qt.ItemDataRole.FontRole).strikeOut()
-    assert view.cards["outstanding"].value.text() == f"{d.outstanding_fen / 100:,.2f}"
+    assert view.figures.cards["outstanding"].value.text() == f"{d.outstanding_fen / 100:,.2f}"
     assert panel.select_entry(rep.repayment_id) and not panel.void_button.isEnabled()   # voided: no more
 
 

@@ -140,7 +140,7 @@ def test_enter_in_the_search_opens_the_only_match(window, qtbot, idle):
     assert page.model.total == 1
     with qtbot.waitSignal(page.view.loaded, timeout=WAIT_MS):
         qtbot.keyClick(page.search, Qt.Key.Key_Return)
-    assert page.view.name.text() == name
+    assert page.view.header.name.text() == name
     qtbot.keyClick(page.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert page.stack.currentIndex() == 0 and page.current_household() == hid
 
@@ -160,7 +160,7 @@ def test_double_click_opens_the_household_page(window, qtbot, idle):
     qtbot.waitUntil(lambda: page._view is not None and page._view.detail is not None, timeout=WAIT_MS)
     assert page.stack.currentWidget() is page.view
     assert page.view.household_id == page.model.household_id(3)
-    assert page.view.name.text() == page.model.index(3, COLUMN["户主"]).data()
+    assert page.view.header.name.text() == page.model.index(3, COLUMN["户主"]).data()
 
 
 def test_a_search_shows_what_it_matched_next_to_the_head(qtbot, demo_path, shown_dialogs, idle):

@@ -32,9 +32,9 @@ def test_the_daily_walk(window, qtbot, idle, shown_dialogs, monkeypatch):
     type_search(page, qtbot, code)
     open_household(page, qtbot, hid)
     view = page.view
-    assert view.name.text() == name
-    outstanding = _money(view.cards["outstanding"].value.text())
-    assert view.suggest_list.count() > 0                                  # the next steps are shown
+    assert view.header.name.text() == name
+    outstanding = _money(view.figures.cards["outstanding"].value.text())
+    assert view.side.suggest_list.count() > 0                                  # the next steps are shown
 
     # record a visit with the keyboard: outcome 1 (承诺还款), an amount, Enter
     qtbot.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -48,7 +48,7 @@ def test_the_daily_walk(window, qtbot, idle, shown_dialogs, monkeypatch):
     idle()
     assert view.detail.visits[0].outcome == "promised" and view.detail.visits[0].promised_fen == 50_000
     assert view.timeline.record(0).title == "走访：承诺还款"
-    assert view.cards["last_visit"].value.text() == date.today().isoformat()
+    assert view.figures.cards["last_visit"].value.text() == date.today().isoformat()
 
     # tick a category, judge the capacity (the reason is required), save with Ctrl+S
     view.tabs.setCurrentIndex(2)
@@ -57,7 +57,7 @@ def test_the_daily_walk(window, qtbot, idle, shown_dialogs, monkeypatch):
     judged = "partial" if view.detail.capacity != "partial" else "able"
     editor.radios[judged].setChecked(True)
     editor.reason.clear()
-    assert view.dirty and view.save_button.isEnabled()
+    assert view.dirty and view.header.save_button.isEnabled()
     qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert editor.reason_note.isVisible() and "理由" in editor.reason_note.text()    # refused inline
     editor.reason.setPlainText("外出务工，收入稳定")
@@ -66,14 +66,14 @@ def test_the_daily_walk(window, qtbot, idle, shown_dialogs, monkeypatch):
     idle()
     assert not view.dirty
     assert "low_income" in view.detail.household_category_codes and view.detail.capacity == judged
-    assert view.capacity_badge.text() == {"partial": "部分能力", "able": "有偿还能力"}[judged]
+    assert view.header.capacity_badge.text() == {"partial": "部分能力", "able": "有偿还能力"}[judged]
 
     # move the loan from 催收 to 诉讼
     view.tabs.setCurrentIndex(0)
-    view.loan_view.selectRow(0)
+    view.loan_tab.loan_view.selectRow(0)
     loan = view.selected_loan()
     assert loan.stage == "collection"
-    view.stage_button.click()
+    view.loan_tab.stage_button.click()
     stage = view.findChild(StageDialog)
     assert stage.target.currentIndex() == -1 and not stage.save_button.isEnabled()   # nothing chosen for you
     stage.target.setCurrentIndex(stage.target.findData("suit"))
@@ -84,7 +84,7 @@ def test_the_daily_walk(window, qtbot, idle, shown_dialogs, monkeypatch):
     assert next(ln for ln in view.detail.loans if ln.id == loan.id).stage == "suit"
 
     # record a repayment of 100 yuan: the amount in capitals as typed; Enter asks before saving
-    view.repay_loan_button.click()
+    view.loan_tab.repay_loan_button.click()
     repay = view.findChild(RepaymentDialog)
     assert repay.loan.currentData() == loan.id and "合计" in repay.owed_label.text()
     qtbot.keyClicks(repay.amount, "100")
@@ -100,7 +100,7 @@ def test_the_daily_walk(window, qtbot, idle, shown_dialogs, monkeypatch):
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
         qtbot.keyClick(repay.amount, Qt.Key.Key_Return)
     idle()
-    assert _money(view.cards["outstanding"].value.text()) == outstanding - 10_000
+    assert _money(view.figures.cards["outstanding"].value.text()) == outstanding - 10_000
     assert view.timeline.record(0).kind == "repayment"
 
     # the list shows it too
@@ -122,7 +122,7 @@ def test_too_much_money_is_refused_inside_the_form(window, qtbot, idle):
     page = open_list(window, qtbot, idle)
     type_search(page, qtbot, code)
     open_household(page, qtbot, hid)
-    page.view.repay_button.click()
+    page.view.header.repay_button.click()
     repay = page.view.findChild(RepaymentDialog)
     owed = repay.owed[repay.loan.currentData()].total_fen
     qtbot.keyClicks(repay.amount, str(owed // 100 + 1))
@@ -146,7 +146,7 @@ def test_unsaved_edits_are_guarded(window, qtbot, idle, monkeypatch):
     view.categories.checks["disabled"].setChecked(True)
     asked: list[QMessageBox] = []
     monkeypatch.setattr(errors, "DIALOG_HOOK", asked.append)      # the user closes the question: cancel
-    view.back_button.click()
+    view.header.back_button.click()
     assert asked and page.stack.currentIndex() == 1 and view.dirty
     assert not window.page("households").can_leave()
 
@@ -154,7 +154,7 @@ def test_unsaved_edits_are_guarded(window, qtbot, idle, monkeypatch):
         box.button(QMessageBox.StandardButton.Discard).click()
 
     monkeypatch.setattr(errors, "DIALOG_HOOK", discard)
-    view.back_button.click()
+    view.header.back_button.click()
     assert page.stack.currentIndex() == 0
     assert "disabled" not in households.detail(window.db, hid).household_category_codes
 
@@ -171,7 +171,7 @@ def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
     people.phone.textEdited.emit("13900001111")
     assert view.dirty
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
-        view.save_button.click()
+        view.header.save_button.click()
     idle()
     d = households.detail(window.db, hid)
     assert d.people[0].is_unreachable and d.phone == "13900001111"
@@ -180,18 +180,18 @@ def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
 
 def test_agreement_button_drafts_an_agreement_for_the_household_and_its_loan(window, qtbot, idle,
                                                                              monkeypatch):
-    from app.ui.dialogs import agreement_dialog
+    from app.ui.dialogs import agreement
 
     calls = []
-    monkeypatch.setattr(agreement_dialog, "open_new_agreement",
+    monkeypatch.setattr(agreement, "open_new_agreement",
                         lambda parent, db, household_id=None, loan_ids=None: calls.append(
                             (household_id, loan_ids)) or None)
     hid, _name, code = unique_initials_household(window.db)
     page = open_list(window, qtbot, idle)
     type_search(page, qtbot, code)
     open_household(page, qtbot, hid)
-    assert page.view.agreement_button.isEnabled()
-    page.view.agreement_button.click()
+    assert page.view.header.agreement_button.isEnabled()
+    page.view.header.agreement_button.click()
     assert calls == [(hid, [page.view.selected_loan_id()])]
 
 

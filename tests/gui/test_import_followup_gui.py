@@ -79,7 +79,7 @@ def test_the_household_page_says_what_the_ledger_said_and_marks_it_checked(impor
     idle()
     open_household(page, qtbot, item.household_id)
     idle()
-    panel = page.view.followup_panel
+    panel = page.view.side.followup_panel
     assert panel.isVisibleTo(page.view)
     texts = [w.text() for w in panel.findChildren(type(panel.title))]
     assert any(item.message == t for t in texts)
@@ -115,14 +115,14 @@ def test_checking_the_last_item_takes_the_household_off_the_filter(imported_wind
     hid = page.model.household_id(0)
     open_household(page, qtbot, hid)
     idle()
-    panel = page.view.followup_panel
+    panel = page.view.side.followup_panel
     with qtbot.waitSignals([page.view.loaded, page.choices_loaded], timeout=WAIT_MS):
         (panel.all_button if panel.all_button.isVisible() else next(iter(panel.buttons.values()))).click()
     idle()
     assert not import_followup.items(win.db, household_id=hid)
     assert panel.title.text() == "银行台账提示：都已核实"
     with qtbot.waitSignal(page.list_loaded, timeout=WAIT_MS):
-        page.view.back_button.click()
+        page.view.header.back_button.click()
         page.apply_filter()
     idle()
     assert page.model.total == before - 1 and page.model.row_of(hid) < 0

@@ -213,7 +213,7 @@ def test_unsaved_edits_question_enter_keeps_the_edits(window, qtbot, idle, monke
         qtbot.keyClick(box, Qt.Key.Key_Return)
 
     monkeypatch.setattr(errors, "DIALOG_HOOK", press)
-    view.back_button.click()
+    view.header.back_button.click()
     idle()
     assert asked == [QMessageBox.StandardButton.Save]
     qtbot.waitUntil(lambda: "disabled" in households.detail(window.db, hid).household_category_codes,

@@ -62,7 +62,7 @@ def test_no_horizontal_scroll_bar_at_1366x768(laptop, qtbot, idle):
     view = open_first(page, qtbot, idle)
     assert horizontal_scrollers(view) == []
     for title in ("借据号", "剩余本金", "欠息", "阶段"):
-        assert shows_whole(view.loan_view, title), title
+        assert shows_whole(view.loan_tab.loan_view, title), title
 
     agreements = laptop.page("agreements")
     with qtbot.waitSignal(agreements.detail_loaded, timeout=WAIT_MS):
@@ -75,7 +75,7 @@ def test_no_horizontal_scroll_bar_at_1366x768(laptop, qtbot, idle):
 
 def test_columns_can_be_shown_and_are_remembered(laptop, qtbot, idle):
     view = open_first(open_list(laptop, qtbot, idle), qtbot, idle)
-    table = view.loan_view
+    table = view.loan_tab.loan_view
     menu = table.chooser.menu()
     entries = {a.text(): a for a in menu.actions() if a.isCheckable()}
     assert not entries["五级分类"].isChecked() and entries["阶段"].isChecked()
@@ -86,7 +86,7 @@ def test_columns_can_be_shown_and_are_remembered(laptop, qtbot, idle):
 
     again = MainWindow()                     # a new start: the choice is remembered
     qtbot.addWidget(again)
-    loans = again.page("households").view.loan_view
+    loans = again.page("households").view.loan_tab.loan_view
     assert not loans.isColumnHidden(loans.model().sourceModel().column_index("五级分类"))
     assert loans.isColumnHidden(loans.model().sourceModel().column_index("担保方式"))
     loans.chooser.reset()
@@ -97,7 +97,7 @@ def test_another_household_starts_at_the_top_left(laptop, qtbot, idle):
     page = open_list(laptop, qtbot, idle)
     view = open_first(page, qtbot, idle)
     laptop.resize(1000, 600)                 # a smaller window: the tables scroll
-    loans = view.loan_view
+    loans = view.loan_tab.loan_view
     for title in ("五级分类", "担保方式", "发放日期"):
         loans.chooser.set_shown(title, True)
     qtbot.waitUntil(lambda: loans.horizontalScrollBar().maximum() > 0, timeout=WAIT_MS)

@@ -1,7 +1,8 @@
 """What the 新建还款协议 dialog reads: households found the way the household list finds them
 (``households.page``: everyone's names and every reading of their pinyin initials, ID numbers,
 phones, loan numbers); a household's loans (and which are already in an agreement); the plan
-an existing agreement was made with, to start a revision from.  Read-only.
+an existing agreement was made with, to start a revision from; what the plan being typed comes
+to (``measure``: the preview, else at least what the loans owe).  Read-only.
 """
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Unit, Village
 from app.db.session import Database
-from app.domain.errors import NotFound
+from app.domain.errors import NotFound, UserError
 from app.domain.money import split_installments
 from app.domain.schedule import due_dates
 from app.services.households import listing as households
 from app.district.agreement_settings import load as load_settings
-from app.services.agreements.agreements import ACTIVE, STATUS_NAMES, PlanRequest, find_agreement
+from app.services.agreements import agreements as plans
+from app.services.agreements import owed
+from app.services.agreements.agreements import ACTIVE, STATUS_NAMES, PlanRequest, Preview, find_agreement
+from app.services.agreements.owed import Quote
 from app.services.households.search import Match, summary
 from app.services.households.listing import HouseholdFilter
 
@@ -173,3 +177,33 @@ def plan_of(db: Database, agreement_id: str) -> AgreementPlan:
         penalty_rate_ppm=ag.penalty_rate_ppm, allocation_order=ag.allocation_order, grace_days=ag.grace_days,
         void_after_missed=ag.void_after_missed, note=ag.note)
     return AgreementPlan(ag.id, ag.number, ag.version, ag.status, ag.household_id, request)
+
+
+@dataclass
+class Measured:
+    """What the dialog shows for its fields: the plan's preview when they make a plan the
+    service accepts, else why not (``error``); what the loans owe whenever that can be told."""
+
+    preview: Preview | None = None
+    quote: Quote | None = None
+    error: str | None = None
+
+
+def measure(db: Database, request: PlanRequest | None, loan_nos: list[str], as_of: date, *,
+            rate_ppm: int | None = None, penalty_rate_ppm: int | None = None,
+            revising: str | None = None) -> Measured:
+    """``request``: the plan the fields make (None while one is wrong); the rest: what the owed
+    figures are measured with, shown even without a plan."""
+    out = Measured()
+    if request is not None:
+        try:
+            out.preview = plans.preview(db, request, revising=revising)
+            out.quote = out.preview.quote
+            return out
+        except UserError as exc:
+            out.error = str(exc)
+    try:
+        out.quote = owed.quote(db, loan_nos, as_of, rate_ppm=rate_ppm, penalty_rate_ppm=penalty_rate_ppm)
+    except UserError as exc:
+        out.error = out.error or str(exc)
+    return out

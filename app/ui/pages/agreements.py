@@ -257,7 +257,7 @@ class AgreementsPage(Page):
         elif key == "pay":
             self._open(PaymentDialog(view, self.as_of, self), lambda d: self._pay(view, d))
         elif key == "revise":
-            from app.ui.dialogs.agreement_dialog import AgreementDialog
+            from app.ui.dialogs.agreement import AgreementDialog
 
             self._open(AgreementDialog(self, self.db, revise_id=view.id),
                        lambda d: self._after_write(d.saved_id, select=d.saved_id))
@@ -316,6 +316,6 @@ class AgreementsPage(Page):
     def new_agreement(self) -> None:
         if self.db is None:
             return
-        from app.ui.dialogs.agreement_dialog import AgreementDialog
+        from app.ui.dialogs.agreement import AgreementDialog
 
         self._open(AgreementDialog(self, self.db), lambda d: self._after_write(d.saved_id, select=d.saved_id))

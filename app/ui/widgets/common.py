@@ -17,6 +17,14 @@ def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     return font
 
 
+def clear_layout(layout) -> None:
+    """Take every item out of ``layout``; its widgets are deleted."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+
+
 class PageHeader(QWidget):
     """A page's title and a one-line subtitle; widgets added with ``add_right`` sit at the right."""
 

@@ -6,9 +6,8 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QWidget
 
-from app.domain.errors import InputError
-from app.domain.interest import format_rate, parse_rate
-from app.domain.money import check_fen_places, parse_yuan_or_none, yuan_str
+from app.domain.interest import format_rate, parse_field_rate
+from app.domain.money import parse_field_fen, yuan_str
 
 
 def qdate(d: date) -> QDate:
@@ -43,15 +42,7 @@ class MoneyEdit(QLineEdit):
 
     def fen(self, what: str = "金额") -> int | None:
         """The amount in fen, None when blank; ``InputError`` (in plain words) otherwise."""
-        try:
-            value = parse_yuan_or_none(self.text())
-        except InputError:
-            raise InputError(f"{what}不是金额：{self.text().strip()}") from None
-        if value is not None:
-            check_fen_places(self.text(), what)
-        if value is not None and value < 0:
-            raise InputError(f"{what}不能为负数")
-        return value
+        return parse_field_fen(self.text(), what)
 
     def set_fen(self, fen: int | None) -> None:
         self.setText("" if fen is None else yuan_str(fen))
@@ -68,10 +59,7 @@ class RateEdit(QLineEdit):
             self.setObjectName(object_name)
 
     def ppm(self, what: str) -> int | None:
-        text = self.text().strip().replace("％", "%")
-        if not text:
-            return None
-        return parse_rate(text if text.endswith("%") else text + "%", what=what)
+        return parse_field_rate(self.text(), what)
 
     def set_ppm(self, ppm: int | None) -> None:
         self.setText("" if ppm is None else format_rate(ppm).rstrip("%"))
