@@ -15,8 +15,8 @@ package per township, a laptop set up from each, and on each laptop a day's work
 services (a visit to every fourth household, three agreements made and signed). Timed:
 
 * each laptop's first work package (everything it has: nothing confirmed yet) — the export;
-* the merge of the 36 first packages into a copy of the district, in a child process (its peak
-  resident memory from ``getrusage``);
+* the merge of the 36 first packages into a copy of the district, in a child process (its time
+  around ``merge_files`` only, and its peak resident memory, ``VmHWM``);
 * the same rows (the packages' payloads, written by ``app.sync.payload``) upserted by SQLite alone
   into another copy: the floor;
 * then each laptop takes the district's next task package (which confirms what it received),
@@ -44,7 +44,7 @@ KEEP = os.environ.get("QINGSHOU_BENCH_KEEP")   # a folder to keep the databases 
 PASS = "bench"
 LOAN_WEIGHTS = (80, 15, 5)                              # 1.25 loans a household
 VISIT_WEIGHTS = (4, 5, 10, 10, 15, 15, 15, 11, 10, 5)   # 4.82 visits a household
-AGREEMENT_SHARE = 0.70                                  # ~0.49 agreements a household
+AGREEMENT_SHARE = 0.70                                  # ~0.5 agreements a household
 
 
 def run() -> dict:
