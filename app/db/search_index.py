@@ -307,14 +307,17 @@ def built_with(target: Session | Connection) -> str | None:
     return conn.execute(sql("SELECT value FROM meta WHERE key = :k"), {"k": _VERSION_KEY}).scalar_one_or_none()
 
 
-def _drop(conn, rows) -> None:
+def _drop(conn, rows, *, keep_text: frozenset[int] = frozenset()) -> None:
     """Remove index rows given as (seq, text) pairs, with their search entries — a chunk at a
     time: the search keys are keyed (key, seq), so a delete by seq reads the whole table, once
-    per chunk rather than once per household (20 s for 2,000 households of a 36,500 district)."""
+    per chunk rather than once per household (20 s for 2,000 households of a 36,500 district).
+    ``keep_text``: seqs whose full-text entry stays (rewritten with the same seq and text)."""
     rows = list(rows)
     if not rows:
         return
-    conn.execute(sql(_FTS_DEL), [{"seq": seq, "text": text} for seq, text in rows])
+    fts = [{"seq": seq, "text": text} for seq, text in rows if seq not in keep_text]
+    if fts:
+        conn.execute(sql(_FTS_DEL), fts)
     seqs = {"seqs": json.dumps([seq for seq, _ in rows])}
     for table in ("household_search_keys", "household_staff", "household_index"):
         conn.execute(sql(f"DELETE FROM {table} WHERE seq IN (SELECT value FROM json_each(:seqs))"), seqs)
@@ -342,15 +345,20 @@ def _refresh_chunk(conn, ids: list[str]) -> int:
         sql("SELECT seq, household_id, text FROM household_index WHERE 1 = 1" + w), p)}
     # Before the old rows go: a new household must not take the number of one being rewritten.
     next_seq = conn.execute(sql("SELECT COALESCE(MAX(seq), 0) FROM household_index")).scalar_one() + 1
-    _drop(conn, old.values())
     built = _gather(conn, ids)
+    # A household whose search text is the same keeps its full-text entry (same seq, same
+    # text): most merges bring visits and payments, which change figures, not names.
+    same_text = frozenset(old[row["household_id"]][0] for row, _keys, _shares in built
+                          if row["household_id"] in old and old[row["household_id"]][1] == row["text"])
+    _drop(conn, old.values(), keep_text=same_text)
     rows, texts, all_keys, all_shares = [], [], [], []
     for row, keys, shares in built:
         seq = old[row["household_id"]][0] if row["household_id"] in old else None
         if seq is None:
             seq, next_seq = next_seq, next_seq + 1
         rows.append({"seq": seq, **row, **{k: _iso(row[k]) for k in _DATES}})
-        texts.append({"seq": seq, "text": row["text"]})
+        if seq not in same_text:
+            texts.append({"seq": seq, "text": row["text"]})
         all_keys += [{"key": k, "seq": seq} for k in keys]
         all_shares += [{"seq": seq, **share} for share in shares]
     # the chunk's rows in one statement per table (as many parameter sets)

@@ -62,7 +62,9 @@ class FieldMerge:
         names = [c for c in self.cols if c != "id"]
         select = ", ".join([f"m.{c}" for c in names] + [f"p.{c}" for c in names])
         differ = "m.hlc IS NOT p.hlc" + (" OR m.field_hlc IS NOT p.field_hlc" if self.has_clocks else "")
-        sql = f"SELECT m.id, {select} FROM main.{self.table} m JOIN pkg.{self.table} p ON p.id = m.id WHERE {differ}"
+        # the package's rows outside (CROSS JOIN keeps that order): a delta is a few rows of a big table
+        sql = (f"SELECT m.id, {select} FROM pkg.{self.table} p CROSS JOIN main.{self.table} m ON m.id = p.id "
+               f"WHERE {differ}")
         n = len(names)
         for row in self.conn.exec_driver_sql(sql):
             yield self._side(names, row[1:1 + n]), self._side(names, row[1 + n:]), row[0]

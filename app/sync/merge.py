@@ -172,7 +172,8 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
     from_township = role == "district"          # a work package: its sender owns township fields only
     touched: dict[str, set[str]] = {}
     for table in _tables(conn):
-        cols = [c for c in _columns(conn, "main", table) if c in set(_columns(conn, "pkg", table))]
+        sent = set(_columns(conn, "pkg", table))
+        cols = [c for c in _columns(conn, "main", table) if c in sent]
         if "id" not in cols:       # ledger_balances: keyed by (import, loan)
             # (the loans given new readings, under the table's name: no row ids of its own)
             touched.setdefault(table, set()).update(_insert_keyed(conn, table, cols, township, result))

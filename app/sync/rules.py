@@ -164,7 +164,9 @@ def agreements_in_force(conn: Connection, loans: set[str]) -> list[Breach]:
         "FROM agreement_loans al JOIN agreements a ON a.id = al.agreement_id JOIN loans l ON l.id = al.loan_id "
         f"WHERE al.loan_id IN (SELECT value FROM json_each(:ids)) AND al.deleted = 0 AND a.deleted = 0 "
         f"AND a.status IN ({statuses}) "
-        "AND NOT EXISTS (SELECT 1 FROM agreements n WHERE n.previous_id = a.id AND n.deleted = 0) "
+        # not superseded by a live later version (agreements.previous_id has no index: the set
+        # of superseded ones is read once, not once per row)
+        "AND a.id NOT IN (SELECT n.previous_id FROM agreements n WHERE n.previous_id IS NOT NULL AND n.deleted = 0) "
         "ORDER BY al.loan_id, a.signed_on, made, a.id"), {"ids": json.dumps(sorted(loans))}).all()
     by_loan: dict[str, dict[str, tuple]] = defaultdict(dict)
     for row in rows:

@@ -40,9 +40,17 @@ CATEGORY_SHARES = (
 
 @dataclass(frozen=True)
 class DemoOptions:
+    """``townships`` … ``agreement_share``: the district's shape, for benchmarks at a given scale
+    (None: as the demo always was — up to 12 townships, ~1.4 loans and ~1.5 visits a household,
+    agreements for ~5% of households)."""
+
     unit: str = "示范区"
     households: int = 2000
     seed: int = 1
+    townships: int | None = None                        # beyond the 12 names, "<stem>镇/乡"
+    loan_weights: tuple[int, ...] | None = None         # [k]: weight of a household having k+1 loans
+    visit_weights: tuple[int, ...] | None = None        # [k]: weight of a household visited k times
+    agreement_share: float | None = None                # of households not repaying: an agreement
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,20 @@ def _yuan(rng: random.Random, low: int, high: int) -> int:
 
     value = math.exp(rng.uniform(math.log(low), math.log(high)))
     return int(value // 100 * 100) * 100 if value > 10000 else int(value) * 100
+
+
+def _township_names(n: int) -> list[str]:
+    """The 12 township names, then "<village stem>镇" / "<village stem>乡" not already taken."""
+    out = list(names.TOWNSHIPS[:n])
+    for suffix in ("镇", "乡"):
+        for stem in names.VILLAGE_STEMS:
+            if len(out) >= n:
+                return out
+            if stem + suffix not in out:
+                out.append(stem + suffix)
+    for i in range(len(out), n):
+        out.append(f"第{i + 1}乡")
+    return out
 
 
 def _uniform(model, rows: list[dict]) -> list[dict]:
@@ -146,9 +168,13 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
 
     names_ = ids.of(s)
 
-    n_townships = max(1, min(len(names.TOWNSHIPS), round(opts.households / 400) or 1, 12))
-    n_townships = max(n_townships, min(4, opts.households))
-    townships = [add(Unit, name=names.TOWNSHIPS[i], kind="township", parent_id=district_id)
+    if opts.townships is None:
+        n_townships = max(1, min(len(names.TOWNSHIPS), round(opts.households / 400) or 1, 12))
+        n_townships = max(n_townships, min(4, opts.households))
+    else:
+        n_townships = max(1, opts.townships)
+    township_names = _township_names(n_townships)
+    townships = [add(Unit, name=township_names[i], kind="township", parent_id=district_id)
                  for i in range(n_townships)]
     staff_by_township: dict[str, dict[str, str]] = {}
     villages: list[tuple[str, str]] = []  # (township id, village id)
@@ -156,7 +182,7 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
     staff_pool = list(names.STAFF_NAMES)
     for t_index, t_id in enumerate(townships):
         leader = add(Staff, unit_id=t_id, name=f"{rng.choice(names.SURNAMES)}{rng.choice(names.GIVEN)}",
-                     title="包片领导", organisation=names.TOWNSHIPS[t_index])
+                     title="包片领导", organisation=township_names[t_index])
         staff_by_township[t_id] = {"leader": leader}
         stems = rng.sample(names.VILLAGE_STEMS, k=rng.randint(5, 9))
         for stem in stems:
@@ -212,7 +238,8 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
         add(Assignment, household_id=hh, loan_id=None, staff_id=resident, duty="resident", since=CAMPAIGN_START)
         add(Assignment, household_id=hh, loan_id=None, staff_id=cadre, duty="village", since=CAMPAIGN_START)
 
-        n_loans = rng.choices([1, 2, 3], [70, 22, 8])[0]
+        loan_weights = opts.loan_weights or (70, 22, 8)
+        n_loans = rng.choices(range(1, len(loan_weights) + 1), loan_weights)[0]
         hh_loans: list[tuple[str, int, int]] = []  # (id, task fen, interest fen)
         for _ in range(n_loans):
             loan_seq += rng.randint(3, 40)
@@ -249,7 +276,8 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
 
         # Visits: most households have been visited, some several times.
         visit_days: list[date] = []
-        n_visits = rng.choices([0, 1, 2, 3, 4], [20, 35, 25, 12, 8])[0]
+        visit_weights = opts.visit_weights or (20, 35, 25, 12, 8)
+        n_visits = rng.choices(range(len(visit_weights)), visit_weights)[0]
         for _ in range(n_visits):
             visit_days.append(_day(rng, CAMPAIGN_START + timedelta(days=7), DEMO_TODAY))
         visit_days.sort()
@@ -294,7 +322,8 @@ def _fill(uow, opts: DemoOptions) -> DemoResult:  # noqa: C901 - one generator, 
                     add(StageEvent, loan_id=loan_id, from_stage=row["stage"], to_stage="settled",
                         on_date=DEMO_TODAY, note="演示：已还清")
                     row["stage"], row["stage_date"] = "settled", DEMO_TODAY
-        elif capacity in ("partial", "unable") and rng.random() < 0.2 and hh_loans:
+        elif hh_loans and (capacity in ("partial", "unable") and rng.random() < 0.2 if opts.agreement_share is None
+                           else rng.random() < opts.agreement_share):
             loan_id, task, interest = hh_loans[0]
             signed = _day(rng, CAMPAIGN_START + timedelta(days=30), DEMO_TODAY - timedelta(days=10))
             waived = interest * rng.choice((50, 80, 100)) // 100
