@@ -40,8 +40,8 @@ def run(households: int = 2000, agreements: int = 100, batch: int = 1000) -> dic
     from app.reports import fonts
     from app.services.agreements import agreements as svc
     from app.services.agreements.forms import write_pdf
-    from app.services.recovery.agreement_payments import pay
     from app.services.foundation.demo import DemoOptions, make_demo
+    from app.services.recovery.agreement_payments import pay
 
     make_demo(tmp / "bench.db", DemoOptions(households=households, seed=3))
     db = open_database(tmp / "bench.db")

@@ -32,8 +32,7 @@ def run(path: Path | None = None) -> dict:
 def _measure(db, tmp: Path) -> dict:
     from app.reports.bulletin_pdf import write_bulletin_pdf
     from app.reports.bulletin_xlsx import write_bulletin_xlsx
-    from app.services.reporting import bulletin
-    from app.services.reporting import summary
+    from app.services.reporting import bulletin, summary
 
     loans = summary.compute(db, SECOND).totals.loans
     first_prepare = timed(lambda: bulletin.prepare(db, FIRST), repeat=3)

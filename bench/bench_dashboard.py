@@ -89,9 +89,8 @@ def run(path: Path | None = None) -> dict:
 
 
 def _data(db) -> dict:
-    from app.services.reporting import dashboard
     from app.services.households import listing as households
-    from app.services.reporting import summary
+    from app.services.reporting import dashboard, summary
     from app.services.work import worklist
 
     households.prepare(db)      # the household index checked, as the window does first

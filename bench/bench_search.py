@@ -76,10 +76,10 @@ def _timed(fn, rounds: int = 5) -> dict:
 def run(households: int = 100_000, rounds: int = ROUNDS) -> dict:
     os.environ.setdefault("QINGSHOU_HOME", str(Path(tempfile.gettempdir()) / "qingshou-bench" / "home"))
     from app.bootstrap import open_database
-    from app.services.households import listing as H
-    from app.services.work import worklist
     from app.services.agreements.picker import search_households
+    from app.services.households import listing as H
     from app.services.households.listing import HouseholdFilter
+    from app.services.work import worklist
 
     path, made_in = _ensure_db(households)
     db = open_database(path)

@@ -16,7 +16,6 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-
 OPERATOR = "测试员"   # the operator of the demo database the tests use
 
 
@@ -48,9 +47,8 @@ def new_db(tmp_path):
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory) -> Path:
-    from app.services.foundation.demo import DemoOptions, make_demo
-
     from app.bootstrap import open_database
+    from app.services.foundation.demo import DemoOptions, make_demo
     from app.services.foundation.operators import set_current
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"

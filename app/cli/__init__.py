@@ -8,8 +8,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli import (agreements, assess, bulletin, common, followup, foundation, ledger, operator, reconcile,
-                     report, sync, work)
+from app.cli import (
+    agreements,
+    assess,
+    bulletin,
+    common,
+    followup,
+    foundation,
+    ledger,
+    operator,
+    reconcile,
+    report,
+    sync,
+    work,
+)
 
 COMMAND_MODULES = [foundation, ledger, work, agreements, followup, operator, sync, bulletin, report, reconcile, assess]
 

@@ -16,10 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import ChineseArgumentParser, actor, add_db, add_json, database, emit_json, output_file, parse_date
-from app.domain.money import format_yuan, parse_typed_yuan, to_chinese_capital
 from app.domain.errors import InputError
 from app.domain.interest import format_rate, parse_rate
-from app.domain.money import yuan_str
+from app.domain.money import format_yuan, parse_typed_yuan, to_chinese_capital, yuan_str
 
 
 def register(sub) -> None:

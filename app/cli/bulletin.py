@@ -12,8 +12,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from app.cli.common import actor, add_db, add_json, database, emit_json, output_file, parse_date
-from app.domain.errors import InputError
 from app.domain.bulletin import HIGH_RATE, LOW_RATE, STALE_DAYS
+from app.domain.errors import InputError
 
 KINDS = {".pdf": "PDF", ".xlsx": "Excel"}
 

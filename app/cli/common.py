@@ -9,9 +9,9 @@ import logging.handlers
 import os
 import re
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from app import config

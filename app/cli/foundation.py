@@ -161,8 +161,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from app.services.reporting.summary import compute
     from app.domain.money import yuan_str
+    from app.services.reporting.summary import compute
 
     with database(args) as db:
         s = compute(db, args.as_of)

@@ -46,9 +46,7 @@ def passphrase(*, confirm: bool, required: bool) -> str | None:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from app.sync.tasks import write_task_package
-
-    from app.sync.tasks import enrolled_devices
+    from app.sync.tasks import enrolled_devices, write_task_package
 
     out = output_file(args.out, "任务包", refused="任务包没有写出")
     with database(args) as db:

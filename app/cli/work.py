@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import actor, add_db, add_json, database, emit_json, output_file, parse_date
-from app.cli.household_edit import add_household_edit
 from app.cli.corrections import add_void_repay, add_void_visit, fen_arg, outcome_arg, usage_error
+from app.cli.household_edit import add_household_edit
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.domain.stages import OUTCOME_NAMES, STAGE_NAMES
@@ -277,9 +277,9 @@ def _jsonable(value: Any) -> Any:
 def cmd_household(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
+    from app.services.foundation.work_common import find_loan
     from app.services.households import listing as households
     from app.services.work import suggestions
-    from app.services.foundation.work_common import find_loan
 
     if not (args.id or args.loan):
         return usage_error(args, "请用 --id 或 --loan 指明借款户")

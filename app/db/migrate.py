@@ -20,10 +20,9 @@ from app import config
 from app.domain.errors import DatabaseError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 

@@ -38,8 +38,18 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.db.search_text import (INDEX_VERSION, MARK, SEP, Source, TextMatch,  # noqa: F401
-                                 name_keys, normalise_query, plan_query, search_text, sources)
+from app.db.search_text import (  # noqa: F401
+    INDEX_VERSION,
+    MARK,
+    SEP,
+    Source,
+    TextMatch,
+    name_keys,
+    normalise_query,
+    plan_query,
+    search_text,
+    sources,
+)
 from app.domain import pinyin
 from app.domain.followup import VisitFact, visit_state
 from app.domain.stages import STAGE_ORDER

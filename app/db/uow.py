@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from app.db import replay
 from app.db.base import FactMixin, SyncMixin, new_id
-from app.db.replay import Provenance  # noqa: F401  (db.uow(actor, replay=Provenance(...)))
 from app.db.fields import groups_changed, stamp_fields
 from app.db.models import AuditEntry
+from app.db.replay import Provenance  # noqa: F401  (db.uow(actor, replay=Provenance(...)))
 from app.domain.clock import HybridClock
 from app.domain.errors import DatabaseError
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.district import templates
 from app.domain.errors import InputError
 from app.domain.interest import parse_rate
 from app.domain.schedule import parse_order
-from app.district import templates
 
 SETTINGS_FILE = "agreement.toml"
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-
 HIGH_RATE = Decimal("0.60")   # the speech's "清收率超过了60%"
 LOW_RATE = Decimal("0.30")    # "清收率不足30%"
 STALE_DAYS = 10               # a township's figures older than this are flagged (one bulletin period)

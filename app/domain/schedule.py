@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app.domain.money import allocate, split_installments
 from app.domain.dates import add_months
 from app.domain.errors import InputError
+from app.domain.money import allocate, split_installments
 
 FREQUENCY_NAMES = {"lump": "一次性还清", "monthly": "按月分期", "quarterly": "按季分期",
                    "custom": "按约定日期分期"}

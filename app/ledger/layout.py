@@ -16,8 +16,19 @@ from datetime import date, timedelta
 from typing import Callable, Mapping
 
 from app.domain.errors import InputError
-from app.ledger.headers import (BY_CODE, FIELD_LABELS, KEY_FIELDS, REQUIRED, clean_header, field_code,
-                                header_preference, header_unit, layout_signature, match_field, sheet_unit)
+from app.ledger.headers import (
+    BY_CODE,
+    FIELD_LABELS,
+    KEY_FIELDS,
+    REQUIRED,
+    clean_header,
+    field_code,
+    header_preference,
+    header_unit,
+    layout_signature,
+    match_field,
+    sheet_unit,
+)
 from app.ledger.values import cell_date
 
 HEADER_SCAN_ROWS = 40

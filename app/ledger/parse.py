@@ -7,17 +7,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Callable, Mapping
 
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
+from app.domain.progress import Steps
 from app.ledger.headers import BY_CODE, FIELD_LABELS
 from app.ledger.layout import SheetLayout, find_layout, township_cell
 from app.ledger.plausible import History, unit_question
-from app.domain.progress import Steps
 from app.ledger.reader import Workbook, file_sha256
 from app.ledger.rows import LedgerRow, RejectedRow, RowReader, RowWarning
 

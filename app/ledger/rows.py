@@ -18,10 +18,21 @@ from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, clean_header, match_field
 from app.ledger.layout import SheetLayout, township_cell
 from app.ledger.plausible import balance_verdicts, implausible_dates
-from app.ledger.records import (REJECT_REASONS, WARNING_CODES, LedgerRow, RejectedRow,  # noqa: F401 (re-exported)
-                                RowWarning, SheetRows)
-from app.ledger.values import (ID_MESSAGES, ID_WARNING_CODES, LoanNoError, cell_date, check_id, loan_no,
-                               money_fen, person_name, rate_ppm, split_name_id, split_name_remark, text)
+from app.ledger.records import REJECT_REASONS, WARNING_CODES, LedgerRow, RejectedRow, RowWarning, SheetRows  # noqa: F401 (re-exported)
+from app.ledger.values import (
+    ID_MESSAGES,
+    ID_WARNING_CODES,
+    LoanNoError,
+    cell_date,
+    check_id,
+    loan_no,
+    money_fen,
+    person_name,
+    rate_ppm,
+    split_name_id,
+    split_name_remark,
+    text,
+)
 
 _MISSING = object()
 _TOTAL = re.compile(r"小\s*计|合\s*计|总\s*计|累\s*计|汇\s*总")

@@ -11,11 +11,27 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer, Table
 
-from app.domain.money import to_chinese_capital
 from app.domain.interest import format_rate
+from app.domain.money import to_chinese_capital
 from app.reports.forms import AgreementForm, Party
-from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, amount, cn_date, document, escape, fit, grid_style, line,
-                                numbered_canvas, p, plain_style, pm, styles, yuan)
+from app.reports.pdfkit import (
+    BLANK_DATE,
+    BODY_W,
+    SHADE,
+    amount,
+    cn_date,
+    document,
+    escape,
+    fit,
+    grid_style,
+    line,
+    numbered_canvas,
+    p,
+    plain_style,
+    pm,
+    styles,
+    yuan,
+)
 
 NUMERALS = "一二三四五六七八九十"
 

@@ -10,8 +10,8 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 
-from app.reports.fonts import register
 from app.domain.bulletin import Bulletin
+from app.reports.fonts import register
 
 BLUE = colors.HexColor("#2F5597")
 RED = colors.HexColor("#C00000")

@@ -10,10 +10,10 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table
 
+from app.domain.bulletin import Bulletin
 from app.reports import bulletin_text as bt
 from app.reports.bulletin_charts import progress_chart, rates_chart
 from app.reports.pdfkit import BODY_W, document, grid_style, numbered_canvas, p, styles, yuan
-from app.domain.bulletin import Bulletin
 
 GOOD = colors.HexColor("#E2EFDA")
 BAD = colors.HexColor("#FCE4E4")

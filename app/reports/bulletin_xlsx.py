@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.reports import bulletin_text as bt
 from app.domain.bulletin import Bulletin
+from app.reports import bulletin_text as bt
 from app.reports.xlsx_sheet import BOX, HEAD_FILL, HEADER_ROW, titled_sheet
 
 WAN = "#,##0.00"

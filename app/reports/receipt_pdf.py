@@ -11,8 +11,19 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from app.domain.money import to_chinese_capital
 from app.reports.fonts import register
 from app.reports.forms import ReceiptForm
-from app.reports.pdfkit import (BODY_W, SHADE, amount, cn_date, document, grid_style, numbered_canvas, p, plain_style,
-                                styles, yuan)
+from app.reports.pdfkit import (
+    BODY_W,
+    SHADE,
+    amount,
+    cn_date,
+    document,
+    grid_style,
+    numbered_canvas,
+    p,
+    plain_style,
+    styles,
+    yuan,
+)
 
 COPIES = ("第一联　交款人留存", "第二联　存根")
 

@@ -11,8 +11,21 @@ from reportlab.platypus import KeepTogether, Spacer, Table
 
 from app.domain.interest import format_rate
 from app.reports.forms import SheetForm
-from app.reports.pdfkit import (BLANK_DATE, BODY_W, SHADE, amount, cn_date, document, grid_style, line, numbered_canvas, p,
-                                plain_style, styles, yuan)
+from app.reports.pdfkit import (
+    BLANK_DATE,
+    BODY_W,
+    SHADE,
+    amount,
+    cn_date,
+    document,
+    grid_style,
+    line,
+    numbered_canvas,
+    p,
+    plain_style,
+    styles,
+    yuan,
+)
 
 PLAN_ROW = colors.HexColor("#E3F1E3")
 MAX_SCHEDULE_CELLS = 24

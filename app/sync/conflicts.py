@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, BigInteger, select
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, select
 from sqlalchemy.orm import Session
 
 from app.db.base import Base

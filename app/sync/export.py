@@ -25,6 +25,7 @@ from app.domain.errors import UserError
 from app.sync import atomic, container, crypto, payload, trust
 from app.sync.tasks import schema_revision
 
+
 @dataclass(frozen=True)
 class WorkPackage:
     package_id: str

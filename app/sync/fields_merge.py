@@ -25,7 +25,6 @@ from sqlalchemy.engine import Connection
 from app.sync import rows
 
 
-
 @dataclass
 class _Side:
     values: dict[str, Any]

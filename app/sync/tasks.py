@@ -29,6 +29,7 @@ from app.domain.errors import InputError, NotFound, UserError
 from app.sync import atomic, container, crypto, errors, payload, scope, trust
 from app.sync.errors import PackageError
 
+
 @dataclass(frozen=True)
 class TaskPackage:
     package_id: str

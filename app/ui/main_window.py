@@ -7,14 +7,27 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import config
 from app.db.session import Database
 from app.services.foundation.backup import auto_backup, backup, restore
-from app.ui import actor as ui_actor, dbfiles, errors
+from app.ui import actor as ui_actor
+from app.ui import dbfiles, errors
 from app.ui import settings as ui_settings
 from app.ui.dialogs.help import build_help_menu, show_guide
 from app.ui.dialogs.operator_dialog import OperatorDialog, save_operator

@@ -17,16 +17,24 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
-                               QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import config
 from app.db.session import Database
 from app.domain.errors import UserError
 from app.services.agreements import forms as agreement_forms
 from app.services.agreements.forms import KINDS, PdfResult
-from app.ui import errors
-from app.ui import print_preview
+from app.ui import errors, print_preview
 from app.ui.actor import actor
 from app.ui.tasks import Task, run_in_background
 

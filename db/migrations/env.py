@@ -22,7 +22,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from app.db import models  # noqa: F401  (registers every table)
-from app.db.base import Base, include_name as _include_name
+from app.db.base import Base
+from app.db.base import include_name as _include_name
 
 config = context.config
 target_metadata = Base.metadata

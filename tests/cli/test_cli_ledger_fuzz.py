@@ -8,10 +8,10 @@ an abort there fails this test and names the file.  ``QINGSHOU_FUZZ_SEED`` and
 """
 from __future__ import annotations
 
-import pytest
-
 import json
 import os
+
+import pytest
 
 from app.cli import main
 from tests.cli.capped import run_capped

@@ -8,7 +8,6 @@ import pytest
 
 from tests.gui.helpers_window import WAIT_MS, open_window
 
-
 # Qt warnings fail tests, except this one: the offscreen platform plugin the tests run on
 # cannot pass size hints to a window system it does not have.
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
@@ -69,8 +68,8 @@ LEDGER = Path(__file__).resolve().parents[1] / "data" / "ledger-sample" / "ledge
 @pytest.fixture(scope="session")
 def _township_template(tmp_path_factory) -> Path:
     from app.bootstrap import open_database
-    from app.services.ledger_import.importer import import_ledger
     from app.services.foundation.setup import initialise
+    from app.services.ledger_import.importer import import_ledger
 
     path = tmp_path_factory.mktemp("township") / "柳林镇.db"
     db = open_database(path)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.bootstrap import open_database
 from app.domain.money import to_chinese_capital
 from app.services.agreements import agreements
-from app.services.agreements.picker import household_loans, search_households
 from app.services.agreements.agreements import PlanRequest
+from app.services.agreements.picker import household_loans, search_households
 from app.ui.dialogs.agreement import AgreementDialog, open_new_agreement
 from app.ui.models.agreement_plan import LoanChoiceModel, OwedModel, PlanModel
 from tests.integration.agreements.agreement_helpers import free_households
@@ -273,9 +273,9 @@ def test_dialog_models_pass_modeltester(qtmodeltester, db, loans):
 
 
 def test_save_and_print_previews_the_agreement_and_prints_it(qtbot, db, loans, idle, tmp_path):
-    from tests.gui.helpers_printing import pdf_pages, print_to_file, wait_preview
-
     from PySide6.QtWidgets import QWidget
+
+    from tests.gui.helpers_printing import pdf_pages, print_to_file, wait_preview
 
     owner = QWidget()
     qtbot.addWidget(owner)

@@ -9,8 +9,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFileDialog
 
 from app.domain.dates import last_complete_month
-from app.services.reporting import assessment
-from app.services.reporting import bulletin
+from app.services.reporting import assessment, bulletin
 from tests.gui.helpers_window import WAIT_MS
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate
 
-from app.services.reporting import bulletin
-from app.services.reporting import summary
+from app.services.reporting import bulletin, summary
 from tests.gui.helpers_window import WAIT_MS
 
 

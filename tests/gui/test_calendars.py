@@ -9,12 +9,13 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QDateEdit, QStyleOptionViewItem
 
 from app.services.households import listing as households
-from app.ui.dialogs.agreement_actions import PaymentDialog, SignDialog
 from app.ui.dialogs.agreement import AgreementDialog
+from app.ui.dialogs.agreement_actions import PaymentDialog, SignDialog
 from app.ui.dialogs.loan_dialogs import RepaymentDialog, StageDialog
 from app.ui.dialogs.visit_dialog import open_visit_dialog
 from tests.gui.helpers_households import WAIT_MS, open_list, unique_initials_household
 from tests.gui.helpers_look import assert_calendars_draw, calendar_draws
+
 
 # The calendar is a pop-up window: the offscreen platform cannot raise it or grab the keyboard for it.
 @pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard", "This plugin does not support raise",

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from app.services.work import choices
 from app.services.households import listing as households
 from app.services.recovery.repayments import record_repayment
+from app.services.work import choices
 from app.services.work.visits import record_visit
 from app.ui import errors
 from app.ui.dialogs.void_dialog import VoidRepaymentDialog, VoidVisitDialog

@@ -12,11 +12,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu
 
 from app.bootstrap import open_database
-from app.services.reporting import bulletin
 from app.services.households import listing as households
-from app.services.reporting import summary
-from app.services.reporting import township_report
 from app.services.households.listing import HouseholdFilter
+from app.services.reporting import bulletin, summary, township_report
 from app.ui import formatting as fmt
 from app.ui.main_window import MainWindow
 from tests.gui.helpers_window import WAIT_MS, open_window

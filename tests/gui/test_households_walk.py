@@ -13,8 +13,7 @@ from app.services.households import listing as households
 from app.ui.dialogs.loan_dialogs import RepaymentDialog, StageDialog
 from app.ui.dialogs.visit_dialog import VisitDialog
 from app.ui.models.households import COLUMN
-from tests.gui.helpers_households import (WAIT_MS, open_household, open_list, type_search,
-                                          unique_initials_household)
+from tests.gui.helpers_households import WAIT_MS, open_household, open_list, type_search, unique_initials_household
 
 
 def _money(text: str) -> int:

@@ -9,8 +9,7 @@ from PySide6.QtWidgets import QWizard
 
 from app.domain.idcard import check_digit
 from app.ui.ledger.models import WarningModel
-from tests.gui.test_import_wizard import (HEADER, WAIT_MS, _import, _to_preview, _wait_preview, _xlsx,  # noqa: F401
-                                          open_wizard)
+from tests.gui.test_import_wizard import HEADER, WAIT_MS, _import, _to_preview, _wait_preview, _xlsx, open_wizard  # noqa: F401
 
 WITH_TOWNSHIP = ["序号", "乡镇", "村", "借款人", "身份证号", "借据号", "贷款余额(元)"]
 

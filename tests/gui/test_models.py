@@ -5,8 +5,14 @@ from PySide6.QtCore import QPoint, Qt
 
 from app.services.reporting import township_report
 from app.services.reporting.summary import compute
-from app.ui.models.summary import (CategoryTableModel, StaffLineModel, TownshipTableModel, VillageLineModel,
-                                   ranked_lines, sorted_view)
+from app.ui.models.summary import (
+    CategoryTableModel,
+    StaffLineModel,
+    TownshipTableModel,
+    VillageLineModel,
+    ranked_lines,
+    sorted_view,
+)
 from app.ui.models.table import SORT_ROLE
 
 

@@ -22,10 +22,10 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "ledger-sample"
 def district(qtbot, idle, tmp_path, shown_dialogs):
     """The window on a district database with both sample ledgers and one repayment recorded."""
     from app.bootstrap import open_database
-    from app.services.ledger_import.importer import import_ledger
     from app.services.foundation.operators import set_current
-    from app.services.recovery.repayments import record_repayment
     from app.services.foundation.setup import initialise
+    from app.services.ledger_import.importer import import_ledger
+    from app.services.recovery.repayments import record_repayment
 
     path = tmp_path / "区县.db"
     db = open_database(path)

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.bootstrap import open_database
 from app.services.agreements import agreements
+from app.services.agreements.agreements import PlanRequest
 from app.services.households import listing as households
 from app.services.recovery.agreement_payments import AgreementAllocation, PaymentResult
-from app.services.agreements.agreements import PlanRequest
 from app.ui import errors
 from tests.integration.agreements.agreement_helpers import free_households
 

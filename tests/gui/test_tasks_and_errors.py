@@ -7,8 +7,8 @@ import threading
 import time
 
 import shiboken6
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from app.domain.errors import InputError

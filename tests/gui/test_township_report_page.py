@@ -6,9 +6,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFileDialog
 
-from app.services.reporting import bulletin
-from app.services.reporting import summary
-from app.services.reporting import township_report
+from app.services.reporting import bulletin, summary, township_report
 from tests.gui.helpers_window import WAIT_MS
 
 

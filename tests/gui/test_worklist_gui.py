@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Qt
 
 from app.services.households import listing as households
-from app.services.work import worklist
 from app.services.households.listing import HouseholdFilter
+from app.services.work import worklist
 from app.ui.pages.households import show_household
 from tests.gui.helpers_households import WAIT_MS
 

@@ -3,14 +3,14 @@ fresh clone (issue 5: its examples used a loan the demo database does not have, 
 nobody had, and ``[--as-of …]`` placeholders)."""
 from __future__ import annotations
 
-import pytest
-
 import hashlib
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.project.helpers import REPO, clean_env
 

@@ -2,8 +2,8 @@
 expects: folders, damaged or newer databases, places it cannot write."""
 from __future__ import annotations
 
-import sqlite3
 import shutil
+import sqlite3
 
 import pytest
 

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 from app.services.ledger_import.importer import import_ledger, preview
-
 from tests.scenarios.helpers import make_id
 from tests.workbooks import write_workbook
 

@@ -129,6 +129,5 @@ def test_packages_never_carry_the_banks_derived_rows(world, tmp_path):
 
 from tests.cli.conftest import cli  # noqa: E402,F401  (the command line, as the cli tests drive it)
 
-
 # long: started first, so the run does not end waiting for it (tests/conftest.py)
 pytestmark = pytest.mark.slow

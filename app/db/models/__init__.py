@@ -1,13 +1,13 @@
 """All tables.  Importing this package registers every model on ``Base.metadata``."""
-from app.db.models.units import Meta, Unit, Village, Staff, User
-from app.db.models.households import Household, Person, CategoryTag, Assignment
-from app.db.models.loans import Loan, StageEvent, Repayment, LedgerImport, LedgerBalance
-from app.db.models.visits import Visit
 from app.db.models.agreements import Agreement, AgreementLoan, Installment
-from app.db.models.audit import AuditEntry, SyncPackage, Conflict
-from app.db.models.sync_state import DeviceSequence, SyncEnrolment, SyncPeer
-from app.db.models.followups import ImportFollowup
+from app.db.models.audit import AuditEntry, Conflict, SyncPackage
 from app.db.models.bulletins import Bulletin
+from app.db.models.followups import ImportFollowup
+from app.db.models.households import Assignment, CategoryTag, Household, Person
+from app.db.models.loans import LedgerBalance, LedgerImport, Loan, Repayment, StageEvent
+from app.db.models.sync_state import DeviceSequence, SyncEnrolment, SyncPeer
+from app.db.models.units import Meta, Staff, Unit, User, Village
+from app.db.models.visits import Visit
 
 __all__ = [
     "Meta", "Unit", "Village", "Staff", "User",

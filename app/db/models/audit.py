@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, Boolean
+from sqlalchemy import Boolean, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, SyncMixin, new_id, UUID
+from app.db.base import UUID, Base, SyncMixin, new_id
 
 
 class AuditEntry(Base):

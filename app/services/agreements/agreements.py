@@ -27,21 +27,37 @@ from sqlalchemy.orm import Session
 from app.db import ids
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Unit
 from app.db.session import Database
-from app.domain.money import format_yuan, to_chinese_capital
-from app.domain.errors import InputError, IntegrityError
-from app.domain.money import yuan_str
-from app.domain.schedule import (FREQUENCY_NAMES, PlannedInstallment, make_plan, order_text,
-                                 parse_order, spread)
 from app.district import templates
+from app.district.agreement_settings import AgreementSettings
+from app.district.agreement_settings import load as load_settings
+from app.domain.errors import InputError, IntegrityError
+from app.domain.money import format_yuan, to_chinese_capital, yuan_str
+from app.domain.schedule import FREQUENCY_NAMES, PlannedInstallment, make_plan, order_text, parse_order, spread
 from app.services.agreements.owed import Quote, load_loans, quote_loans
 from app.services.agreements.parties import names_for
-from app.district.agreement_settings import AgreementSettings, load as load_settings
-from app.services.foundation.work_common import check_day
-
 from app.services.agreements.views import (  # noqa: F401  (the reading half, used through this module)
-    ACTIVE, IN_FORCE, STATUS_NAMES, AgreementDue, AgreementLoanView, AgreementRow, AgreementView,
-    InstallmentView, agreement_label, agreement_loans, agreements_due, broken_agreements, find_agreement, get,
-    history, list_agreements, loan_waivers, _rows, _standings, _view)
+    ACTIVE,
+    IN_FORCE,
+    STATUS_NAMES,
+    AgreementDue,
+    AgreementLoanView,
+    AgreementRow,
+    AgreementView,
+    InstallmentView,
+    _rows,
+    _standings,
+    _view,
+    agreement_label,
+    agreement_loans,
+    agreements_due,
+    broken_agreements,
+    find_agreement,
+    get,
+    history,
+    list_agreements,
+    loan_waivers,
+)
+from app.services.foundation.work_common import check_day
 
 TERMS_FILE = "agreement_terms.txt"
 

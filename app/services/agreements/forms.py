@@ -22,17 +22,26 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Agreement, Household, Loan, Repayment
 from app.db.session import Database
-from app.domain.money import format_yuan
+from app.district import templates
+from app.district.agreement_settings import AgreementSettings
+from app.district.agreement_settings import load as load_settings
 from app.domain.dates import add_months
 from app.domain.errors import InputError, NotFound, UserError
 from app.domain.interest import BASIS_TEXT, accrue, penalty_rate
+from app.domain.money import format_yuan
 from app.domain.schedule import FREQUENCY_NAMES, fill_installments, order_text
-from app.district import templates
-from app.reports.forms import (DRAFT, AgreementForm, LoanLine, Projection, ReceiptForm, ReceiptLine,
-                               ScheduleLine, SheetForm)
+from app.reports.forms import (
+    DRAFT,
+    AgreementForm,
+    LoanLine,
+    Projection,
+    ReceiptForm,
+    ReceiptLine,
+    ScheduleLine,
+    SheetForm,
+)
 from app.services.agreements import agreements as svc
 from app.services.agreements.parties import names_for, parties, payer
-from app.district.agreement_settings import AgreementSettings, load as load_settings
 from app.services.foundation.operators import printed_name
 
 KINDS = {"agreement": "还款协议书", "sheet": "减免明白纸", "receipt": "还款凭证"}

@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Household, Loan, Repayment
 from app.db.session import Database
+from app.district.agreement_settings import AgreementSettings
+from app.district.agreement_settings import load as load_settings
 from app.domain.errors import InputError, NotFound
 from app.domain.interest import BASIS_TEXT, accrue, format_rate, penalty_rate
 from app.domain.money import yuan_str
 from app.reports.forms import LoanTotals
-from app.district.agreement_settings import AgreementSettings, load as load_settings
 from app.services.foundation import work_common
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Household, Loan, Person, Unit, Village
-from app.reports.forms import Party
-from app.district.templates import fill
 from app.district.agreement_settings import AgreementSettings
+from app.district.templates import fill
+from app.reports.forms import Party
 
 # Printed order and labels of the people of a household on a form.
 ROLE_LABELS = {

@@ -15,8 +15,22 @@ from pathlib import Path
 from app.bootstrap import open_database
 from app.db import ids
 from app.db.bulk import insert_rows
-from app.db.models import (Agreement, AgreementLoan, Assignment, CategoryTag, Household, Installment,
-                           Loan, Person, Repayment, Staff, StageEvent, Unit, Village, Visit)
+from app.db.models import (
+    Agreement,
+    AgreementLoan,
+    Assignment,
+    CategoryTag,
+    Household,
+    Installment,
+    Loan,
+    Person,
+    Repayment,
+    Staff,
+    StageEvent,
+    Unit,
+    Village,
+    Visit,
+)
 from app.db.search_index import refresh_search
 from app.domain import names
 from app.domain.categories import LARGE_MORTGAGE_FEN

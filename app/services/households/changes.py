@@ -11,14 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import ids
-from app.db.models import (Assignment, CategoryTag, Household, Loan, Person,
-                           Staff)
+from app.db.models import Assignment, CategoryTag, Household, Loan, Person, Staff
 from app.db.search_index import refresh_search
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import InputError, NotFound
-from app.domain.stages import (DUTY_NAMES, Capacity, DutyRole, PersonRole)
-
+from app.domain.stages import DUTY_NAMES, Capacity, DutyRole, PersonRole
 from app.services.households.detail import HouseholdDetail, _live, detail
 
 

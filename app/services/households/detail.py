@@ -13,14 +13,35 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import (Agreement, AgreementLoan, Assignment, CategoryTag, Household, Loan, Person,
-                           Repayment, Staff, StageEvent, Unit, Village, Visit)
+from app.db.models import (
+    Agreement,
+    AgreementLoan,
+    Assignment,
+    CategoryTag,
+    Household,
+    Loan,
+    Person,
+    Repayment,
+    Staff,
+    StageEvent,
+    Unit,
+    Village,
+    Visit,
+)
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import NotFound
 from app.domain.followup import VisitFact, followup_due, in_collection, promise_broken, visit_state
-from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, METHOD_NAMES, OUTCOME_NAMES, ROLE_NAMES,
-                               STAGE_NAMES, DutyRole, PersonRole)
+from app.domain.stages import (
+    CAPACITY_NAMES,
+    DUTY_NAMES,
+    METHOD_NAMES,
+    OUTCOME_NAMES,
+    ROLE_NAMES,
+    STAGE_NAMES,
+    DutyRole,
+    PersonRole,
+)
 from app.services.households.timeline import TimelineEntry, build_timeline
 from app.services.ledger_import import followup as import_followup
 

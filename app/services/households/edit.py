@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from app.db.models import CategoryTag, Household
 from app.db.session import Database
-from app.domain.categories import BY_CODE as CATEGORY_BY_CODE, CATEGORIES
+from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
+from app.domain.categories import CATEGORIES
 from app.domain.errors import InputError, NotFound
 from app.domain.stages import CAPACITY_NAMES, Capacity
-from app.services.households.changes import HouseholdChanges, update
 from app.services.foundation.work_common import find_loan
+from app.services.households.changes import HouseholdChanges, update
 
 
 @dataclass(frozen=True)

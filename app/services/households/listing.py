@@ -22,14 +22,20 @@ from typing import Iterator, Sequence
 
 from sqlalchemy import text as sql
 
-from app.db.search_index import (FOLLOWUP_DUE_SQL, NEVER_VISITED_SQL, PROMISE_BROKEN_SQL, TextMatch,
-                                 ensure_index, plan_query, refresh_search)
+from app.db.search_index import (
+    FOLLOWUP_DUE_SQL,
+    NEVER_VISITED_SQL,
+    PROMISE_BROKEN_SQL,
+    TextMatch,
+    ensure_index,
+    plan_query,
+    refresh_search,
+)
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import InputError
 from app.domain.followup import followup_due, in_collection, promise_broken
-from app.domain.stages import (CAPACITY_NAMES, DUTY_NAMES, OUTCOME_NAMES, STAGE_NAMES, Capacity,
-                               DutyRole, Stage)
+from app.domain.stages import CAPACITY_NAMES, DUTY_NAMES, OUTCOME_NAMES, STAGE_NAMES, Capacity, DutyRole, Stage
 from app.services.households.search import Match, matches, own_first, walks_own_first
 
 __all__ = ["HouseholdFilter", "HouseholdRow", "IdPage", "Match", "SORT_KEYS", "count", "ids", "page", "rows",
@@ -422,9 +428,8 @@ def filter_from_labels(db: Database, *, text: str = "", village: str | None = No
 
 
 # The household page lives in its own module; these names are part of this one's interface.
+from app.services.households.changes import AssignmentSpec, HouseholdChanges, NewPerson, PersonChange, update  # noqa: E402
 from app.services.households.detail import HouseholdDetail, detail  # noqa: E402
-from app.services.households.changes import (AssignmentSpec, HouseholdChanges, NewPerson,  # noqa: E402
-                                             PersonChange, update)
 
 __all__ += ["AssignmentSpec", "HouseholdChanges", "HouseholdDetail", "NewPerson", "PersonChange",
             "detail", "update"]

@@ -26,8 +26,8 @@ from sqlalchemy import select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
-from app.db.bulk import insert_rows
 from app.db.base import new_id
+from app.db.bulk import insert_rows
 from app.db.models import ImportFollowup
 from app.db.session import Database
 from app.domain.errors import InputError, NotFound

@@ -27,18 +27,18 @@ from typing import Mapping, Sequence
 from sqlalchemy import select, text
 
 from app.db.journal import rollback_journal
-from app.db.search_index import forget as forget_index_rows
 from app.db.models import LedgerImport, Unit
+from app.db.search_index import forget as forget_index_rows
 from app.db.session import Database
 from app.domain.errors import InputError
 from app.domain.money import yuan_str
+from app.domain.progress import CancelFn, Cancelled, Progress, Steps
 from app.ledger.error_report import write_error_report as _write_report
 from app.ledger.headers import FIELDS, clean_header
-from app.ledger.mappings import MappingStore
 from app.ledger.layout import Column
+from app.ledger.mappings import MappingStore
 from app.ledger.parse import TOWNSHIP_SOURCES, UNIT_SOURCES, ParsedLedger, SheetReport, parse_ledger
 from app.ledger.reader import EXCEL_SUFFIXES, file_sha256
-from app.domain.progress import Cancelled, CancelFn, Progress, Steps
 from app.ledger.rows import REJECT_REASONS, WARNING_CODES, RejectedRow, RowWarning
 from app.ledger.values import text as cell_text
 from app.services.ledger_import import followup as import_followup

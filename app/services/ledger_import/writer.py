@@ -9,27 +9,36 @@ the caller.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import json
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, text
 
 from app.db import bank_recovery, ids
 from app.db.bulk import indexes_suspended, insert_rows, page_cache
 from app.db.bulk_audit import update_audited
-from app.db.models import (Assignment, CategoryTag, Household, LedgerBalance, LedgerImport, Loan, Person,
-                           Staff, StageEvent, Village)
+from app.db.models import (
+    Assignment,
+    CategoryTag,
+    Household,
+    LedgerBalance,
+    LedgerImport,
+    Loan,
+    Person,
+    Staff,
+    StageEvent,
+    Village,
+)
 from app.domain.categories import LARGE_MORTGAGE_FEN
 from app.domain.pinyin import initials
+from app.domain.progress import Steps
 from app.domain.stages import DutyRole, PersonRole, Stage
 from app.ledger.parse import ParsedLedger
-from app.domain.progress import Steps
 from app.ledger.rows import LedgerRow, RowWarning
 from app.services.foundation import setup
 from app.services.ledger_import.updates import KnownLoans

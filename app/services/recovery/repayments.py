@@ -22,8 +22,8 @@ from app.db.session import Database
 from app.domain.errors import InputError, NotFound
 from app.domain.money import format_yuan, yuan_str
 from app.domain.stages import Stage
-from app.services.recovery.agreement_payments import agreement_in_force, record_agreement_payment
 from app.services.foundation.work_common import check_day, find_loan, rederive_bank
+from app.services.recovery.agreement_payments import agreement_in_force, record_agreement_payment
 
 
 class Allocation(NamedTuple):

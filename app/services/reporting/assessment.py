@@ -16,8 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import text
 
 from app.db.session import Database
-from app.domain.assessment import (NO_STAFF, Assessment, HouseholdMonth, Line, Promise,
-                                   households_in_month, ranked)
+from app.domain.assessment import NO_STAFF, Assessment, HouseholdMonth, Line, Promise, households_in_month, ranked
 from app.domain.dates import last_complete_month, month_bounds
 from app.domain.errors import InputError
 from app.services.reporting import summary

@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Bulletin as BulletinRow
 from app.db.session import Database
 from app.domain.errors import InputError
-from app.services.reporting import bulletin_watch
-from app.services.reporting import summary
+from app.services.reporting import bulletin_watch, summary
 from app.services.reporting.bulletin_figures import HIGH_RATE, LOW_RATE, STALE_DAYS, Bulletin, Point, from_summary
 
 CHART_POINTS = 12       # the progress chart shows at most this many dates

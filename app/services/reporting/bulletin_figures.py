@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.domain.bulletin import (HIGH_RATE, LARGE_LOAN_FEN, LOW_RATE, STALE_DAYS, Bulletin, CategoryLine,  # noqa: F401
-                                 Freshness, LargeLoan, Point, Standing, Totals)
+from app.domain.bulletin import (  # noqa: F401
+    HIGH_RATE,
+    LARGE_LOAN_FEN,
+    LOW_RATE,
+    STALE_DAYS,
+    Bulletin,
+    CategoryLine,
+    Freshness,
+    LargeLoan,
+    Point,
+    Standing,
+    Totals,
+)
 from app.services.reporting.summary import Summary, rate
 
 

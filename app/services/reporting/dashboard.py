@@ -15,9 +15,7 @@ from datetime import date
 from app.db.session import Database
 from app.domain.bulletin import Point
 from app.domain.township_report import Line
-from app.services.reporting import bulletin
-from app.services.reporting import summary
-from app.services.reporting import township_report
+from app.services.reporting import bulletin, summary, township_report
 from app.services.reporting.summary import Summary
 
 

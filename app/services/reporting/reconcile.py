@@ -21,7 +21,6 @@ from app.domain.progress import Progress  # it may raise to stop (the window's å
 from app.domain.reconcile import LoanFacts, Paid, Reconciliation, latest_per_day, reconcile
 from app.services.reporting.township_report import find_township
 
-
 _CHUNK = 5_000
 _LOANS = ("SELECT l.id, l.loan_no, l.task_amount_fen, l.task_date, u.name, v.name, h.head_name "
           "FROM loans l JOIN units u ON u.id = l.township_id LEFT JOIN households h ON h.id = l.household_id "

@@ -36,11 +36,11 @@ from app.db.session import Database
 from app.domain.errors import InputError, NotFound
 from app.domain.money import format_yuan, yuan_str
 from app.domain.stages import Stage
+from app.services.foundation.work_common import current_day, find_loan, rederive_bank
 from app.services.recovery.agreement_payments import restate_agreement
 from app.services.recovery.repayments import RepaymentResult, book_repayment, owed, settle_loans
-from app.services.foundation.work_common import find_loan
-from app.services.work.visits import VisitResult, book_visit, describe as describe_visit
-from app.services.foundation.work_common import current_day, rederive_bank
+from app.services.work.visits import VisitResult, book_visit
+from app.services.work.visits import describe as describe_visit
 
 REASON_MAX = 200
 VISIT_FIELDS = ("visited_on", "outcome", "method", "visitors", "promised_fen", "promised_date", "next_date",

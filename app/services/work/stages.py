@@ -9,10 +9,10 @@ from app.db.models import StageEvent
 from app.db.search_index import refresh_search
 from app.db.session import Database
 from app.domain.errors import InputError
-from app.domain.stages import ALLOWED_MOVES, STAGE_NAMES, Stage, stage_from_text
 from app.domain.money import format_yuan
-from app.services.recovery.repayments import owed
+from app.domain.stages import ALLOWED_MOVES, STAGE_NAMES, Stage, stage_from_text
 from app.services.foundation.work_common import check_day, find_loan
+from app.services.recovery.repayments import owed
 
 
 @dataclass(frozen=True)

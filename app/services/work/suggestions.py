@@ -6,8 +6,8 @@ from datetime import date
 
 from app.db.session import Database
 from app.district.suggestion_rules import load_rules
-from app.domain.rules import CaseFacts, Rule, Suggestion, date_text, evaluate
 from app.domain.money import format_yuan
+from app.domain.rules import CaseFacts, Rule, Suggestion, date_text, evaluate
 from app.services.households.detail import HouseholdDetail, detail
 
 _FINAL = ("settled", "written_off")

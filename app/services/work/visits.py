@@ -9,8 +9,8 @@ from app.db.models import Household, Visit
 from app.db.search_index import refresh_search
 from app.db.session import Database
 from app.domain.errors import InputError, NotFound
-from app.domain.stages import METHOD_NAMES, OUTCOME_NAMES
 from app.domain.money import format_yuan
+from app.domain.stages import METHOD_NAMES, OUTCOME_NAMES
 from app.services.foundation.work_common import check_day, find_loan, method_code, outcome_code
 
 

@@ -17,17 +17,16 @@ from typing import Mapping
 
 from sqlalchemy import text as sql
 
-from app.db.search_index import (FOLLOWUP_DUE_SQL, IN_COLLECTION_SQL, NEVER_VISITED_SQL, PROMISE_BROKEN_SQL,
-                                 states_as_of)
+from app.db.search_index import FOLLOWUP_DUE_SQL, IN_COLLECTION_SQL, NEVER_VISITED_SQL, PROMISE_BROKEN_SQL, states_as_of
 from app.db.session import Database
 from app.domain.errors import InputError
 from app.domain.followup import followup_due, in_collection, promise_broken
 from app.domain.money import yuan_str
 from app.domain.stages import DUTY_NAMES, DutyRole
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter, HouseholdRow
 from app.services.agreements import agreements
 from app.services.agreements.views import AgreementDue
+from app.services.households import listing as households
+from app.services.households.listing import HouseholdFilter, HouseholdRow
 from app.services.reporting.summary import RecoveryMixin, rate_number
 
 

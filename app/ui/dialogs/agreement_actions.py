@@ -8,12 +8,20 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.errors import InputError
-from app.services.recovery.agreement_payments import PaymentResult
 from app.services.agreements.views import AgreementView
+from app.services.recovery.agreement_payments import PaymentResult
 from app.ui import formatting as fmt
 from app.ui.dialogs.confirm import capital_line, confirm_payment
 from app.ui.widgets.fields import FieldNote, MoneyEdit, date_edit, date_of, qdate

@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.db.session import Database
 from app.domain.errors import InputError
 from app.domain.money import format_yuan
 from app.domain.stages import STAGE_NAMES
-from app.services.work import choices
-from app.services.recovery import repayments
-from app.services.work import stages
 from app.services.households.detail import LoanInfo
+from app.services.recovery import repayments
+from app.services.work import choices, stages
 from app.ui.actor import actor
 from app.ui.dialogs.confirm import capital_line, confirm_payment
 from app.ui.dialogs.write_dialog import WriteDialog

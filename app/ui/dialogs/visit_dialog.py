@@ -10,16 +10,28 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDateEdit, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.db.session import Database
 from app.domain.errors import InputError
 from app.domain.money import format_yuan
 from app.domain.stages import METHOD_NAMES, OUTCOME_NAMES, VisitOutcome
 from app.services.households import listing as households
-from app.services.work import visits
 from app.services.households.listing import HouseholdFilter, HouseholdRow
+from app.services.work import visits
 from app.ui import settings as ui_settings
 from app.ui.actor import actor
 from app.ui.dialogs.write_dialog import WriteDialog

@@ -7,15 +7,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import (QCheckBox, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.db.session import Database
 from app.domain.errors import InputError
 from app.domain.money import format_yuan
 from app.domain.stages import OUTCOME_NAMES
-from app.services.work import corrections
 from app.services.households.detail import RepaymentInfo, VisitInfo
+from app.services.work import corrections
 from app.ui.actor import actor
 from app.ui.dialogs.confirm import capital_line, confirm, money_words
 from app.ui.dialogs.visit_dialog import PROMISE_OUTCOMES, NumberCombo

@@ -8,8 +8,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from app.services.ledger_import.importer import (FIELD_CHOICES, HOW_LABELS, REJECT_REASONS, WARNING_CODES,
-                                        column_samples, override_key)
+from app.services.ledger_import.importer import (
+    FIELD_CHOICES,
+    HOW_LABELS,
+    REJECT_REASONS,
+    WARNING_CODES,
+    column_samples,
+    override_key,
+)
 from app.services.ledger_import.updates import MissingLoan
 from app.ui.models.table import Column, RecordTableModel
 
@@ -169,7 +175,8 @@ class MissingModel(RecordTableModel[MissingLoan]):
 def record_view(model: RecordTableModel, parent, name: str):
     """A read-only table of rows in the file's order (click a heading to sort), columns as
     wide as their text, the last (the explanation) taking the rest."""
-    from PySide6.QtGui import QColor as _QColor, QPalette
+    from PySide6.QtGui import QColor as _QColor
+    from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
     from app.ui.models.summary import sorted_view

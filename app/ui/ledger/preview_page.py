@@ -5,8 +5,16 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QProgressBar, QTabWidget, QVBoxLayout, QWidget,
-                               QWizardPage)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
 
 from app.domain.errors import UserError
 from app.domain.money import format_yuan

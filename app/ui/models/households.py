@@ -20,8 +20,8 @@ from PySide6.QtGui import QColor
 
 from app.db.session import Database
 from app.services.households import listing as households
-from app.services.households.search import summary as match_summary
 from app.services.households.listing import HouseholdFilter, HouseholdRow
+from app.services.households.search import summary as match_summary
 from app.ui import formatting
 from app.ui.models.table import LARGEST_FIRST
 

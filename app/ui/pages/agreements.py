@@ -6,12 +6,22 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter,
-                               QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.services.recovery import agreement_payments
 from app.services.agreements import agreements
 from app.services.agreements.overview import AgreementListItem, overview
+from app.services.recovery import agreement_payments
 from app.ui import errors
 from app.ui.actor import actor
 from app.ui.dialogs.agreement_actions import CancelDialog, PaymentDialog, PaymentDoneDialog, SignDialog

@@ -5,9 +5,24 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QByteArray, QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QDateEdit, QFrame, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
-                               QSizePolicy, QSplitter, QStackedWidget, QStyle, QTableView, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.reporting.dashboard import Dashboard, figures, progress
 from app.services.reporting.summary import Summary, rate

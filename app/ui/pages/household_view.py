@@ -4,17 +4,25 @@ responsible people and the timeline.  Edits are saved together with 保存 (Ctrl
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractScrollArea, QFrame, QHBoxLayout, QMessageBox, QScrollArea, QSizePolicy,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QFrame,
+    QHBoxLayout,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.db.session import Database
 from app.domain.errors import InputError, UserError
-from app.services.work import choices
 from app.services.households import listing as households
-from app.services.ledger_import import followup as import_followup
-from app.services.work import suggestions
 from app.services.households.changes import HouseholdChanges
 from app.services.households.detail import HouseholdDetail
+from app.services.ledger_import import followup as import_followup
+from app.services.work import choices, suggestions
 from app.ui import errors
 from app.ui.actor import actor
 from app.ui.models.household_detail import TimelineModel

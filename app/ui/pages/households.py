@@ -7,13 +7,25 @@ from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QStackedWidget, QStyle, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import config
-from app.services.work import choices
 from app.services.households import listing as households
 from app.services.households.listing import HouseholdFilter
+from app.services.work import choices
 from app.ui import errors
 from app.ui import formatting as fmt
 from app.ui.dialogs.file_saved import show_file_saved
@@ -480,7 +492,7 @@ class HouseholdsPage(Page):
             return
         path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
         db, f, key, desc = self.db, self.current_filter(), self.model.sort_key, self.model.descending
-        from app.services.households import export as household_export   # openpyxl: only when a list is exported
+        from app.services.households import export as household_export  # openpyxl: only when a list is exported
 
         run_in_background(self, lambda ctx: household_export.export_xlsx(db, f, path, key, desc),
                           on_success=lambda r: show_file_saved(self, r.path, "导出完成",

@@ -11,14 +11,26 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QStyle, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.reports import bulletin_text as bt
 from app.domain.bulletin import Bulletin
+from app.reports import bulletin_text as bt
 from app.ui import errors, print_preview
 from app.ui.actor import actor
 from app.ui.pages.assessment_row import AssessmentRow
@@ -130,9 +142,7 @@ class ReportsPage(Page):
             return
         self._generation += 1
         generation, db, day = self._generation, self.db, self.day()
-        from app.services.reporting import bulletin
-
-        from app.services.reporting import township_report
+        from app.services.reporting import bulletin, township_report
 
         run_in_background(self, lambda ctx: township_report.townships(db), on_success=self._show_townships)
         run_in_background(self, lambda ctx: bulletin.prepare(db, day),

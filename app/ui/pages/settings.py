@@ -6,12 +6,22 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import config
 from app.services.foundation.backup import auto_backups, backup
-from app.ui import actor as ui_actor, errors
+from app.ui import actor as ui_actor
+from app.ui import errors
 from app.ui.pages.base import Page
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import PageHeader

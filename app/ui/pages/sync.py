@@ -6,8 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QStorageInfo, Signal
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QStyle, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.sync import conflicts as conflict_list
 from app.sync import status as sync_status
@@ -295,11 +307,11 @@ class SyncPage(Page):
         db = self.db
         if db is None:
             return
-        from app.sync.tasks import enrolled_devices, write_task_package
         from sqlalchemy import select
         from sqlalchemy.orm import Session
 
         from app.db.models import Unit
+        from app.sync.tasks import enrolled_devices, write_task_package
 
         with Session(db.engine) as s:
             names = list(s.scalars(select(Unit.name).where(Unit.kind == "township", Unit.deleted.is_(False))

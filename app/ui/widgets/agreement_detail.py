@@ -6,8 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.money import to_chinese_capital
 from app.domain.schedule import FREQUENCY_NAMES, order_text
@@ -15,8 +24,7 @@ from app.services.agreements.forms import no_receipt_reason
 from app.services.agreements.overview import STATE_NAMES
 from app.services.agreements.views import IN_FORCE, AgreementRow, AgreementView
 from app.ui import formatting as fmt
-from app.ui.models.agreements import (GREEN, ORANGE, RED, InstallmentModel, LoanPartsModel, VersionModel,
-                                      schedule_lines)
+from app.ui.models.agreements import GREEN, ORANGE, RED, InstallmentModel, LoanPartsModel, VersionModel, schedule_lines
 from app.ui.widgets.common import scaled_font
 from app.ui.widgets.tables import make_table_view
 

@@ -10,17 +10,34 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QRadioButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.domain.categories import BULLETIN_GROUPS, CATEGORIES, BY_CODE
+from app.domain.categories import BULLETIN_GROUPS, BY_CODE, CATEGORIES
 from app.domain.errors import InputError
 from app.domain.stages import CAPACITY_NAMES, DUTY_NAMES, ROLE_NAMES, Capacity, PersonRole
-from app.services.work.choices import Choice
-from app.services.households.detail import HouseholdDetail, PersonInfo
 from app.services.households.changes import AssignmentSpec, NewPerson, PersonChange
+from app.services.households.detail import HouseholdDetail, PersonInfo
+from app.services.work.choices import Choice
 from app.ui.widgets.fields import FieldNote
 
 _CHECK = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable

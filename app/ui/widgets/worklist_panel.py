@@ -6,8 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QIdentityProxyModel, QObject, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTabWidget, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.db.session import Database
 from app.services.work import worklist

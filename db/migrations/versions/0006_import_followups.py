@@ -17,9 +17,8 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0006'
 down_revision = '0005'

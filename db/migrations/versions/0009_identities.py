@@ -22,14 +22,13 @@ Create Date: 2026-12-02
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 import uuid
 from hashlib import sha1
-import re
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0009'
 down_revision = '0008'

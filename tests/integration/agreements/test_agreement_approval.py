@@ -12,9 +12,9 @@ import pytest
 
 from app.domain.errors import InputError, UserError
 from app.services.agreements import agreements as svc
-from app.services.foundation import work_common
 from app.services.agreements.forms import no_receipt_reason, write_pdf
 from app.services.agreements.owed import quote
+from app.services.foundation import work_common
 from tests.integration.agreements.agreement_helpers import execute, free_households
 from tests.integration.agreements.test_agreement_pdfs import AS_OF, pdf_text
 

@@ -7,11 +7,11 @@ import pytest
 
 from app.domain.errors import InputError
 from app.domain.pinyin import initials
-from app.services.recovery import agreement_payments
 from app.services.agreements import agreements
+from app.services.agreements.agreements import PlanRequest
 from app.services.agreements.overview import overview
 from app.services.agreements.picker import household_loans, household_of_loans, plan_of, search_households
-from app.services.agreements.agreements import PlanRequest
+from app.services.recovery import agreement_payments
 from tests.integration.agreements.agreement_helpers import free_households
 
 TODAY = date(2026, 11, 22)

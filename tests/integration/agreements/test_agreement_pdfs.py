@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.money import format_yuan, to_chinese_capital
 from app.domain.interest import format_rate
+from app.domain.money import format_yuan, to_chinese_capital
 from app.services.agreements import agreements as svc
 from app.services.agreements.forms import sheet_form, write_pdf
 from app.services.agreements.owed import quote

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.errors import InputError
 from app.district.agreement_settings import load
+from app.domain.errors import InputError
 
 
 def test_the_defaults_are_the_districts_usual_terms():

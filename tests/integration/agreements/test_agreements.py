@@ -3,7 +3,6 @@ versions, and the worklist queries."""
 from __future__ import annotations
 
 import sqlite3
-
 from datetime import date, timedelta
 
 import pytest

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from app.db.models import LOCAL_TABLES, AuditEntry, Meta, User
 from app.domain.errors import InputError
 from app.services.agreements import agreements as svc
-from app.services.foundation import operators
 from app.services.agreements.forms import write_pdf
+from app.services.foundation import operators
 from app.services.recovery.agreement_payments import pay
 from tests.integration.agreements.agreement_helpers import execute, free_households
 from tests.integration.agreements.test_agreement_pdfs import AS_OF, pdf_text

@@ -8,8 +8,8 @@ from sqlalchemy import text
 
 from app.cli import main
 from app.services.households import listing as H
-from app.services.work import worklist
 from app.services.households.listing import HouseholdFilter
+from app.services.work import worklist
 from app.services.work.stages import move_stage
 
 TODAY = date.today()

@@ -40,6 +40,7 @@ def test_an_older_database_is_upgraded_and_indexed(demo_path, tmp_path):
 
 def test_downgrade_and_upgrade_again(demo_db):
     from alembic import command
+
     from app.db.migrate import alembic_config
 
     cfg = alembic_config()

@@ -9,8 +9,8 @@ from app.db.models import Household, Person, Unit
 from app.db.search_index import built_with, refresh_search
 from app.db.search_text import INDEX_VERSION, matching
 from app.domain.pinyin import initials_variants
-from app.services.households import listing as H
 from app.services.agreements.picker import search_households
+from app.services.households import listing as H
 from app.services.households.listing import HouseholdFilter
 
 # Heads of household added to the demo, with the other people in them (name, role, phone).

@@ -8,7 +8,6 @@ import pytest
 
 from tests.workbooks import write_workbook
 
-
 # A copy of the product's shared sample (shared/samples/ledger-sample), kept with the tests.
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "ledger-sample"
 

@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from app.domain.errors import NotFound
 from app.ledger.rows import RowWarning
-from app.services.work import choices
 from app.services.households import listing as households
-from app.services.ledger_import import followup as import_followup
 from app.services.households.listing import HouseholdFilter
+from app.services.ledger_import import followup as import_followup
 from app.services.ledger_import.importer import import_ledger
+from app.services.work import choices
 from tests.integration.ledger_import.ledger_files import HEADER, loan_row, make_id
 
 TODAY = date(2026, 12, 20)

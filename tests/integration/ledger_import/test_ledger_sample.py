@@ -10,8 +10,18 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.db.models import (Assignment, AuditEntry, CategoryTag, Household, LedgerBalance, LedgerImport, Loan,
-                           Person, Repayment, Staff)
+from app.db.models import (
+    Assignment,
+    AuditEntry,
+    CategoryTag,
+    Household,
+    LedgerBalance,
+    LedgerImport,
+    Loan,
+    Person,
+    Repayment,
+    Staff,
+)
 from app.domain.errors import InputError
 from app.services.ledger_import.importer import import_ledger
 from app.services.reporting.summary import compute
@@ -173,8 +183,8 @@ def test_an_agreement_can_be_drawn_up_on_a_ledger_dated_after_todays_date(new_db
     """The bank's next ledger says 数据截至 2026-11-30 but the computer's date is 2026-11-22:
     what is owed today is the ledger's own figures, with nothing accrued on top."""
     from app.services.agreements import agreements
-    from app.services.foundation import work_common
     from app.services.agreements.owed import quote
+    from app.services.foundation import work_common
 
     today = date(2026, 11, 22)
     monkeypatch.setattr(work_common, "current_day", lambda: today)

@@ -12,8 +12,14 @@ from sqlalchemy import func, select
 
 from app.db.models import AuditEntry, Household, LedgerImport, Loan, Unit
 from app.domain.errors import InputError
-from app.services.ledger_import.importer import (Cancelled, FIELD_CHOICES, MappingStore, import_ledger, preview,
-                                        write_error_report)
+from app.services.ledger_import.importer import (
+    FIELD_CHOICES,
+    Cancelled,
+    MappingStore,
+    import_ledger,
+    preview,
+    write_error_report,
+)
 from tests.integration.ledger_import.ledger_files import HEADER, loan_row
 
 TODAY = date(2026, 11, 22)

@@ -9,8 +9,7 @@ import pytest
 
 from app.domain.assessment import NO_STAFF, NO_VILLAGE
 from app.domain.errors import InputError, NotFound
-from app.services.reporting import assessment
-from app.services.reporting import summary
+from app.services.reporting import assessment, summary
 
 TODAY = date(2026, 12, 3)
 
@@ -30,8 +29,8 @@ def small(new_db):
     for L3 alone; nobody for 赵六."""
     from app.db.models import Assignment, Household, Loan, Staff, Unit, Village
     from app.db.search_index import refresh_search
-    from app.services.work.corrections import void_repayment, void_visit
     from app.services.recovery.repayments import record_repayment
+    from app.services.work.corrections import void_repayment, void_visit
     from app.services.work.visits import record_visit
 
     db = new_db

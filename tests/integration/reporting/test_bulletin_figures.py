@@ -9,9 +9,8 @@ from decimal import Decimal
 import pytest
 
 from app.domain.errors import InputError
-from app.services.reporting import bulletin
-from app.services.reporting import summary
 from app.services.recovery.repayments import record_repayment
+from app.services.reporting import bulletin, summary
 from tests.integration.reporting.conftest import FIRST, SECOND
 
 

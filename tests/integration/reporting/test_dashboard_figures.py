@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.services.reporting import bulletin
-from app.services.reporting import dashboard
-from app.services.reporting import summary
-from app.services.reporting import township_report
+from app.services.reporting import bulletin, dashboard, summary, township_report
 from tests.integration.reporting.conftest import FIRST, SECOND
 
 

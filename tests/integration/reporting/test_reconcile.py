@@ -12,11 +12,10 @@ import pytest
 
 from app.domain.errors import NotFound
 from app.domain.reconcile import AMOUNTS_DIFFER, BALANCE_ROSE, IN_BANK_NOT_RECORDED, RECORDED_NOT_IN_BANK
-from app.services.reporting import reconcile
-from app.services.reporting import summary
-from app.services.work.corrections import void_repayment
 from app.services.ledger_import.importer import import_ledger
 from app.services.recovery.repayments import record_repayment
+from app.services.reporting import reconcile, summary
+from app.services.work.corrections import void_repayment
 from tests.integration.ledger_import.ledger_files import HEADER, loan_row
 from tests.workbooks import write_workbook
 

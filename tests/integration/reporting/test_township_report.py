@@ -10,8 +10,7 @@ import pytest
 from app.domain.errors import InputError, NotFound
 from app.domain.township_report import NO_STAFF, NO_VILLAGE
 from app.reports import township_report_text as tt
-from app.services.reporting import summary
-from app.services.reporting import township_report
+from app.services.reporting import summary, township_report
 from app.services.work import worklist
 
 AS_OF = date(2026, 11, 20)
@@ -27,8 +26,8 @@ def small(new_db):
     nobody for L5.  Visited by 11-20: 张三 and 王五 (李四 on 11-21; 赵六's visit voided)."""
     from app.db.models import Assignment, CategoryTag, Household, Loan, Staff, Unit, Village
     from app.db.search_index import refresh_search
-    from app.services.work.corrections import void_visit
     from app.services.recovery.repayments import record_repayment
+    from app.services.work.corrections import void_visit
     from app.services.work.visits import record_visit
 
     db = new_db

@@ -13,13 +13,13 @@ from app.db.models import Repayment, StageEvent, Visit
 from app.domain.errors import InputError, NotFound
 from app.services.agreements import agreements
 from app.services.households import listing as H
-from app.services.reporting import summary
-from app.services.work import worklist
-from app.services.recovery.agreement_payments import pay
-from app.services.work.corrections import void_repayment, void_visit
 from app.services.households.listing import HouseholdFilter
 from app.services.ledger_import.importer import import_ledger
+from app.services.recovery.agreement_payments import pay
 from app.services.recovery.repayments import record_repayment
+from app.services.reporting import summary
+from app.services.work import worklist
+from app.services.work.corrections import void_repayment, void_visit
 from app.services.work.visits import record_visit
 from tests.integration.agreements.agreement_helpers import free_households
 from tests.workbooks import write_workbook

@@ -8,10 +8,10 @@ from sqlalchemy import text
 
 from app.domain.errors import InputError, NotFound
 from app.services.households import listing as H
-from app.services.reporting import summary
-from app.services.work import worklist
 from app.services.households.listing import HouseholdFilter
 from app.services.recovery.repayments import record_repayment
+from app.services.reporting import summary
+from app.services.work import worklist
 from app.services.work.stages import allowed_moves, move_stage
 from app.services.work.visits import record_visit
 

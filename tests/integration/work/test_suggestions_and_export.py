@@ -10,9 +10,9 @@ from sqlalchemy import text
 from app import config
 from app.domain.errors import InputError
 from app.services.households import listing as H
-from app.services.work import suggestions
 from app.services.households.export import export_xlsx
 from app.services.households.listing import HouseholdChanges, HouseholdFilter, PersonChange
+from app.services.work import suggestions
 
 
 def first(db, where):

@@ -7,12 +7,10 @@ from datetime import date, timedelta
 import pytest
 
 from app.domain.errors import InputError
-from app.services.work import choices
 from app.services.households import listing as households
-from app.services.recovery import repayments
-from app.services.work import visit_list
-from app.services.work import visits
 from app.services.households.listing import HouseholdFilter
+from app.services.recovery import repayments
+from app.services.work import choices, visit_list, visits
 
 
 def test_villages_and_staff_are_the_ones_the_list_can_filter_by(demo_db):

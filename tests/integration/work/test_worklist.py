@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import text
 
+from app.services.households.listing import HouseholdFilter
 from app.services.reporting import summary
 from app.services.work import worklist
-from app.services.households.listing import HouseholdFilter
 
 TODAY = date.today()
 

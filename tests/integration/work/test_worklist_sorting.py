@@ -9,8 +9,8 @@ import pytest
 
 from app.cli import main
 from app.domain.errors import InputError
-from app.services.work import worklist
 from app.services.households.listing import HouseholdFilter
+from app.services.work import worklist
 
 TODAY = date.today()
 

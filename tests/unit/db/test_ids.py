@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import uuid
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.db import ids
 from app.domain.idcard import check_digit

@@ -3,10 +3,10 @@ ordering, and stamps from a laptop far in the future refused."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from app.domain.clock import (COUNTER_MAX, DAY_MS, ClockDriftError, HybridClock, format_stamp,
-                              parse_stamp)
+from app.domain.clock import COUNTER_MAX, DAY_MS, ClockDriftError, HybridClock, format_stamp, parse_stamp
 
 
 def test_past_99999_stamps_in_one_millisecond_the_counter_carries_into_the_wall_time():

@@ -1,6 +1,7 @@
 """Pinyin initials for search-as-you-type: surnames read differently as surnames."""
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.domain.names import GIVEN
 from app.domain.pinyin import COMPOUND_SURNAMES, SURNAME_PINYIN, full, initials, initials_variants

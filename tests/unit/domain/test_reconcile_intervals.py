@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.domain.reconcile import (AMOUNTS_DIFFER, BALANCE_ROSE, IN_BANK_NOT_RECORDED, KINDS, RECORDED_NOT_IN_BANK,
-                                  Interval, LoanFacts, Paid, Reading, intervals, latest_per_day, reconcile)
+from app.domain.reconcile import (
+    AMOUNTS_DIFFER,
+    BALANCE_ROSE,
+    IN_BANK_NOT_RECORDED,
+    KINDS,
+    RECORDED_NOT_IN_BANK,
+    Interval,
+    LoanFacts,
+    Paid,
+    Reading,
+    intervals,
+    latest_per_day,
+    reconcile,
+)
 
 TASK_DAY = date(2026, 6, 30)
 JUN, JUL, AUG = TASK_DAY, date(2026, 7, 31), date(2026, 8, 31)

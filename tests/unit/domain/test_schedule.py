@@ -8,10 +8,18 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from app.domain.money import to_chinese_capital
 from app.domain.errors import InputError
-from app.domain.schedule import (PartOwed, fill_installments, make_plan, order_text, parse_order, split_payment,
-                                 spread, standing)
+from app.domain.money import to_chinese_capital
+from app.domain.schedule import (
+    PartOwed,
+    fill_installments,
+    make_plan,
+    order_text,
+    parse_order,
+    split_payment,
+    spread,
+    standing,
+)
 
 FIRST = date(2027, 1, 31)
 

@@ -6,8 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from app.domain.errors import InputError
-from app.ledger.values import (LoanNoError, cell_date, loan_no, money_fen, normalize_id, person_name, rate_ppm,
-                               text)
+from app.ledger.values import LoanNoError, cell_date, loan_no, money_fen, normalize_id, person_name, rate_ppm, text
 
 
 @pytest.mark.parametrize("value,unit,fen", [

@@ -87,7 +87,8 @@ def test_a_forged_package_signed_by_a_stranger_claiming_the_laptops_key_is_refus
     # the stranger writes the laptop's public key into the header: the signature then fails
     sealed = parse(forged)
     fields = dict(sealed.header.fields, signer=crypto.b64(LAPTOP.verify_key))
-    import json, struct
+    import json
+    import struct
     head = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     body = container.MAGIC + struct.pack(">I", len(head)) + head + struct.pack(">Q", len(sealed.payload)) + sealed.payload
     with pytest.raises(PackageError) as refused:
@@ -106,7 +107,8 @@ def test_a_package_not_for_this_database_says_so(tmp_path):
 def test_a_newer_format_says_which_program_it_needs(tmp_path):
     data = seal_work(payload(tmp_path))
     sealed = parse(data)
-    import json, struct
+    import json
+    import struct
     fields = dict(sealed.header.fields, format=container.FORMAT + 1, min_program="0.9.0")
     head = json.dumps(fields).encode()
     body = container.MAGIC + struct.pack(">I", len(head)) + head + struct.pack(">Q", len(sealed.payload)) + sealed.payload

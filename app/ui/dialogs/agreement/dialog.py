@@ -11,13 +11,21 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.db.session import Database
-from app.district.agreement_settings import AgreementSettings, load as load_settings
+from app.district.agreement_settings import AgreementSettings
+from app.district.agreement_settings import load as load_settings
 from app.domain.errors import InputError
 from app.services.agreements import agreements, plan_form
 from app.services.agreements.agreements import PlanRequest, Preview
 from app.services.agreements.owed import Quote
-from app.services.agreements.picker import (AgreementPlan, HouseholdLoans, Measured, household_loans,
-                                           household_of_loans, measure, plan_of)
+from app.services.agreements.picker import (
+    AgreementPlan,
+    HouseholdLoans,
+    Measured,
+    household_loans,
+    household_of_loans,
+    measure,
+    plan_of,
+)
 from app.ui import errors
 from app.ui.actor import actor
 from app.ui.dialogs.agreement.owed import OwedBox

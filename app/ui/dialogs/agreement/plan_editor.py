@@ -6,8 +6,19 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QGroupBox, QHBoxLayout, QLabel,
-                               QRadioButton, QSpinBox, QStyledItemDelegate, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.dates import add_months
 from app.domain.schedule import MAX_INSTALLMENTS, due_dates
