@@ -7,10 +7,12 @@ The losing value, when it differs, goes to the conflict list — unless the winn
 made *on top of* it (walking the winner's changes back through the audit log, each naming the
 value it replaced, reaches the losing value): then nothing was lost, it was simply replaced.
 So two laptops editing different fields both keep their edit; two editing the same field leave
-one conflict, the same whichever order their packages arrive in (its kept side is what the field
-holds now: a third computer's later change that wins becomes the kept side of the open ones). A group the sender does not
+one conflict, the same whichever order their packages arrive in: an open conflict's kept side is
+what the field holds now (a third computer's later change that wins becomes it), and a winner
+made on top of a listed lost value takes that conflict off the list. A group the sender does not
 own, or a derived one, is not taken (and a derived one the merge recomputes, ``rows.RECOMPUTED``,
-is not reported either).
+is not reported either).  The list is kept where a merge found it (it does not travel): a
+laptop's unseen change that a task package's newer value beat is listed on that laptop.
 """
 from __future__ import annotations
 
@@ -94,7 +96,7 @@ class FieldMerge:
             if rs > ls:
                 updates.update(dict(zip(group.columns, rv)))
                 stamps[group.name] = rs
-                self._keep_up(row_id, group, rv, rs)
+                self._keep_up(row_id, group, remote.values, rs)
                 if not self._replaced(row_id, rs, group, remote.values, lv, ls):
                     self._conflict(row_id, group, kept=(rv, rs), lost=(lv, ls))
             elif not self._replaced(row_id, ls, group, local.values, rv, rs):
@@ -168,13 +170,21 @@ class FieldMerge:
                 return hlc
         return ""
 
-    def _keep_up(self, row_id: str, group: rows.Group, values: tuple, stamp: str) -> None:
-        """The open conflicts of the group say what it holds now: a later change that wins (a third
-        laptop's) becomes their kept side, so the list is the same whichever package came first."""
-        self.conn.execute(text(
-            "UPDATE main.conflicts SET kept_value = :kv, kept_hlc = :kh, hlc = :kh WHERE entity = :e "
-            "AND entity_id = :eid AND field = :f AND resolved = 0 AND deleted = 0 AND kept_hlc < :kh"),
-            {"kv": _text(values), "kh": stamp, "e": self.table, "eid": row_id, "f": group.name})
+    def _keep_up(self, row_id: str, group: rows.Group, winner: dict, stamp: str) -> None:
+        """The open conflicts of the group say what it holds now, so the list is the same whichever
+        package came first: a later change that wins (a third computer's) becomes their kept side;
+        one made on top of a listed lost value (its own laptop's next change) takes it off the list,
+        as if that package had come first."""
+        values = tuple(winner[c] for c in group.columns)
+        for conflict_id, lost_hlc, lost_value in self.conn.execute(text(
+                "SELECT id, lost_hlc, lost_value FROM main.conflicts WHERE entity = :e AND entity_id = :eid "
+                "AND field = :f AND resolved = 0 AND deleted = 0 AND kept_hlc < :kh"),
+                {"e": self.table, "eid": row_id, "f": group.name, "kh": stamp}).all():
+            if self._replaced(row_id, stamp, group, winner, _untext(lost_value, len(group.columns)), lost_hlc):
+                self.conn.execute(text("DELETE FROM main.conflicts WHERE id = :id"), {"id": conflict_id})
+            else:
+                self.conn.execute(text("UPDATE main.conflicts SET kept_value = :kv, kept_hlc = :kh, hlc = :kh "
+                                       "WHERE id = :id"), {"kv": _text(values), "kh": stamp, "id": conflict_id})
 
     def _conflict(self, row_id: str, group: rows.Group, *, kept: tuple, lost: tuple) -> None:
         from app.sync.merge import conflict_id
@@ -203,6 +213,18 @@ def _same(audit_value: Any, db_value: Any) -> bool:
     if a == b:
         return True
     return a is not None and b is not None and str(a) == str(b)
+
+
+def _untext(stored: str | None, n: int) -> tuple:
+    """The values ``_text`` wrote: one text as it is, anything else a JSON list."""
+    if stored is not None and stored.startswith("["):
+        try:
+            values = json.loads(stored)
+        except ValueError:
+            values = None
+        if isinstance(values, list) and len(values) == n:
+            return tuple(values)
+    return (stored,) + (None,) * (n - 1)
 
 
 def _text(values: tuple) -> str:

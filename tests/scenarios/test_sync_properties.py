@@ -388,9 +388,14 @@ def check_history(template: Path, folder: Path, ops: list[tuple], seed: int) -> 
         assert wrong == []
         # each yuan once: the township's records and the ledgers' drops they do not explain
         assert _recovered(merged, township_id) == _hand_count(merged, township_id, readings)
-        lost = {(e, i, f, _decoded(v)) for e, i, f, v in conn.execute(
-            "SELECT entity, entity_id, field, lost_value FROM conflicts WHERE field NOT LIKE 'rule:%'")}
         conn.close()
+        # A conflict is listed where a merge found it (app/sync/scope.py: the list does not travel):
+        # at the district, or on a laptop whose unseen change a task package's newer value beat.
+        lost = set()
+        for where in (merged, *paths[:DISTRICT]):
+            with sqlite3.connect(where) as c:
+                lost |= {(e, i, f, _decoded(v)) for e, i, f, v in c.execute(
+                    "SELECT entity, entity_id, field, lost_value FROM conflicts WHERE field NOT LIKE 'rule:%'")}
         for key in {w.key for w in writes}:
             mine = [w for w in writes if w.key == key]
             winner = mine[-1]                                  # the latest change of the field is kept

@@ -110,3 +110,35 @@ def test_three_computers_setting_one_phone_unseen_list_the_same_conflicts_in_any
     assert phone == "13900000013"
     assert sorted((k, v) for _, k, v in conflicts) == [("13900000013", "13900001012"),
                                                        ("13900000013", "13900002010")]
+
+
+def test_a_laptops_own_next_change_takes_its_earlier_value_off_the_conflict_list(world, tmp_path):
+    """A laptop sets a phone, hands in a package, sets it again; the district set it meanwhile.
+    Merged one package after the other, the first lost to the district's number — but the
+    laptop's second change was made on top of its first: nothing of the laptop's was lost, and the
+    list ends as if only the second package had come: the district's number, overwritten."""
+    district, (one, _two) = world
+    with one.engine.connect() as c:
+        household = c.execute(text("SELECT h.id FROM households h JOIN units u ON u.id = h.township_id "
+                                   "WHERE u.name = '柳林镇' ORDER BY h.id LIMIT 1")).scalar()
+    update(one, household, HouseholdChanges(phone="13900000001"), "张三")
+    first = _package(one, tmp_path / "one-1.qspkg")
+    update(district, household, HouseholdChanges(phone="13900002002"), "王五")
+    update(one, household, HouseholdChanges(phone="13900000003"), "张三")
+    second = _package(one, tmp_path / "one-2.qspkg")
+    district.dispose()
+    seen = []
+    for n, order in enumerate(([first, second], [second], [second, first])):
+        target = tmp_path / f"d{n}.db"
+        target.write_bytes(district.path.read_bytes())
+        db = open_database(target)
+        try:
+            for package in order:
+                merge_files(db, [package])
+            with db.engine.connect() as c:
+                seen.append((c.execute(text("SELECT phone FROM households WHERE id = :h"), {"h": household}).scalar(),
+                             c.execute(text("SELECT kept_value, lost_value FROM conflicts WHERE entity_id = :h "
+                                            "AND field = 'phone'"), {"h": household}).all()))
+        finally:
+            db.dispose()
+    assert seen[0] == seen[1] == seen[2] == ("13900000003", [("13900000003", "13900002002")])
