@@ -38,11 +38,35 @@ def _package(db, path):
     return path
 
 
+def _merged(district, tmp_path, orders, read) -> list:
+    """For each order of packages: a fresh copy of the district merges them one file at a time,
+    and ``read(connection)`` says what came of it."""
+    district.dispose()
+    seen = []
+    for n, order in enumerate(orders):
+        target = tmp_path / f"d{n}.db"
+        target.write_bytes(district.path.read_bytes())
+        db = open_database(target)
+        try:
+            for package in order:
+                report = merge_files(db, [package])
+                assert [f.status for f in report.files] == ["merged"], [f.reason for f in report.files]
+            with db.engine.connect() as c:
+                seen.append(read(c))
+        finally:
+            db.dispose()
+    return seen
+
+
+def _household(db) -> str:
+    with db.engine.connect() as c:
+        return c.execute(text("SELECT h.id FROM households h JOIN units u ON u.id = h.township_id "
+                              "WHERE u.name = '柳林镇' ORDER BY h.id LIMIT 1")).scalar()
+
+
 def test_a_person_made_on_a_laptop_then_jailed_on_two_laptops_leaves_one_conflict(world, tmp_path):
     district, (one, two) = world
-    with one.engine.connect() as c:
-        household = c.execute(text("SELECT h.id FROM households h JOIN units u ON u.id = h.township_id "
-                                   "WHERE u.name = '柳林镇' ORDER BY h.id LIMIT 1")).scalar()
+    household = _household(one)
     update(one, household, HouseholdChanges(new_persons=[NewPerson(name="赵小六", role="other")]), "张三")
     with one.engine.connect() as c:
         person = c.execute(text("SELECT id FROM persons WHERE name = '赵小六'")).scalar()
@@ -55,22 +79,10 @@ def test_a_person_made_on_a_laptop_then_jailed_on_two_laptops_leaves_one_conflic
     update(one, household, HouseholdChanges(persons=[PersonChange(person, is_imprisoned=True,
                                                                   release_date=date(2027, 6, 1))]), "张三")
     packages = [_package(two, tmp_path / "two-1.qspkg"), _package(one, tmp_path / "one-2.qspkg")]
-    district.dispose()
-    seen = []
-    for n, order in enumerate((packages, packages[::-1])):
-        target = tmp_path / f"d{n}.db"
-        target.write_bytes(district.path.read_bytes())
-        db = open_database(target)
-        try:
-            report = merge_files(db, order)
-            assert [f.status for f in report.files] == ["merged", "merged"], [f.reason for f in report.files]
-            with db.engine.connect() as c:
-                seen.append((c.execute(text("SELECT is_imprisoned, release_date FROM persons WHERE id = :p"),
-                                       {"p": person}).one(),
-                             c.execute(text("SELECT field, kept_value, lost_value FROM conflicts "
-                                            "WHERE entity_id = :p"), {"p": person}).all()))
-        finally:
-            db.dispose()
+    seen = _merged(district, tmp_path, (packages, packages[::-1]), lambda c: (
+        c.execute(text("SELECT is_imprisoned, release_date FROM persons WHERE id = :p"), {"p": person}).one(),
+        c.execute(text("SELECT field, kept_value, lost_value FROM conflicts WHERE entity_id = :p"),
+                  {"p": person}).all()))
     assert seen[0] == seen[1]
     (jailed, release), conflicts = seen[0]
     assert jailed and str(release)[:10] == "2027-06-01"
@@ -83,28 +95,15 @@ def test_three_computers_setting_one_phone_unseen_list_the_same_conflicts_in_any
     the latest wins, both overwritten numbers are listed, and each listed conflict's kept side is
     the number the household now has — whichever laptop's package the district merges first."""
     district, (one, two) = world
-    with one.engine.connect() as c:
-        household = c.execute(text("SELECT h.id FROM households h JOIN units u ON u.id = h.township_id "
-                                   "WHERE u.name = '柳林镇' ORDER BY h.id LIMIT 1")).scalar()
+    household = _household(one)
     update(district, household, HouseholdChanges(phone="13900002010"), "王五")
     update(two, household, HouseholdChanges(phone="13900001012"), "李四")
     update(one, household, HouseholdChanges(phone="13900000013"), "张三")      # the latest
     packages = [_package(two, tmp_path / "two.qspkg"), _package(one, tmp_path / "one.qspkg")]
-    district.dispose()
-    seen = []
-    for n, order in enumerate((packages, packages[::-1])):
-        target = tmp_path / f"d{n}.db"
-        target.write_bytes(district.path.read_bytes())
-        db = open_database(target)
-        try:
-            merge_files(db, order)
-            with db.engine.connect() as c:
-                seen.append((c.execute(text("SELECT phone FROM households WHERE id = :h"), {"h": household}).scalar(),
-                             sorted(c.execute(text("SELECT id, kept_value, lost_value FROM conflicts "
-                                                   "WHERE entity_id = :h AND field = 'phone'"),
-                                              {"h": household}).all())))
-        finally:
-            db.dispose()
+    seen = _merged(district, tmp_path, (packages, packages[::-1]), lambda c: (
+        c.execute(text("SELECT phone FROM households WHERE id = :h"), {"h": household}).scalar(),
+        sorted(c.execute(text("SELECT id, kept_value, lost_value FROM conflicts WHERE entity_id = :h "
+                              "AND field = 'phone'"), {"h": household}).all())))
     assert seen[0] == seen[1]
     phone, conflicts = seen[0]
     assert phone == "13900000013"
@@ -118,27 +117,14 @@ def test_a_laptops_own_next_change_takes_its_earlier_value_off_the_conflict_list
     laptop's second change was made on top of its first: nothing of the laptop's was lost, and the
     list ends as if only the second package had come: the district's number, overwritten."""
     district, (one, _two) = world
-    with one.engine.connect() as c:
-        household = c.execute(text("SELECT h.id FROM households h JOIN units u ON u.id = h.township_id "
-                                   "WHERE u.name = '柳林镇' ORDER BY h.id LIMIT 1")).scalar()
+    household = _household(one)
     update(one, household, HouseholdChanges(phone="13900000001"), "张三")
     first = _package(one, tmp_path / "one-1.qspkg")
     update(district, household, HouseholdChanges(phone="13900002002"), "王五")
     update(one, household, HouseholdChanges(phone="13900000003"), "张三")
     second = _package(one, tmp_path / "one-2.qspkg")
-    district.dispose()
-    seen = []
-    for n, order in enumerate(([first, second], [second], [second, first])):
-        target = tmp_path / f"d{n}.db"
-        target.write_bytes(district.path.read_bytes())
-        db = open_database(target)
-        try:
-            for package in order:
-                merge_files(db, [package])
-            with db.engine.connect() as c:
-                seen.append((c.execute(text("SELECT phone FROM households WHERE id = :h"), {"h": household}).scalar(),
-                             c.execute(text("SELECT kept_value, lost_value FROM conflicts WHERE entity_id = :h "
-                                            "AND field = 'phone'"), {"h": household}).all()))
-        finally:
-            db.dispose()
+    seen = _merged(district, tmp_path, ([first, second], [second], [second, first]), lambda c: (
+        c.execute(text("SELECT phone FROM households WHERE id = :h"), {"h": household}).scalar(),
+        c.execute(text("SELECT kept_value, lost_value FROM conflicts WHERE entity_id = :h AND field = 'phone'"),
+                  {"h": household}).all()))
     assert seen[0] == seen[1] == seen[2] == ("13900000003", [("13900000003", "13900002002")])
