@@ -16,8 +16,10 @@ def before_0008(skip: tuple[str, ...] = ()) -> str:
 
 def after_0008() -> str:
     """SQL taking off what the migrations after 0008 made: 0009's village index, 0011's
-    bulletins, 0012's sync trust tables and device_sequences.confirmed_change, 0013's reading dates."""
+    bulletins, 0012's sync trust tables and device_sequences.confirmed_change, 0013's reading dates,
+    0015's merge indexes."""
     return ("DROP INDEX IF EXISTS uq_villages_township_name; DROP TABLE IF EXISTS bulletins; "
             "DROP TABLE IF EXISTS sync_peers; DROP TABLE IF EXISTS sync_enrolments; "
             "ALTER TABLE device_sequences DROP COLUMN confirmed_change; "
-            "ALTER TABLE ledger_balances DROP COLUMN as_of; ")
+            "ALTER TABLE ledger_balances DROP COLUMN as_of; "
+            "DROP INDEX IF EXISTS ix_household_search_keys_seq; DROP INDEX IF EXISTS ix_repayments_agreement_id; ")

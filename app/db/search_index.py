@@ -319,8 +319,8 @@ def built_with(target: Session | Connection) -> str | None:
 
 def _drop(conn, rows, *, keep_text: frozenset[int] = frozenset()) -> None:
     """Remove index rows given as (seq, text) pairs, with their search entries — a chunk at a
-    time: the search keys are keyed (key, seq), so a delete by seq reads the whole table, once
-    per chunk rather than once per household (20 s for 2,000 households of a 36,500 district).
+    time (the search keys are keyed (key, seq); before their index on seq, migration 0015, a
+    delete by seq read the whole table: 20 s for 2,000 households of a 36,500 district one by one).
     ``keep_text``: seqs whose full-text entry stays (rewritten with the same seq and text)."""
     rows = list(rows)
     if not rows:

@@ -70,7 +70,7 @@ class Repayment(FactMixin, Base):
     interest_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     penalty_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     source: Mapped[str] = mapped_column(String(16), default="township")
-    agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreements.id"), default=None)
+    agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreements.id"), default=None, index=True)
     ledger_import_id: Mapped[str | None] = mapped_column(ForeignKey("ledger_imports.id"), default=None)
     receipt_no: Mapped[str | None] = mapped_column(String(32), default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)

@@ -76,6 +76,7 @@ class HouseholdStaff(Base):
 class HouseholdSearchKey(Base):
     __tablename__ = "household_search_keys"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # keyed (key, seq) for the prefix search; refreshing a household deletes its keys by seq
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
 
     __table_args__ = {"sqlite_with_rowid": False}

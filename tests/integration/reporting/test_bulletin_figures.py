@@ -133,6 +133,7 @@ def test_a_database_before_bulletins_upgrades_and_issues(tmp_path):
         c.executescript("DROP TABLE bulletins; DROP TABLE sync_peers; DROP TABLE sync_enrolments; "
                         "ALTER TABLE device_sequences DROP COLUMN confirmed_change; "
                         "ALTER TABLE ledger_balances DROP COLUMN as_of; "
+                        "DROP INDEX ix_household_search_keys_seq; DROP INDEX ix_repayments_agreement_id; "   # (0015)
                         "UPDATE alembic_version SET version_num = '0009';")
     c.close()
     db = open_database(path, backup_dir=tmp_path / "backups")
