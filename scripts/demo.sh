@@ -38,7 +38,8 @@ if [ "$(uname -s)" = Linux ] && [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY
     number_file=$(mktemp)
     Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$number_file" >/dev/null 2>&1 &
     xvfb_pid=$!
-    trap 'kill "$xvfb_pid" 2>/dev/null || true; rm -f "$number_file"' EXIT
+    # stop the virtual screen and wait for it to be gone, so nothing of it outlives this script
+    trap 'kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null; rm -f "$number_file"' EXIT
     for _ in $(seq 100); do
         [ -s "$number_file" ] && break
         kill -0 "$xvfb_pid" 2>/dev/null || die "the virtual screen (Xvfb) did not start"
