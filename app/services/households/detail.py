@@ -19,6 +19,7 @@ from app.db.models import (
     Assignment,
     CategoryTag,
     Household,
+    Installment,
     Loan,
     Person,
     Repayment,
@@ -28,10 +29,12 @@ from app.db.models import (
     Village,
     Visit,
 )
+from app.db.models.agreements import IN_FORCE
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import NotFound
 from app.domain.followup import VisitFact, followup_due, in_collection, promise_broken, visit_state
+from app.domain.schedule import standing
 from app.domain.stages import (
     CAPACITY_NAMES,
     DUTY_NAMES,
@@ -314,7 +317,9 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
     visit_infos = [_visit_info(v, loan_no) for v in visits]
     rep_infos = [_repayment_info(r, loan_no) for r in reps]
     event_infos = [_event_info(e, loan_no) for e in events]
-    ag_infos = [AgreementInfo(a.id, a.number, a.version, a.status, AGREEMENT_STATUS_NAMES.get(a.status, a.status),
+    shown = _agreement_states(s, agreements, reps, day)
+    ag_infos = [AgreementInfo(a.id, a.number, a.version, shown[a.id],
+                              AGREEMENT_STATUS_NAMES.get(shown[a.id], shown[a.id]),
                               a.signed_on, a.as_of, a.total_fen, tuple(ag_loans.get(a.id, ())))
                 for a in agreements]
     task = sum(li.task_fen for li in loan_infos)
@@ -348,6 +353,26 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
         promise_broken=owed and promise_broken(state.promise_date, state.paid_after_promise_on, day),
         followups=import_followup.for_household(s, h.id),
     )
+
+
+def _agreement_states(s: Session, agreements, reps, day: date) -> dict[str, str]:
+    """Each agreement's status as the page shows it: a signed one measured on ``day`` from the
+    payments made under it by then (signed, broken, fulfilled — never stored), else its own."""
+    signed = {a.id: a for a in agreements if a.status in IN_FORCE and (a.signed_on is None or a.signed_on <= day)}
+    plans: dict[str, list[tuple[int, date, int]]] = {}
+    if signed:
+        for i in s.scalars(select(Installment).where(Installment.agreement_id.in_(list(signed)), _live(Installment))):
+            plans.setdefault(i.agreement_id, []).append((i.no, i.due_date, i.amount_fen))
+    paid: dict[str, int] = {}
+    for r in reps:
+        if r.agreement_id in signed and r.paid_on <= day:
+            paid[r.agreement_id] = paid.get(r.agreement_id, 0) + r.amount_fen
+    out = {a.id: "signed" if a.status in IN_FORCE else a.status for a in agreements}
+    for ag_id, ag in signed.items():
+        if plans.get(ag_id):
+            out[ag_id] = standing(sorted(plans[ag_id]), paid.get(ag_id, 0), day, grace_days=ag.grace_days,
+                                  void_after_missed=ag.void_after_missed).state
+    return out
 
 
 def _visit_info(v: Visit, loan_no: dict[str, str]) -> VisitInfo:

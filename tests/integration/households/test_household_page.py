@@ -102,3 +102,24 @@ def test_saving_without_changes_writes_nothing(demo_db, audits):
     H.update(demo_db, hid, HouseholdChanges(capacity=d.capacity, note=d.note or "",
                                             categories=d.household_category_codes), actor="李干部")
     assert audits(demo_db) == before
+
+
+def test_the_page_shows_how_each_signed_agreement_stands_on_its_date(demo_db):
+    """An agreement's status stores its life cycle; the page measures a signed one from the
+    payments under it: 已履行 once paid in full, 已违约 on a date with instalments missed."""
+    with demo_db.engine.connect() as c:
+        paid_in_full = c.execute(text(
+            "SELECT a.household_id, a.id FROM agreements a WHERE a.status = 'signed' AND a.deleted = 0 "
+            "AND (SELECT coalesce(sum(r.amount_fen), 0) FROM repayments r WHERE r.agreement_id = a.id "
+            "AND r.deleted = 0) >= a.total_fen LIMIT 1")).one()
+        unpaid = c.execute(text(
+            "SELECT a.household_id, a.id, max(i.due_date) FROM agreements a JOIN installments i "
+            "ON i.agreement_id = a.id WHERE a.status = 'signed' AND a.deleted = 0 AND NOT EXISTS "
+            "(SELECT 1 FROM repayments r WHERE r.agreement_id = a.id AND r.deleted = 0) "
+            "GROUP BY a.id LIMIT 1")).one()
+    shown = {a.id: a for a in H.detail(demo_db, paid_in_full[0]).agreements}
+    assert (shown[paid_in_full[1]].status, shown[paid_in_full[1]].status_name) == ("fulfilled", "已履行")
+    from datetime import date, timedelta
+    long_after = date.fromisoformat(str(unpaid[2])[:10]) + timedelta(days=400)
+    shown = {a.id: a for a in H.detail(demo_db, unpaid[0], long_after).agreements}
+    assert (shown[unpaid[1]].status, shown[unpaid[1]].status_name) == ("broken", "已违约")
