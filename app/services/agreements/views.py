@@ -5,19 +5,20 @@ recorded against it (facts that travel between laptops), so every laptop gives t
 any past date.  Making and changing agreements: ``app.services.agreements.agreements``."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.db.agreement_standing import standings as _standings
+from app.db.agreement_standing import stored_status
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Repayment, Unit, Village
 from app.db.models.agreements import IN_FORCE  # measured against repayments
 from app.db.session import Database
 from app.domain.errors import NotFound
 from app.domain.money import to_chinese_capital, yuan_str
-from app.domain.schedule import Standing, parse_order, spread, standing
+from app.domain.schedule import Standing, parse_order, spread
 from app.services.agreements.owed import default_rate_warnings
 from app.services.foundation import work_common
 
@@ -227,12 +228,6 @@ def get(db: Database, agreement_id: str, as_of: date | None = None, *, measure: 
         return _view(s, find_agreement(s, agreement_id), as_of, measure=measure)
 
 
-def stored_status(status: str) -> str:
-    """The life cycle as stored.  Databases and packages of older versions stored how a signed
-    agreement stood (``broken`` / ``fulfilled``) in it: that is ``signed``, measured anew."""
-    return "signed" if status in IN_FORCE else status
-
-
 def list_agreements(db: Database, *, status: str | None = None, household_id: str | None = None,
                     include_history: bool = False, as_of: date | None = None) -> list[AgreementRow]:
     """Agreements, newest first.  Superseded versions only with ``include_history``.  A signed
@@ -312,31 +307,6 @@ def _worklist(db: Database, as_of: date) -> list[AgreementDue]:
             reduction_void=st.reduction_void))
     out.sort(key=lambda d: (-d.days_overdue, d.number))
     return out
-
-
-def _standings(session: Session, as_of: date, ids: list[str] | None = None) -> dict[str, Standing]:
-    """How each agreement in force stands on ``as_of``, from the repayments made by then."""
-    stmt = select(Agreement).where(Agreement.deleted.is_(False), Agreement.status.in_(IN_FORCE),
-                                   (Agreement.signed_on.is_(None)) | (Agreement.signed_on <= as_of))
-    if ids is not None:
-        stmt = stmt.where(Agreement.id.in_(ids))
-    agreements = {ag.id: ag for ag in session.scalars(stmt)}
-    if not agreements:
-        return {}
-    keys = list(agreements)
-    plans: dict[str, list[tuple[int, date, int]]] = defaultdict(list)
-    for ag_id, no, due, amount in session.execute(
-            select(Installment.agreement_id, Installment.no, Installment.due_date, Installment.amount_fen)
-            .where(Installment.agreement_id.in_(keys), Installment.deleted.is_(False))
-            .order_by(Installment.agreement_id, Installment.no)):
-        plans[ag_id].append((no, due, amount))
-    paid = dict(session.execute(
-        select(Repayment.agreement_id, func.sum(Repayment.amount_fen))
-        .where(Repayment.agreement_id.in_(keys), Repayment.deleted.is_(False), Repayment.paid_on <= as_of)
-        .group_by(Repayment.agreement_id)).all())
-    return {k: standing(plans[k], paid.get(k) or 0, as_of, grace_days=ag.grace_days,
-                        void_after_missed=ag.void_after_missed)
-            for k, ag in agreements.items() if plans[k]}
 
 
 # --------------------------------------------------------------------------- helpers

@@ -13,13 +13,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db.agreement_standing import standings, stored_status
 from app.db.models import (
     Agreement,
     AgreementLoan,
     Assignment,
     CategoryTag,
     Household,
-    Installment,
     Loan,
     Person,
     Repayment,
@@ -34,7 +34,6 @@ from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import NotFound
 from app.domain.followup import VisitFact, followup_due, in_collection, promise_broken, visit_state
-from app.domain.schedule import standing
 from app.domain.stages import (
     CAPACITY_NAMES,
     DUTY_NAMES,
@@ -317,7 +316,7 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
     visit_infos = [_visit_info(v, loan_no) for v in visits]
     rep_infos = [_repayment_info(r, loan_no) for r in reps]
     event_infos = [_event_info(e, loan_no) for e in events]
-    shown = _agreement_states(s, agreements, reps, day)
+    shown = _agreement_states(s, agreements, day)
     ag_infos = [AgreementInfo(a.id, a.number, a.version, shown[a.id],
                               AGREEMENT_STATUS_NAMES.get(shown[a.id], shown[a.id]),
                               a.signed_on, a.as_of, a.total_fen, tuple(ag_loans.get(a.id, ())))
@@ -355,24 +354,11 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
     )
 
 
-def _agreement_states(s: Session, agreements, reps, day: date) -> dict[str, str]:
-    """Each agreement's status as the page shows it: a signed one measured on ``day`` from the
-    payments made under it by then (signed, broken, fulfilled — never stored), else its own."""
-    signed = {a.id: a for a in agreements if a.status in IN_FORCE and (a.signed_on is None or a.signed_on <= day)}
-    plans: dict[str, list[tuple[int, date, int]]] = {}
-    if signed:
-        for i in s.scalars(select(Installment).where(Installment.agreement_id.in_(list(signed)), _live(Installment))):
-            plans.setdefault(i.agreement_id, []).append((i.no, i.due_date, i.amount_fen))
-    paid: dict[str, int] = {}
-    for r in reps:
-        if r.agreement_id in signed and r.paid_on <= day:
-            paid[r.agreement_id] = paid.get(r.agreement_id, 0) + r.amount_fen
-    out = {a.id: "signed" if a.status in IN_FORCE else a.status for a in agreements}
-    for ag_id, ag in signed.items():
-        if plans.get(ag_id):
-            out[ag_id] = standing(sorted(plans[ag_id]), paid.get(ag_id, 0), day, grace_days=ag.grace_days,
-                                  void_after_missed=ag.void_after_missed).state
-    return out
+def _agreement_states(s: Session, agreements, day: date) -> dict[str, str]:
+    """Each agreement's status as the page shows it: a signed one measured on ``day``
+    (signed, broken, fulfilled — never stored), else its own."""
+    measured = standings(s, day, [a.id for a in agreements if a.status in IN_FORCE])
+    return {a.id: measured[a.id].state if a.id in measured else stored_status(a.status) for a in agreements}
 
 
 def _visit_info(v: Visit, loan_no: dict[str, str]) -> VisitInfo:
