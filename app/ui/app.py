@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from app import __version__, config
-from app.ui import dbfiles, errors, gc_guard, smoke, tasks
+from app.ui import errors, gc_guard, opening, smoke, tasks
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +84,18 @@ def setup_application(app: QApplication) -> None:
     gc_guard.install(app)
 
 
-def run_gui(db_path: Path | None) -> int:
-    """Open the window (``qingshou gui [--db P]``, or ``qingshou`` with no arguments)."""
+def run_gui(db_path: Path | None, early: opening.Opening | None = None) -> int:
+    """Open the window (``qingshou gui [--db P]``, or ``qingshou`` with no arguments). ``early``:
+    the database already being opened (``opening.begin``, called before Qt was imported)."""
+    early = early or opening.begin(db_path)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_application(app)
     errors.install_excepthook()
     from app.ui.dialogs.welcome import WelcomeDialog
     from app.ui.main_window import MainWindow
 
-    target = Path(db_path) if db_path else config.default_db_path()
-    if dbfiles.is_initialised_file(target) is False:
+    target = early.path
+    if not early.started:
         welcome = WelcomeDialog(target)
         if not welcome.exec() or welcome.chosen_path is None:
             return 0
@@ -111,7 +113,10 @@ def run_gui(db_path: Path | None) -> int:
         if window.db is None:
             window.show_welcome()
 
-    window.open_path(target, on_failure=open_failed)
+    if early.started:
+        window.open_early(early, on_failure=open_failed)
+    else:
+        window.open_path(target, on_failure=open_failed)
     code = app.exec()
     tasks.wait_for_all()
     return code

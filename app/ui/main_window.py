@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,12 +26,13 @@ from app import config
 from app.db.session import Database
 from app.services.foundation.backup import auto_backup, backup, restore
 from app.ui import actor as ui_actor
-from app.ui import dbfiles, errors
+from app.ui import dbfiles, errors, warmup
 from app.ui import settings as ui_settings
 from app.ui.dialogs.help import build_help_menu, show_guide
 from app.ui.dialogs.operator_dialog import OperatorDialog, save_operator
 from app.ui.dialogs.welcome import DB_FILTER, WelcomeDialog
-from app.ui.pages import all_pages
+from app.ui.opening import Opened, Opening
+from app.ui.page_stack import PageStack
 from app.ui.pages.base import Page
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import STYLE_SHEET
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 AUTO_BACKUP_KEEP = 10
 AUTO_BACKUP_HOURS = 24
+WARMUP_DELAY_MS = 200
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.db: Database | None = None
+        self._warmed = False          # the rest of the program loaded after the first figures
         self.setWindowTitle(config.APP_TITLE)
         self.setStyleSheet(STYLE_SHEET)
 
@@ -62,16 +64,11 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setFixedWidth(max(150, self.fontMetrics().horizontalAdvance("数据同步") + 90))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.stack = QStackedWidget()
-        self.pages: list[Page] = []
-        for cls in all_pages():
-            page = cls(self.stack)
-            self.pages.append(page)
-            self.stack.addWidget(page)
-            item = QListWidgetItem(nav_icon(page.key) or self.style().standardIcon(page.icon), page.title)
+        self.stack = PageStack(on_built=self._page_built)
+        for spec in self.stack.specs:
+            item = QListWidgetItem(nav_icon(spec.key) or self.style().standardIcon(spec.icon), spec.title)
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._row_changed)
-        self.page("dashboard").import_requested.connect(lambda: self.import_ledger())
 
         self.nav_footer = QLabel("")
         self.nav_footer.setObjectName("navFooter")
@@ -105,8 +102,6 @@ class MainWindow(QMainWindow):
 
         self._page_key_actions: list[QAction] = []
         self._build_menus()
-        for page in self.pages:
-            page.keys_changed.connect(lambda p=page: self._follow_page() if p is self.current_page() else None)
         self._start_maximized = not self._restore_settings()
         self.nav.setCurrentRow(0)
 
@@ -154,10 +149,10 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("视图(&V)")
         self.page_actions = QActionGroup(self)
-        for i, page in enumerate(self.pages):
-            action = self._action(page.title, lambda i=i: self.show_page(i), f"Ctrl+{i + 1}")
+        for i, spec in enumerate(self.stack.specs):
+            action = self._action(spec.title, lambda i=i: self.show_page(i), f"Ctrl+{i + 1}")
             action.setCheckable(True)
-            action.setObjectName(f"show_{page.key}")
+            action.setObjectName(f"show_{spec.key}")
             self.page_actions.addAction(action)
             view_menu.addAction(action)
         view_menu.addSeparator()
@@ -192,19 +187,47 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(has_db)
 
     # -- pages ---------------------------------------------------------------------------
+    @property
+    def pages(self) -> list[Page]:
+        """Every page in navigation order (those not made yet are built: for the help's key list)."""
+        return self.stack.all()
+
     def page(self, key: str) -> Page:
-        return next(p for p in self.pages if p.key == key)
+        return self.stack.page(key)
 
     def current_page(self) -> Page:
-        return self.pages[self.stack.currentIndex()]
+        return self.stack.current_page()
 
     def show_page(self, which: int | str) -> None:
-        index = which if isinstance(which, int) else self.pages.index(self.page(which))
+        index = which if isinstance(which, int) else self.stack.index_of(which)
         self.nav.setCurrentRow(index)
 
+    def _page_built(self, page: Page) -> None:
+        """A page just made: it shows the open database and its keys follow it."""
+        page.keys_changed.connect(lambda p=page: self._follow_page() if p is self.current_page() else None)
+        if page.key == "dashboard":
+            page.import_requested.connect(lambda: self.import_ledger())
+            page.loaded.connect(self._after_first_figures)
+        if self.db is not None:
+            page.set_database(self.db)
+
+    def _after_first_figures(self) -> None:
+        """Once the 工作台 shows its figures: the rest of the program is loaded in a worker, then
+        the other pages are built one by one (``app.ui.warmup``)."""
+        if self._warmed or self.db is None:
+            return
+        self._warmed = True
+
+        def start() -> None:
+            run_in_background(self, warmup.preload, on_success=lambda _n: self.stack.build_rest(),
+                              on_failure=lambda exc: self.stack.build_rest())
+
+        # after the figures' paint: a worker importing beside it would share the interpreter with it
+        QTimer.singleShot(WARMUP_DELAY_MS, self, start)
+
     def _row_changed(self, row: int) -> None:
-        if 0 <= row < len(self.pages):
-            self.stack.setCurrentIndex(row)
+        if 0 <= row < len(self.stack.specs):
+            self.stack.show_index(row)
             self.page_actions.actions()[row].setChecked(True)
             self._follow_page()
 
@@ -228,7 +251,7 @@ class MainWindow(QMainWindow):
 
     def data_written(self) -> None:
         """Something was written: every page reloads (the visible one now, the others when shown)."""
-        for page in self.pages:
+        for page in self.stack.built():
             page.mark_stale()
 
     def refresh_current(self) -> None:
@@ -243,7 +266,7 @@ class MainWindow(QMainWindow):
         old, self.db = self.db, db
         if old is not None and old is not db:
             old.dispose()
-        for page in self.pages:
+        for page in self.stack.built():
             page.set_database(db)
         if db is None:
             self.setWindowTitle(config.APP_TITLE)
@@ -297,6 +320,21 @@ class MainWindow(QMainWindow):
 
         run_in_background(self, lambda ctx: dbfiles.open_existing(path), on_success=self.set_database,
                           on_failure=failed, progress_label="正在打开数据库……", write=True)
+
+    def open_early(self, early: Opening, on_failure=None) -> None:
+        """Show the database ``early`` has been opening since before the window existed, with
+        the 工作台 figures it read meanwhile."""
+        def opened(result: Opened) -> None:
+            if result.figures is not None:
+                self.page("dashboard").take_figures(result.db, result.figures)
+            self.set_database(result.db)
+
+        def failed(exc: BaseException) -> None:
+            errors.show_error(self, exc)
+            if on_failure is not None:
+                on_failure()
+
+        run_in_background(self, lambda ctx: early.wait(), on_success=opened, on_failure=failed)
 
     def _auto_backup(self, db: Database) -> None:
         folder = config.backup_dir()
@@ -404,7 +442,7 @@ class MainWindow(QMainWindow):
 
     def data_changed(self) -> None:
         """The database changed behind the pages' backs: each reloads (the visible one now)."""
-        for page in self.pages:
+        for page in self.stack.built():
             page.set_database(self.db)
 
     def show_guide(self) -> None:
@@ -437,7 +475,7 @@ class MainWindow(QMainWindow):
             self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not all(page.can_leave() for page in self.pages):
+        if not all(page.can_leave() for page in self.stack.built()):
             event.ignore()
             return
         self.save_settings()

@@ -59,8 +59,66 @@ def test_the_engine_is_made_once_when_tasks_ask_at_once(demo_db):
         db.dispose()
 
 
-def test_the_window_modules_load_no_file_format_library():
+def test_the_window_modules_load_no_file_format_library_nor_sqlalchemy():
     import os
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    assert _loaded("import app.cli, app.ui.app, app.ui.main_window", env=env) == ["sqlalchemy"]
+    code = "import app.cli, app.ui.app, app.ui.main_window, app.ui.pages.dashboard, app.ui.opening"
+    assert _loaded(code, env=env) == []
+
+
+# ``qingshou gui``, its first figures painted: what was loaded by then, what the window built, and
+# (once it is idle) whether the other pages were built and SQLAlchemy loaded after all.
+_WINDOW = r"""
+import json, sys
+from app.ui import smoke
+
+def arm(app, window):
+    from PySide6.QtCore import QTimer
+    page = window.page("dashboard")
+    seen = {}
+
+    def loaded():
+        if page.figures is not None and not seen:
+            seen["at_figures"] = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+            seen["built"] = [p.key for p in window.stack.built()]
+            seen["rate"] = page.cards["rate"].value.text()
+            QTimer.singleShot(100, later)
+
+    def later():
+        if len(list(window.stack.built())) < len(window.stack.specs):
+            QTimer.singleShot(100, later)
+            return
+        seen["later"] = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+        print(json.dumps(seen))
+        app.quit()
+
+    page.loaded.connect(loaded)
+
+smoke.arm = arm
+from app.cli import main
+main(["gui", "--db", sys.argv[1]])
+"""
+
+
+def test_the_window_paints_its_figures_before_loading_sqlalchemy_then_builds_the_rest(demo_path, tmp_path):
+    import os
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QINGSHOU_HOME": str(tmp_path / "home"),
+           "QINGSHOU_OPERATOR": "张三"}
+    env.pop("QINGSHOU_EXIT_AFTER_SHOWN", None)
+    out = subprocess.run([sys.executable, "-c", f"HEAVY = {HEAVY!r}\n" + _WINDOW, str(demo_path)],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    db = open_database(demo_path)
+    try:
+        expected = compute(db).totals.rate
+    finally:
+        db.dispose()
+    from app.ui import formatting as fmt
+
+    assert seen["rate"] == fmt.rate(expected)
+    assert seen["at_figures"] == []              # painted from plain SQL
+    assert seen["built"] == ["dashboard"]        # the other pages came after
+    assert "sqlalchemy" in seen["later"]         # loaded in the background for them

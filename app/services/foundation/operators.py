@@ -17,11 +17,7 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from app.db.models import Meta, User
-from app.db.session import Database, write_meta
+from app.db.session import Database
 from app.domain.errors import InputError
 
 META_KEY = "operator_user_id"
@@ -58,23 +54,32 @@ def clean_name(name: str | None) -> str:
     return text
 
 
+# The operator named in meta, if that user is still there and active (plain SQL: the window reads
+# it before anything has loaded the ORM).
+_CURRENT = ("SELECT u.id, u.display_name, u.role FROM meta m JOIN users u ON u.id = m.value "
+            "WHERE m.key = ? AND u.deleted = 0 AND u.active = 1")
+
+
 def current(db: Database) -> Operator | None:
     """The operator set on this laptop's database, or None before anyone was named."""
-    with Session(db.engine) as s:
-        return _current(s)
+    with db.sqlite() as conn:
+        row = conn.execute(_CURRENT, (META_KEY,)).fetchone()
+    return Operator(*row) if row else None
 
 
-def _current(session: Session) -> Operator | None:
-    row = session.get(Meta, META_KEY)
-    user = session.get(User, row.value) if row is not None else None
-    if user is None or user.deleted or not user.active:
-        return None
-    return Operator(user.id, user.display_name, user.role)
+def _current(session) -> Operator | None:
+    row = session.connection().exec_driver_sql(_CURRENT, (META_KEY,)).first()
+    return Operator(*row) if row else None
 
 
 def set_current(db: Database, name: str) -> Operator:
     """Name who works at this laptop from now on (a user of that name is made if new, or taken
     up again); audited under the new name."""
+    from sqlalchemy import select
+
+    from app.db.models import User
+    from app.db.session import write_meta
+
     name = clean_name(name)
     with db.uow(name) as uow:
         s = uow.session

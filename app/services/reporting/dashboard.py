@@ -6,6 +6,10 @@ Nothing here is worked out anew: the summary is ``summary.compute``, the points 
 ``bulletin.progress`` (ending with the summary's own totals) and the villages are
 ``township_report.of_township``'s, so every figure is the one the bulletin and the township's
 report print.
+
+Only ``summary`` is imported with the module: the window paints the 工作台 from it before
+SQLAlchemy is loaded; the bulletin's and the township report's modules (which use it) are
+imported by the functions that need them, in the worker that runs them.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from datetime import date
 from app.db.session import Database
 from app.domain.bulletin import Point
 from app.domain.township_report import Line
-from app.services.reporting import bulletin, summary, township_report
+from app.services.reporting import summary
 from app.services.reporting.summary import Summary
 
 
@@ -35,6 +39,8 @@ def figures(db: Database, as_of: date | None = None) -> Dashboard:
     s = summary.compute(db, as_of)
     villages: list[Line] = []
     if len(s.townships) == 1:
+        from app.services.reporting import township_report
+
         villages = township_report.of_township(db, s.townships[0].unit_id, s.as_of).villages
     return Dashboard(summary=s, villages=villages)
 
@@ -43,4 +49,6 @@ def progress(db: Database, s: Summary) -> list[Point]:
     """The progress chart's points up to the summary's date, oldest first, the summary's own
     totals last (asked for after the figures are shown: a database with no bulletin issued yet
     reads its loans again for the earlier dates)."""
+    from app.services.reporting import bulletin
+
     return bulletin.progress(db, s.as_of, s.totals.recovered_fen, s.totals.task_fen)

@@ -12,13 +12,10 @@ from PySide6.QtGui import QColor
 from app.domain.interest import format_rate
 from app.services.agreements.overview import STATE_NAMES, WAITING, AgreementListItem
 from app.services.agreements.views import AgreementLoanView, AgreementRow
+from app.ui.models.colours import AMBER, BLUE, GREEN, GREY, RED  # noqa: F401  (the detail imports them here)
 from app.ui.models.table import SORT_ROLE, Column, RecordTableModel
 
-RED = QColor("#c0392b")
-ORANGE = QColor("#b9770e")
-GREEN = QColor("#1e8449")
-GREY = QColor("#7b8794")
-BLUE = QColor("#1f6fb2")
+ORANGE = AMBER
 
 STATE_COLORS = {"broken": RED, "fulfilled": GREEN, "cancelled": GREY, "superseded": GREY, "draft": BLUE,
                 "printed": BLUE}

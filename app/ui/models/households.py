@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
 
 from app.db.session import Database
 from app.services.households import listing as households
 from app.services.households.listing import HouseholdFilter, HouseholdRow
 from app.services.households.search import summary as match_summary
 from app.ui import formatting
+from app.ui.models.colours import AMBER, BLUE, RED
 from app.ui.models.table import LARGEST_FIRST
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -31,9 +31,6 @@ _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-RED = QColor("#c0392b")
-AMBER = QColor("#b9770e")
-BLUE = QColor("#1f6fb2")
 _DUTIES = re.compile(r"（[^）]*）")
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.domain.money import format_yuan
-from app.services.households.listing import HouseholdRow
-from app.services.work.worklist import Progress
-from app.ui.models.households import AMBER, RED
+from app.ui.models.colours import AMBER, RED
 from app.ui.models.table import SORT_ROLE, Column, RecordTableModel
+
+if TYPE_CHECKING:     # the rows come from the services; the window paints before they are loaded
+    from app.services.households.listing import HouseholdRow
+    from app.services.work.worklist import Progress
 
 _DUTIES = re.compile(r"（[^）]*）")
 
@@ -31,7 +33,7 @@ def _promise(r: HouseholdRow) -> str:
     return f"{_day(r.promise_date)}" + (f" 还 {format_yuan(r.promise_fen)} 元" if r.promise_fen else "")
 
 
-class WorkItemModel(RecordTableModel[HouseholdRow]):
+class WorkItemModel(RecordTableModel["HouseholdRow"]):
     """One of the worklist's lists of households (``as_of`` gives the days overdue).
 
     It holds the first rows of a list the service sorted: a header click does not sort these

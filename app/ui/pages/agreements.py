@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -38,8 +37,6 @@ FORM_KINDS = {"print_agreement": "agreement", "print_sheet": "sheet", "print_rec
 
 class AgreementsPage(Page):
     key = "agreements"
-    title = "还款协议"
-    icon = QStyle.StandardPixmap.SP_FileDialogDetailedView
 
     loaded = Signal()          # the list is filled (after each refresh)
     detail_loaded = Signal()   # the selected agreement is shown

@@ -18,9 +18,17 @@ class Page(QWidget):
     """
 
     key: str = ""
-    title: str = ""
+    title: str = ""             # the page's name and icon are its ``app.ui.pages.PAGES`` entry's
     icon: QStyle.StandardPixmap = QStyle.StandardPixmap.SP_FileIcon
     keys_changed = Signal()     # what ``page_keys`` gives has changed (e.g. a household was opened)
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        from app.ui.pages import PAGES
+
+        entry = next((s for s in PAGES if s.key == cls.__dict__.get("key")), None)
+        if entry is not None:
+            cls.title, cls.icon = entry.title, entry.icon
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -30,7 +29,6 @@ from app.ui import formatting as fmt
 from app.ui import settings as ui_settings
 from app.ui.models.summary import CategoryTableModel, TownshipTableModel
 from app.ui.pages.base import Page
-from app.ui.pages.township_view import TownshipView
 from app.ui.tasks import run_in_background
 from app.ui.widgets.charts import Bar, ProgressChart, RateChart
 from app.ui.widgets.common import FigureCard, PageHeader
@@ -52,8 +50,6 @@ CARDS = (
 
 class DashboardPage(Page):
     key = "dashboard"
-    title = "工作台"
-    icon = QStyle.StandardPixmap.SP_ComputerIcon
 
     loaded = Signal()  # figures shown (after each refresh)
     progress_loaded = Signal()  # the progress chart shown (after the figures)
@@ -173,11 +169,10 @@ class DashboardPage(Page):
         layout.addLayout(cards)
         layout.addWidget(self.tabs, 1)
 
-        self.township = TownshipView()
-        self.township.back_requested.connect(self.show_district)
+        self._township = None     # the drill-down, made when a township is first opened
+        self._ready: tuple | None = None   # (db, figures) read before the page was shown (take_figures)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.main)
-        self.stack.addWidget(self.township)
         self.stack.currentChanged.connect(lambda _i: self.keys_changed.emit())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -260,6 +255,18 @@ class DashboardPage(Page):
         return box
 
     # -- the drill-down ------------------------------------------------------------------
+    @property
+    def township(self):
+        """One township's villages and people (``TownshipView``), made on first use: its module
+        and the township report's are not needed to paint the figures."""
+        if self._township is None:
+            from app.ui.pages.township_view import TownshipView
+
+            self._township = TownshipView()
+            self._township.back_requested.connect(self.show_district)
+            self.stack.addWidget(self._township)
+        return self._township
+
     def _township_menu(self, pos) -> None:
         index = self.township_view.indexAt(pos)
         if not index.isValid():
@@ -305,7 +312,8 @@ class DashboardPage(Page):
     def set_database(self, db) -> None:
         if db is not self.db:     # another database: its townships are not this one's
             self.stack.setCurrentWidget(self.main)
-            self.township.unit_id = None
+            if self._township is not None:
+                self._township.unit_id = None
         super().set_database(db)
 
     def selected_date(self) -> date:
@@ -318,14 +326,23 @@ class DashboardPage(Page):
         else:
             self.as_of.setDate(QDate.currentDate())
 
+    def take_figures(self, db, found: Dashboard) -> None:
+        """Figures of ``db`` already read (``app.ui.opening``): the next refresh shows them
+        instead of reading them again, if it is for that database and their date."""
+        self._ready = (db, found)
+
     def refresh(self) -> None:
         self._date_timer.stop()
         self._generation += 1
         generation = self._generation
         db, as_of = self.db, self.selected_date()
+        ready, self._ready = self._ready, None
         if db is None:
             self.worklist.refresh(db, as_of)
             self._show(generation, None)
+            return
+        if ready is not None and ready[0] is db and ready[1].summary.as_of == as_of:
+            self._then(generation, db, as_of, self._show, ready[1])
             return
         self.loading = True
         self.header.set_subtitle("正在计算……")

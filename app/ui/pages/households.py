@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -97,8 +96,6 @@ class SearchBox(QLineEdit):
 
 class HouseholdsPage(Page):
     key = "households"
-    title = "借款户"
-    icon = QStyle.StandardPixmap.SP_DirHomeIcon
 
     list_loaded = Signal()        # the list shows the result of the latest query
     choices_loaded = Signal()     # the filter bar has its villages and people

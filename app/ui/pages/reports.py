@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -46,8 +45,6 @@ PREVIEW_DPI = 110
 
 class ReportsPage(Page):
     key = "reports"
-    title = "报表"
-    icon = QStyle.StandardPixmap.SP_FileDialogContentsView
 
     loaded = Signal()            # the ranking is shown
     saved = Signal(object)       # the bulletin was written: its path

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -47,8 +46,6 @@ def _path_row(field: QLineEdit, folder_of: bool = False) -> QWidget:
 
 class SettingsPage(Page):
     key = "settings"
-    title = "设置"
-    icon = QStyle.StandardPixmap.SP_FileDialogListView
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -90,8 +89,6 @@ def removable_folder() -> str:
 
 class SyncPage(Page):
     key = "sync"
-    title = "数据同步"
-    icon = QStyle.StandardPixmap.SP_BrowserReload
 
     loaded = Signal()
     finished = Signal()        # a merge or an export ended (tests wait on it)

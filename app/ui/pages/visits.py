@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.money import format_yuan
 from app.domain.stages import OUTCOME_NAMES
@@ -44,8 +44,6 @@ class VisitTableModel(RecordTableModel[VisitRow]):
 
 class VisitsPage(Page):
     key = "visits"
-    title = "走访"
-    icon = QStyle.StandardPixmap.SP_DialogYesButton
 
     loaded = Signal()
 

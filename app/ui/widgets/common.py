@@ -30,10 +30,11 @@ class PageHeader(QWidget):
 
     def __init__(self, title: str, subtitle: str = "", parent: QWidget | None = None):
         super().__init__(parent)
-        self.title = QLabel(title)
+        # made as children at once: a parentless label shown (``setVisible``) is a window of its own
+        self.title = QLabel(title, self)
         self.title.setObjectName("pageTitle")
         self.title.setFont(scaled_font(self, 1.55, bold=True))
-        self.subtitle = QLabel(subtitle)
+        self.subtitle = QLabel(subtitle, self)
         self.subtitle.setObjectName("pageSubtitle")
         self.subtitle.setVisible(bool(subtitle))
         texts = QVBoxLayout()

@@ -4,6 +4,7 @@ and by person."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QIdentityProxyModel, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.db.session import Database
-from app.services.work import worklist
-from app.services.work.worklist import Worklist
 from app.ui import formatting as fmt
 from app.ui.models.table import Column, RecordTableModel
 from app.ui.models.worklist import StaffProgressModel, VillageProgressModel, WorkItemModel, ranked
 from app.ui.tasks import run_in_background
 from app.ui.widgets.tables import make_table_view
+
+if TYPE_CHECKING:
+    from app.services.work.worklist import Worklist
 
 LIMIT = 100
 
@@ -211,6 +213,8 @@ class WorklistPanel(QObject):
         district = db.identity().role == "district"
         for tab in self.lists.values():   # a district database lists several townships
             tab.view.setColumnHidden(WorkItemModel.TOWNSHIP_COLUMN, not district)
+        from app.services.work import worklist  # with the worker's first use (not to paint the page)
+
         run_in_background(self.owner, lambda ctx: worklist.compute(db, as_of, limit=LIMIT, sorts=sorts),
                           on_success=lambda result: self._show(generation, result))
 
@@ -222,6 +226,8 @@ class WorklistPanel(QObject):
         tab.generation += 1
         generation, order = tab.generation, tab.model.order
         sort, descending = order if order else (None, False)
+        from app.services.work import worklist
+
         run_in_background(self.owner, lambda ctx: worklist.work_list(db, tab.key, as_of, sort=sort,
                                                                      descending=descending, limit=LIMIT),
                           on_success=lambda found: self._sorted(tab, generation, found))
