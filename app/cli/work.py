@@ -200,7 +200,7 @@ def cmd_stage(args: argparse.Namespace) -> int:
 
 
 def cmd_households(args: argparse.Namespace) -> int:
-    from app.services.households import listing as households
+    from app.services import households
     from app.services.households.export import export_xlsx
     from app.services.households.search import summary
 
@@ -278,7 +278,7 @@ def cmd_household(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from app.services.foundation.work_common import find_loan
-    from app.services.households import listing as households
+    from app.services.households import detail as household_page
     from app.services.work import suggestions
 
     if not (args.id or args.loan):
@@ -288,7 +288,7 @@ def cmd_household(args: argparse.Namespace) -> int:
         if args.loan:
             with Session(db.engine) as s:
                 hid = find_loan(s, loan_no=args.loan).household_id
-        d = households.detail(db, hid, args.as_of)
+        d = household_page.detail(db, hid, args.as_of)
         tips = suggestions.for_detail(d)
     if args.json:
         emit_json({**_jsonable(d), "suggestions": [{"rule": t.rule_id, "text": t.text, "priority": t.priority}
@@ -314,7 +314,7 @@ def cmd_household(args: argparse.Namespace) -> int:
 
 
 def cmd_worklist(args: argparse.Namespace) -> int:
-    from app.services.households import listing as households
+    from app.services import households
     from app.services.work import worklist
 
     with database(args) as db:

@@ -19,8 +19,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from app.db.session import Database
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter, HouseholdRow
+from app.services import households
+from app.services.households import HouseholdFilter, HouseholdRow
 from app.services.households.search import summary as match_summary
 from app.ui import formatting
 from app.ui.models.table import LARGEST_FIRST

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.domain.money import format_yuan
-from app.services.households.listing import HouseholdRow
+from app.services.households import HouseholdRow
 from app.services.work.worklist import Progress
 from app.ui.models.households import AMBER, RED
 from app.ui.models.table import SORT_ROLE, Column, RecordTableModel

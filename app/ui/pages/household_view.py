@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from app.db.session import Database
 from app.domain.errors import InputError, UserError
-from app.services.households import listing as households
+from app.services import households
+from app.services.households import detail as household_page
 from app.services.households.changes import HouseholdChanges
 from app.services.households.detail import HouseholdDetail
 from app.services.ledger_import import followup as import_followup
@@ -161,7 +162,7 @@ class HouseholdView(QWidget):
         generation, db, hid = self._generation, self.db, self.household_id
 
         def work(ctx):
-            d = households.detail(db, hid)
+            d = household_page.detail(db, hid)
             try:
                 tips = [s.text for s in suggestions.for_detail(d)]
             except UserError as exc:   # a broken rules file: say so where the suggestions go

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import config
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services import households
+from app.services.households import HouseholdFilter
 from app.services.work import choices
 from app.ui import errors
 from app.ui import formatting as fmt
