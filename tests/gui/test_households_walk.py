@@ -195,7 +195,7 @@ def test_agreement_button_drafts_an_agreement_for_the_household_and_its_loan(win
 
 
 def test_new_person_and_responsible_people_saved_together(window, qtbot, idle):
-    from app.ui.widgets.household_edit import PersonDialog
+    from app.ui.widgets.household_people import PersonDialog
 
     hid, _name, code = unique_initials_household(window.db)
     page = open_list(window, qtbot, idle)

@@ -162,7 +162,7 @@ def test_payment_done_enter_closes_without_printing(qtbot):
     assert not printed
 
 
-# -- welcome.py, visit_dialog.py, widgets/household_edit.py -----------------------------------
+# -- welcome.py, visit_dialog.py, widgets/household_people.py -----------------------------------
 def test_welcome_enter_makes_no_database_without_a_name(qtbot, tmp_path, monkeypatch):
     from app.ui.dialogs.welcome import WelcomeDialog
 
@@ -187,7 +187,7 @@ def test_visit_dialog_enter_saves_nothing_before_an_outcome_is_chosen(qtbot, db)
 
 
 def test_person_dialog_enter_adds_no_one_without_a_name(qtbot):
-    from app.ui.widgets.household_edit import PersonDialog
+    from app.ui.widgets.household_people import PersonDialog
 
     dialog = show(qtbot, PersonDialog())
     press_enter(qtbot, dialog.id_number)

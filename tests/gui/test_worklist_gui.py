@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 from app.services import households
 from app.services.households import HouseholdFilter
 from app.services.work import worklist
-from app.ui.pages.households import show_household
+from app.ui.pages.household_links import show_household
 from tests.gui.helpers_households import WAIT_MS
 
 

@@ -29,10 +29,12 @@ from app.ui.actor import actor
 from app.ui.models.household_detail import TimelineModel
 from app.ui.pages.base import notify_written
 from app.ui.tasks import run_in_background
-from app.ui.widgets.household_edit import AssignmentEditor, CategoryCapacityEditor, PeopleEditor
+from app.ui.widgets.household_assignments import AssignmentEditor
+from app.ui.widgets.household_categories import CategoryCapacityEditor
 from app.ui.widgets.household_figures import HouseholdFigures
 from app.ui.widgets.household_header import HouseholdHeader
 from app.ui.widgets.household_loans import LoanTab
+from app.ui.widgets.household_people import PeopleEditor
 from app.ui.widgets.household_side import HouseholdSide
 from app.ui.widgets.timeline_panel import TimelinePanel
 
