@@ -164,7 +164,7 @@ def _usage_ok(args: argparse.Namespace) -> bool:
 
 
 def _request(args: argparse.Namespace):
-    from app.services.agreements.agreements import PlanRequest
+    from app.services.agreements import PlanRequest
 
     dates = None
     if args.dates:
@@ -200,7 +200,7 @@ def _on_db(args: argparse.Namespace, action):
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
-    from app.services.agreements.owed import quote
+    from app.services.agreements import quote
 
     q = _on_db(args, lambda db: quote(db, args.loan, args.as_of or date.today(), rate_ppm=_rate(args.rate, "--rate"),
                                       penalty_rate_ppm=_rate(args.penalty_rate, "--penalty-rate")))
@@ -303,7 +303,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_pay(args: argparse.Namespace) -> int:
-    from app.services.recovery.agreement_payments import pay
+    from app.services.recovery import pay
 
     amount = _yuan(args.amount, "--amount")
     result = _on_db(args, lambda db: pay(db, args.agreement, amount, args.date, _actor(args, db), note=args.note))
@@ -317,7 +317,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from app.services.agreements.forms import KINDS, write_pdf
+    from app.services.agreements import KINDS, write_pdf
 
     output_file(args.out, "PDF", refused="没有生成")
     result = _on_db(args, lambda db: write_pdf(db, args.agreement, args.out, args.kind, receipt_no=args.receipt,
