@@ -1,7 +1,12 @@
 """Repayment agreements (还款协议): drafting, revising, printing, signing, cancelling
 (``agreements``), what a household owes on a date (``owed``), who appears on one (``parties``),
 the printed forms' data (``forms``), the list the window shows (``overview``), and what the new
-agreement dialog offers (``picker``).  The district's settings: ``app.district``."""
+agreement dialog offers (``picker``) and reads from its fields (``plan_form``).  The district's
+settings: ``app.district``; the names of statuses: ``app.domain.agreement_status``.
+
+This ``__init__`` is the package's face (docs/ARCHITECTURE.md): ``__all__`` names what other
+packages, the window and the command line use; each name is imported from its module when it
+is first asked for, so importing the package alone imports none of its modules."""
 from __future__ import annotations
 
 from importlib import import_module

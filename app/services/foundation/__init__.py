@@ -1,6 +1,10 @@
 """Foundation: making a database (``setup``), its backups (``backup``), who works at this
 laptop (``operators``), the demo district (``demo``), and the small pieces every use case shares
-(``work_common``: finding a loan, checking a date, the bank-recovery derivation after a change)."""
+(``work_common``: finding a loan, checking a date, the bank-recovery derivation after a change).
+
+This ``__init__`` is the package's face (docs/ARCHITECTURE.md): ``__all__`` names what other
+packages, the window and the command line use; each name is imported from its module when it
+is first asked for, so importing the package alone imports none of its modules."""
 from __future__ import annotations
 
 from importlib import import_module

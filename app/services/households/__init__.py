@@ -1,6 +1,11 @@
-"""Households (借款户): the list with its filters and sorting (``listing``), the search behind it
-(``search``), one household's page (``detail``) and timeline (``timeline``), edits without the
-window (``edit``), and the list exported to Excel (``export``)."""
+"""Households (借款户): the list with its filters and sorting (``listing``) and its rows'
+display fields (``list_rows``), the search behind it (``search``), one household's page
+(``detail``), its edits (``changes``) and timeline (``timeline``), edits from the command line
+(``edit``), and the list exported to Excel (``export``).
+
+This ``__init__`` is the package's face (docs/ARCHITECTURE.md): ``__all__`` names what other
+packages, the window and the command line use; each name is imported from its module when it
+is first asked for, so importing the package alone imports none of its modules."""
 from __future__ import annotations
 
 from importlib import import_module

@@ -1,6 +1,12 @@
-"""Reading a bank's ledger into the database: preview and import (``importer``), writing the
-parsed rows in the caller's unit of work (``writer``), what a later ledger does to loans already
-here (``updates``), and what an import left for a person to check (``followup``, 台账核实)."""
+"""Reading a bank's ledger into the database: the preview before it (``previews``), the import
+and its error report (``importer``), writing the parsed rows in the caller's unit of work
+(``writer``, reading first what the database holds: ``state``; the rows of new loans:
+``new_loans``; what a later ledger does to loans already here: ``updates``), and what an import
+left for a person to check (``followup``, 台账核实).
+
+This ``__init__`` is the package's face (docs/ARCHITECTURE.md): ``__all__`` names what other
+packages, the window and the command line use; each name is imported from its module when it
+is first asked for, so importing the package alone imports none of its modules."""
 from __future__ import annotations
 
 from importlib import import_module

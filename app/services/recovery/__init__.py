@@ -1,6 +1,10 @@
 """Money coming back: repayments (``repayments``) and payments under an agreement, split by the
 agreement's order (``agreement_payments``).  Balances, instalments paid and standings are
-projections of these facts (``app.db``), never written here."""
+projections of these facts (``app.db``), never written here.
+
+This ``__init__`` is the package's face (docs/ARCHITECTURE.md): ``__all__`` names what other
+packages, the window and the command line use; each name is imported from its module when it
+is first asked for, so importing the package alone imports none of its modules."""
 from __future__ import annotations
 
 from importlib import import_module

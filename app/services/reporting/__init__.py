@@ -1,7 +1,11 @@
 """Figures and reports: progress as of a date (``summary``), the ten-day bulletin
 (``bulletin``, ``bulletin_figures``, ``bulletin_watch``), a township's own report
 (``township_report``), the monthly assessment (``assessment``), the reconciliation with the
-bank's ledgers (``reconcile``) and the 工作台's figures (``dashboard``)."""
+bank's ledgers (``reconcile``) and the 工作台's figures (``dashboard``).
+
+This ``__init__`` is the package's face (docs/ARCHITECTURE.md): ``__all__`` names what other
+packages, the window and the command line use; each name is imported from its module when it
+is first asked for, so importing the package alone imports none of its modules."""
 from __future__ import annotations
 
 from importlib import import_module

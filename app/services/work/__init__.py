@@ -1,6 +1,10 @@
 """The daily work: visits (``visits``, ``visit_list``), stage moves (``stages``), suggested next
 steps (``suggestions``), the worklist (``worklist``), what the forms offer (``choices``), and the
-correction of a recorded fact by void and record anew (``corrections``)."""
+correction of a recorded fact by void and record anew (``corrections``).
+
+This ``__init__`` is the package's face (docs/ARCHITECTURE.md): ``__all__`` names what other
+packages, the window and the command line use; each name is imported from its module when it
+is first asked for, so importing the package alone imports none of its modules."""
 from __future__ import annotations
 
 from importlib import import_module
