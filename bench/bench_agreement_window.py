@@ -33,7 +33,7 @@ def run(households: int = 10_000, agreements: int = 1_000) -> dict:
     from sqlalchemy import text
 
     from app.bootstrap import open_database
-    from app.services.agreements import agreements as svc
+    from app.services import agreements as svc
     from app.services.agreements.agreements import PlanRequest
     from app.services.agreements.overview import overview
     from app.services.agreements.picker import household_loans, search_households

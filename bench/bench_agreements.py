@@ -38,7 +38,7 @@ def run(households: int = 2000, agreements: int = 100, batch: int = 1000) -> dic
 
     from app.bootstrap import open_database
     from app.reports import fonts
-    from app.services.agreements import agreements as svc
+    from app.services import agreements as svc
     from app.services.agreements.forms import write_pdf
     from app.services.foundation.demo import DemoOptions, make_demo
     from app.services.recovery.agreement_payments import pay

@@ -89,7 +89,7 @@ def run(path: Path | None = None) -> dict:
 
 
 def _data(db) -> dict:
-    from app.services.households import listing as households
+    from app.services import households
     from app.services.reporting import dashboard, summary
     from app.services.work import worklist
 

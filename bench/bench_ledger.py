@@ -61,7 +61,7 @@ def child_calamine(path: str) -> dict:
 def child_import(path: str, db_path: str) -> dict:
     from app.bootstrap import open_database
     from app.services.foundation.setup import initialise
-    from app.services.ledger_import.importer import import_ledger
+    from app.services.ledger_import import import_ledger
 
     db = open_database(Path(db_path))
     initialise(db, role="district", unit_name="示范区")

@@ -76,9 +76,9 @@ def _timed(fn, rounds: int = 5) -> dict:
 def run(households: int = 100_000, rounds: int = ROUNDS) -> dict:
     os.environ.setdefault("QINGSHOU_HOME", str(Path(tempfile.gettempdir()) / "qingshou-bench" / "home"))
     from app.bootstrap import open_database
+    from app.services import households as H
     from app.services.agreements.picker import search_households
-    from app.services.households import listing as H
-    from app.services.households.listing import HouseholdFilter
+    from app.services.households import HouseholdFilter
     from app.services.work import worklist
 
     path, made_in = _ensure_db(households)

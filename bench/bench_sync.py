@@ -186,7 +186,7 @@ def _delta_work(laptop, i: int) -> None:
 def _agreements(laptop, n: int, as_of: date) -> None:
     from sqlalchemy import text
 
-    from app.services.agreements import agreements as svc
+    from app.services import agreements as svc
 
     with laptop.engine.connect() as conn:
         groups = [r[0].split(",") for r in conn.execute(text(

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import ChineseArgumentParser, actor, add_db, add_json, database, emit_json, output_file, parse_date
+from app.domain.agreement_status import status_name
 from app.domain.errors import InputError
 from app.domain.interest import format_rate, parse_rate
 from app.domain.money import format_yuan, parse_typed_yuan, to_chinese_capital, yuan_str
@@ -163,7 +164,7 @@ def _usage_ok(args: argparse.Namespace) -> bool:
 
 
 def _request(args: argparse.Namespace):
-    from app.services.agreements.agreements import PlanRequest
+    from app.services.agreements import PlanRequest
 
     dates = None
     if args.dates:
@@ -199,7 +200,7 @@ def _on_db(args: argparse.Namespace, action):
 
 
 def cmd_quote(args: argparse.Namespace) -> int:
-    from app.services.agreements.owed import quote
+    from app.services.agreements import quote
 
     q = _on_db(args, lambda db: quote(db, args.loan, args.as_of or date.today(), rate_ppm=_rate(args.rate, "--rate"),
                                       penalty_rate_ppm=_rate(args.penalty_rate, "--penalty-rate")))
@@ -221,7 +222,7 @@ def cmd_quote(args: argparse.Namespace) -> int:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    from app.services.agreements import agreements
+    from app.services import agreements
 
     if not _usage_ok(args):
         return 2
@@ -243,7 +244,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_revise(args: argparse.Namespace) -> int:
-    from app.services.agreements import agreements
+    from app.services import agreements
 
     if not _usage_ok(args):
         return 2
@@ -253,28 +254,28 @@ def cmd_revise(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from app.services.agreements import agreements
+    from app.services import agreements
 
     _print_view(_on_db(args, lambda db: agreements.get(db, args.agreement, args.as_of)), args.json)
     return 0
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
-    from app.services.agreements import agreements
+    from app.services import agreements
 
     _print_view(_on_db(args, lambda db: agreements.sign(db, args.agreement, args.date, _actor(args, db))), args.json)
     return 0
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    from app.services.agreements import agreements
+    from app.services import agreements
 
     _print_view(_on_db(args, lambda db: agreements.cancel(db, args.agreement, args.reason, _actor(args, db))), args.json)
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from app.services.agreements import agreements
+    from app.services import agreements
 
     as_of = args.as_of or date.today()
     if args.broken or args.due is not None:
@@ -287,7 +288,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             emit_json({"as_of": as_of.isoformat(), "agreements": [d.to_json() for d in items]})
             return 0
         for d in items:
-            state = "违约" if d.state == "broken" else "待还"
+            state = status_name("broken") if d.state == "broken" else "待还"
             print(f"{d.number}  {d.household}  {d.township}{d.village}  {state}  第{d.installment_no}期 "
                   f"{d.due}  尚欠该期 {format_yuan(d.left_fen)}  逾期 {d.days_overdue} 天")
         return 0
@@ -302,7 +303,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_pay(args: argparse.Namespace) -> int:
-    from app.services.recovery.agreement_payments import pay
+    from app.services.recovery import pay
 
     amount = _yuan(args.amount, "--amount")
     result = _on_db(args, lambda db: pay(db, args.agreement, amount, args.date, _actor(args, db), note=args.note))
@@ -316,7 +317,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from app.services.agreements.forms import KINDS, write_pdf
+    from app.services.agreements import KINDS, write_pdf
 
     output_file(args.out, "PDF", refused="没有生成")
     result = _on_db(args, lambda db: write_pdf(db, args.agreement, args.out, args.kind, receipt_no=args.receipt,

@@ -60,7 +60,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _json(x, **extra) -> dict:
-    from app.services.reporting.summary import rate, rate_number
+    from app.services.reporting import rate, rate_number
 
     return {"name": x.name, **extra, "rank": x.rank or None, "loans": x.loans, "households": x.households,
             "task_amount": yuan_str(x.task_fen), "recovered_in_month": yuan_str(x.month_fen),

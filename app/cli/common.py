@@ -180,7 +180,7 @@ def add_operator_everywhere(parser: argparse.ArgumentParser) -> None:
 
 def actor(args: argparse.Namespace, db) -> str:
     """Who a change made by this command is attributed to (``app.services.foundation.operators``)."""
-    from app.services.foundation.operators import command_line_actor
+    from app.services.foundation import command_line_actor
 
     named = getattr(args, "by", None) or getattr(args, "operator", None)
     return command_line_actor(db, named)

@@ -22,7 +22,7 @@ def fen_arg(text: str, what: str) -> int:
 
 
 def outcome_arg(text: str) -> str:
-    from app.services.foundation.work_common import outcome_code
+    from app.services.foundation import outcome_code
 
     try:
         return outcome_code(text)
@@ -99,7 +99,7 @@ def _before_void(args: argparse.Namespace, fields: list[str]) -> int | None:
 
 
 def cmd_repay_void(args: argparse.Namespace) -> int:
-    from app.services.work.corrections import latest_fact, void_repayment
+    from app.services.work import latest_fact, void_repayment
 
     refused = _before_void(args, ["loan", "amount", "date", "receipt", "note"])
     if refused:
@@ -121,7 +121,7 @@ def cmd_repay_void(args: argparse.Namespace) -> int:
 
 
 def cmd_visit_void(args: argparse.Namespace) -> int:
-    from app.services.work.corrections import VISIT_FIELDS, latest_fact, void_visit
+    from app.services.work import VISIT_FIELDS, latest_fact, void_visit
 
     refused = _before_void(args, ["loan", "household", "date", "outcome", "visitors", "promised_amount",
                                   "promised_date", "next", "note"])

@@ -51,7 +51,7 @@ def _which(p) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from app.services.households import listing as households
+    from app.services import households
     from app.services.ledger_import import followup as import_followup
 
     with database(args) as db:

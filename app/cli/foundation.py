@@ -67,7 +67,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from app.services.foundation.setup import initialise
+    from app.services.foundation import initialise
 
     if args.from_task is not None:
         return _init_from_task(args)
@@ -142,7 +142,7 @@ def _remove_db_files(path: Path) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from app.services.foundation.demo import DemoOptions, make_demo
+    from app.services.foundation import DemoOptions, make_demo
 
     if args.households < 1:
         raise InputError("--households 必须是正整数")
@@ -165,7 +165,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from app.domain.money import yuan_str
-    from app.services.reporting.summary import compute
+    from app.services.reporting import compute
 
     with database(args) as db:
         s = compute(db, args.as_of)
@@ -196,7 +196,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from app import config
     from app.bootstrap import open_database
-    from app.services.foundation.backup import restore
+    from app.services.foundation import restore
 
     target = args.db or config.default_db_path()
     result = restore(target, args.file)

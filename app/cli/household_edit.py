@@ -35,7 +35,7 @@ def add_household_edit(parent: argparse.ArgumentParser) -> None:
 
 
 def cmd_household_edit(args: argparse.Namespace) -> int:
-    from app.services.households.edit import HouseholdEdit, edit_household
+    from app.services.households import HouseholdEdit, edit_household
 
     edit = HouseholdEdit(phone=args.phone, address=args.address, capacity=args.capacity,
                          capacity_reason=args.capacity_reason, note=args.edit_note,

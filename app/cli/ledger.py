@@ -29,7 +29,7 @@ def register(sub) -> None:
 
 
 def cmd_import_ledger(args: argparse.Namespace) -> int:
-    from app.services.ledger_import.importer import import_ledger, write_error_report
+    from app.services.ledger_import import import_ledger, write_error_report
 
     if args.error_report is not None:
         _check_report_place(args.error_report, args.file)

@@ -26,8 +26,7 @@ def register(sub) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from app.reports.township_report import KINDS, write
-    from app.services.reporting import township_report
-    from app.services.reporting.summary import rate_number
+    from app.services.reporting import rate_number, township_report
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in KINDS:

@@ -146,7 +146,7 @@ def register(sub) -> None:
 
 # -- handlers -----------------------------------------------------------------------------
 def cmd_visit(args: argparse.Namespace) -> int:
-    from app.services.work.visits import record_visit
+    from app.services.work import record_visit
 
     missing = _missing(args, [("date", "--date"), ("outcome", "--outcome")])
     if args.loan is None and args.household is None:
@@ -169,7 +169,7 @@ def cmd_visit(args: argparse.Namespace) -> int:
 
 def cmd_repay(args: argparse.Namespace) -> int:
     from app.domain.money import format_yuan
-    from app.services.recovery.repayments import record_repayment
+    from app.services.recovery import record_repayment
 
     missing = _missing(args, [("loan", "--loan"), ("amount", "--amount"), ("date", "--date")])
     if missing:
@@ -187,7 +187,7 @@ def cmd_repay(args: argparse.Namespace) -> int:
 
 
 def cmd_stage(args: argparse.Namespace) -> int:
-    from app.services.work.stages import move_stage
+    from app.services.work import move_stage
 
     with database(args) as db:
         r = move_stage(db, loan_no=args.loan, to_stage=args.to, on_date=args.date, note=args.note, actor=_actor(args, db))
@@ -200,8 +200,8 @@ def cmd_stage(args: argparse.Namespace) -> int:
 
 
 def cmd_households(args: argparse.Namespace) -> int:
-    from app.services.households import listing as households
-    from app.services.households.export import export_xlsx
+    from app.services import households
+    from app.services.households import export_xlsx
     from app.services.households.search import summary
 
     if args.sort not in households.SORT_KEYS:
@@ -277,8 +277,8 @@ def _jsonable(value: Any) -> Any:
 def cmd_household(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
-    from app.services.foundation.work_common import find_loan
-    from app.services.households import listing as households
+    from app.services.foundation import find_loan
+    from app.services.households import detail as household_page
     from app.services.work import suggestions
 
     if not (args.id or args.loan):
@@ -288,7 +288,7 @@ def cmd_household(args: argparse.Namespace) -> int:
         if args.loan:
             with Session(db.engine) as s:
                 hid = find_loan(s, loan_no=args.loan).household_id
-        d = households.detail(db, hid, args.as_of)
+        d = household_page.detail(db, hid, args.as_of)
         tips = suggestions.for_detail(d)
     if args.json:
         emit_json({**_jsonable(d), "suggestions": [{"rule": t.rule_id, "text": t.text, "priority": t.priority}
@@ -314,7 +314,7 @@ def cmd_household(args: argparse.Namespace) -> int:
 
 
 def cmd_worklist(args: argparse.Namespace) -> int:
-    from app.services.households import listing as households
+    from app.services import households
     from app.services.work import worklist
 
     with database(args) as db:

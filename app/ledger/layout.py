@@ -1,63 +1,35 @@
-"""Finding a sheet's table: the header row(s), which column is which field, the unit, the
-township and the data date.
+"""A sheet's table (``SheetLayout``): which column is which field, the unit, the township and
+the data date, built on the header that ``app.ledger.header_rows`` finds.
 
-A header is the row among the first 40 that names the most fields (at least three, two of
-them among 借款人 / 借据号 / 余额 / 身份证号).  A header spread over two rows (``贷款信息``
-merged over ``借据号 / 发放日期 / …``) is found by content: the pair of rows that names more
-fields than either row alone.  Title rows above the header may give the unit (单位：万元),
-the township (…清单（柳林镇）) and the data date (数据截至：2026年10月31日).
+A person's choices and those remembered for the layout override what was recognised; of several
+columns of one field one is used (and a note says which).  Title rows above the header may give
+the unit (单位：万元), the township (…清单（柳林镇）) and the data date (数据截至：2026年10月31日):
+``app.ledger.titles`` reads those, and a township from the sheet's name.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Callable, Mapping
 
 from app.domain.errors import InputError
+from app.ledger.header_rows import cell_text, find_header, header_row
 from app.ledger.headers import (
     BY_CODE,
     FIELD_LABELS,
-    KEY_FIELDS,
     REQUIRED,
     clean_header,
     field_code,
     header_preference,
     header_unit,
     layout_signature,
-    match_field,
     sheet_unit,
 )
-from app.ledger.values import cell_date
+from app.ledger.titles import as_of_from_title, township_from_sheet_name, township_from_title
 
-HEADER_SCAN_ROWS = 40
 DEFAULT_UNIT = "元"
-
-_TOWNSHIP_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道办|街道|办事处|镇|乡|苏木)$")
-_NOT_TOWNSHIP = ("说明", "汇总", "合计", "目录", "附表", "封面", "统计", "全区", "全县", "各乡镇", "乡镇")
-# Around a township's name in a sheet name: numbering before it (1. / 一、 / （一）), a copy
-# mark after it ((2) / （2）) and words saying what the sheet holds (台账 / 清单 / …).
-_LEADING_NUMBER = re.compile(r"^(?:[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]|\d+\s*[.、,)\-_]?"
-                             r"|[一二三四五六七八九十]+\s*[、.,)\-_])\s*")
-_TRAILING_COPY = re.compile(r"[(\[]\s*(?:\d+|[一二三四五六七八九十]+)\s*[)\]]$|[-_]\d+$")
-# A month or a version said before or after it (10月柳林镇, 柳林镇（2026年10月）, 柳林镇最终版).
-_LEADING_DATE = re.compile(r"^(?:\d{2,4}\s*[年.\-/_]?\s*)?\d{1,2}\s*月份?\s*[-_、]?\s*|^\d{4}\s*[.\-/_]\s*\d{1,2}\s*[-_]?\s*")
-_TRAILING_DATE = re.compile(r"[-_]?\s*[(\[]?\s*(?:\d{2,4}\s*[年.\-/_]?\s*)?\d{1,2}\s*月份?(?:末|底)?\s*[)\]]?$"
-                            r"|[(\[]?\s*\d{4}\s*年?\s*[)\]]?$"
-                            r"|[(\[]?\s*(?:新|最新|修改后|修改|修订版?|最终版|终版|定稿|核对后|已核对|更新)\s*[)\]]?$")
-_TRAILING_WORDS = re.compile(r"(?:台账|台帐|清单|明细表?|名单|不良贷款|不良|贷款|清收任务|清收|任务|数据|表)$")
-_TITLE_TOWNSHIP = (re.compile(r"[（(]([\u4e00-\u9fa5]{1,12}?(?:街道办事处|街道|镇|乡))[）)]"),
-                   re.compile(r"^([\u4e00-\u9fa5]{1,8}?(?:街道办事处|街道|镇|乡))(?:不良|清收|贷款|任务|台账|清单)"))
-_AS_OF = re.compile(
-    r"(?:数据截至|数据截止|截至日期|截止日期|截至|截止|数据日期|统计日期|统计时点|数据时点|基准日)\s*(?:日期)?\s*"
-    r"(?:到|至)?\s*[:：]?\s*(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{8})")
-# The day a township filled in the table (填报单位：… 填报日期：2026年11月20日): its data date
-# when the title gives no other.
-_FILLED_ON = re.compile(r"(?:填报日期|填表日期|制表日期|报送日期|报表日期)\s*[:：]?\s*"
-                        r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|\d{8})")
-# 2026年10月末 / 截至2026年10月底: the month's last day.
-_MONTH_END = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:末|底)")
 
 
 @dataclass
@@ -136,205 +108,6 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def township_from_sheet_name(name: str, known: frozenset[str] = frozenset()) -> str | None:
-    """The sheet name if it names a township (柳林镇, 东关街道, or a township already known)."""
-    s = "".join(unicodedata.normalize("NFKC", name).split())
-    if s in known:
-        return s
-    if any(word in s for word in _NOT_TOWNSHIP) or s.startswith(("各", "全")):
-        return None
-    core = _core_name(s)
-    if core in known:
-        return core
-    if core and _TOWNSHIP_NAME.match(core):
-        return core
-    return _full_name(core, known) if core else None
-
-
-_TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "街道办事处", "街道办", "办事处")
-_GOVERNMENT = re.compile(r"(?:党委政府|人民政府|政府|党委)$")
-
-
-def _full_name(short: str, names) -> str | None:
-    """The one township in ``names`` that is ``short`` with 镇 / 乡 / 街道 after it, or None."""
-    full = [n for n in names if n.startswith(short) and n[len(short):] in _TOWNSHIP_SUFFIXES]
-    return full[0] if len(full) == 1 else None
-
-
-def township_cell(value: str, names) -> str:
-    """A township as a 乡镇 column writes it, named as ``names`` (the townships known and
-    the others of the file) name it: 柳林 and 柳林镇人民政府 are 柳林镇 when 柳林镇 is one of
-    them; a name that is none of them stays as it is."""
-    s = value.replace(" ", "")
-    if not s or s in names:
-        return s
-    plain = _GOVERNMENT.sub("", s) or s
-    if plain in names or _TOWNSHIP_NAME.match(plain) and plain != s:
-        return plain
-    return _full_name(plain, names) or s
-
-
-def _core_name(s: str) -> str:
-    """A sheet name without its numbering, copy mark and words such as 台账 / 清单."""
-    s = _LEADING_NUMBER.sub("", _LEADING_DATE.sub("", s, count=1), count=1)
-    while True:
-        shorter = _TRAILING_WORDS.sub("", _TRAILING_COPY.sub("", _TRAILING_DATE.sub("", s)))
-        if shorter == s or not shorter:
-            return shorter
-        s = shorter
-
-
-def township_from_title(title: str) -> str | None:
-    s = "".join(unicodedata.normalize("NFKC", title).split())
-    for pattern in _TITLE_TOWNSHIP:
-        m = pattern.search(s)
-        if m and township_from_sheet_name(m.group(1)):
-            return m.group(1)
-    return None
-
-
-def as_of_from_title(title: str) -> date | None:
-    title = unicodedata.normalize("NFKC", title)
-    m = _AS_OF.search(title)
-    if not m:
-        end = _MONTH_END.search(title)
-        if end and 1 <= int(end.group(2)) <= 12:
-            year, month = int(end.group(1)), int(end.group(2))
-            return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-        m = _FILLED_ON.search(title)
-        if not m:
-            return None
-    try:
-        return cell_date("".join(m.group(1).split()))
-    except ValueError:
-        return None
-
-
-# ---------------------------------------------------------------------------- header search
-
-def _row_fields(row: list[object]) -> dict[int, str]:
-    out = {}
-    for i, value in enumerate(row):
-        if isinstance(value, str) and value:
-            code = match_field(value)
-            if code:
-                out[i] = code
-    return out
-
-
-def _is_header(codes) -> bool:
-    distinct = set(codes)
-    return len(distinct) >= 3 and len(distinct & KEY_FIELDS) >= 2
-
-
-def _combine(top: list[object], sub: list[object]) -> list[tuple[str, str, str | None]]:
-    """Column labels of a two-row header as (shown, sub-label or label, group label).
-
-    A group label (贷款信息, merged over several columns) stands over the following columns
-    as long as their top cell is empty and their sub cell is not.
-    """
-    width = max(len(top), len(sub))
-    out: list[tuple[str, str, str | None]] = []
-    group: str | None = None
-    for c in range(width):
-        t = _cell_text(top[c]) if c < len(top) else ""
-        s = _cell_text(sub[c]) if c < len(sub) else ""
-        if t:
-            group = t
-            out.append((f"{t}/{s}" if s else t, s or t, t))
-        elif s and group:
-            out.append((f"{group}/{s}", s, group))
-        else:
-            group = None
-            out.append((s, s, None))
-    return out
-
-
-def _combine3(top: list[object], mid: list[object], sub: list[object]) -> list[tuple[str, str, str | None]]:
-    """Column labels of a three-row header (借款人信息 / 贷款信息 over 借据号 / 金额 over 发放金额 /
-    余额): the lower two rows as a two-row header, with the top row's groups over them."""
-    lower = _combine(mid, sub)
-    width = max(len(top), len(lower))
-    out: list[tuple[str, str, str | None]] = []
-    group: str | None = None
-    for c in range(width):
-        t = _cell_text(top[c]) if c < len(top) else ""
-        shown, own, sub_group = lower[c] if c < len(lower) else ("", "", None)
-        if t:
-            group = t
-        elif not own:
-            group = None
-        if not own:
-            out.append((t, t, None))
-            continue
-        outer = sub_group if sub_group and sub_group != own else group
-        out.append((f"{group}/{shown}" if group and group != own else shown, own, outer))
-    return out
-
-
-def _header_row(row: list[object]) -> bool:
-    """Whether a row can be the lowest of a header: text only, no digits (data rows carry
-    loan numbers, amounts and dates)."""
-    return all(isinstance(v, str) and not any(ch.isdigit() for ch in v) for v in row if v not in ("", None))
-
-
-def _cell_text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _labels_fields(labels: list[tuple[str, str, str | None]]) -> dict[int, str]:
-    out = {}
-    for i, (_shown, own, group) in enumerate(labels):
-        code = match_field(own)
-        if code is None and group and group != own:
-            g = match_field(group)
-            if g and BY_CODE[g].multi:  # 欠息 over 表内 / 表外
-                code = g
-        if code:
-            out[i] = code
-    return out
-
-
-@dataclass
-class _Found:
-    first: int   # 0-based row indexes
-    last: int
-    labels: list[tuple[str, str, str | None]]
-    fields: dict[int, str]
-
-
-def _score(fields: dict[int, str]) -> tuple[int, int]:
-    """How much a candidate header names: distinct fields, then recognised columns."""
-    return len(set(fields.values())), len(fields)
-
-
-def find_header(rows: list[list[object]]) -> _Found | None:
-    best: _Found | None = None
-    limit = min(len(rows), HEADER_SCAN_ROWS)
-    singles = [_row_fields(rows[i]) for i in range(limit)]
-    for i in range(limit):
-        candidates = []
-        if singles[i]:
-            labels = [(_cell_text(v), _cell_text(v), None) for v in rows[i]]
-            candidates.append(_Found(i, i, labels, singles[i]))
-        below = singles[i + 1] if i + 1 < limit else {}
-        if i + 1 < len(rows) and (singles[i] or below):
-            labels = _combine(rows[i], rows[i + 1])
-            combined = _labels_fields(labels)
-            if _score(combined) > max(_score(singles[i]), _score(below)):
-                candidates.append(_Found(i, i + 1, labels, combined))
-            if i + 2 < len(rows) and _header_row(rows[i + 1]) and _header_row(rows[i + 2]):
-                labels3 = _combine3(rows[i], rows[i + 1], rows[i + 2])
-                fields3 = _labels_fields(labels3)
-                lower = _labels_fields(_combine(rows[i + 1], rows[i + 2]))   # a title row over a two-row header
-                if _score(fields3) > max(_score(combined), _score(lower), _score(singles[i]), _score(below)):
-                    candidates.append(_Found(i, i + 2, labels3, fields3))
-        for cand in candidates:
-            if _is_header(cand.fields.values()) and (best is None or _score(cand.fields) > _score(best.fields)):
-                best = cand
-    return best
-
-
 # ---------------------------------------------------------------------------- the layout
 
 def find_layout(sheet_name: str, rows: list[list[object]], *,
@@ -356,11 +129,11 @@ def find_layout(sheet_name: str, rows: list[list[object]], *,
     if found is None:
         return None
     title_rows = rows[: found.first]
-    title = " ".join(_cell_text(v) for r in title_rows for v in r if _cell_text(v))
+    title = " ".join(cell_text(v) for r in title_rows for v in r if cell_text(v))
     # A row of units right under the header ((元) / (万元) under each column, or 单位：万元).
     below = rows[found.last + 1] if found.last + 1 < len(rows) else []
-    units_below = [header_unit(v) for v in below] if _header_row(below) else []
-    title_unit = sheet_unit(title) or (sheet_unit(" ".join(_cell_text(v) for v in below))
+    units_below = [header_unit(v) for v in below] if header_row(below) else []
+    title_unit = sheet_unit(title) or (sheet_unit(" ".join(cell_text(v) for v in below))
                                        if any(units_below) else None)
     columns: list[Column] = []
     for i, (shown, own, group) in enumerate(found.labels):

@@ -16,10 +16,11 @@ from app.domain.errors import InputError
 from app.domain.money import yuan_str
 from app.domain.progress import Steps
 from app.ledger.headers import BY_CODE, FIELD_LABELS
-from app.ledger.layout import SheetLayout, find_layout, township_cell
+from app.ledger.layout import SheetLayout, find_layout
 from app.ledger.plausible import History, unit_question
 from app.ledger.reader import Workbook, file_sha256
 from app.ledger.rows import LedgerRow, RejectedRow, RowReader, RowWarning
+from app.ledger.titles import township_cell
 
 Recall = Callable[..., Mapping[str, str | None] | None]   # (signature, headers) → choices
 

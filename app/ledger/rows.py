@@ -16,9 +16,10 @@ from app.domain.errors import InputError
 from app.domain.idcard import PROVINCES
 from app.domain.money import yuan_str
 from app.ledger.headers import BY_CODE, clean_header, match_field
-from app.ledger.layout import SheetLayout, township_cell
+from app.ledger.layout import SheetLayout
 from app.ledger.plausible import balance_verdicts, implausible_dates
 from app.ledger.records import REJECT_REASONS, WARNING_CODES, LedgerRow, RejectedRow, RowWarning, SheetRows  # noqa: F401 (re-exported)
+from app.ledger.titles import township_cell
 from app.ledger.values import (
     ID_MESSAGES,
     ID_WARNING_CODES,

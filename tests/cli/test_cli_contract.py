@@ -76,19 +76,24 @@ def test_an_available_command_exists_with_its_flags(form):
             assert set(values.split("|")) <= set(choices), (form, flag, choices)
 
 
-NOT_OPEN_YET = {("init", "--from-task")}   # the flag is parsed, and answers that it is not open yet
+def _there_already(forms) -> list[str]:
+    """The forms whose command the parser has, with every one of their flags."""
+    there = []
+    for form in forms:
+        path, flags = _path_and_flags(form)
+        parser = _subparser(path)
+        if parser is not None and all(f in _options(parser) for f in flags):
+            there.append(form)
+    return there
 
 
-@pytest.mark.parametrize("form", [f for f, s in ROWS if s == "not yet"])
-def test_a_command_called_not_yet_is_not_there(form, cli, tmp_path):
-    path, flags = _path_and_flags(form)
-    parser = _subparser(path)
-    if parser is None:
-        return
-    missing = [f for f in flags if f not in _options(parser)]
-    if missing:
-        return
-    assert any((*path, f) in NOT_OPEN_YET for f in flags), \
-        f"`{form}` is there: docs/CLI.md should call it available"
-    r = cli("init", "--db", tmp_path / "t.db", "--from-task", tmp_path / "任务包")
-    assert r.code == 1 and "尚未开放" in r.err
+def test_no_command_called_not_yet_is_there_already():
+    """A form docs/CLI.md calls "not yet" that the parser has, with its flags, is there already:
+    the table should call it available.  (Today every form is available; this holds the next
+    one marked "not yet".)"""
+    assert _there_already(f for f, s in ROWS if s == "not yet") == []
+
+
+def test_the_check_would_see_a_command_that_is_there():
+    assert _there_already(["qingshou summary [--as-of 日期] [--json]", "qingshou summary --no-such-flag",
+                           "qingshou no-such-command"]) == ["qingshou summary [--as-of 日期] [--json]"]

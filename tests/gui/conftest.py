@@ -69,7 +69,7 @@ LEDGER = Path(__file__).resolve().parents[1] / "data" / "ledger-sample" / "ledge
 def _township_template(tmp_path_factory) -> Path:
     from app.bootstrap import open_database
     from app.services.foundation.setup import initialise
-    from app.services.ledger_import.importer import import_ledger
+    from app.services.ledger_import import import_ledger
 
     path = tmp_path_factory.mktemp("township") / "柳林镇.db"
     db = open_database(path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.domain import pinyin
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services import households
+from app.services.households import HouseholdFilter
 from tests.gui.helpers_window import WAIT_MS  # noqa: F401 (the household tests import it from here)
 
 

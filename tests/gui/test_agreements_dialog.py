@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.bootstrap import open_database
 from app.domain.money import to_chinese_capital
-from app.services.agreements import agreements
+from app.services import agreements
 from app.services.agreements.agreements import PlanRequest
 from app.services.agreements.picker import household_loans, search_households
 from app.ui.dialogs.agreement import AgreementDialog, open_new_agreement
@@ -179,8 +179,8 @@ def test_the_household_picker_finds_as_the_list_does_and_says_why(qtbot, db, idl
     is a guarantor, spouse or heir, marked so; the same households as the list's first page."""
     from sqlalchemy import text
 
-    from app.services.households import listing as households
-    from app.services.households.listing import HouseholdFilter
+    from app.services import households
+    from app.services.households import HouseholdFilter
 
     with db.engine.connect() as conn:
         name, hid, role = conn.execute(text(

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from app.bootstrap import open_database
-from app.services.agreements import agreements
+from app.services import agreements
 from app.services.agreements.agreements import PlanRequest
 from app.ui.dialogs.agreement_actions import CancelDialog, PaymentDialog, PaymentDoneDialog, SignDialog
 from app.ui.models.agreements import AgreementListModel

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QDateEdit, QStyleOptionViewItem
 
-from app.services.households import listing as households
+from app.services.households import detail as household_page
 from app.ui.dialogs.agreement import AgreementDialog
 from app.ui.dialogs.agreement_actions import PaymentDialog, SignDialog
 from app.ui.dialogs.loan_dialogs import RepaymentDialog, StageDialog
@@ -49,7 +49,7 @@ def test_every_date_field_of_the_window_draws_its_whole_calendar(window, qtbot, 
     qtbot.keyClicks(visit.outcome, "3")         # 部分还款: the promised date can be set
     assert visit.promised_on.isEnabled()
     dialogs = [visit]
-    loans = households.detail(window.db, hid).loans
+    loans = household_page.detail(window.db, hid).loans
     dialogs += [StageDialog(view, window.db, loans[0]), RepaymentDialog(view, window.db, loans)]
 
     agreements = window.page("agreements")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from app.services.households import listing as households
+from app.services.households import detail as household_page
 from app.services.recovery.repayments import record_repayment
 from app.services.work import choices
 from app.services.work.visits import record_visit
@@ -31,7 +31,7 @@ def household_with(window, qtbot, idle, *, repaid: bool = True):
     """Open a household with money owed; ``repaid``: first record all it owes on its first loan."""
     db = window.db
     hid, _name, code = unique_initials_household(db)
-    loan = households.detail(db, hid).loans[0]
+    loan = household_page.detail(db, hid).loans[0]
     rep = None
     if repaid:
         owed = choices.owed_by_loan(db, [loan.id])[loan.id]
@@ -70,7 +70,7 @@ def test_a_repayment_is_corrected_from_the_timelines_context_menu(window, qtbot,
         dialog.void_button.click()
     idle()
     assert "冲正" in asked[0][0] and asked[0][1] == "confirmNo"
-    d = households.detail(window.db, hid)
+    d = household_page.detail(window.db, hid)
     assert [r.amount_fen for r in d.repayments if r.loan_id == loan.id][:1] == [right]
     struck = next(i for i in range(view.timeline.rowCount()) if view.timeline.record(i).ref_id == rep.repayment_id)
     entry = view.timeline.record(struck)
@@ -82,26 +82,26 @@ def test_a_repayment_is_corrected_from_the_timelines_context_menu(window, qtbot,
 
 def test_enter_in_the_void_dialog_voids_nothing(window, qtbot, idle, shown_dialogs):
     view, hid, _loan, rep = household_with(window, qtbot, idle)
-    before = households.detail(window.db, hid).repayments
+    before = household_page.detail(window.db, hid).repayments
     view.timeline_panel.select_entry(rep.repayment_id)
     view.timeline_panel.void_button.click()
     dialog = view.findChild(VoidRepaymentDialog)
     qtbot.keyClicks(dialog.reason, "abc")
     with qtbot.waitSignal(dialog.rejected, timeout=WAIT_MS):
         qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)            # 取消 is the default
-    assert households.detail(window.db, hid).repayments == before and not shown_dialogs
+    assert household_page.detail(window.db, hid).repayments == before and not shown_dialogs
 
 
 def test_the_question_before_voiding_defaults_to_going_back(window, qtbot, idle, monkeypatch):
     view, hid, _loan, rep = household_with(window, qtbot, idle)
-    before = households.detail(window.db, hid).repayments
+    before = household_page.detail(window.db, hid).repayments
     view.void_fact(next(t for t in view.detail.timeline if t.ref_id == rep.repayment_id))
     dialog = view.findChild(VoidRepaymentDialog)
     dialog.reason.insert("录错")
     monkeypatch.setattr(errors, "DIALOG_HOOK", enter(qtbot))
     dialog.void_button.click()
     idle()
-    assert dialog.isVisible() and households.detail(window.db, hid).repayments == before
+    assert dialog.isVisible() and household_page.detail(window.db, hid).repayments == before
 
 
 def test_a_visit_is_voided_and_recorded_again_with_the_right_outcome(window, qtbot, idle, monkeypatch):
@@ -129,7 +129,7 @@ def test_a_visit_is_voided_and_recorded_again_with_the_right_outcome(window, qtb
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
         dialog.void_button.click()
     idle()
-    d = households.detail(db, hid)
+    d = household_page.detail(db, hid)
     assert d.visits[0].outcome == chosen and d.visits[0].corrects_id == v.visit_id and d.visits[0].visitors == "王五"
     assert v.visit_id not in [x.id for x in d.visits]
     entry = next(t for t in d.timeline if t.ref_id == v.visit_id)

@@ -12,8 +12,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu
 
 from app.bootstrap import open_database
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services import households
+from app.services.households import HouseholdFilter
 from app.services.reporting import bulletin, summary, township_report
 from app.ui import formatting as fmt
 from app.ui.main_window import MainWindow

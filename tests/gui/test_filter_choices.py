@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.bootstrap import open_database
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from app.services.work import choices
 from app.ui import dbfiles
 from tests.gui.helpers_households import WAIT_MS

@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog
 
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services import households
+from app.services.households import HouseholdFilter
 from app.ui.models.households import COLUMN, ID_ROLE, HouseholdTableModel
 from tests.gui.helpers_households import WAIT_MS, open_list, type_search, unique_initials_household
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services.households import listing as households
+from app.services.households import detail as household_page
 from app.services.work import visit_list
 from app.ui.dialogs.visit_dialog import VisitDialog, open_visit_dialog
 from tests.gui.helpers_households import WAIT_MS, unique_initials_household
@@ -32,18 +32,18 @@ def test_outcome_by_number_and_promise_fields(window, qtbot, idle):
 
 def test_nothing_is_saved_without_an_outcome(window, qtbot, idle):
     hid, _name, _code = unique_initials_household(window.db)
-    before = len(households.detail(window.db, hid).visits)
+    before = len(household_page.detail(window.db, hid).visits)
     dialog = open_visit_dialog(window.page("households"), window.db, hid)
     qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
     idle()
     assert dialog.isVisible() and "走访结果" in dialog.error.text()
-    assert len(households.detail(window.db, hid).visits) == before
+    assert len(household_page.detail(window.db, hid).visits) == before
     dialog.reject()
 
 
 def test_ctrl_enter_saves_and_starts_another(window, qtbot, idle):
     hid, _name, _code = unique_initials_household(window.db)
-    before = len(households.detail(window.db, hid).visits)
+    before = len(household_page.detail(window.db, hid).visits)
     dialog = open_visit_dialog(window.page("households"), window.db, hid)
     dialog.visitors.setText("王五、村干部")
     qtbot.keyClicks(dialog.outcome, "5")
@@ -54,7 +54,7 @@ def test_ctrl_enter_saves_and_starts_another(window, qtbot, idle):
     assert dialog.isVisible() and dialog.done_note.isVisible()
     assert dialog.outcome.currentIndex() == -1 and dialog.note.text() == ""
     assert dialog.visitors.text() == "王五、村干部"                 # kept for the next one
-    d = households.detail(window.db, hid)
+    d = household_page.detail(window.db, hid)
     assert len(d.visits) == before + 1 and d.visits[0].outcome == "unreachable" and d.visits[0].visitors == "王五、村干部"
     dialog.reject()
     again = open_visit_dialog(window.page("households"), window.db, hid)   # who went is remembered

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.domain.money import format_yuan
-from app.services.households import listing as households
+from app.services.households import detail as household_page
 from app.ui.dialogs.loan_dialogs import RepaymentDialog, StageDialog
 from app.ui.dialogs.visit_dialog import VisitDialog
 from app.ui.models.households import COLUMN
@@ -92,7 +92,7 @@ def test_the_daily_walk(window, qtbot, idle, shown_dialogs, monkeypatch):
     question = shown_dialogs[-1]
     assert question.text() == "确认登记还款 壹佰元整（100.00 元）？"
     assert question.defaultButton().objectName() == "confirmNo"          # Enter again: back to the form
-    assert repay.isVisible() and households.detail(db, hid).repayments == view.detail.repayments
+    assert repay.isVisible() and household_page.detail(db, hid).repayments == view.detail.repayments
     from app.ui import errors
 
     monkeypatch.setattr(errors, "DIALOG_HOOK", lambda box: box.findChild(QPushButton, "confirmYes").click())
@@ -131,7 +131,7 @@ def test_too_much_money_is_refused_inside_the_form(window, qtbot, idle):
     repay.amount.setText("-5")
     assert not repay.save_button.isEnabled()
     repay.reject()
-    assert households.detail(window.db, hid).repayments == page.view.detail.repayments
+    assert household_page.detail(window.db, hid).repayments == page.view.detail.repayments
 
 
 def test_unsaved_edits_are_guarded(window, qtbot, idle, monkeypatch):
@@ -155,7 +155,7 @@ def test_unsaved_edits_are_guarded(window, qtbot, idle, monkeypatch):
     monkeypatch.setattr(errors, "DIALOG_HOOK", discard)
     view.header.back_button.click()
     assert page.stack.currentIndex() == 0
-    assert "disabled" not in households.detail(window.db, hid).household_category_codes
+    assert "disabled" not in household_page.detail(window.db, hid).household_category_codes
 
 
 def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
@@ -172,7 +172,7 @@ def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
         view.header.save_button.click()
     idle()
-    d = households.detail(window.db, hid)
+    d = household_page.detail(window.db, hid)
     assert d.people[0].is_unreachable and d.phone == "13900001111"
     assert not view.dirty
 
@@ -195,14 +195,14 @@ def test_agreement_button_drafts_an_agreement_for_the_household_and_its_loan(win
 
 
 def test_new_person_and_responsible_people_saved_together(window, qtbot, idle):
-    from app.ui.widgets.household_edit import PersonDialog
+    from app.ui.widgets.household_people import PersonDialog
 
     hid, _name, code = unique_initials_household(window.db)
     page = open_list(window, qtbot, idle)
     type_search(page, qtbot, code)
     open_household(page, qtbot, hid)
     view = page.view
-    before = households.detail(window.db, hid)
+    before = household_page.detail(window.db, hid)
     # a guarantor, through the small dialog
     view.tabs.setCurrentIndex(1)
     view.people.add_button.click()
@@ -223,7 +223,7 @@ def test_new_person_and_responsible_people_saved_together(window, qtbot, idle):
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):
         qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     idle()
-    after = households.detail(window.db, hid)
+    after = household_page.detail(window.db, hid)
     assert [p.name for p in after.people if p.name == "担保人甲"] and len(after.people) == len(before.people) + 1
     staff_after = {(a.staff_id, a.duty) for a in after.assignments}
     assert (editor.staff.itemData(free), "village") in staff_after
@@ -237,7 +237,7 @@ def test_money_the_bank_already_reported_can_be_recorded_late(new_db, qtbot, idl
     from openpyxl import Workbook
 
     from app.services.households import detail as household_page
-    from app.services.ledger_import.importer import import_ledger
+    from app.services.ledger_import import import_ledger
     from app.services.reporting.summary import compute
 
     def ledger(name: str, as_of: str, balance: int):

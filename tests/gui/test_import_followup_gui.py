@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import text
 
 from app.bootstrap import open_database
+from app.services import households
 from app.services.foundation.setup import initialise
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services.households import HouseholdFilter
 from app.services.ledger_import import followup as import_followup
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from app.ui.actor import actor
 from app.ui.models.households import FLAGS_COLUMN
 from tests.gui.helpers_households import WAIT_MS, open_household, open_list

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWizard
 from sqlalchemy import func, select
 
 from app.db.models import LedgerImport, Loan, Unit
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from app.ui.ledger import import_page
 from app.ui.ledger.models import MappingModel
 from app.ui.ledger.wizard import LedgerWizard
@@ -73,10 +73,12 @@ def _import(qtbot, wizard) -> None:
 def test_the_sample_walks_through_preview_import_and_result(qtbot, open_wizard, new_db, tmp_path, monkeypatch,
                                                             qtmodeltester, idle):
     import app.services.ledger_import.importer as service
+    import app.services.ledger_import.previews as previews
 
     reads = []
     real_parse = service.parse_ledger
-    monkeypatch.setattr(service, "parse_ledger", lambda *a, **k: reads.append(a) or real_parse(*a, **k))
+    for reader in (service, previews):   # the import's reading, and the preview's
+        monkeypatch.setattr(reader, "parse_ledger", lambda *a, **k: reads.append(a) or real_parse(*a, **k))
     wizard = open_wizard(new_db, SAMPLE)
     assert wizard.file_page.isComplete()
     _to_preview(qtbot, wizard)

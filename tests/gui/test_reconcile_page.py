@@ -24,7 +24,7 @@ def district(qtbot, idle, tmp_path, shown_dialogs):
     from app.bootstrap import open_database
     from app.services.foundation.operators import set_current
     from app.services.foundation.setup import initialise
-    from app.services.ledger_import.importer import import_ledger
+    from app.services.ledger_import import import_ledger
     from app.services.recovery.repayments import record_repayment
 
     path = tmp_path / "区县.db"

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.bootstrap import open_database
-from app.services.agreements import agreements
+from app.services import agreements, households
 from app.services.agreements.agreements import PlanRequest
-from app.services.households import listing as households
+from app.services.households import detail as household_page
 from app.services.recovery.agreement_payments import AgreementAllocation, PaymentResult
 from app.ui import errors
 from tests.integration.agreements.agreement_helpers import free_households
@@ -57,7 +57,7 @@ def press_enter(qtbot, widget) -> None:
 
 def a_loan(db):
     hid = households.ids(db, households.HouseholdFilter(stage="collection"), "outstanding", True)[0]
-    return hid, households.detail(db, hid).loans
+    return hid, household_page.detail(db, hid).loans
 
 
 def agreement(db, *, signed: bool):
@@ -77,7 +77,7 @@ def test_stage_dialog_enter_files_no_lawsuit(qtbot, db):
     press_enter(qtbot, dialog.target)
     press_enter(qtbot, dialog.note)
     assert dialog.isVisible() and not dialog.busy
-    assert households.detail(db, hid).loans[0].stage == loans[0].stage
+    assert household_page.detail(db, hid).loans[0].stage == loans[0].stage
 
 
 def test_repayment_dialog_enter_twice_saves_no_money(qtbot, db, questions, idle):
@@ -90,8 +90,8 @@ def test_repayment_dialog_enter_twice_saves_no_money(qtbot, db, questions, idle)
     press_enter(qtbot, dialog.amount)          # the form's Enter asks; the question's Enter goes back
     idle()
     assert questions == [("确认登记还款 壹万贰仟元整（12,000.00 元）？", "confirmNo")]
-    assert dialog.isVisible() and households.detail(db, hid).repayments == households.detail(db, hid).repayments
-    assert not [r for r in households.detail(db, hid).repayments if r.amount_fen == 1_200_000]
+    assert dialog.isVisible() and household_page.detail(db, hid).repayments == household_page.detail(db, hid).repayments
+    assert not [r for r in household_page.detail(db, hid).repayments if r.amount_fen == 1_200_000]
 
 
 # -- void_dialog.py ----------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def test_void_dialogs_default_to_cancel(qtbot, db, questions):
     hid, loans = a_loan(db)
     record_repayment(db, loan_id=loans[0].id, amount_fen=10_000)
     record_visit(db, household_id=hid, outcome="refused")
-    d = households.detail(db, hid)
+    d = household_page.detail(db, hid)
     for dialog in (VoidRepaymentDialog(None, db, d.repayments[0]), VoidVisitDialog(None, db, d.visits[0])):
         show(qtbot, dialog)
         assert dialog.cancel_button.isDefault() and not dialog.void_button.autoDefault()
@@ -112,7 +112,7 @@ def test_void_dialogs_default_to_cancel(qtbot, db, questions):
         with qtbot.waitSignal(dialog.rejected, timeout=WAIT_MS):
             press_enter(qtbot, dialog.reason)
     assert not questions
-    after = households.detail(db, hid)
+    after = household_page.detail(db, hid)
     assert after.repayments == d.repayments and after.visits == d.visits
 
 
@@ -162,7 +162,7 @@ def test_payment_done_enter_closes_without_printing(qtbot):
     assert not printed
 
 
-# -- welcome.py, visit_dialog.py, widgets/household_edit.py -----------------------------------
+# -- welcome.py, visit_dialog.py, widgets/household_people.py -----------------------------------
 def test_welcome_enter_makes_no_database_without_a_name(qtbot, tmp_path, monkeypatch):
     from app.ui.dialogs.welcome import WelcomeDialog
 
@@ -178,16 +178,16 @@ def test_visit_dialog_enter_saves_nothing_before_an_outcome_is_chosen(qtbot, db)
     from app.ui.dialogs.visit_dialog import VisitDialog
 
     hid, _loans = a_loan(db)
-    before = households.detail(db, hid).visits
+    before = household_page.detail(db, hid).visits
     dialog = show(qtbot, VisitDialog(None, db, hid))
     assert dialog.outcome.currentIndex() == -1
     press_enter(qtbot, dialog.note)
     assert dialog.isVisible() and "请选择走访结果" in dialog.error.text()
-    assert households.detail(db, hid).visits == before
+    assert household_page.detail(db, hid).visits == before
 
 
 def test_person_dialog_enter_adds_no_one_without_a_name(qtbot):
-    from app.ui.widgets.household_edit import PersonDialog
+    from app.ui.widgets.household_people import PersonDialog
 
     dialog = show(qtbot, PersonDialog())
     press_enter(qtbot, dialog.id_number)
@@ -216,5 +216,5 @@ def test_unsaved_edits_question_enter_keeps_the_edits(window, qtbot, idle, monke
     view.header.back_button.click()
     idle()
     assert asked == [QMessageBox.StandardButton.Save]
-    qtbot.waitUntil(lambda: "disabled" in households.detail(window.db, hid).household_category_codes,
+    qtbot.waitUntil(lambda: "disabled" in household_page.detail(window.db, hid).household_category_codes,
                     timeout=WAIT_MS)

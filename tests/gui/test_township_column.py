@@ -5,9 +5,9 @@ from __future__ import annotations
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
-from app.services.households import listing as households
+from app.services import households
+from app.services.households import HouseholdFilter
 from app.services.households.export import export_xlsx
-from app.services.households.listing import HouseholdFilter
 from app.ui.models.households import MATCH_COLUMN, TOWNSHIP_COLUMN
 from app.ui.models.worklist import WorkItemModel
 from tests.gui.helpers_households import WAIT_MS, open_list, type_search

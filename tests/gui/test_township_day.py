@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from app.services.agreements import agreements
+from app.services import agreements
 from app.services.agreements.agreements import PlanRequest
 from app.ui.models.households import COLUMN
 from tests.gui.helpers_households import WAIT_MS, open_list

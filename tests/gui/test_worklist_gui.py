@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
 
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services import households
+from app.services.households import HouseholdFilter
 from app.services.work import worklist
-from app.ui.pages.households import show_household
+from app.ui.pages.household_links import show_household
 from tests.gui.helpers_households import WAIT_MS
 
 
@@ -96,7 +96,7 @@ def test_worklist_for_a_past_date(window, qtbot, idle):
 
 
 def test_broken_agreements_are_on_the_worklist(window, qtbot, idle, qtmodeltester):
-    from app.services.agreements import agreements
+    from app.services import agreements
 
     dashboard = window.page("dashboard")
     _wait_worklist(dashboard, qtbot, idle)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from app.services.ledger_import.importer import import_ledger, preview
+from app.services.ledger_import import import_ledger, preview
 from tests.scenarios.helpers import make_id
 from tests.workbooks import write_workbook
 
@@ -148,7 +148,7 @@ def test_a_workbook_kept_one_sheet_per_month_gives_the_latest_months_balances(ne
 def test_recovered_money_and_category_columns_are_said_not_imported(write_xlsx):
     """A township's 分解表 carries 已收回金额 and a 低保户 mark: neither is imported, and the
     preview says why, so the figures differing from the table surprise nobody."""
-    from app.services.ledger_import.importer import preview
+    from app.services.ledger_import import preview
 
     header = ["借款人", "身份证号", "借据号", "贷款余额", "已收回金额", "低保户", "贷款类别"]
     path = write_xlsx({"柳林镇": [header, ["张三", "", "L1", 10000, 2000, "√", "农户小额"]]}, name="分解表.xlsx")
@@ -160,7 +160,7 @@ def test_recovered_money_and_category_columns_are_said_not_imported(write_xlsx):
 
 
 def test_balance_and_amount_lent_the_wrong_way_round_are_pointed_out(write_xlsx):
-    from app.services.ledger_import.importer import preview
+    from app.services.ledger_import import preview
 
     header = ["借款人", "借据号", "贷款金额", "贷款余额"]
     swapped = [[f"户{k}", f"L{k}", 3000 + k, 50000] for k in range(6)]       # the clerk's slip

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from app.domain.errors import InputError
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from tests.scenarios.helpers import make_id, query, snapshot
 
 TODAY = date(2026, 11, 22)

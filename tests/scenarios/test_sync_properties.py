@@ -21,7 +21,7 @@ from sqlalchemy import text
 from app.bootstrap import open_database
 from app.services.foundation.demo import DemoOptions, make_demo
 from app.services.households.changes import HouseholdChanges, NewPerson, PersonChange, update
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from app.services.recovery.repayments import record_repayment
 from app.services.reporting.summary import compute
 from app.services.work.corrections import void_repayment

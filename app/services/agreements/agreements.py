@@ -1,7 +1,7 @@
 """Repayment agreements (还款协议): make one from a plan, revise it, print, sign, cancel.  Plain
 dataclasses in and out, so the window and the command line drive the same functions.  Reading
-them — one agreement, the list, the ones due or broken — is ``app.services.agreements.views``,
-whose functions this module also offers.
+them — one agreement, the list, the ones due or broken — is ``app.services.agreements.views``;
+both halves are offered together by the package's face (``from app.services import agreements``).
 
 Lifecycle: ``draft`` → ``printed`` → ``signed`` (date) → ``fulfilled``; ``broken`` while an
 installment is unpaid more than ``grace_days`` after its due date (back to ``signed`` once the
@@ -30,32 +30,19 @@ from app.db.session import Database
 from app.district import templates
 from app.district.agreement_settings import AgreementSettings
 from app.district.agreement_settings import load as load_settings
+from app.domain.agreement_status import STATUS_NAMES
 from app.domain.errors import InputError, IntegrityError
 from app.domain.money import format_yuan, to_chinese_capital, yuan_str
 from app.domain.schedule import FREQUENCY_NAMES, PlannedInstallment, make_plan, order_text, parse_order, spread
 from app.services.agreements.owed import Quote, load_loans, quote_loans
 from app.services.agreements.parties import names_for
-from app.services.agreements.views import (  # noqa: F401  (the reading half, used through this module)
+from app.services.agreements.views import (
     ACTIVE,
-    IN_FORCE,
-    STATUS_NAMES,
-    AgreementDue,
-    AgreementLoanView,
-    AgreementRow,
     AgreementView,
-    InstallmentView,
     _rows,
-    _standings,
     _view,
     agreement_label,
-    agreement_loans,
-    agreements_due,
-    broken_agreements,
     find_agreement,
-    get,
-    history,
-    list_agreements,
-    loan_waivers,
 )
 from app.services.foundation.work_common import check_day
 

@@ -25,6 +25,7 @@ from app.db.session import Database
 from app.district import templates
 from app.district.agreement_settings import AgreementSettings
 from app.district.agreement_settings import load as load_settings
+from app.domain.agreement_status import STATUS_NAMES
 from app.domain.dates import add_months
 from app.domain.errors import InputError, NotFound, UserError
 from app.domain.interest import BASIS_TEXT, accrue, penalty_rate
@@ -40,13 +41,13 @@ from app.reports.forms import (
     ScheduleLine,
     SheetForm,
 )
-from app.services.agreements import agreements as svc
+from app.services import agreements as svc
 from app.services.agreements.parties import names_for, parties, payer
 from app.services.foundation.operators import printed_name
 
 KINDS = {"agreement": "还款协议书", "sheet": "减免明白纸", "receipt": "还款凭证"}
 SHEET_FILE = "reduction_sheet.txt"
-WATERMARKS = {"cancelled": "已作废", "superseded": "已被新版本替代"}
+WATERMARKS = {code: STATUS_NAMES[code] for code in ("cancelled", "superseded")}   # across an old form
 DRAFT_BANNER = "【草稿：减免尚未审批（无审批文号），不能作为签字文本】"
 
 

@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Repayment, Unit, Village
 from app.db.session import Database
+from app.domain.agreement_status import STATUS_NAMES
 from app.domain.schedule import fill_installments, standing
-from app.services.agreements.views import IN_FORCE, STATUS_NAMES
+from app.services.agreements.views import IN_FORCE
 
-# How the window names each state (the stored status, or the measured one when in force).
-STATE_NAMES = {**STATUS_NAMES, "printed": "已打印待签字", "broken": "已违约", "superseded": "旧版本"}
+# How the window's list names each state (the stored status, or the measured one when in force):
+# the names of app.domain.agreement_status, two of them shorter or plainer for a list.
+STATE_NAMES = {**STATUS_NAMES, "printed": "已打印待签字", "superseded": "旧版本"}
 WAITING = ("draft", "printed")
 
 

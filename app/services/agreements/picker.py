@@ -15,15 +15,17 @@ from sqlalchemy.orm import Session
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Unit, Village
 from app.db.session import Database
 from app.district.agreement_settings import load as load_settings
+from app.domain.agreement_status import STATUS_NAMES
 from app.domain.errors import NotFound, UserError
 from app.domain.money import split_installments
 from app.domain.schedule import due_dates
-from app.services.agreements import agreements as plans
+from app.services import agreements as plans
+from app.services import households
 from app.services.agreements import owed
-from app.services.agreements.agreements import ACTIVE, STATUS_NAMES, PlanRequest, Preview, find_agreement
+from app.services.agreements.agreements import PlanRequest, Preview
 from app.services.agreements.owed import Quote
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services.agreements.views import ACTIVE, find_agreement
+from app.services.households import HouseholdFilter
 from app.services.households.search import Match, summary
 
 SEARCH_LIMIT = 30

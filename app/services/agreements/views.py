@@ -16,14 +16,13 @@ from app.db.agreement_standing import stored_status
 from app.db.models import Agreement, AgreementLoan, Household, Installment, Loan, Repayment, Unit, Village
 from app.db.models.agreements import IN_FORCE  # measured against repayments
 from app.db.session import Database
+from app.domain.agreement_status import STATUS_NAMES
 from app.domain.errors import NotFound
 from app.domain.money import to_chinese_capital, yuan_str
 from app.domain.schedule import Standing, parse_order, spread
 from app.services.agreements.owed import default_rate_warnings
 from app.services.foundation import work_common
 
-STATUS_NAMES = {"draft": "草稿", "printed": "已打印", "signed": "已签订", "fulfilled": "已履行",
-                "broken": "违约", "cancelled": "已作废", "superseded": "已被新版本替代"}
 ACTIVE = ("draft", "printed", "signed", "broken")   # a loan may be in one of these at a time
 
 

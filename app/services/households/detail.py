@@ -31,6 +31,7 @@ from app.db.models import (
 )
 from app.db.models.agreements import IN_FORCE
 from app.db.session import Database
+from app.domain.agreement_status import status_name
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import NotFound
 from app.domain.followup import VisitFact, followup_due, in_collection, promise_broken, visit_state
@@ -46,9 +47,6 @@ from app.domain.stages import (
 )
 from app.services.households.timeline import TimelineEntry, build_timeline
 from app.services.ledger_import import followup as import_followup
-
-AGREEMENT_STATUS_NAMES = {"draft": "草稿", "printed": "已打印", "signed": "已签订", "fulfilled": "已履行",
-                          "broken": "已违约", "cancelled": "已作废", "superseded": "已变更"}
 
 
 @dataclass(frozen=True)
@@ -318,7 +316,7 @@ def _detail(s: Session, household_id: str, day: date) -> HouseholdDetail:
     event_infos = [_event_info(e, loan_no) for e in events]
     shown = _agreement_states(s, agreements, day)
     ag_infos = [AgreementInfo(a.id, a.number, a.version, shown[a.id],
-                              AGREEMENT_STATUS_NAMES.get(shown[a.id], shown[a.id]),
+                              status_name(shown[a.id]),
                               a.signed_on, a.as_of, a.total_fen, tuple(ag_loans.get(a.id, ())))
                 for a in agreements]
     task = sum(li.task_fen for li in loan_infos)

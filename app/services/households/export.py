@@ -8,8 +8,8 @@ from pathlib import Path
 from app.db.session import Database
 from app.domain.errors import InputError
 from app.reports.households_xlsx import write_household_list
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services import households
+from app.services.households import HouseholdFilter
 
 
 @dataclass(frozen=True)

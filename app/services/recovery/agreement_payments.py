@@ -29,10 +29,11 @@ from app.db.models import Agreement, AgreementLoan, Installment, Loan, Repayment
 from app.db.models.agreements import IN_FORCE
 from app.db.search_index import refresh_search
 from app.db.session import Database
+from app.domain.agreement_status import STATUS_NAMES
 from app.domain.errors import InputError, IntegrityError
 from app.domain.money import yuan_str
 from app.domain.schedule import PartOwed, fill_installments, parse_order, split_payment, standing
-from app.services.agreements.views import STATUS_NAMES, agreement_label, agreement_loans, find_agreement, loan_waivers
+from app.services.agreements.views import agreement_label, agreement_loans, find_agreement, loan_waivers
 from app.services.foundation.work_common import check_day, rederive_bank
 
 # The stored status of one that takes payments (``broken`` and ``fulfilled`` as older versions

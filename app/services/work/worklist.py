@@ -23,10 +23,9 @@ from app.domain.errors import InputError
 from app.domain.followup import followup_due, in_collection, promise_broken
 from app.domain.money import yuan_str
 from app.domain.stages import DUTY_NAMES, DutyRole
-from app.services.agreements import agreements
+from app.services import agreements, households
 from app.services.agreements.views import AgreementDue
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter, HouseholdRow
+from app.services.households import HouseholdFilter, HouseholdRow, listing
 from app.services.reporting.summary import RecoveryMixin, rate_number
 
 
@@ -169,32 +168,32 @@ def _broken_agreements(db: Database, day: date, scope: HouseholdFilter) -> list[
     """Broken agreements of the households in scope (a township, a responsible person)."""
     broken = agreements.broken_agreements(db, day)
     if broken and (scope.township_id or scope.staff_id):
-        where, params = households._conditions(
+        where, params = listing._conditions(
             HouseholdFilter(township_id=scope.township_id, staff_id=scope.staff_id))
-        with households._read(db) as conn:
+        with listing.reading(db) as conn:
             inside = {r[0] for r in conn.execute(sql(
-                "SELECT i.household_id FROM household_index i WHERE 1 = 1" + households._and(where)), params)}
+                "SELECT i.household_id FROM household_index i WHERE 1 = 1" + listing._and(where)), params)}
         broken = [d for d in broken if d.household_id in inside]
     return broken
 
 
 def _states(db: Database, scope: HouseholdFilter, day: date) -> dict[str, dict]:
     """Every household in scope as of ``day``, from the facts (see ``states_as_of``)."""
-    where, params = households._conditions(HouseholdFilter(township_id=scope.township_id, staff_id=scope.staff_id))
-    with households._read(db) as conn:
+    where, params = listing._conditions(HouseholdFilter(township_id=scope.township_id, staff_id=scope.staff_id))
+    with listing.reading(db) as conn:
         if not where:
             return states_as_of(conn, day)
         ids = [r[0] for r in conn.execute(sql(
-            "SELECT i.household_id FROM household_index i WHERE 1 = 1" + households._and(where)), params)]
+            "SELECT i.household_id FROM household_index i WHERE 1 = 1" + listing._and(where)), params)]
         return states_as_of(conn, day, ids)
 
 
 def _lists_from_index(db: Database, scope: HouseholdFilter, limit: int, orders: dict | None = None,
                       keys: tuple[str, ...] = tuple(_LISTS)) -> list[WorkList]:
-    where, params = households._conditions(scope)
+    where, params = listing._conditions(scope)
     where.append(IN_COLLECTION_SQL)   # a settled or written-off household needs no follow-up
     out = []
-    with households._read(db) as conn:
+    with listing.reading(db) as conn:
         for key in keys:
             cond, order = _LISTS[key]
             join = ""
@@ -216,7 +215,7 @@ def _lists_from_facts(db: Database, scope: HouseholdFilter, limit: int, states: 
     if states is None:
         states = _states(db, scope, day)
     live = [st for st in states.values() if in_collection(st["outstanding_fen"], [st["stage"]])]
-    with households._read(db) as conn:   # the list's own name order
+    with listing.reading(db) as conn:   # the list's own name order
         sort_names = dict(conn.execute(sql("SELECT household_id, sort_name FROM household_index")).all())
     name = {st["household_id"]: sort_names.get(st["household_id"], st["sort_name"]) for st in live}
     picks = {
@@ -254,7 +253,7 @@ def _lists_from_facts(db: Database, scope: HouseholdFilter, limit: int, states: 
 
 
 def _state_values(db: Database) -> dict:
-    with households._read(db) as conn:
+    with listing.reading(db) as conn:
         villages, units, _staff = _names(conn)
     return {
         "name": lambda s, n: n,
@@ -296,7 +295,7 @@ def progress(db: Database, as_of: date | None = None, *, township_id: str | None
     """
     day = as_of or date.today()
     scope = HouseholdFilter(township_id=township_id, staff_id=staff_id)
-    with households._read(db) as conn:
+    with listing.reading(db) as conn:
         if day >= date.today():
             villages, staff = _progress_from_index(conn, scope)
         else:
@@ -321,8 +320,8 @@ def _staff_detail(title: str | None, duties: str | None) -> str:
 
 
 def _progress_from_index(conn, scope: HouseholdFilter) -> tuple[list[Progress], list[Progress]]:
-    where, params = households._conditions(scope)
-    cond = households._and(where)
+    where, params = listing._conditions(scope)
+    cond = listing._and(where)
     vnames, unames, snames = _names(conn)
     villages = [Progress(r[1], vnames.get(r[1], "（未分村）"), unames.get(r[0], ""), r[2], r[3] or 0, r[4] or 0,
                          r[5] or 0, r[6] or 0)
@@ -344,9 +343,9 @@ def _progress_from_index(conn, scope: HouseholdFilter) -> tuple[list[Progress], 
 def _progress_from_facts(conn, scope: HouseholdFilter, day: date,
                          states: dict | None = None) -> tuple[list[Progress], list[Progress]]:
     if states is None:
-        where, params = households._conditions(scope)
+        where, params = listing._conditions(scope)
         ids = [r[0] for r in conn.execute(sql("SELECT i.household_id FROM household_index i WHERE 1 = 1"
-                                              + households._and(where)), params)]
+                                              + listing._and(where)), params)]
         states = states_as_of(conn, day, ids)
     vnames, unames, snames = _names(conn)
     per_village: dict[tuple, list[int]] = {}

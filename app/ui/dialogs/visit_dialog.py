@@ -29,8 +29,8 @@ from app.db.session import Database
 from app.domain.errors import InputError
 from app.domain.money import format_yuan
 from app.domain.stages import METHOD_NAMES, OUTCOME_NAMES, VisitOutcome
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter, HouseholdRow
+from app.services import households
+from app.services.households import HouseholdFilter, HouseholdRow
 from app.services.work import visits
 from app.ui import settings as ui_settings
 from app.ui.actor import actor

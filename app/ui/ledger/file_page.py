@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWizardPage
 
-from app.services.ledger_import.importer import EXCEL_SUFFIXES
+from app.services.ledger_import import EXCEL_SUFFIXES
 from app.ui import settings as ui_settings
 
 FILE_FILTER = f"Excel 台账 ({' '.join('*' + s for s in EXCEL_SUFFIXES)});;所有文件 (*)"

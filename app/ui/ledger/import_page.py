@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWizardPage
 
 from app.domain.errors import UserError
-from app.services.ledger_import.importer import Cancelled, import_ledger
+from app.services.ledger_import import Cancelled, import_ledger
 from app.ui import errors
 from app.ui.tasks import run_in_background
 

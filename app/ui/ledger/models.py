@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from app.services.ledger_import.importer import (
+from app.services.ledger_import import (
     FIELD_CHOICES,
     HOW_LABELS,
     REJECT_REASONS,

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import UserError
 from app.domain.money import format_yuan
-from app.services.ledger_import.importer import Cancelled, known_townships, needs_township, preview
+from app.services.ledger_import import Cancelled, known_townships, needs_township, preview
 from app.ui import errors
 from app.ui.ledger.models import RejectedModel, record_view
 from app.ui.ledger.sheet_panel import SheetPanel

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_yuan
-from app.services.ledger_import.importer import write_error_report
+from app.services.ledger_import import write_error_report
 from app.ui import errors
 from app.ui.ledger.models import MissingModel, RejectedModel, WarningModel, record_view
 from app.ui.tasks import run_in_background

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_yuan
-from app.services.ledger_import.importer import FIELD_CHOICES, HOW_LABELS, TOWNSHIP_SOURCES
+from app.services.ledger_import import FIELD_CHOICES, HOW_LABELS, TOWNSHIP_SOURCES
 from app.ui.ledger.models import MappingModel
 
 SKIPPED_LABELS = {"blank": "空行", "subtotal": "小计/合计行", "header": "重复的表头行", "note": "说明文字行"}

@@ -18,8 +18,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.db.session import Database
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter, HouseholdRow
+from app.services import households
+from app.services.households import HouseholdFilter, HouseholdRow
 from app.services.households.search import summary as match_summary
 from app.ui import formatting
 from app.ui.models.colours import AMBER, BLUE, RED

@@ -13,7 +13,7 @@ from app.ui.models.colours import AMBER, RED
 from app.ui.models.table import SORT_ROLE, Column, RecordTableModel
 
 if TYPE_CHECKING:     # the rows come from the services; the window paints before they are loaded
-    from app.services.households.listing import HouseholdRow
+    from app.services.households import HouseholdRow
     from app.services.work.worklist import Progress
 
 _DUTIES = re.compile(r"（[^）]*）")

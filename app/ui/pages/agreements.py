@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.agreements import agreements
+from app.services import agreements
 from app.services.agreements.overview import AgreementListItem, overview
 from app.services.recovery import agreement_payments
 from app.ui import errors

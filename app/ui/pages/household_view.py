@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from app.db.session import Database
 from app.domain.errors import InputError, UserError
-from app.services.households import listing as households
+from app.services import households
+from app.services.households import detail as household_page
 from app.services.households.changes import HouseholdChanges
 from app.services.households.detail import HouseholdDetail
 from app.services.ledger_import import followup as import_followup
@@ -28,10 +29,12 @@ from app.ui.actor import actor
 from app.ui.models.household_detail import TimelineModel
 from app.ui.pages.base import notify_written
 from app.ui.tasks import run_in_background
-from app.ui.widgets.household_edit import AssignmentEditor, CategoryCapacityEditor, PeopleEditor
+from app.ui.widgets.household_assignments import AssignmentEditor
+from app.ui.widgets.household_categories import CategoryCapacityEditor
 from app.ui.widgets.household_figures import HouseholdFigures
 from app.ui.widgets.household_header import HouseholdHeader
 from app.ui.widgets.household_loans import LoanTab
+from app.ui.widgets.household_people import PeopleEditor
 from app.ui.widgets.household_side import HouseholdSide
 from app.ui.widgets.timeline_panel import TimelinePanel
 
@@ -161,7 +164,7 @@ class HouseholdView(QWidget):
         generation, db, hid = self._generation, self.db, self.household_id
 
         def work(ctx):
-            d = households.detail(db, hid)
+            d = household_page.detail(db, hid)
             try:
                 tips = [s.text for s in suggestions.for_detail(d)]
             except UserError as exc:   # a broken rules file: say so where the suggestions go

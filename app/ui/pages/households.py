@@ -6,92 +6,35 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app import config
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services import households
+from app.services.households import HouseholdFilter
 from app.services.work import choices
 from app.ui import errors
 from app.ui import formatting as fmt
 from app.ui.dialogs.file_saved import show_file_saved
-from app.ui.models.households import COLUMNS, ID_ROLE, MATCH_COLUMN, TOWNSHIP_COLUMN, HouseholdTableModel
+from app.ui.models.households import COLUMNS, MATCH_COLUMN, TOWNSHIP_COLUMN, HouseholdTableModel
 from app.ui.pages.base import Page
 from app.ui.pages.household_view import HouseholdView
 from app.ui.tasks import run_in_background
-from app.ui.widgets.columns import ColumnChooser, ColumnFit
 from app.ui.widgets.common import PageHeader, scaled_font
 from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.household_filters import HouseholdFilterBar
+from app.ui.widgets.household_table import HouseholdTable, SearchBox
 
 SEARCH_DELAY_MS = 150
 MIN_DIGITS = 3
 CHOICES_DELAY_MS = 300
-# Column widths in characters of the font: (natural, minimum); text columns give way down to their
-# minimum (elided, the tooltip has all) so the list needs no horizontal scroll bar at 1366x768.
-# A column not named here gets _OTHER.
-_WIDTHS = {"户主": (4.0, 4.0), "村组": (7.0, 6.0), "提醒": (5.2, 5.2), "笔数": (2.0, 2.0),
-           "阶段": (5.3, 2.5), "还款能力": (5.3, 5.0), "类别": (5.0, 2.5), "最近走访": (10.7, 10.0),
-           "下次跟进": (5.6, 5.6), "责任人": (8.0, 3.0), "借款人": (6.0, 3.0), "乡镇": (5.0, 3.0),
-           "匹配": (7.5, 5.0)}    # "担保人 王建国 电话" is elided; its tooltip says it all
-_OTHER = (5.0, 3.0)
-_AIR = 30               # room around a column's text (and its sort arrow), partly given up when space is short
-_CELL = 20              # what a cell needs beside its text (padding, focus frame)
-# Money columns are as wide as the largest amount a household plausibly owes.
-_WIDEST_MONEY = "8,888,888.88"
-
-
-class HouseholdTable(QTableView):
-    """The list itself: Enter or a double-click opens the household."""
-
-    open_requested = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.doubleClicked.connect(self._open_index)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._open_index(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-    def _open_index(self, index) -> None:
-        hid = index.data(ID_ROLE) if index.isValid() else None
-        if hid:
-            self.open_requested.emit(hid)
-
-
-class SearchBox(QLineEdit):
-    """Down arrow goes to the list; Enter opens the only match (or goes to the list)."""
-
-    down = Signal()
-    enter = Signal()
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Down:
-            self.down.emit()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.enter.emit()
-            return
-        if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            return
-        super().keyPressEvent(event)
 
 
 class HouseholdsPage(Page):
@@ -164,36 +107,10 @@ class HouseholdsPage(Page):
 
         self.filters = HouseholdFilterBar()
 
-        self.table = HouseholdTable()
-        self.table.setObjectName("householdTable")
-        self.table.setModel(self.model)
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
-        palette = self.table.palette()
-        palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#f5f7fa"))
-        self.table.setPalette(palette)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setCornerButtonEnabled(False)
-        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        head = self.table.horizontalHeader()
-        head.setHighlightSections(False)
-        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        head.setMinimumHeight(self.fontMetrics().height() + 12)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.fit = ColumnFit(self.table, self._column_widths)
-        # What a search matched (担保人 王建国 …): right after 户主, and only while searching.
-        head.moveSection(head.visualIndex(MATCH_COLUMN), 1)
-        self.table.chooser = ColumnChooser(self.table, "households", [c.title for c in COLUMNS if c.hidden],
-                                           on_change=self.table.fit.invalidate, managed=("匹配", "乡镇"))
-        self.table.setColumnHidden(MATCH_COLUMN, True)
+        self.table = HouseholdTable(self.model)
         self.table.open_requested.connect(self.open_household)
         self.empty = EmptyState(self.table, "emptyList")
+        head = self.table.horizontalHeader()
         head.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         head.sortIndicatorChanged.connect(self._sort_indicator_changed)
@@ -206,16 +123,6 @@ class HouseholdsPage(Page):
         layout.addWidget(self.filters)
         layout.addWidget(self.table, 1)
         return box
-
-    def _column_widths(self, column: int):
-        fm, title = self.fontMetrics(), COLUMNS[column].title
-        if COLUMNS[column].money and title not in _WIDTHS:
-            natural = minimum = fm.horizontalAdvance(_WIDEST_MONEY)
-        else:
-            em = fm.horizontalAdvance("中")
-            chars, least = _WIDTHS.get(title, _OTHER)
-            natural, minimum = round(chars * em), round(least * em)
-        return natural + _AIR, natural + _CELL, minimum + _CELL
 
     @property
     def view(self) -> HouseholdView:
@@ -495,40 +402,3 @@ class HouseholdsPage(Page):
                           on_success=lambda r: show_file_saved(self, r.path, "导出完成",
                                                                f"已导出 {fmt.count(r.rows)} 户到 Excel 文件。"),
                           progress_label="正在导出 Excel……")
-
-
-def show_household(widget: QWidget, household_id: str) -> None:
-    """Open a household's page in the 借款户 page of ``widget``'s window (from any page)."""
-    window = widget.window()
-    if not hasattr(window, "page"):
-        return
-    page = window.page("households")
-    window.show_page("households")
-    page.open_household(household_id)
-
-
-def show_filtered(widget: QWidget, check: str) -> None:
-    """Show the list with only one of the checkboxes ticked (followup_due, promise_broken,
-    never_visited) — the worklist's "查看全部"."""
-    window = widget.window()
-    if not hasattr(window, "page"):
-        return
-    page = window.page("households")
-    window.show_page("households")
-    if page.stack.currentIndex() == 1 and not page.show_list():
-        return
-    page.show_only(check)
-
-
-def show_households(widget: QWidget, *, township_id: str | None = None, village_id: str | None = None,
-                    staff_id: str | None = None) -> None:
-    """Show the list of one township's, village's or responsible person's households (the
-    dashboard's drill-down)."""
-    window = widget.window()
-    if not hasattr(window, "page"):
-        return
-    page = window.page("households")
-    window.show_page("households")
-    if page.stack.currentIndex() == 1 and not page.show_list():
-        return
-    page.show_filtered_to(township_id=township_id, village_id=village_id, staff_id=staff_id)

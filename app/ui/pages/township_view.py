@@ -153,7 +153,7 @@ class TownshipView(QWidget):
 
     def _open_households(self, village_id: str | None = None, staff_id: str | None = None,
                          what: str | None = None) -> None:
-        from app.ui.pages.households import show_households
+        from app.ui.pages.household_links import show_households
 
         if self.unit_id is None:
             return

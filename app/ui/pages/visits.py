@@ -144,7 +144,7 @@ class VisitsPage(Page):
         self.loaded.emit()
 
     def _open(self, index) -> None:
-        from app.ui.pages.households import show_household
+        from app.ui.pages.household_links import show_household
 
         source = self.table.model().mapToSource(index)
         if source.isValid():

@@ -146,7 +146,7 @@ class _AgreementsTab(QWidget):
                                               "showAll_broken_agreements", panel.show_broken_agreements)
 
     def _open(self, index) -> None:
-        from app.ui.pages.households import show_household
+        from app.ui.pages.household_links import show_household
 
         source = self.view.model().mapToSource(index)
         if source.isValid():
@@ -254,7 +254,7 @@ class WorklistPanel(QObject):
 
     # -- going to the household ------------------------------------------------------------
     def open_index(self, view: QTableView, model: WorkItemModel, index) -> None:
-        from app.ui.pages.households import show_household
+        from app.ui.pages.household_links import show_household
 
         source = view.model().mapToSource(index)
         if source.isValid():
@@ -268,6 +268,6 @@ class WorklistPanel(QObject):
             page.set_filter("broken")
 
     def show_all(self, filter_key: str) -> None:
-        from app.ui.pages.households import show_filtered
+        from app.ui.pages.household_links import show_filtered
 
         show_filtered(self.owner, filter_key)

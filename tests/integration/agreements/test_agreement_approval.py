@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.errors import InputError, UserError
-from app.services.agreements import agreements as svc
+from app.services import agreements as svc
 from app.services.agreements.forms import no_receipt_reason, write_pdf
 from app.services.agreements.owed import quote
 from app.services.foundation import work_common

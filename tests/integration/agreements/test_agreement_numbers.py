@@ -8,7 +8,7 @@ import shutil
 from datetime import date
 
 from app.bootstrap import open_database
-from app.services.agreements import agreements as svc
+from app.services import agreements as svc
 from app.services.foundation.setup import new_device
 from tests.integration.agreements.agreement_helpers import execute, free_households
 

@@ -7,7 +7,7 @@ import pytest
 
 from app.domain.errors import InputError
 from app.domain.pinyin import initials
-from app.services.agreements import agreements
+from app.services import agreements
 from app.services.agreements.agreements import PlanRequest
 from app.services.agreements.overview import overview
 from app.services.agreements.picker import household_loans, household_of_loans, plan_of, search_households

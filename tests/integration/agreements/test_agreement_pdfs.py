@@ -12,7 +12,7 @@ import pytest
 
 from app.domain.interest import format_rate
 from app.domain.money import format_yuan, to_chinese_capital
-from app.services.agreements import agreements as svc
+from app.services import agreements as svc
 from app.services.agreements.forms import sheet_form, write_pdf
 from app.services.agreements.owed import quote
 from app.services.recovery.agreement_payments import pay

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Agreement, AgreementLoan, Installment, Loan
 from app.domain.errors import InputError, IntegrityError, NotFound
-from app.services.agreements import agreements as svc
+from app.services import agreements as svc
 from app.services.agreements.owed import quote
 from tests.integration.agreements.agreement_helpers import count, execute, free_households
 

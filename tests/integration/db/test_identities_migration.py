@@ -12,7 +12,7 @@ from app.bootstrap import open_database
 from app.db import ids
 from app.db.migrate import current_revision, head_revision, upgrade
 from app.db.session import make_engine
-from app.services.agreements import agreements as svc
+from app.services import agreements as svc
 from app.services.foundation.setup import township, village
 
 

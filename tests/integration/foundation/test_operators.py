@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import LOCAL_TABLES, AuditEntry, Meta, User
 from app.domain.errors import InputError
-from app.services.agreements import agreements as svc
+from app.services import agreements as svc
 from app.services.agreements.forms import write_pdf
 from app.services.foundation import operators
 from app.services.recovery.agreement_payments import pay

@@ -7,8 +7,9 @@ from datetime import date
 from sqlalchemy import text
 
 from app.cli import main
-from app.services.households import listing as H
-from app.services.households.listing import HouseholdFilter
+from app.services import households as H
+from app.services.households import HouseholdFilter
+from app.services.households import detail as household_page
 from app.services.work import worklist
 from app.services.work.stages import move_stage
 
@@ -42,7 +43,7 @@ def test_a_settled_household_is_not_due_for_follow_up(demo_db):
         assert r.outstanding_fen == 0
         assert not r.followup_due and not r.promise_broken
     assert not set(settled) & set(H.ids(demo_db, HouseholdFilter(followup_due=True)))
-    assert not H.detail(demo_db, settled[0]).followup_due
+    assert not household_page.detail(demo_db, settled[0]).followup_due
 
 
 def test_a_written_off_household_leaves_the_worklist_and_the_filter(demo_db):
@@ -51,7 +52,7 @@ def test_a_written_off_household_leaves_the_worklist_and_the_filter(demo_db):
     assert row.outstanding_fen > 0 and row.stage == "written_off"
     assert not row.followup_due
     assert hid not in H.ids(demo_db, HouseholdFilter(followup_due=True))
-    assert not H.detail(demo_db, hid).followup_due
+    assert not household_page.detail(demo_db, hid).followup_due
     w = worklist.compute(demo_db, TODAY, limit=1000)
     assert hid not in [r.id for r in w.overdue.items]
     # the filter's count and the worklist's two lists are the same households

@@ -9,8 +9,9 @@ from sqlalchemy import text
 from app.db.search_index import states_as_of
 from app.domain.errors import InputError
 from app.domain.followup import followup_due, in_collection, promise_broken
-from app.services.households import listing as H
-from app.services.households.listing import HouseholdFilter
+from app.services import households as H
+from app.services.households import HouseholdFilter, listing
+from app.services.households import detail as household_page
 
 TODAY = date.today()
 
@@ -99,7 +100,7 @@ def test_rows_show_what_the_list_needs_in_the_order_asked(demo_db):
     rows = H.rows(demo_db, ["no-such-id"] + order)
     assert [r.id for r in rows] == order
     for r in rows[:5]:
-        d = H.detail(demo_db, r.id)
+        d = household_page.detail(demo_db, r.id)
         assert (r.task_fen, r.recovered_fen, r.outstanding_fen) == (d.task_fen, d.recovered_fen, d.outstanding_fen)
         assert r.head_name in r.borrowers
         assert r.village == d.village and r.township == d.township
@@ -127,7 +128,7 @@ def test_search_within_a_village_every_plan(demo_db, q, monkeypatch):
     expected = ids(demo_db, text=q) & in_village
     # Try the plans for "few rows" and for "most rows" by moving the threshold.
     for broad in (1 / 50, 10.0, 0.0):
-        monkeypatch.setattr(H, "_BROAD", broad)
+        monkeypatch.setattr(listing, "_BROAD", broad)   # the share of households that makes a search broad
         f = HouseholdFilter(text=q, village_id=village)
         everything = H.ids(demo_db, f)
         assert set(everything) == expected, (q, broad)

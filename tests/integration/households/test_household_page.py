@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import text
 
 from app.domain.errors import InputError, NotFound
-from app.services.households import listing as H
-from app.services.households.listing import AssignmentSpec, HouseholdChanges, HouseholdFilter, NewPerson, PersonChange
+from app.services import households as H
+from app.services.households import AssignmentSpec, HouseholdChanges, HouseholdFilter, NewPerson, PersonChange
+from app.services.households import detail as household_page
 
 
 def a_household(db, where="1 = 1"):
@@ -21,7 +22,7 @@ def test_detail_has_people_loans_categories_responsible_history_and_timeline(dem
                                "WHERE l.household_id = h.id) AND EXISTS (SELECT 1 FROM visits v "
                                "WHERE v.household_id = h.id) AND EXISTS (SELECT 1 FROM category_tags c "
                                "WHERE c.household_id = h.id)")
-    d = H.detail(demo_db, hid)
+    d = household_page.detail(demo_db, hid)
     assert d.people and d.people[0].role == "borrower" and d.people[0].role_name == "借款人"
     assert d.loans and all(ln.outstanding_fen == ln.task_fen - ln.recovered_fen for ln in d.loans)
     assert d.recovered_fen > 0 and d.task_fen == sum(ln.task_fen for ln in d.loans)
@@ -35,13 +36,13 @@ def test_detail_has_people_loans_categories_responsible_history_and_timeline(dem
 
 def test_unknown_household(demo_db):
     with pytest.raises(NotFound):
-        H.detail(demo_db, "no-such-household")
+        household_page.detail(demo_db, "no-such-household")
 
 
 def test_edits_are_saved_together_and_logged(demo_db):
     hid = a_household(demo_db, "capacity = 'unknown' AND NOT EXISTS (SELECT 1 FROM category_tags c "
                                "WHERE c.household_id = h.id)")
-    before = H.detail(demo_db, hid)
+    before = household_page.detail(demo_db, hid)
     staff = [r[0] for r in demo_db.engine.connect().execute(text("SELECT id FROM staff LIMIT 2"))]
     borrower = before.people[0]
     d = H.update(demo_db, hid, HouseholdChanges(
@@ -97,7 +98,7 @@ def test_a_refused_edit_changes_nothing(demo_db, changes, fingerprint):
 
 def test_saving_without_changes_writes_nothing(demo_db, audits):
     hid = a_household(demo_db)
-    d = H.detail(demo_db, hid)
+    d = household_page.detail(demo_db, hid)
     before = audits(demo_db)
     H.update(demo_db, hid, HouseholdChanges(capacity=d.capacity, note=d.note or "",
                                             categories=d.household_category_codes), actor="李干部")
@@ -117,9 +118,9 @@ def test_the_page_shows_how_each_signed_agreement_stands_on_its_date(demo_db):
             "ON i.agreement_id = a.id WHERE a.status = 'signed' AND a.deleted = 0 AND NOT EXISTS "
             "(SELECT 1 FROM repayments r WHERE r.agreement_id = a.id AND r.deleted = 0) "
             "GROUP BY a.id LIMIT 1")).one()
-    shown = {a.id: a for a in H.detail(demo_db, paid_in_full[0]).agreements}
+    shown = {a.id: a for a in household_page.detail(demo_db, paid_in_full[0]).agreements}
     assert (shown[paid_in_full[1]].status, shown[paid_in_full[1]].status_name) == ("fulfilled", "已履行")
     from datetime import date, timedelta
     long_after = date.fromisoformat(str(unpaid[2])[:10]) + timedelta(days=400)
-    shown = {a.id: a for a in H.detail(demo_db, unpaid[0], long_after).agreements}
+    shown = {a.id: a for a in household_page.detail(demo_db, unpaid[0], long_after).agreements}
     assert (shown[unpaid[1]].status, shown[unpaid[1]].status_name) == ("broken", "已违约")

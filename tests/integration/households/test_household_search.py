@@ -6,8 +6,8 @@ from sqlalchemy import text
 
 from app.db.search_index import ensure_index, refresh_search
 from app.domain.pinyin import initials_variants
-from app.services.households import listing as H
-from app.services.households.listing import HouseholdFilter
+from app.services import households as H
+from app.services.households import HouseholdFilter
 
 
 def found(db, q, **kw):

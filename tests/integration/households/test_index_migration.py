@@ -7,8 +7,8 @@ from sqlalchemy import text
 
 from app.bootstrap import open_database
 from app.db.migrate import current_revision, head_revision, upgrade
-from app.services.households import listing as H
-from app.services.households.listing import HouseholdFilter
+from app.services import households as H
+from app.services.households import HouseholdFilter
 from tests.migration_undo import after_0008, before_0008
 
 

@@ -9,9 +9,9 @@ from app.db.models import Household, Person, Unit
 from app.db.search_index import built_with, refresh_search
 from app.db.search_text import INDEX_VERSION, matching
 from app.domain.pinyin import initials_variants
+from app.services import households as H
 from app.services.agreements.picker import search_households
-from app.services.households import listing as H
-from app.services.households.listing import HouseholdFilter
+from app.services.households import HouseholdFilter, listing
 
 # Heads of household added to the demo, with the other people in them (name, role, phone).
 ADDED = {
@@ -170,7 +170,7 @@ def test_every_plan_lists_the_same_order(db, q, monkeypatch):
 
     expected = found(db, q)
     for broad, walk in ((0.0, 0.0), (0.0, 10.0), (10.0, 10.0)):
-        monkeypatch.setattr(H, "_BROAD", broad)
+        monkeypatch.setattr(listing, "_BROAD", broad)   # the share of households that makes a search broad
         monkeypatch.setattr(household_search, "_WALK_OWN", walk)
         assert found(db, q) == expected, (broad, walk)
         for offset in (0, 3, 17, len(expected) - 2):

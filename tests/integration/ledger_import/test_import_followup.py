@@ -10,10 +10,11 @@ from sqlalchemy import text
 
 from app.domain.errors import NotFound
 from app.ledger.rows import RowWarning
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services import households
+from app.services.households import HouseholdFilter
+from app.services.households import detail as household_page
 from app.services.ledger_import import followup as import_followup
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from app.services.work import choices
 from tests.integration.ledger_import.ledger_files import HEADER, loan_row, make_id
 
@@ -135,7 +136,7 @@ def test_marking_checked_is_audited_and_can_be_taken_back(new_db, write_xlsx):
     import_followup.mark_checked(new_db, ids[:1], "李干事", undo=True)
     assert [x.id for x in import_followup.items(new_db, household_id=hid)] == ids[:1]
     # the household page shows them, open first
-    d = households.detail(new_db, hid)
+    d = household_page.detail(new_db, hid)
     assert [x.checked for x in d.followups] == [False, True] and len(d.open_followups) == 1
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.db.models import AuditEntry, Loan
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from tests.integration.ledger_import.ledger_files import HEADER, loan_row
 
 TODAY = date(2026, 12, 20)

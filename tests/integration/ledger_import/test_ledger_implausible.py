@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.db.models import Loan
 from app.domain.idcard import check_digit
 from app.ledger.mappings import MappingStore
-from app.services.ledger_import.importer import import_ledger, preview
+from app.services.ledger_import import import_ledger, preview
 from tests.hostile_workbooks import loan_rows, person_id, write_xlsx
 
 

@@ -23,7 +23,7 @@ from app.db.models import (
     Staff,
 )
 from app.domain.errors import InputError
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from app.services.reporting.summary import compute
 
 TODAY = date(2026, 12, 5)   # a day after both ledgers' data dates
@@ -182,7 +182,7 @@ def _counts(db) -> dict:
 def test_an_agreement_can_be_drawn_up_on_a_ledger_dated_after_todays_date(new_db, sample_dir, monkeypatch):
     """The bank's next ledger says 数据截至 2026-11-30 but the computer's date is 2026-11-22:
     what is owed today is the ledger's own figures, with nothing accrued on top."""
-    from app.services.agreements import agreements
+    from app.services import agreements
     from app.services.agreements.owed import quote
     from app.services.foundation import work_common
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.db.models import Household, LedgerBalance, Loan, Repayment
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from app.services.reporting.summary import compute
 from tests.integration.ledger_import.ledger_files import HEADER, loan_row, make_id
 
@@ -153,8 +153,8 @@ def test_a_new_loan_officer_takes_over_the_loan(new_db, write_xlsx):
 def test_the_household_list_shows_each_ledgers_figures(new_db, write_xlsx):
     """After an import the list (once prepared, as the window and the CLI do) shows the new
     households and the balances of the latest ledger, never the old figures."""
-    from app.services.households import listing as households
-    from app.services.households.listing import HouseholdFilter
+    from app.services import households
+    from app.services.households import HouseholdFilter
 
     import_ledger(new_db, _ledger(write_xlsx, "2026年10月31日", [loan_row(1, balance=10000)], "a.xlsx"),
                   today=TODAY)
@@ -173,8 +173,8 @@ def test_the_household_list_shows_each_ledgers_figures(new_db, write_xlsx):
 def test_the_household_list_after_a_ledger_with_old_and_new_households(new_db, write_xlsx):
     """A later ledger that adds a loan to a listed household and brings a new household: the
     list (its index built before) shows the listed household's new total and the newcomer."""
-    from app.services.households import listing as households
-    from app.services.households.listing import HouseholdFilter
+    from app.services import households
+    from app.services.households import HouseholdFilter
 
     zhang = make_id("62242119601018001")
     import_ledger(new_db, _ledger(write_xlsx, "2026年10月31日", [loan_row(1, idno=zhang, balance=10000)], "a.xlsx"),

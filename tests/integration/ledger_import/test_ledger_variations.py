@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.db.models import Household, LedgerImport, Loan, Person, Unit
 from app.domain.errors import InputError
-from app.services.ledger_import.importer import import_ledger, preview
+from app.services.ledger_import import import_ledger, preview
 from tests.integration.ledger_import.ledger_files import HEADER, loan_row, make_id
 
 TODAY = date(2026, 11, 22)

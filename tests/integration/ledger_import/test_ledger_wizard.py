@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.db.models import AuditEntry, Household, LedgerImport, Loan, Unit
 from app.domain.errors import InputError
-from app.services.ledger_import.importer import (
+from app.services.ledger_import import (
     FIELD_CHOICES,
     Cancelled,
     MappingStore,
@@ -154,13 +154,15 @@ def test_importing_right_after_the_preview_does_not_read_the_file_again(new_db, 
 
 def test_a_preview_that_no_longer_applies_is_not_used(new_db, write_xlsx, monkeypatch):
     import app.services.ledger_import.importer as service
+    import app.services.ledger_import.previews as previews
 
     path = write_xlsx({"柳林镇": [HEADER, loan_row(1), loan_row(2)]})
     p = preview(path, db=new_db, today=TODAY)
     write_xlsx({"柳林镇": [HEADER, loan_row(1), loan_row(2), loan_row(3)]})   # the file changed since
     reads = []
     real = service.parse_ledger
-    monkeypatch.setattr(service, "parse_ledger", lambda *a, **k: reads.append(a) or real(*a, **k))
+    for reader in (service, previews):   # the import's reading, and the preview's
+        monkeypatch.setattr(reader, "parse_ledger", lambda *a, **k: reads.append(a) or real(*a, **k))
     assert import_ledger(new_db, path, preview=p, today=TODAY).loans_imported == 3
     assert len(reads) == 1
     other = preview(path, db=new_db, township="别的镇", today=TODAY)   # other settings than the import's
@@ -169,7 +171,7 @@ def test_a_preview_that_no_longer_applies_is_not_used(new_db, write_xlsx, monkey
 
 
 def test_a_sheet_missing_a_required_column_still_shows_sample_values(write_xlsx):
-    from app.services.ledger_import.importer import column_samples
+    from app.services.ledger_import import column_samples
 
     path = write_xlsx({"柳林镇": [ODD_HEADER, [], *_odd_rows(4)]})
     p = preview(path, store=MappingStore())

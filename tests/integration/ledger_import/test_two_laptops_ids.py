@@ -13,7 +13,7 @@ from app.bootstrap import open_database
 from app.services.foundation.setup import initialise
 from app.services.households import changes
 from app.services.households import detail as household_page
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from tests.integration.ledger_import.ledger_files import HEADER, loan_row, make_id
 
 TODAY = date(2026, 12, 5)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Installment, Loan, Repayment
 from app.domain.errors import InputError, IntegrityError
-from app.services.agreements import agreements as svc
+from app.services import agreements as svc
 from app.services.agreements.forms import receipt_form
 from app.services.recovery.agreement_payments import agreement_in_force, allocate_to_agreement, pay
 from tests.integration.agreements.agreement_helpers import count, free_households

@@ -12,7 +12,7 @@ import pytest
 
 from app.domain.errors import NotFound
 from app.domain.reconcile import AMOUNTS_DIFFER, BALANCE_ROSE, IN_BANK_NOT_RECORDED, RECORDED_NOT_IN_BANK
-from app.services.ledger_import.importer import import_ledger
+from app.services.ledger_import import import_ledger
 from app.services.recovery.repayments import record_repayment
 from app.services.reporting import reconcile, summary
 from app.services.work.corrections import void_repayment

@@ -187,8 +187,8 @@ def test_every_figure_is_summarys_on_the_demo(demo_db, day):
 def test_of_township_names_each_village_and_person_by_id(small):
     """What the dashboard's drill-down shows and opens: each line's id is the village's or the
     person's, whose households the 借款户 list then shows; a township without loans yet is all zeros."""
-    from app.services.households import listing as households
-    from app.services.households.listing import HouseholdFilter
+    from app.services import households
+    from app.services.households import HouseholdFilter
 
     unit_id, _name = township_report.find_township(small, "柳林镇")
     r = township_report.of_township(small, unit_id, AS_OF)

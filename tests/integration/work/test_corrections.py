@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Repayment, StageEvent, Visit
 from app.domain.errors import InputError, NotFound
-from app.services.agreements import agreements
-from app.services.households import listing as H
-from app.services.households.listing import HouseholdFilter
-from app.services.ledger_import.importer import import_ledger
+from app.services import agreements
+from app.services import households as H
+from app.services.households import HouseholdFilter
+from app.services.households import detail as household_page
+from app.services.ledger_import import import_ledger
 from app.services.recovery.agreement_payments import pay
 from app.services.recovery.repayments import record_repayment
 from app.services.reporting import summary
@@ -35,7 +36,7 @@ def _row(db, model, row_id) -> dict:
 
 
 def _village_recovered(db, household_id) -> int:
-    d = H.detail(db, household_id)
+    d = household_page.detail(db, household_id)
     w = worklist.compute(db, TODAY, township_id=d.township_id)
     return next(p.recovered_fen for p in w.by_village if p.name == d.village)
 
@@ -85,7 +86,7 @@ def test_20000_typed_for_2000_is_corrected_everywhere(demo_db, big):
     assert s1.totals.recovered_fen == s0.totals.recovered_fen + 200_000
     row = H.rows(demo_db, [one["household_id"]])[0]
     assert (row.recovered_fen, row.outstanding_fen) == (200_000, one["task_fen"] - 200_000)
-    d = H.detail(demo_db, one["household_id"])
+    d = household_page.detail(demo_db, one["household_id"])
     assert d.recovered_fen == 200_000 and [r.amount_fen for r in d.repayments] == [200_000]
     assert d.loans[0].outstanding_fen == one["task_fen"] - 200_000
     assert _village_recovered(demo_db, one["household_id"]) == village0 + 200_000
@@ -122,7 +123,7 @@ def test_voiding_the_repayment_that_settled_a_loan_reopens_it(demo_db, one):
     assert r.settled
     done = void_repayment(demo_db, r.repayment_id, reason="借款人并未还清，误录", amount_fen=one["task_fen"] // 2)
     assert done.reopened == (one["loan_no"],)
-    d = H.detail(demo_db, one["household_id"])
+    d = household_page.detail(demo_db, one["household_id"])
     assert d.loans[0].stage == "collection" and d.loans[0].outstanding_fen == one["task_fen"] - one["task_fen"] // 2
     assert summary.compute(demo_db, TODAY).totals.settled == settled0
     assert all(e.to_stage != "settled" for e in d.stage_history)
@@ -244,7 +245,7 @@ def test_a_payment_under_an_agreement_is_voided_whole_and_the_agreement_measured
     assert new[0].receipt_no != paid.receipt_no                       # the old receipt is void
     recovered = summary.compute(demo_db, later).totals.recovered_fen
     assert recovered == recovered0 + sum(r.principal_fen for r in new)
-    mine = [ln for ln in H.detail(demo_db, again.household_id, later).loans if ln.loan_no in loans]
+    mine = [ln for ln in household_page.detail(demo_db, again.household_id, later).loans if ln.loan_no in loans]
     assert any(ln.outstanding_fen for ln in mine)
     assert all((ln.stage == "settled") == (ln.outstanding_fen == 0) for ln in mine)
 
@@ -264,7 +265,7 @@ def test_a_bank_report_cannot_be_voided_here(new_db, tmp_path, fingerprint):
 def test_a_wrong_visit_is_voided_and_its_promise_no_longer_counts(demo_db, one):
     hid = one["household_id"]
     broken0 = hid in H.ids(demo_db, HouseholdFilter(promise_broken=True))
-    promise0 = H.detail(demo_db, hid).promise_date
+    promise0 = household_page.detail(demo_db, hid).promise_date
     v = record_visit(demo_db, loan_no=one["loan_no"], outcome="promised", visited_on=DAY - timedelta(days=30),
                      promised_fen=100_000, promised_date=DAY - timedelta(days=20), note="说月底还")
     assert hid in H.ids(demo_db, HouseholdFilter(promise_broken=True))
@@ -275,7 +276,7 @@ def test_a_wrong_visit_is_voided_and_its_promise_no_longer_counts(demo_db, one):
     assert {k for k in before if before[k] != after[k]} - {"hlc", "updated_at", "updated_by", "seq", "field_hlc"} == {
         "deleted", "void_reason"}
     assert (hid in H.ids(demo_db, HouseholdFilter(promise_broken=True))) == broken0
-    d = H.detail(demo_db, hid)
+    d = household_page.detail(demo_db, hid)
     assert v.visit_id not in [x.id for x in d.visits] and d.promise_date == promise0
     struck = next(t for t in d.timeline if t.ref_id == v.visit_id)
     assert struck.voided and struck.title.endswith("（已作废）") and "记错了户" in struck.detail
@@ -290,7 +291,7 @@ def test_a_visit_is_corrected_keeping_what_was_right(demo_db, one):
     assert (new["outcome"], new["visitors"], new["visited_on"], new["note"], new["corrects_id"]) == (
         "unreachable", "王五", DAY - timedelta(days=3), "不在家", v.visit_id)
     assert new["loan_id"] == one["loan_id"]
-    d = H.detail(demo_db, one["household_id"])
+    d = household_page.detail(demo_db, one["household_id"])
     assert d.last_outcome == "unreachable" and d.visits[0].corrects_id == v.visit_id
 
 
@@ -313,5 +314,5 @@ def test_voided_stage_events_and_visits_do_not_change_the_live_lists(demo_db, on
     with Session(demo_db.engine) as s:
         events = list(s.scalars(select(StageEvent).where(StageEvent.loan_id == one["loan_id"])))
     assert [e.deleted for e in events] == [True]
-    d = H.detail(demo_db, one["household_id"])
+    d = household_page.detail(demo_db, one["household_id"])
     assert d.repayments == [] and d.stage_history == []

@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import text
 
 from app.domain.errors import InputError, NotFound
-from app.services.households import listing as H
-from app.services.households.listing import HouseholdFilter
+from app.services import households as H
+from app.services.households import HouseholdFilter
+from app.services.households import detail as household_page
 from app.services.recovery.repayments import record_repayment
 from app.services.reporting import summary
 from app.services.work import worklist
@@ -38,7 +39,7 @@ def test_a_repayment_shows_at_once_in_every_figure(demo_db, one, audits):
     assert loan_row(demo_db, one["loan_id"])[0] == one["task_fen"] - 123_456
     row = H.rows(demo_db, [one["household_id"]])[0]
     assert row.recovered_fen == 123_456 and row.outstanding_fen == one["task_fen"] - 123_456
-    d = H.detail(demo_db, one["household_id"])
+    d = household_page.detail(demo_db, one["household_id"])
     assert d.timeline[0].kind == "repayment" and d.timeline[0].amount_fen == 123_456
     assert audits(demo_db, "repay") == 1
     with demo_db.engine.connect() as conn:
@@ -54,7 +55,7 @@ def test_principal_first_then_interest_and_settled_at_zero(demo_db, one):
     assert r.outstanding_fen == 0 and r.settled
     balance, stage, stage_date = loan_row(demo_db, one["loan_id"])
     assert (balance, stage) == (0, "settled") and str(stage_date) == DAY.isoformat()
-    d = H.detail(demo_db, one["household_id"])
+    d = household_page.detail(demo_db, one["household_id"])
     assert d.stage_history[0].to_stage == "settled" and d.stage_history[0].from_stage == "collection"
     s1 = summary.compute(demo_db, TODAY)
     assert s1.totals.settled == s0.totals.settled + 1
@@ -101,7 +102,7 @@ def test_a_visit_with_a_promise_that_is_then_broken_and_kept(demo_db, one, audit
     assert row.promise_broken and row.followup_due
     assert one["household_id"] in H.ids(demo_db, HouseholdFilter(promise_broken=True))
     assert one["household_id"] in {r.id for r in worklist.compute(demo_db, limit=1000).broken_promises.items}
-    d = H.detail(demo_db, one["household_id"])
+    d = household_page.detail(demo_db, one["household_id"])
     assert d.visits[0].method == "phone" and d.visits[0].promised_fen == 50_000
     # A repayment after the promise keeps it.
     record_repayment(demo_db, loan_no=one["loan_no"], amount_fen=50_000, paid_on=visit_day + timedelta(days=15))
@@ -116,7 +117,7 @@ def test_a_visit_leaves_the_never_visited_list_and_schedules_the_next(demo_db):
     w = worklist.compute(demo_db, limit=1000)
     assert hid in {r.id for r in w.due_today.items}
     assert hid not in {r.id for r in w.never_visited.items}
-    assert H.detail(demo_db, hid).visits[0].visited_on == TODAY   # today by default
+    assert household_page.detail(demo_db, hid).visits[0].visited_on == TODAY   # today by default
 
 
 @pytest.mark.parametrize("kwargs, error", [
@@ -139,7 +140,7 @@ def test_a_refused_visit_writes_nothing(demo_db, one, fingerprint, kwargs, error
 def test_outcomes_by_code_or_chinese_name(demo_db, one):
     for outcome in ("paid", "部分还款", "拒绝", "unreachable", "无能力", "other"):
         record_visit(demo_db, loan_no=one["loan_no"], visited_on=DAY, outcome=outcome)
-    outcomes = [v.outcome for v in H.detail(demo_db, one["household_id"]).visits[:6]]
+    outcomes = [v.outcome for v in household_page.detail(demo_db, one["household_id"]).visits[:6]]
     assert sorted(outcomes) == sorted(["paid", "partial", "refused", "unreachable", "unable", "other"])
 
 
@@ -150,7 +151,7 @@ def test_moving_a_loan_through_the_legal_stages(demo_db, one, audits):
     assert (r.from_stage, r.to_stage) == ("collection", "suit")
     move_stage(demo_db, loan_no=one["loan_no"], to_stage="filed", on_date=DAY)
     move_stage(demo_db, loan_no=one["loan_no"], to_stage="执行", on_date=DAY)
-    d = H.detail(demo_db, one["household_id"])
+    d = household_page.detail(demo_db, one["household_id"])
     assert [e.to_stage for e in d.stage_history][:3] == ["enforcement", "filed", "suit"]
     assert d.loans[0].stage == "enforcement" and d.loans[0].stage_name == "执行"
     assert one["household_id"] in H.ids(demo_db, HouseholdFilter(stage="enforcement"))
@@ -196,7 +197,7 @@ def test_a_repayment_under_an_agreement_goes_through_the_agreement(demo_db):
     assert reps and sum(p for _a, p in reps) == r.principal_fen
     s1 = summary.compute(demo_db, TODAY)
     assert s1.totals.recovered_fen == s0.totals.recovered_fen + r.principal_fen
-    assert H.rows(demo_db, [hid])[0].recovered_fen == H.detail(demo_db, hid).recovered_fen
+    assert H.rows(demo_db, [hid])[0].recovered_fen == household_page.detail(demo_db, hid).recovered_fen
     try:
         import app.services.recovery.agreement_payments  # noqa: F401  (the agreements engineer's module)
     except ImportError:

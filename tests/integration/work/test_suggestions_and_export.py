@@ -9,9 +9,10 @@ from sqlalchemy import text
 
 from app import config
 from app.domain.errors import InputError
-from app.services.households import listing as H
+from app.services import households as H
+from app.services.households import HouseholdChanges, HouseholdFilter, PersonChange
+from app.services.households import detail as household_page
 from app.services.households.export import export_xlsx
-from app.services.households.listing import HouseholdChanges, HouseholdFilter, PersonChange
 from app.services.work import suggestions
 
 
@@ -24,7 +25,7 @@ def test_a_prisoner_gets_suspend_interest_and_the_release_date(demo_db):
     hid = first(demo_db, "EXISTS (SELECT 1 FROM persons p WHERE p.household_id = h.id AND p.is_imprisoned = 1)")
     with demo_db.engine.begin() as conn:   # make the case plain: interest not suspended yet
         conn.execute(text("UPDATE loans SET interest_suspended = 0 WHERE household_id = :h"), {"h": hid})
-    d = H.detail(demo_db, hid)
+    d = household_page.detail(demo_db, hid)
     release = next(p.release_date for p in d.people if p.is_imprisoned)
     texts = [s.text for s in suggestions.for_detail(d)]
     assert any("停息挂账" in t and f"{release.year}年" in t for t in texts)
@@ -33,7 +34,7 @@ def test_a_prisoner_gets_suspend_interest_and_the_release_date(demo_db):
 def test_marking_a_borrower_dead_suggests_finding_heirs(demo_db):
     hid = first(demo_db, "NOT EXISTS (SELECT 1 FROM persons p WHERE p.household_id = h.id AND p.role = 'heir') "
                          "AND NOT EXISTS (SELECT 1 FROM category_tags c WHERE c.household_id = h.id)")
-    borrower = H.detail(demo_db, hid).people[0]
+    borrower = household_page.detail(demo_db, hid).people[0]
     d = H.update(demo_db, hid, HouseholdChanges(persons=[PersonChange(borrower.id, is_deceased=True)]), actor="李干部")
     tips = suggestions.for_detail(d)
     assert tips[0].rule_id in ("deceased_no_heir", "settled")

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from app.domain.errors import InputError
-from app.services.households import listing as households
-from app.services.households.listing import HouseholdFilter
+from app.services import households
+from app.services.households import HouseholdFilter
 from app.services.recovery import repayments
 from app.services.work import choices, visit_list, visits
 

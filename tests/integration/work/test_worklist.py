@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import text
 
-from app.services.households.listing import HouseholdFilter
+from app.services.households import HouseholdFilter
 from app.services.reporting import summary
 from app.services.work import worklist
 
@@ -99,8 +99,8 @@ def test_json_shape(demo_db):
 
 
 def test_progress_from_the_index_and_from_the_facts_agree(demo_db):
-    from app.services.households import listing as households
-    with households._read(demo_db) as conn:
+    from app.services.households import listing
+    with listing.reading(demo_db) as conn:
         for scope in (HouseholdFilter(), HouseholdFilter(township_id=conn.execute(
                 text("SELECT id FROM units WHERE kind = 'township' LIMIT 1")).scalar_one())):
             fast = worklist._progress_from_index(conn, scope)
@@ -127,7 +127,7 @@ def test_progress_follows_a_repayment_at_once(demo_db):
 def test_broken_agreements_are_on_the_worklist_of_their_township(demo_db):
     from datetime import date
 
-    from app.services.agreements import agreements
+    from app.services import agreements
     from app.services.work import worklist
 
     today = date.today()

@@ -9,7 +9,7 @@ import pytest
 
 from app.cli import main
 from app.domain.errors import InputError
-from app.services.households.listing import HouseholdFilter
+from app.services.households import HouseholdFilter
 from app.services.work import worklist
 
 TODAY = date.today()

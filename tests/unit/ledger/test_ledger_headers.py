@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from app.ledger.headers import header_unit, layout_signature, match_field, sheet_unit
-from app.ledger.layout import as_of_from_title, find_layout, township_from_sheet_name, township_from_title
+from app.ledger.layout import find_layout
+from app.ledger.titles import as_of_from_title, township_from_sheet_name, township_from_title
 
 SYNONYMS = {
     "name": ["借款人", "借款人姓名", "客户名称", "客户姓名", "户名", "借款户姓名", "借 款 人"],
