@@ -2,7 +2,7 @@
 duplicated or reordered on the way, every merge order gives the same data, merging again changes
 nothing, every repayment is counted exactly once, the bank's ledgers read at the district count
 each yuan once, a category removed on a laptop travels as a tombstone, and every value a change
-overwrote without having seen it is in the conflict list."""
+overwrote without having seen it is in the district's conflict list, wherever it was found."""
 from __future__ import annotations
 
 import json
@@ -127,7 +127,9 @@ def _snapshot(db) -> tuple:
             frozenset(c.execute(text("SELECT id, phone FROM households")).all()),
             frozenset(c.execute(text("SELECT id, household_id, code, deleted FROM category_tags")).all()),
             frozenset(c.execute(text("SELECT id, is_imprisoned, release_date, deleted FROM persons")).all()),
-            frozenset(c.execute(text("SELECT id, kept_value, lost_value FROM conflicts")).all()),
+            # the list as it is read (a withdrawn conflict's tombstone is there in the orders that ever listed it)
+            frozenset(c.execute(text("SELECT id, kept_value, lost_value, resolved FROM conflicts "
+                                     "WHERE deleted = 0")).all()),
             frozenset(c.execute(text("SELECT id, balance_fen FROM loans")).all()),
             frozenset(c.execute(text("SELECT id, loan_id, paid_on, principal_fen FROM repayments "
                                      "WHERE source = 'bank' AND deleted = 0")).all()),
@@ -389,13 +391,20 @@ def check_history(template: Path, folder: Path, ops: list[tuple], seed: int) -> 
         # each yuan once: the township's records and the ledgers' drops they do not explain
         assert _recovered(merged, township_id) == _hand_count(merged, township_id, readings)
         conn.close()
-        # A conflict is listed where a merge found it (app/sync/scope.py: the list does not travel):
-        # at the district, or on a laptop whose unseen change a task package's newer value beat.
-        lost = set()
-        for where in (merged, *paths[:DISTRICT]):
+        # Every overwritten value is in the DISTRICT's list once everything has reached it: the ones a
+        # laptop's merge found (its unseen change that a task package's newer value beat) come with its
+        # work packages (app/sync/conflict_merge.py).
+        with sqlite3.connect(merged) as c:
+            lost = {(e, i, f, _decoded(v)) for e, i, f, v in c.execute(
+                "SELECT entity, entity_id, field, lost_value FROM conflicts WHERE field NOT LIKE 'rule:%' "
+                "AND deleted = 0")}
+        for where in paths[:DISTRICT]:          # and nothing a laptop lists is missing there
             with sqlite3.connect(where) as c:
-                lost |= {(e, i, f, _decoded(v)) for e, i, f, v in c.execute(
-                    "SELECT entity, entity_id, field, lost_value FROM conflicts WHERE field NOT LIKE 'rule:%'")}
+                mine = {r[0] for r in c.execute("SELECT id FROM conflicts WHERE field NOT LIKE 'rule:%' "
+                                                "AND deleted = 0")}
+            with sqlite3.connect(merged) as c:
+                there = {r[0] for r in c.execute("SELECT id FROM conflicts WHERE field NOT LIKE 'rule:%'")}
+            assert mine <= there, ("a laptop's conflict is not at the district", mine - there)
         for key in {w.key for w in writes}:
             mine = [w for w in writes if w.key == key]
             winner = mine[-1]                                  # the latest change of the field is kept
