@@ -7,7 +7,7 @@ from sqlalchemy import event, text
 
 from app.bootstrap import open_database
 from app.services.households.changes import HouseholdChanges, update
-from app.sync import payload, scope
+from app.sync import container, payload, scope
 from app.sync.export import write_work_package
 from app.sync.merge import merge_files
 from app.sync.tasks import set_up_from_task, write_task_package
@@ -43,8 +43,10 @@ def test_a_package_written_before_the_list_travelled_still_merges(world, tmp_pat
     write = payload.write
     old_tables = tuple(t for t in scope.TOWNSHIP_ROWS if t != "conflicts")
     monkeypatch.setattr(payload, "write", lambda *a, **k: write(*a, **k, tables=old_tables))
+    monkeypatch.setattr(container, "FORMAT", 1)          # as the program before wrote them
     write_work_package(one, tmp_path / "old.qspkg")
     monkeypatch.undo()
+    assert container.parse(container.read_file(tmp_path / "old.qspkg")).header["format"] == 1
     report = merge_files(district, [tmp_path / "old.qspkg"])
     assert [f.status for f in report.files] == ["merged"] and report.conflicts == 1
     with district.engine.connect() as c:
