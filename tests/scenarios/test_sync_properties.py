@@ -26,6 +26,7 @@ from app.services.recovery.repayments import record_repayment
 from app.services.reporting.summary import compute
 from app.services.work.corrections import void_repayment
 from app.services.work.visits import record_visit
+from app.sync.conflicts import resolve
 from app.sync.export import write_work_package
 from app.sync.merge import merge_files
 from app.sync.tasks import set_up_from_task, write_task_package
@@ -79,16 +80,21 @@ op = st.one_of(
     st.tuples(st.just("export"), st.integers(0, 1), st.just(0), st.just(0)),
     st.tuples(st.just("deliver"), st.just(DISTRICT), st.integers(0, 20), st.just(0)),
     st.tuples(st.just("task"), st.integers(0, 1), st.just(0), st.just(0)),
+    # a conflict settled where it is listed (the district, or a laptop): kept, or (a phone) the other value taken
+    st.tuples(st.just("resolve"), st.integers(0, 2), st.integers(0, 3), st.integers(0, 1)),
 )
 # Tried on every run besides the random ones: all three computers set one phone; a person made on one
 # laptop is given a prison term on both (the merge once failed on it); the bank's ledger shows one
 # laptop's payment the district has and the other's it has not yet; both laptops add one category,
-# one removes it after the ledger came with a task package.
+# one removes it after the ledger came with a task package; the district's later number beats a
+# laptop's there, which takes its own back; the other laptop, then the district, settle the category
+# conflict (the district's decision is the later).
 EVERY_RUN = [("phone", 0, 0, 1), ("phone", 1, 0, 2), ("person", 0, 1, 0), ("repay", 0, 1, 120), ("export", 0, 0, 0),
              ("deliver", DISTRICT, 0, 0), ("task", 1, 0, 0), ("repay", 1, 1, 80), ("person", 1, 1, 1),
              ("person", 0, 1, 2),
              ("tag", 0, 0, 0), ("tag", 1, 0, 0), ("ledger", DISTRICT, 1, 3), ("task", 0, 0, 0), ("tag", 0, 0, 0),
-             ("phone", DISTRICT, 0, 3)]
+             ("phone", DISTRICT, 0, 3), ("task", 1, 0, 0), ("resolve", 1, 0, 1), ("resolve", 0, 0, 0),
+             ("export", 1, 0, 0), ("deliver", DISTRICT, 1, 0), ("resolve", DISTRICT, 0, 0)]
 
 
 @dataclass(frozen=True)
@@ -346,6 +352,19 @@ def check_history(template: Path, folder: Path, ops: list[tuple], seed: int) -> 
             elif kind == "deliver" and packages:
                 merge_files(district, [packages[k % len(packages)]])
                 seen[DISTRICT] |= carried[k % len(packages)]
+            elif kind == "resolve":     # the 同步 page's button (and `conflicts resolve`)
+                with sqlite3.connect(paths[who]) as c:
+                    listed = c.execute("SELECT id, field, entity_id, lost_value FROM conflicts WHERE resolved = 0 "
+                                       "AND deleted = 0 AND field NOT LIKE 'rule:%' ORDER BY id").fetchall()
+                if listed:
+                    conflict, field, row_id, lost_phone = listed[k % len(listed)]
+                    take = "lost" if value and field == "phone" else "kept"
+                    key = ("households", row_id, "phone")
+                    before = _value(paths[who], key) if take == "lost" else None
+                    resolve(db, conflict, take, ACTORS[who])
+                    if take == "lost" and lost_phone != before:     # the overwritten number back: a change of its own
+                        assert _value(paths[who], key) == lost_phone
+                        wrote(who, key, lost_phone, before)
             elif kind == "task":
                 out = folder / f"t{n}.qstask"
                 write_task_package(district, township, out, passphrase=PASS)
