@@ -17,9 +17,11 @@ def before_0008(skip: tuple[str, ...] = ()) -> str:
 def after_0008() -> str:
     """SQL taking off what the migrations after 0008 made: 0009's village index, 0011's
     bulletins, 0012's sync trust tables and device_sequences.confirmed_change, 0013's reading dates,
-    0015's merge indexes."""
+    0015's merge indexes, 0016's conflict state."""
     return ("DROP INDEX IF EXISTS uq_villages_township_name; DROP TABLE IF EXISTS bulletins; "
             "DROP TABLE IF EXISTS sync_peers; DROP TABLE IF EXISTS sync_enrolments; "
             "ALTER TABLE device_sequences DROP COLUMN confirmed_change; "
             "ALTER TABLE ledger_balances DROP COLUMN as_of; "
-            "DROP INDEX IF EXISTS ix_household_search_keys_seq; DROP INDEX IF EXISTS ix_repayments_agreement_id; ")
+            "DROP INDEX IF EXISTS ix_household_search_keys_seq; DROP INDEX IF EXISTS ix_repayments_agreement_id; "
+            + "".join(f"ALTER TABLE conflicts DROP COLUMN {c}; "
+                      for c in ("found_on", "state_hlc", "resolution", "resolved_by", "resolved_at")))

@@ -161,7 +161,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                   + ("" if c.resolved else f"\n  处理：{c.advice}，再用 --take kept 标记为已处理"))
             continue
         print(f"{c.id}  {c.label}{mark}\n  保留：{c.kept.value}{_from(c.kept)}\n"
-              f"  被覆盖：{c.lost.value}{_from(c.lost)}")
+              f"  被覆盖：{c.lost.value}{_from(c.lost)}"
+              + (f"\n  发现于：{c.found_where}" if c.found_on else "")
+              + (f"\n  处理：{c.settled}" if c.resolution else ""))
     return 0
 
 

@@ -55,7 +55,9 @@ _TABLES: dict[str, tuple[str, dict[str, tuple[str, ...]], dict[str, tuple[str, .
     "villages": (DISTRICT, {}, {}),
     "staff": (TOWNSHIP, {}, {}),
     "users": (TOWNSHIP, {}, {}),
-    "conflicts": (TOWNSHIP, {}, {}),
+    # the conflict list (app.sync.conflict_merge merges it by these clocks, not as a field table)
+    "conflicts": (TOWNSHIP, {}, {"kept": ("kept_value", "kept_hlc"),
+                                 "state": ("resolved", "resolution", "resolved_by", "resolved_at", "state_hlc")}),
     # Facts: their content is written once (the unit of work refuses an edit); only the void travels.
     "visits": (TOWNSHIP, {}, {}),
     "repayments": (TOWNSHIP, {}, {}),

@@ -4,7 +4,10 @@ two sides of each.
 
 Settling a field conflict either keeps what won (it is marked resolved) or takes the overwritten
 value back, which is an ordinary change of the field through the unit of work: stamped, audited,
-and travelling in the next packages like any edit. A rule breach has no value to take back: a
+and travelling in the next packages like any edit. The field conflicts themselves travel
+(``app.sync.conflict_merge``): a conflict a laptop's merge found reaches the district, which can
+settle it; how it was settled (``resolution``, by whom, when, under its own clock ``state_hlc``)
+reaches every computer of the township. A rule breach has no value to take back: a
 person puts it right where it lies (voids an agreement, corrects a repayment, fixes a person) and
 marks it settled (``take="kept"``); a later merge that finds it gone takes it off the list.
 """
@@ -63,6 +66,25 @@ ENTITY_NAMES = {"households": "借款户", "persons": "人员", "loans": "贷款
 
 
 @dataclass(frozen=True)
+class Computer:
+    device: str               # its id
+    name: str | None          # its name (None when this database does not know it)
+    unit: str | None          # its township (or district)
+
+    @property
+    def who(self) -> str:
+        return " ".join(x for x in (self.unit, self.name or self.device) if x)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    took: str                 # kept | lost
+    operator: str | None
+    at: str | None
+    computer: Computer | None  # where it was settled
+
+
+@dataclass(frozen=True)
 class ConflictView:
     id: str
     entity: str
@@ -72,6 +94,24 @@ class ConflictView:
     lost: Side
     resolved: bool
     label: str = ""           # 借款户 张三 · 电话
+    found_on: tuple[Computer, ...] = ()     # the computers whose merge listed it
+    resolution: Resolution | None = None
+
+    @property
+    def found_where(self) -> str:
+        """``柳林镇 二号机、区农商行清收办``: where it was found."""
+        return "、".join(c.who for c in self.found_on)
+
+    @property
+    def settled(self) -> str:
+        """``王五（区县 …）2026-12-03 10:00:00 取被覆盖的值``; "" while open."""
+        r = self.resolution
+        if r is None:
+            return ""
+        how = "标记为已处理" if self.rule else ("改回被覆盖的值" if r.took == "lost" else "保留现在的值")
+        where = r.computer.who if r.computer else ""
+        who = f"{r.operator}（{where}）" if r.operator and where else (r.operator or where)
+        return " ".join(x for x in (who, r.at, how) if x)
 
     @property
     def field_name(self) -> str:
@@ -89,10 +129,16 @@ class ConflictView:
 
     def to_json(self) -> dict:
         def side(s: Side) -> dict:
-            return {"value": s.value, "device": s.device, "at": s.at, "operator": s.operator}
+            return {"value": s.value, "device": s.device, "at": s.at, "operator": s.operator, "unit": s.unit}
+
+        def computer(c: Computer | None) -> dict | None:
+            return None if c is None else {"device": c.name or c.device, "unit": c.unit, "device_id": c.device}
+        r = self.resolution
         return {"id": self.id, "entity": self.entity, "entity_id": self.entity_id, "field": self.field,
                 "kept": side(self.kept), "lost": side(self.lost), "resolved": self.resolved, "label": self.label,
-                "rule": self.rule, "advice": self.advice}
+                "rule": self.rule, "advice": self.advice, "found_on": [computer(c) for c in self.found_on],
+                "resolution": None if r is None else {"took": r.took, "operator": r.operator, "at": r.at,
+                                                      "computer": computer(r.computer)}}
 
 
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
@@ -130,8 +176,20 @@ def _view(s: Session, c: Conflict, names: dict[str, tuple[str | None, str | None
     sql = _LABELS.get(c.entity)
     who = s.execute(text(sql), {"id": c.entity_id}).scalar() if sql else None
     label = f"{what} {who} · {FIELD_NAMES.get(c.field, c.field)}" if who else f"{what} · {FIELD_NAMES.get(c.field, c.field)}"
+    found = tuple(_computer(d, names) for d in (json.loads(c.found_on) if c.found_on else ()))
+    resolution = None
+    if c.resolved:
+        device = parse_stamp(c.state_hlc)[2] if c.state_hlc else None
+        resolution = Resolution(c.resolution or "kept", c.resolved_by,
+                                c.resolved_at.replace(microsecond=0).isoformat(sep=" ") if c.resolved_at else None,
+                                _computer(device, names) if device else None)
     return ConflictView(c.id, c.entity, c.entity_id, c.field, _side(s, c, c.kept_value, c.kept_hlc, names),
-                        _side(s, c, c.lost_value, c.lost_hlc, names), bool(c.resolved), label)
+                        _side(s, c, c.lost_value, c.lost_hlc, names), bool(c.resolved), label, found, resolution)
+
+
+def _computer(device: str, names: dict[str, tuple[str | None, str | None]]) -> Computer:
+    unit, name = names.get(device, (None, None))
+    return Computer(device, name, unit)
 
 
 def _side(s: Session, c: Conflict, value: str | None, stamp: str | None,
@@ -151,7 +209,7 @@ def _operator(s: Session, c: Conflict, stamp: str) -> str | None:
     from sqlalchemy import text
 
     return s.execute(text(
-        "SELECT actor FROM audit_log WHERE hlc = :h AND action <> 'merge' "
+        "SELECT actor FROM audit_log WHERE hlc = :h AND action NOT IN ('merge', 'withdraw', 'keep_up') "
         "ORDER BY (entity = :e AND entity_id = :id) DESC, at LIMIT 1"),
         {"h": stamp, "e": c.entity, "id": c.entity_id}).scalar()
 
@@ -175,7 +233,9 @@ def resolve(db: Database, conflict_id: str, take: str, actor: str) -> ConflictVi
                              f"{RULE_ADVICE.get(rule, '请找到出错的记录改正')}；改好后用 --take kept 标记为已处理")
         if take == "lost":
             _write_back(s, c)
-        c.resolved = True
+        # the state's own clock: a resolution travels, and of two the later stands (app.sync.conflict_merge)
+        c.resolved, c.resolution, c.state_hlc = True, take, uow.clock().now()
+        c.resolved_by, c.resolved_at = actor, datetime.now().replace(microsecond=0)
         if rule:
             uow.audit("resolve", "conflicts", c.id,
                       summary=f"规则问题标记为已处理：{FIELD_NAMES.get(c.field, c.field)}（{c.entity} {c.entity_id}）")

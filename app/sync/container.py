@@ -28,7 +28,8 @@ from app.sync.crypto import SIGNATURE_SIZE, KeyPair, b64, unb64, verify
 from app.sync.errors import PackageError
 
 MAGIC = b"QSPKG\r\n\x1a"        # as PNG's: a text-mode copy or a truncated download shows at once
-FORMAT = 1                      # the layout of the file and of its header
+FORMAT = 2                      # the layout of the file and of its header, and what its payload may hold
+# (2: the conflict list travels; a program that reads 1 would take the new table for damage. 1 still merges)
 MAX_HEADER = 64 * 1024
 MAX_PAYLOAD = 2 * 1024 ** 3     # a district's whole database is far smaller
 MAX_PLAIN = 4 * 1024 ** 3

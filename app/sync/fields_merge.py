@@ -11,8 +11,11 @@ one conflict, the same whichever order their packages arrive in: an open conflic
 what the field holds now (a third computer's later change that wins becomes it), and a winner
 made on top of a listed lost value takes that conflict off the list. A group the sender does not
 own, or a derived one, is not taken (and a derived one the merge recomputes, ``rows.RECOMPUTED``,
-is not reported either).  The list is kept where a merge found it (it does not travel): a
-laptop's unseen change that a task package's newer value beat is listed on that laptop.
+is not reported either).  The list travels (``app.sync.conflict_merge``): a laptop's unseen change
+that a task package's newer value beat is listed on that laptop and reaches the district with its
+next work package. A withdrawn conflict stays as a tombstone (``deleted``, ``resolution =
+"withdrawn"``, ``state_hlc`` the stamp of the change made on top of the lost value), so the union
+of two lists does not bring it back; withdrawals and kept sides moved are audited.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from app.db.base import new_id
 from app.sync import rows
 
 
@@ -49,6 +53,8 @@ class FieldMerge:
         present = set(cols)
         self.groups = [g for g in rows.groups(table) if set(g.columns) <= present]
         self.refused: dict[str, int] = {}
+        self._histories: tuple[str, dict[str, tuple[str, dict]]] | None = None   # (row, its history): one read a row
+        self._here: tuple[str | None, str | None] | None = None
 
     def run(self) -> set[str]:
         changed: set[str] = set()
@@ -76,6 +82,7 @@ class FieldMerge:
         return _Side(data, stamps, data.get("hlc") or "")
 
     def _merge_row(self, row_id: str, local: _Side, remote: _Side) -> bool:
+        self._histories = None          # the row's audit history is read once, when first needed
         updates: dict[str, Any] = {}
         stamps = dict(local.stamps)
         for group in self.groups:
@@ -125,6 +132,12 @@ class FieldMerge:
         change before it is the latest earlier one that set that value) reaches ``loser_values``
         before ``loser_stamp``.  Several steps, not one: a laptop that changed a phone twice
         replaced the district's number knowingly, whichever of its packages arrives first."""
+        return self.replaced_at(row_id, stamp, group, winner, loser_values, loser_stamp) is not None
+
+    def replaced_at(self, row_id: str, stamp: str, group: rows.Group, winner: dict, loser_values: tuple,
+                    loser_stamp: str) -> str | None:
+        """``_replaced``'s walk: the stamp of the change that replaced ``loser_values`` (None when
+        the winner does not descend from them)."""
         history = self._history(row_id)
         current = {c: winner[c] for c in group.columns}
         seen: set[str] = set()
@@ -132,17 +145,21 @@ class FieldMerge:
             seen.add(stamp)
             found = history.get(stamp)
             if found is None or found[0] == "insert" or not found[1]:
-                return False          # unknown history, or both sides made the row: nothing replaced knowingly
+                return None          # unknown history, or both sides made the row: nothing replaced knowingly
             changes = found[1]
             olds = {c: changes[c][0] if c in changes else current[c] for c in group.columns}
             if all(_same(olds[c], v) for c, v in zip(group.columns, loser_values)):
-                return True
+                return stamp
             stamp = self._before(history, stamp, group, olds)
             current = olds
-        return False
+        return None
 
     def _history(self, row_id: str) -> dict[str, tuple[str, dict]]:
-        """The row's audit entries on both sides, by stamp: ``{hlc: (action, {field: [old, new]})}``."""
+        """The row's audit entries on both sides, by stamp: ``{hlc: (action, {field: [old, new]})}``.
+        Read once per row (every group and every open conflict of the row walks the same history;
+        what the merge itself audits meanwhile is about the conflict list, not the row)."""
+        if self._histories is not None and self._histories[0] == row_id:
+            return self._histories[1]
         found: dict[str, tuple[str, dict]] = {}
         for schema in ("main", "pkg"):
             for hlc, action, changes in self.conn.execute(text(
@@ -150,6 +167,7 @@ class FieldMerge:
                     "AND hlc IS NOT NULL"), {"t": self.table, "id": row_id}):
                 if hlc not in found:
                     found[hlc] = (action, json.loads(changes) if changes else {})
+        self._histories = (row_id, found)
         return found
 
     @staticmethod
@@ -173,31 +191,94 @@ class FieldMerge:
     def _keep_up(self, row_id: str, group: rows.Group, winner: dict, stamp: str) -> None:
         """The open conflicts of the group say what it holds now, so the list is the same whichever
         package came first: a later change that wins (a third computer's) becomes their kept side;
-        one made on top of a listed lost value (its own laptop's next change) takes it off the list,
-        as if that package had come first."""
-        values = tuple(winner[c] for c in group.columns)
-        for conflict_id, lost_hlc, lost_value in self.conn.execute(text(
-                "SELECT id, lost_hlc, lost_value FROM main.conflicts WHERE entity = :e AND entity_id = :eid "
-                "AND field = :f AND resolved = 0 AND deleted = 0 AND kept_hlc < :kh"),
+        one made on top of a listed lost value (its own laptop's next change) withdraws it, as if
+        that package had come first. Both are audited. (A settled one stays as it was settled.)"""
+        for conflict_id, kept_value, kept_hlc, lost_hlc, lost_value in self.conn.execute(text(
+                "SELECT id, kept_value, kept_hlc, lost_hlc, lost_value FROM main.conflicts WHERE entity = :e "
+                "AND entity_id = :eid AND field = :f AND resolved = 0 AND deleted = 0 AND kept_hlc < :kh"),
                 {"e": self.table, "eid": row_id, "f": group.name, "kh": stamp}).all():
-            if self._replaced(row_id, stamp, group, winner, _untext(lost_value, len(group.columns)), lost_hlc):
-                self.conn.execute(text("DELETE FROM main.conflicts WHERE id = :id"), {"id": conflict_id})
-            else:
-                self.conn.execute(text("UPDATE main.conflicts SET kept_value = :kv, kept_hlc = :kh, hlc = :kh "
-                                       "WHERE id = :id"), {"kv": _text(values), "kh": stamp, "id": conflict_id})
+            self.follow(conflict_id, row_id, group, winner, stamp, kept=(kept_value, kept_hlc),
+                        lost=(lost_value, lost_hlc))
+
+    def follow(self, conflict_id: str, row_id: str, group: rows.Group, winner: dict, stamp: str, *,
+               kept: tuple[str | None, str | None], lost: tuple[str | None, str | None]) -> None:
+        """An open conflict of ``row_id``'s ``group``, whose field now holds ``winner`` stamped
+        ``stamp`` (later than its kept side): withdrawn, when that change descends from the lost
+        value; else the field's value becomes its kept side."""
+        lost_value, lost_hlc = lost
+        made_on = self.replaced_at(row_id, stamp, group, winner, _untext(lost_value, len(group.columns)),
+                                   lost_hlc or "")
+        label = f"{self.table}.{group.name}（{row_id}）"
+        if made_on is not None:
+            self.conn.execute(text(
+                "UPDATE main.conflicts SET deleted = 1, resolution = 'withdrawn', state_hlc = :s, "
+                "hlc = max(coalesce(hlc, ''), :s) WHERE id = :id"), {"s": made_on, "id": conflict_id})
+            self._audit(conflict_id, "withdraw", made_on, {"deleted": [False, True]},
+                        f"冲突撤销：{label} 后来的修改是在被覆盖的值（{lost_value}）之上改的，没有丢失")
+        else:
+            values = _text(tuple(winner[c] for c in group.columns))
+            self.conn.execute(text("UPDATE main.conflicts SET kept_value = :kv, kept_hlc = :kh, "
+                                   "hlc = max(coalesce(hlc, ''), :kh) WHERE id = :id"),
+                              {"kv": values, "kh": stamp, "id": conflict_id})
+            self._audit(conflict_id, "keep_up", stamp, {"kept_value": [kept[0], values], "kept_hlc": [kept[1], stamp]},
+                        f"冲突的保留值随后来的修改更新：{label} {kept[0]} → {values}")
+        self.result.conflict_rows.add(conflict_id)
+
+    def here(self) -> tuple[str | None, str | None]:
+        """This computer's unit and device (what its merges write down)."""
+        if self._here is None:
+            meta = dict(self.conn.execute(text(
+                "SELECT key, value FROM main.meta WHERE key IN ('unit_id', 'device')")).all())
+            self._here = (meta.get("unit_id"), meta.get("device"))
+        return self._here
+
+    def _audit(self, conflict_id: str, action: str, stamp: str, changes: dict, summary: str) -> None:
+        """An entry of the audit log (which travels) for what the merge did to a conflict; stamped
+        with the change that caused it (``app.sync.conflicts`` names no one after these)."""
+        unit, device = self.here()
+        self.conn.execute(text(
+            "INSERT INTO main.audit_log (id, at, hlc, actor, unit_id, device, action, entity, entity_id, changes, "
+            "summary) VALUES (:id, :at, :h, 'merge', :u, :d, :a, 'conflicts', :c, :ch, :s)"),
+            {"id": new_id(), "at": _now(), "h": stamp, "u": unit, "d": device, "a": action, "c": conflict_id,
+             "ch": json.dumps(changes, ensure_ascii=False, default=str), "s": summary})
 
     def _conflict(self, row_id: str, group: rows.Group, *, kept: tuple, lost: tuple) -> None:
         from app.sync.merge import conflict_id
 
         (kept_values, kept_stamp), (lost_values, lost_stamp) = kept, lost
+        unit, device = self.here()
+        cid = conflict_id(self.table, row_id, group.name, lost_stamp)
+        found = self.conn.execute(text("SELECT found_on FROM main.conflicts WHERE id = :id"), {"id": cid}).first()
+        if found is not None:        # listed before (here, or elsewhere and brought here): found here too
+            on = _found(found[0], device)
+            if on != found[0]:
+                self.conn.execute(text("UPDATE main.conflicts SET found_on = :f WHERE id = :id"), {"f": on, "id": cid})
+                self.result.conflict_rows.add(cid)
+            self.result.conflicts += 1
+            return
         self.conn.execute(text(
-            "INSERT OR IGNORE INTO main.conflicts (id, entity, entity_id, field, kept_value, kept_hlc, lost_value, "
-            "lost_hlc, resolved, deleted, hlc, created_at, updated_at, updated_by) VALUES (:id, :e, :eid, :f, :kv, :kh, "
-            ":lv, :lh, 0, 0, :kh, :now, :now, 'merge')"),
-            {"id": conflict_id(self.table, row_id, group.name, lost_stamp), "e": self.table, "eid": row_id,
+            "INSERT INTO main.conflicts (id, entity, entity_id, field, kept_value, kept_hlc, lost_value, "
+            "lost_hlc, resolved, deleted, hlc, created_at, updated_at, updated_by, origin_unit, origin_device, "
+            "found_on) VALUES (:id, :e, :eid, :f, :kv, :kh, :lv, :lh, 0, 0, :kh, :now, :now, 'merge', :u, :d, :on)"),
+            {"id": cid, "e": self.table, "eid": row_id,
              "f": group.name, "kv": _text(kept_values), "kh": kept_stamp, "lv": _text(lost_values), "lh": lost_stamp,
-             "now": datetime.now().replace(microsecond=0).isoformat(sep=" ")})
+             "now": _now(), "u": unit, "d": device, "on": _found(None, device)})
         self.result.conflicts += 1
+        self.result.conflict_rows.add(cid)
+
+
+def _now() -> str:
+    return datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+def _found(stored: str | None, *devices: str | None) -> str | None:
+    """``found_on`` with ``devices`` added: a sorted JSON list of device ids."""
+    try:
+        have = set(json.loads(stored)) if stored else set()
+    except ValueError:
+        have = set()
+    have |= {d for d in devices if d}
+    return json.dumps(sorted(have)) if have else None
 
 
 def _norm(value: Any) -> Any:

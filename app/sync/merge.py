@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from app.db.session import Database
 from app.domain.clock import MAX_DRIFT_MS, parse_stamp
 from app.domain.errors import UserError
-from app.sync import rows, scope
+from app.sync import conflict_merge, rows, scope
 from app.sync.errors import PackageError
 from app.sync.fields_merge import FieldMerge
 from app.sync.receive import Incoming, open_package
@@ -55,6 +55,7 @@ class FileResult:
     rule_breaches_fixed: int = 0     # listed breaches it found gone (taken off the list)
     refused_changes: list[str] = field(default_factory=list)
     rules_fixed: list[str] = field(default_factory=list)   # what those were (in the audit log, not the JSON)
+    conflict_rows: set[str] = field(default_factory=set)   # conflicts this merge listed or changed (they travel on)
 
     def to_json(self) -> dict:
         return {"file": self.file, "package_id": self.package_id, "status": self.status, "reason": self.reason,
@@ -201,12 +202,17 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
                     f"{table}：{len(new_ids) - cur.rowcount} 行新记录不属于本乡镇，或与已有记录重复，未合并")
         if rows.is_fact(table):
             changed = _voids(conn, table, cols)
+        elif table == "conflicts":        # by their own clocks, then as the fields they are about stand here
+            changed = conflict_merge.merge(conn, cols, touched.get(table, set()), township=township,
+                                           from_township=from_township, result=result)
         else:
             changed = FieldMerge(conn, table, cols, township=township, from_township=from_township,
                                  result=result).run()
         if changed:
             result.updated[table] = result.updated.get(table, 0) + len(changed)
             touched.setdefault(table, set()).update(changed)
+    if result.conflict_rows:
+        touched.setdefault("conflicts", set()).update(result.conflict_rows)
     return touched
 
 

@@ -40,12 +40,29 @@ TOWNSHIP_ROWS: dict[str, str] = {
                   f" OR entity_id IN (SELECT id FROM {{s}}persons WHERE household_id IN ({_HOUSEHOLDS}))"),
 }
 
+# The field conflicts about the township's rows: after the rows they are about (a merge reads the
+# package's audit log as well as its own to tell whether a later change was made on top of a lost
+# value), before the audit log (whose entries about them are in scope by them). A rule
+# breach (``field = "rule:…"``) does not travel: every database finds the breaches in the facts it
+# holds after every merge (``app.sync.rules``) and takes one found gone off its list; the district,
+# which gets every laptop's facts, finds them all, and a laptop's stale breach that came back by
+# union would outlive its fix there.
+_CONFLICT_ENTITIES = ("units", "villages", "staff", "households", "persons", "loans", "category_tags",
+                      "assignments", "agreements", "agreement_loans", "installments")
+_CONFLICTS = "field NOT LIKE 'rule:%' AND (" + " OR ".join(
+    f"(entity = '{t}' AND entity_id IN (SELECT id FROM {{s}}{t} WHERE {TOWNSHIP_ROWS[t]}))"
+    for t in _CONFLICT_ENTITIES) + ")"
+_AUDIT = TOWNSHIP_ROWS.pop("audit_log")
+TOWNSHIP_ROWS["conflicts"] = _CONFLICTS
+# (and what became of those conflicts where they were merged: withdrawn, their kept side moved on)
+TOWNSHIP_ROWS["audit_log"] = (_AUDIT + " OR (entity = 'conflicts' AND entity_id IN (SELECT id FROM {s}conflicts "
+                              f"WHERE {_CONFLICTS}))")
+
 # Tables that never travel: this database's own facts and what it derives or receives.
 STAYS_HERE = frozenset(LOCAL_TABLES | {
     "alembic_version",
     "sync_packages",        # what this database wrote and merged
     "device_sequences",     # what it has seen of each device
-    "conflicts",            # the list is reviewed where the merge found it; a resolution travels as an edit
     "import_followups",     # what this database's own ledger imports left to check
     "bulletins",            # the district's issued bulletins
     "loan_figures",         # the projection of [6], recomputed everywhere

@@ -88,6 +88,9 @@ def test_the_district_merges_a_whole_stick_and_settles_a_conflict(qtbot, idle, d
     conflict = page.conflicts.record(0)
     assert shown[1:] == ["13900000002", f"李四（柳林镇 2号机） {conflict.kept.at}",
                          "13900000001", f"张三（柳林镇 1号机） {conflict.lost.at}"]
+    # and where it was found: here, at the district (a laptop's merge's would name that laptop)
+    found = page.conflicts.data(page.conflicts.index(0, 5), Qt.DisplayRole)
+    assert found == conflict.found_where and window.db.identity().unit_name in found
     page.tabs.setCurrentIndex(2)
     idle()
     window.grab().save(str(tmp_path / "sync-district.png"))

@@ -2,7 +2,7 @@
 duplicated or reordered on the way, every merge order gives the same data, merging again changes
 nothing, every repayment is counted exactly once, the bank's ledgers read at the district count
 each yuan once, a category removed on a laptop travels as a tombstone, and every value a change
-overwrote without having seen it is in the conflict list."""
+overwrote without having seen it is in the district's conflict list, wherever it was found."""
 from __future__ import annotations
 
 import json
@@ -26,6 +26,7 @@ from app.services.recovery.repayments import record_repayment
 from app.services.reporting.summary import compute
 from app.services.work.corrections import void_repayment
 from app.services.work.visits import record_visit
+from app.sync.conflicts import resolve
 from app.sync.export import write_work_package
 from app.sync.merge import merge_files
 from app.sync.tasks import set_up_from_task, write_task_package
@@ -79,16 +80,21 @@ op = st.one_of(
     st.tuples(st.just("export"), st.integers(0, 1), st.just(0), st.just(0)),
     st.tuples(st.just("deliver"), st.just(DISTRICT), st.integers(0, 20), st.just(0)),
     st.tuples(st.just("task"), st.integers(0, 1), st.just(0), st.just(0)),
+    # a conflict settled where it is listed (the district, or a laptop): kept, or (a phone) the other value taken
+    st.tuples(st.just("resolve"), st.integers(0, 2), st.integers(0, 3), st.integers(0, 1)),
 )
 # Tried on every run besides the random ones: all three computers set one phone; a person made on one
 # laptop is given a prison term on both (the merge once failed on it); the bank's ledger shows one
 # laptop's payment the district has and the other's it has not yet; both laptops add one category,
-# one removes it after the ledger came with a task package.
+# one removes it after the ledger came with a task package; the district's later number beats a
+# laptop's there, which takes its own back; the other laptop, then the district, settle the category
+# conflict (the district's decision is the later).
 EVERY_RUN = [("phone", 0, 0, 1), ("phone", 1, 0, 2), ("person", 0, 1, 0), ("repay", 0, 1, 120), ("export", 0, 0, 0),
              ("deliver", DISTRICT, 0, 0), ("task", 1, 0, 0), ("repay", 1, 1, 80), ("person", 1, 1, 1),
              ("person", 0, 1, 2),
              ("tag", 0, 0, 0), ("tag", 1, 0, 0), ("ledger", DISTRICT, 1, 3), ("task", 0, 0, 0), ("tag", 0, 0, 0),
-             ("phone", DISTRICT, 0, 3)]
+             ("phone", DISTRICT, 0, 3), ("task", 1, 0, 0), ("resolve", 1, 0, 1), ("resolve", 0, 0, 0),
+             ("export", 1, 0, 0), ("deliver", DISTRICT, 1, 0), ("resolve", DISTRICT, 0, 0)]
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,9 @@ def _snapshot(db) -> tuple:
             frozenset(c.execute(text("SELECT id, phone FROM households")).all()),
             frozenset(c.execute(text("SELECT id, household_id, code, deleted FROM category_tags")).all()),
             frozenset(c.execute(text("SELECT id, is_imprisoned, release_date, deleted FROM persons")).all()),
-            frozenset(c.execute(text("SELECT id, kept_value, lost_value FROM conflicts")).all()),
+            # the list as it is read (a withdrawn conflict's tombstone is there in the orders that ever listed it)
+            frozenset(c.execute(text("SELECT id, kept_value, lost_value, resolved FROM conflicts "
+                                     "WHERE deleted = 0")).all()),
             frozenset(c.execute(text("SELECT id, balance_fen FROM loans")).all()),
             frozenset(c.execute(text("SELECT id, loan_id, paid_on, principal_fen FROM repayments "
                                      "WHERE source = 'bank' AND deleted = 0")).all()),
@@ -344,6 +352,19 @@ def check_history(template: Path, folder: Path, ops: list[tuple], seed: int) -> 
             elif kind == "deliver" and packages:
                 merge_files(district, [packages[k % len(packages)]])
                 seen[DISTRICT] |= carried[k % len(packages)]
+            elif kind == "resolve":     # the 同步 page's button (and `conflicts resolve`)
+                with sqlite3.connect(paths[who]) as c:
+                    listed = c.execute("SELECT id, field, entity_id, lost_value FROM conflicts WHERE resolved = 0 "
+                                       "AND deleted = 0 AND field NOT LIKE 'rule:%' ORDER BY id").fetchall()
+                if listed:
+                    conflict, field, row_id, lost_phone = listed[k % len(listed)]
+                    take = "lost" if value and field == "phone" else "kept"
+                    key = ("households", row_id, "phone")
+                    before = _value(paths[who], key) if take == "lost" else None
+                    resolve(db, conflict, take, ACTORS[who])
+                    if take == "lost" and lost_phone != before:     # the overwritten number back: a change of its own
+                        assert _value(paths[who], key) == lost_phone
+                        wrote(who, key, lost_phone, before)
             elif kind == "task":
                 out = folder / f"t{n}.qstask"
                 write_task_package(district, township, out, passphrase=PASS)
@@ -389,13 +410,20 @@ def check_history(template: Path, folder: Path, ops: list[tuple], seed: int) -> 
         # each yuan once: the township's records and the ledgers' drops they do not explain
         assert _recovered(merged, township_id) == _hand_count(merged, township_id, readings)
         conn.close()
-        # A conflict is listed where a merge found it (app/sync/scope.py: the list does not travel):
-        # at the district, or on a laptop whose unseen change a task package's newer value beat.
-        lost = set()
-        for where in (merged, *paths[:DISTRICT]):
+        # Every overwritten value is in the DISTRICT's list once everything has reached it: the ones a
+        # laptop's merge found (its unseen change that a task package's newer value beat) come with its
+        # work packages (app/sync/conflict_merge.py).
+        with sqlite3.connect(merged) as c:
+            lost = {(e, i, f, _decoded(v)) for e, i, f, v in c.execute(
+                "SELECT entity, entity_id, field, lost_value FROM conflicts WHERE field NOT LIKE 'rule:%' "
+                "AND deleted = 0")}
+        for where in paths[:DISTRICT]:          # and nothing a laptop lists is missing there
             with sqlite3.connect(where) as c:
-                lost |= {(e, i, f, _decoded(v)) for e, i, f, v in c.execute(
-                    "SELECT entity, entity_id, field, lost_value FROM conflicts WHERE field NOT LIKE 'rule:%'")}
+                mine = {r[0] for r in c.execute("SELECT id FROM conflicts WHERE field NOT LIKE 'rule:%' "
+                                                "AND deleted = 0")}
+            with sqlite3.connect(merged) as c:
+                there = {r[0] for r in c.execute("SELECT id FROM conflicts WHERE field NOT LIKE 'rule:%'")}
+            assert mine <= there, ("a laptop's conflict is not at the district", mine - there)
         for key in {w.key for w in writes}:
             mine = [w for w in writes if w.key == key]
             winner = mine[-1]                                  # the latest change of the field is kept

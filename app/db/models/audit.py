@@ -42,7 +42,13 @@ class SyncPackage(Base):
 
 
 class Conflict(SyncMixin, Base):
-    """A field two people changed: the later value won, the other waits for review here."""
+    """A field two people changed: the later value won, the other waits for review here.
+
+    Field conflicts travel (``app.sync.conflict_merge``): what was lost (``lost_value`` at
+    ``lost_hlc``, in the id) is a fact; the kept side follows the field's later winner while the
+    conflict is open; its state — open, withdrawn (``deleted``: a later change was made on top of
+    the lost value) or resolved (how, by whom, when) — has its own clock ``state_hlc``. Rule
+    breaches (``field = "rule:…"``) stay where they were found (each database rechecks)."""
 
     __tablename__ = "conflicts"
     entity: Mapped[str] = mapped_column(String(32))
@@ -53,3 +59,10 @@ class Conflict(SyncMixin, Base):
     lost_value: Mapped[str | None] = mapped_column(Text, default=None)
     lost_hlc: Mapped[str | None] = mapped_column(String(96), default=None)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the computers whose merge listed it (JSON list of device ids, sorted; a union as it travels)
+    found_on: Mapped[str | None] = mapped_column(Text, default=None)
+    # the stamp of its last state change (withdrawn or resolved; None while open as found)
+    state_hlc: Mapped[str | None] = mapped_column(String(96), default=None)
+    resolution: Mapped[str | None] = mapped_column(String(16), default=None)   # kept | lost | withdrawn
+    resolved_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)

@@ -125,6 +125,13 @@ def test_a_laptops_own_next_change_takes_its_earlier_value_off_the_conflict_list
     second = _package(one, tmp_path / "one-2.qspkg")
     seen = _merged(district, tmp_path, ([first, second], [second], [second, first]), lambda c: (
         c.execute(text("SELECT phone FROM households WHERE id = :h"), {"h": household}).scalar(),
-        c.execute(text("SELECT kept_value, lost_value FROM conflicts WHERE entity_id = :h AND field = 'phone'"),
-                  {"h": household}).all()))
-    assert seen[0] == seen[1] == seen[2] == ("13900000003", [("13900000003", "13900002002")])
+        c.execute(text("SELECT kept_value, lost_value FROM conflicts WHERE entity_id = :h AND field = 'phone' "
+                       "AND deleted = 0"), {"h": household}).all(),
+        c.execute(text("SELECT c.lost_value, c.resolution, a.action, a.hlc = c.state_hlc FROM conflicts c "
+                       "JOIN audit_log a ON a.entity = 'conflicts' AND a.entity_id = c.id "
+                       "WHERE c.entity_id = :h AND c.deleted = 1"), {"h": household}).all()))
+    assert seen[0][:2] == seen[1][:2] == seen[2][:2] == ("13900000003", [("13900000003", "13900002002")])
+    # the first order listed the laptop's first number, then withdrew it: a tombstone (so a copy of
+    # the list from elsewhere does not bring it back), and an audit entry saying so
+    assert seen[0][2] == [("13900000001", "withdrawn", "withdraw", 1)]
+    assert seen[1][2] == seen[2][2] == []

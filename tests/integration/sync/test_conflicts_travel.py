@@ -1,0 +1,91 @@
+"""The conflict list in packages: a package from before it travelled (no conflicts table) still
+merges; a conflict's field history is read once per row, however many conflicts the row has."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, text
+
+from app.bootstrap import open_database
+from app.services.households.changes import HouseholdChanges, update
+from app.sync import container, payload, scope
+from app.sync.export import write_work_package
+from app.sync.merge import merge_files
+from app.sync.tasks import set_up_from_task, write_task_package
+
+PASS = "冲突口令"
+
+
+@pytest.fixture
+def world(demo_path, tmp_path):
+    district = open_database(demo_path)
+    write_task_package(district, "柳林镇", tmp_path / "task.qstask", passphrase=PASS)
+    laptops = []
+    for n in (1, 2):
+        laptop = open_database(tmp_path / f"laptop{n}.db")
+        set_up_from_task(laptop, tmp_path / "task.qstask", passphrase=PASS, device_name=f"{n}号机")
+        laptops.append(laptop)
+    yield district, laptops
+    for db in (district, *laptops):
+        db.dispose()
+
+
+def _household(db) -> str:
+    with db.engine.connect() as c:
+        return c.execute(text("SELECT h.id FROM households h JOIN units u ON u.id = h.township_id "
+                              "WHERE u.name = '柳林镇' ORDER BY h.id LIMIT 1")).scalar()
+
+
+def test_a_package_written_before_the_list_travelled_still_merges(world, tmp_path, monkeypatch):
+    district, (one, two) = world
+    household = _household(one)
+    update(district, household, HouseholdChanges(phone="13900002010"), "王五")
+    update(one, household, HouseholdChanges(phone="13900000013"), "张三")
+    write = payload.write
+    old_tables = tuple(t for t in scope.TOWNSHIP_ROWS if t != "conflicts")
+    monkeypatch.setattr(payload, "write", lambda *a, **k: write(*a, **k, tables=old_tables))
+    monkeypatch.setattr(container, "FORMAT", 1)          # as the program before wrote them
+    write_work_package(one, tmp_path / "old.qspkg")
+    monkeypatch.undo()
+    assert container.parse(container.read_file(tmp_path / "old.qspkg")).header["format"] == 1
+    report = merge_files(district, [tmp_path / "old.qspkg"])
+    assert [f.status for f in report.files] == ["merged"] and report.conflicts == 1
+    with district.engine.connect() as c:
+        assert c.execute(text("SELECT kept_value, lost_value FROM conflicts WHERE entity_id = :h"),
+                         {"h": household}).all() == [("13900000013", "13900002010")]
+
+
+def test_a_rows_history_is_read_once_for_all_its_conflicts(world, tmp_path):
+    district, (one, two) = world
+    household = _household(one)
+    update(district, household, HouseholdChanges(phone="13900002010"), "王五")
+    update(two, household, HouseholdChanges(phone="13900001012"), "李四")
+    update(one, household, HouseholdChanges(phone="13900000013"), "张三")
+    merge_files(district, [write_work_package(two, tmp_path / "two.qspkg").path,
+                           write_work_package(one, tmp_path / "one.qspkg").path])
+    with district.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM conflicts WHERE entity_id = :h AND deleted = 0"),
+                         {"h": household}).scalar() == 2
+    # 二号机 corrects its own number, later still: the conflict that listed its first number is
+    # withdrawn (nothing of it was lost), the district's keeps following the field
+    update(two, household, HouseholdChanges(phone="13900001099"), "李四")
+    reads = []
+
+    def seen(_conn, _cursor, statement, params, _context, _many):
+        if "audit_log WHERE entity = " in statement and household in str(params):
+            reads.append(statement)
+
+    event.listen(district.engine, "before_cursor_execute", seen)
+    try:
+        merge_files(district, [write_work_package(two, tmp_path / "two-2.qspkg").path])
+    finally:
+        event.remove(district.engine, "before_cursor_execute", seen)
+    assert len(reads) == 2           # the row's history, once from this database and once from the package
+    with district.engine.connect() as c:
+        assert sorted(c.execute(text("SELECT kept_value, lost_value FROM conflicts WHERE entity_id = :h "
+                                     "AND deleted = 0"), {"h": household}).all()) == [
+            ("13900001099", "13900000013"), ("13900001099", "13900002010")]
+        assert c.execute(text("SELECT lost_value, resolution FROM conflicts WHERE entity_id = :h AND deleted = 1"),
+                         {"h": household}).all() == [("13900001012", "withdrawn")]
+        # audited: the kept side moved twice (by 一号机's package, then by this one), one withdrawn
+        assert sorted(c.execute(text("SELECT action FROM audit_log WHERE entity = 'conflicts'")).scalars()) == [
+            "keep_up", "keep_up", "withdraw"]
