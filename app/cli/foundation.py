@@ -58,12 +58,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
     problem = display_problem()
     if problem:   # before Qt is loaded: Qt would abort the process (exit 134) with a wrong hint
         raise InputError(problem)
-    from app.ui import opening
-
-    early = opening.begin(args.db)   # the database opens, and its figures are read, while Qt loads
     from app.ui.app import run_gui  # the only place the command line touches Qt
 
-    return run_gui(args.db, early)
+    return run_gui(args.db)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection
 
 from app.db.ids import norm_id_number
 from app.db.models.agreements import IN_FORCE
+from app.domain.agreement_status import STATUS_NAMES
 from app.domain.money import format_yuan
 from app.domain.stages import ROLE_NAMES, PersonRole
 
@@ -43,8 +44,8 @@ PREFIX = "rule:"
 RULE_NAMES = {AGREEMENT_IN_FORCE: "规则：一笔贷款两份生效协议", OVERPAID: "规则：还款超过应还本金",
               ID_NUMBER: "规则：身份证号重复"}
 
-# The statuses of IN_FORCE as people read them (app.services.agreements.agreements.STATUS_NAMES).
-_STATUS = {"signed": "已签订", "broken": "违约", "fulfilled": "已履行"}
+# The statuses of IN_FORCE as people read them (the one table: app.domain.agreement_status).
+_STATUS = {s: STATUS_NAMES[s] for s in ("signed", "broken", "fulfilled")}
 _SHOWN = 5                # repayments named in an overpaid breach's description
 
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from app import __version__, config
-from app.ui import errors, gc_guard, opening, smoke, tasks
+from app.ui import dbfiles, errors, gc_guard, smoke, tasks
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +84,17 @@ def setup_application(app: QApplication) -> None:
     gc_guard.install(app)
 
 
-def run_gui(db_path: Path | None, early: opening.Opening | None = None) -> int:
-    """Open the window (``qingshou gui [--db P]``, or ``qingshou`` with no arguments). ``early``:
-    the database already being opened (``opening.begin``, called before Qt was imported)."""
-    early = early or opening.begin(db_path)
+def run_gui(db_path: Path | None) -> int:
+    """Open the window (``qingshou gui [--db P]``, or ``qingshou`` with no arguments)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_application(app)
     errors.install_excepthook()
     from app.ui.dialogs.welcome import WelcomeDialog
     from app.ui.main_window import MainWindow
 
-    target = early.path
-    if not early.started:
+    target = Path(db_path) if db_path else config.default_db_path()
+    chosen = dbfiles.is_initialised_file(target) is False
+    if chosen:
         welcome = WelcomeDialog(target)
         if not welcome.exec() or welcome.chosen_path is None:
             return 0
@@ -113,10 +112,10 @@ def run_gui(db_path: Path | None, early: opening.Opening | None = None) -> int:
         if window.db is None:
             window.show_welcome()
 
-    if early.started:
-        window.open_early(early, on_failure=open_failed)
-    else:
+    if chosen:
         window.open_path(target, on_failure=open_failed)
+    else:       # the start's database: opened with the 工作台's figures in one task
+        window.open_early(target, on_failure=open_failed)
     code = app.exec()
     tasks.wait_for_all()
     return code

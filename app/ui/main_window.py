@@ -26,12 +26,12 @@ from app import config
 from app.db.session import Database
 from app.services.foundation.backup import auto_backup, backup, restore
 from app.ui import actor as ui_actor
-from app.ui import dbfiles, errors, warmup
+from app.ui import dbfiles, errors, opening, warmup
 from app.ui import settings as ui_settings
 from app.ui.dialogs.help import build_help_menu, show_guide
 from app.ui.dialogs.operator_dialog import OperatorDialog, save_operator
 from app.ui.dialogs.welcome import DB_FILTER, WelcomeDialog
-from app.ui.opening import Opened, Opening
+from app.ui.opening import Opened
 from app.ui.page_stack import PageStack
 from app.ui.pages.base import Page
 from app.ui.tasks import run_in_background
@@ -321,9 +321,9 @@ class MainWindow(QMainWindow):
         run_in_background(self, lambda ctx: dbfiles.open_existing(path), on_success=self.set_database,
                           on_failure=failed, progress_label="正在打开数据库……", write=True)
 
-    def open_early(self, early: Opening, on_failure=None) -> None:
-        """Show the database ``early`` has been opening since before the window existed, with
-        the 工作台 figures it read meanwhile."""
+    def open_early(self, path: Path, on_failure=None) -> None:
+        """Open the database the window starts on and show it with the 工作台's figures, read in
+        the same task (``app.ui.opening``)."""
         def opened(result: Opened) -> None:
             if result.figures is not None:
                 self.page("dashboard").take_figures(result.db, result.figures)
@@ -334,7 +334,8 @@ class MainWindow(QMainWindow):
             if on_failure is not None:
                 on_failure()
 
-        run_in_background(self, lambda ctx: early.wait(), on_success=opened, on_failure=failed)
+        run_in_background(self, lambda ctx: opening.open_with_figures(Path(path)), on_success=opened,
+                          on_failure=failed, progress_label="正在打开数据库……", write=True)
 
     def _auto_backup(self, db: Database) -> None:
         folder = config.backup_dir()

@@ -1,23 +1,24 @@
-"""Opening the database the window starts on, begun before Qt is loaded.
+"""Opening the database the window starts on, with the 工作台's first figures, in one task.
 
-``qingshou gui`` spends its first third of a second importing Qt and building the window. The
-database it will show is known before that, so ``begin`` opens it (upgrading it if needed, as
-``dbfiles.open_existing`` does) and reads the 工作台's figures for today in a thread meanwhile:
-most of that work is SQLite's, which runs beside the imports. The window takes the result
-(``MainWindow.open_early``) and paints the figures as soon as it is shown.
+The window's first background task opens the database (upgrading it if needed, as
+``dbfiles.open_existing`` does) and reads today's figures for the 工作台 with plain SQL in the
+same worker, so they are painted as soon as the database is shown, without a second task
+(``MainWindow.open_early``).
 
-No Qt here: this runs before it is imported.
+Starting this before Qt is imported, to overlap it with the imports, was measured and dropped:
+reading 50,000 loans row by row gives up and retakes the interpreter lock at every row, so the
+two threads slowed each other and the window painted no sooner (bench/RESULTS.md, start-up).
+
+No Qt here: the worker runs it.
 """
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app import config
 from app.ui import dbfiles
 
 if TYPE_CHECKING:
@@ -33,60 +34,14 @@ class Opened:
     figures: Dashboard | None     # None when reading them failed (the page reads them again, and says why)
 
 
-class Opening:
-    """The database at ``path`` being opened, and its figures read, in a thread."""
+def open_with_figures(path: Path) -> Opened:
+    """Open the database at ``path`` (raising what opening it raises) and read its figures."""
+    db = dbfiles.open_existing(path)
+    figures = None
+    try:
+        from app.services.reporting import dashboard
 
-    def __init__(self, path: Path, initialised: bool | None):
-        self.path = path
-        self.initialised = initialised     # dbfiles.is_initialised_file: False = nothing to open here
-        self._thread: threading.Thread | None = None
-        self._opened: Opened | None = None
-        self._error: BaseException | None = None
-
-    @property
-    def started(self) -> bool:
-        return self._thread is not None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="qingshou-opening", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            db = dbfiles.open_existing(self.path)
-        except BaseException as exc:  # noqa: BLE001 - handed to the window, which shows it
-            self._error = exc
-            return
-        figures = None
-        try:
-            from app.services.reporting import dashboard
-
-            figures = dashboard.figures(db, date.today())
-        except Exception:  # noqa: BLE001 - the page reads them again and shows the error
-            log.warning("the first figures of %s could not be read", self.path, exc_info=True)
-        self._opened = Opened(db, figures)
-
-    def wait(self) -> Opened:
-        """The opened database (blocks until it is); raises what opening it raised."""
-        if self._thread is None:
-            raise RuntimeError("opening was not started")
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._opened is not None
-        return self._opened
-
-
-def target(db_path: Path | str | None) -> Path:
-    """The database the window starts on: the one named, else the default one."""
-    return Path(db_path) if db_path else config.default_db_path()
-
-
-def begin(db_path: Path | str | None) -> Opening:
-    """Start opening the window's database, if there is one set up there (else the window
-    offers to make or choose one, and nothing is started)."""
-    path = target(db_path)
-    opening = Opening(path, dbfiles.is_initialised_file(path))
-    if opening.initialised is not False:
-        opening.start()
-    return opening
+        figures = dashboard.figures(db, date.today())
+    except Exception:  # noqa: BLE001 - the page reads them again and shows the error
+        log.warning("the first figures of %s could not be read", path, exc_info=True)
+    return Opened(db, figures)

@@ -47,8 +47,6 @@ def test_the_rule_statuses_are_the_agreements_in_force_of_the_services():
     assert rules.IN_FORCE == agreements.IN_FORCE
 
 
-@pytest.mark.xfail(strict=True, reason="app/sync/rules.py keeps its own copy of the names (违约); the one table "
-                                       "is app.domain.agreement_status (已违约), for sync to read when it is next changed")
 def test_the_rule_statuses_are_named_as_the_one_table_names_them():
     from app.domain.agreement_status import STATUS_NAMES
 
