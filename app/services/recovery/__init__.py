@@ -7,8 +7,9 @@ packages, the window and the command line use; each name is imported from its mo
 is first asked for, so importing the package alone imports none of its modules."""
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from app.services.faces import lazy_face
 
 if TYPE_CHECKING:   # what type checkers see; at run time each name is loaded when first asked for
     from app.services.recovery.agreement_payments import (
@@ -41,15 +42,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    """A name of the face, from its module (imported now, if it was not yet).  Not kept here, so
-    that the face always gives what the module holds (a test may replace it there)."""
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    return getattr(import_module(module, __name__), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_face(__name__, _WHERE, __all__)
