@@ -10,7 +10,6 @@ from sqlalchemy.engine import Connection
 
 from app.db import bank_recovery
 from app.db.base import new_id
-from app.db.search_index import refresh_search
 from app.domain.schedule import fill_installments
 from app.sync import scope
 
@@ -27,10 +26,11 @@ def fold_clock(conn: Connection) -> None:
         conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', :v)"), {"v": newest})
 
 
-def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
-    """The bank's reported recovery and the balances (``app.db.bank_recovery``), stages and the
-    household list for what the merge touched, from the facts (``touched["ledger_balances"]``:
-    the loans the package brought new ledger readings of)."""
+def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> set[str]:
+    """The bank's reported recovery and the balances (``app.db.bank_recovery``), stages and
+    instalments for what the merge touched, from the facts (``touched["ledger_balances"]``: the
+    loans the package brought new ledger readings of).  Returns the households whose list row
+    (``app.db.search_index``) this changes: the merge refreshes them once, after every file."""
     loans = _ids(conn, touched, "loans", {"repayments": "loan_id", "stage_events": "loan_id",
                                           "agreement_loans": "loan_id"}) | set(touched.get("ledger_balances", ()))
     if loans:
@@ -50,8 +50,7 @@ def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
         households |= {r[0] for r in conn.execute(text(
             "SELECT household_id FROM loans WHERE id IN (SELECT value FROM json_each(:ids))"),
             {"ids": json.dumps(sorted(loans))})}
-    if households:
-        refresh_search(conn, sorted(households))
+    return households
 
 
 def refresh_installments(conn: Connection, agreement_ids: set[str]) -> None:

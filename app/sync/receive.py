@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.db.models import SyncEnrolment
@@ -25,7 +26,6 @@ from app.sync.errors import PackageError
 class Incoming:
     file: Path
     header: container.Header
-    payload_path: Path       # the payload as an SQLite file; removed by ``close()``
     meta: dict[str, str]
     enrol: bool              # a laptop the district learns from this package
 
@@ -33,17 +33,20 @@ class Incoming:
     def package_id(self) -> str:
         return self.header["package_id"]
 
-    def close(self) -> None:
-        self.payload_path.unlink(missing_ok=True)
 
+def open_package(db: Database, file: Path, conn: Connection, *,
+                 passphrase: Callable[[], str | None] | None = None) -> Incoming:
+    """``file`` checked and opened for merging into ``db``; a ``PackageError`` says why not.
 
-def open_package(db: Database, file: Path, *, passphrase: Callable[[], str | None] | None = None) -> Incoming:
-    """``file`` checked and opened for merging into ``db``; a ``PackageError`` says why not."""
+    ``conn``: the merge's connection, in its transaction, with an in-memory database attached
+    as ``pkg``: who is trusted is read there (a laptop enrolled by an earlier file of the same
+    merge is known), and the payload is loaded into ``pkg`` (``payload.load``)."""
     where = file.name
     sealed = container.parse(container.read_file(file), where=where)
     header = sealed.header
     ident = db.identity()
-    with Session(db.engine) as s:
+    # (joins conn's transaction: its commit() does not commit it, own_keys' new keys go with it)
+    with Session(bind=conn) as s:
         meta = read_meta(s)
         keys = trust.own_keys(s)
         district_id = ident.unit_id if ident.role == "district" else meta.get("district_id")
@@ -79,18 +82,15 @@ def open_package(db: Database, file: Path, *, passphrase: Callable[[], str | Non
     else:
         decrypt = keys.decrypt
     plain = container.open_payload(sealed, decrypt, where=where)
-    path = payload.to_file(plain)
-    try:
-        inner = payload.read_meta(path)
-        if inner.get("package_id") != header["package_id"]:
-            raise PackageError("数据包的内容与文件头不符，可能被改动过", code=errors.DAMAGED, where=where)
-        if enrol and not _enrolment_holds(inner, header, enrol_secret):
-            raise PackageError("数据包来自一台没有登记的电脑，它也不能证明是用本乡镇的任务包建立的，未合并",
-                               code=errors.UNKNOWN_SIGNER, where=where)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return Incoming(file, header, path, inner, enrol)
+    del sealed
+    inner = payload.load(conn.connection.driver_connection, plain, "pkg")
+    del plain
+    if inner.get("package_id") != header["package_id"]:
+        raise PackageError("数据包的内容与文件头不符，可能被改动过", code=errors.DAMAGED, where=where)
+    if enrol and not _enrolment_holds(inner, header, enrol_secret):
+        raise PackageError("数据包来自一台没有登记的电脑，它也不能证明是用本乡镇的任务包建立的，未合并",
+                           code=errors.UNKNOWN_SIGNER, where=where)
+    return Incoming(file, header, inner, enrol)
 
 
 def _enrolment_holds(inner: dict[str, str], header: container.Header, secret: bytes) -> bool:
