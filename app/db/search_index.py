@@ -270,17 +270,24 @@ def _connection(target: Session | Connection) -> Connection:
     return target
 
 
-def refresh_search(target: Session | Connection, household_ids: Iterable[str] | None = None) -> int:
+def refresh_search(target: Session | Connection, household_ids: Iterable[str] | None = None, *,
+                   same_names: Iterable[str] = ()) -> int:
     """Recompute the index rows of these households (all of them when None).
 
     Runs in the caller's transaction (a ``Session`` of a unit of work, or a ``Connection``)
     and never commits.  Households that are deleted or gone lose their row.  Returns the
     number of rows written.
+
+    ``same_names``: those of the households whose search text cannot have changed — none of
+    their household row, people or loans was written (a merge that brought only visits,
+    payments or agreements for them): their figures are recomputed, their text, sort name and
+    search keys kept as the index has them (building the text is half the cost of a row).
     """
     conn = _connection(target)
     if household_ids is None:
         return _rebuild_all(conn)
     ids = list(dict.fromkeys(h for h in household_ids if h))
+    same = frozenset(same_names)
     if len(ids) > 2000:
         indexed = conn.execute(sql("SELECT COUNT(*) FROM household_index")).scalar_one()
         # Rewriting only what differs costs about what a rebuild does per household (10,086 of
@@ -290,7 +297,7 @@ def refresh_search(target: Session | Connection, household_ids: Iterable[str] | 
             return _rebuild_all(conn)
     written = 0
     for i in range(0, len(ids), _CHUNK):
-        written += _refresh_chunk(conn, ids[i:i + _CHUNK])
+        written += _refresh_chunk(conn, ids[i:i + _CHUNK], same)
     return written
 
 
@@ -349,31 +356,39 @@ def forget(target: Session | Connection, household_ids: Iterable[str]) -> int:
     return dropped
 
 
-def _refresh_chunk(conn, ids: list[str]) -> int:
+def _refresh_chunk(conn, ids: list[str], same_names: frozenset[str] = frozenset()) -> int:
     """The index rows of these households made equal to what ``_gather`` builds from the facts,
     writing only what differs: a row's changed columns (a merge's visits change a few figures),
     its full-text entry only when its text changed, its search keys and staff shares only those
     added or gone.  (Deleting and writing back every row with its ~12 keys cost ~0.6 ms a
-    household, most of a merge of first packages; bench/RESULTS.md, USB-stick sync.)"""
+    household, most of a merge of first packages; bench/RESULTS.md, USB-stick sync.)
+    ``same_names``: see ``refresh_search``."""
     raw = conn.connection.driver_connection    # plain sqlite3 in the caller's transaction
     w, p = _in(ids, "household_id")
     old = {r[1]: r for r in raw.execute(
         f"SELECT seq, {', '.join(_COLUMNS)} FROM household_index WHERE 1 = 1" + w, p)}
     # Before the old rows go: a new household must not take the number of one being rewritten.
     next_seq = raw.execute("SELECT COALESCE(MAX(seq), 0) FROM household_index").fetchone()[0] + 1
-    built = _gather(conn, ids)
-    seqs = {"seqs": json.dumps([r[0] for r in old.values()])}
+    text_at, sort_at = _COLUMNS.index("text") + 1, _COLUMNS.index("sort_name") + 1
+    figures = [h for h in ids if h in same_names and h in old]
+    full = [h for h in ids if h not in same_names or h not in old]
+    built = _gather(conn, full) if full else []
+    kept = frozenset(figures)
+    for row, _keys, _shares in _gather(conn, figures, search=False) if figures else ():
+        was = old[row["household_id"]]
+        row["text"], row["sort_name"] = was[text_at], was[sort_at]
+        built.append((row, None, _shares))     # None: the search keys stay as they are
+    seqs = {"seqs": json.dumps([r[0] for hid, r in old.items() if hid not in kept])}
     old_keys: dict[int, set[str]] = defaultdict(set)
     old_staff: dict[int, dict[str, tuple]] = defaultdict(dict)
-    if old:
-        for seq, key in raw.execute(
-                "SELECT seq, key FROM household_search_keys WHERE seq IN (SELECT value FROM json_each(:seqs))", seqs):
-            old_keys[seq].add(key)
-        for r in raw.execute(f"SELECT {', '.join(_STAFF_COLUMNS)} FROM household_staff "
-                             "WHERE seq IN (SELECT value FROM json_each(:seqs))", seqs):
-            old_staff[r[1]][r[0]] = r
+    for seq, key in raw.execute(
+            "SELECT seq, key FROM household_search_keys WHERE seq IN (SELECT value FROM json_each(:seqs))", seqs):
+        old_keys[seq].add(key)
+    seqs = {"seqs": json.dumps([r[0] for r in old.values()])}
+    for r in raw.execute(f"SELECT {', '.join(_STAFF_COLUMNS)} FROM household_staff "
+                         "WHERE seq IN (SELECT value FROM json_each(:seqs))", seqs):
+        old_staff[r[1]][r[0]] = r
     live = {row["household_id"] for row, _keys, _shares in built}
-    text_at = _COLUMNS.index("text") + 1
     _drop(conn, [(r[0], r[text_at]) for hid, r in old.items() if hid not in live])
     inserts, fts_del, fts_add, key_del, key_add, staff_del, staff_put = [], [], [], [], [], [], []
     updates: dict[tuple[str, ...], list[dict]] = defaultdict(list)
@@ -392,10 +407,11 @@ def _refresh_chunk(conn, ids: list[str]) -> int:
             if "text" in changed:
                 fts_del.append({"seq": seq, "text": was[text_at]})
                 fts_add.append({"seq": seq, "text": values["text"]})
-        have = old_keys.get(seq, set())
-        want = set(keys)
-        key_del += [{"key": k, "seq": seq} for k in have - want]
-        key_add += [{"key": k, "seq": seq} for k in want - have]
+        if keys is not None:
+            have = old_keys.get(seq, set())
+            want = set(keys)
+            key_del += [{"key": k, "seq": seq} for k in have - want]
+            key_add += [{"key": k, "seq": seq} for k in want - have]
         staff_was = old_staff.get(seq, {})
         for share in shares:
             put = {"seq": seq, **share}

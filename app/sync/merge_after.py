@@ -26,11 +26,13 @@ def fold_clock(conn: Connection) -> None:
         conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', :v)"), {"v": newest})
 
 
-def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> set[str]:
+def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> tuple[set[str], set[str]]:
     """The bank's reported recovery and the balances (``app.db.bank_recovery``), stages and
     instalments for what the merge touched, from the facts (``touched["ledger_balances"]``: the
     loans the package brought new ledger readings of).  Returns the households whose list row
-    (``app.db.search_index``) this changes: the merge refreshes them once, after every file."""
+    (``app.db.search_index``) this changes — the merge refreshes them once, after every file —
+    and those of them whose search text may have changed too (their household row, people or
+    loans were written)."""
     loans = _ids(conn, touched, "loans", {"repayments": "loan_id", "stage_events": "loan_id",
                                           "agreement_loans": "loan_id"}) | set(touched.get("ledger_balances", ()))
     if loans:
@@ -50,7 +52,8 @@ def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> set[str]:
         households |= {r[0] for r in conn.execute(text(
             "SELECT household_id FROM loans WHERE id IN (SELECT value FROM json_each(:ids))"),
             {"ids": json.dumps(sorted(loans))})}
-    return households
+    named = _ids(conn, touched, "households", {"persons": "household_id", "loans": "household_id"})
+    return households, named
 
 
 def refresh_installments(conn: Connection, agreement_ids: set[str]) -> None:

@@ -34,15 +34,57 @@ class Incoming:
         return self.header["package_id"]
 
 
+@dataclass
+class ReadAhead:
+    """What a file holds, read before its turn (``read_ahead``): nothing here depends on what
+    the files before it write, and nothing of it is trusted until ``open_package`` has checked
+    the file in its turn, in the same order as without it (so a file refused gets the same
+    reason)."""
+    sealed: container.Sealed | None = None
+    plain: bytes | None = None            # the payload, when encrypted to this database's keys
+    read_error: BaseException | None = None     # reading or parsing the file
+    payload_error: BaseException | None = None  # decrypting, decompressing, checking it
+
+
+def read_ahead(file: Path, decrypt: Callable[[bytes], bytes]) -> ReadAhead:
+    """The file read, parsed, and its payload decrypted with this database's keys (``decrypt``)
+    and decompressed — the slow part of opening a package, done for the next file while this one
+    merges (``merge_files``; zlib, hashing and SQLite let go of the interpreter meanwhile).  A
+    package protected by a passphrase is left for its turn (the passphrase is asked for then)."""
+    out = ReadAhead()
+    try:
+        out.sealed = container.parse(container.read_file(file), where=file.name)
+    except BaseException as exc:       # noqa: BLE001 - raised again in the file's turn
+        out.read_error = exc
+        return out
+    if out.sealed.header.get("encryption") != "age-scrypt":
+        try:
+            out.plain = container.open_payload(out.sealed, decrypt, where=file.name)
+        except BaseException as exc:   # noqa: BLE001 - raised again in the file's turn
+            out.payload_error = exc
+    return out
+
+
+def own_decrypt(conn: Connection) -> Callable[[bytes], bytes]:
+    """This database's key for opening packages (made now if it has none, in ``conn``'s transaction)."""
+    with Session(bind=conn) as s:
+        keys = trust.own_keys(s)
+        s.commit()
+    return keys.decrypt
+
+
 def open_package(db: Database, file: Path, conn: Connection, *,
-                 passphrase: Callable[[], str | None] | None = None) -> Incoming:
+                 passphrase: Callable[[], str | None] | None = None, ahead: ReadAhead | None = None) -> Incoming:
     """``file`` checked and opened for merging into ``db``; a ``PackageError`` says why not.
 
     ``conn``: the merge's connection, in its transaction, with an in-memory database attached
     as ``pkg``: who is trusted is read there (a laptop enrolled by an earlier file of the same
-    merge is known), and the payload is loaded into ``pkg`` (``payload.load``)."""
+    merge is known), and the payload is loaded into ``pkg`` (``payload.load``).  ``ahead``: the
+    file as ``read_ahead`` read it (else it is read now)."""
     where = file.name
-    sealed = container.parse(container.read_file(file), where=where)
+    if ahead is not None and ahead.read_error is not None:
+        raise ahead.read_error
+    sealed = ahead.sealed if ahead is not None else container.parse(container.read_file(file), where=where)
     header = sealed.header
     ident = db.identity()
     # (joins conn's transaction: its commit() does not commit it, own_keys' new keys go with it)
@@ -81,7 +123,12 @@ def open_package(db: Database, file: Path, conn: Connection, *,
         decrypt = lambda d: crypto.decrypt_with_passphrase(secret, d)  # noqa: E731
     else:
         decrypt = keys.decrypt
-    plain = container.open_payload(sealed, decrypt, where=where)
+    if ahead is not None and ahead.payload_error is not None:
+        raise ahead.payload_error
+    if ahead is not None and ahead.plain is not None:
+        plain, ahead.plain = ahead.plain, None
+    else:
+        plain = container.open_payload(sealed, decrypt, where=where)
     del sealed
     inner = payload.load(conn.connection.driver_connection, plain, "pkg")
     del plain

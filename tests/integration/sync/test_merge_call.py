@@ -50,6 +50,14 @@ def _visit(laptop, n: int, on: date) -> None:
         uow.commit()
 
 
+def _phone(laptop, phone: str) -> None:
+    from app.services.households.edit import HouseholdEdit, edit_household
+
+    with laptop.engine.connect() as c:
+        hid = c.execute(text("SELECT id FROM households ORDER BY id LIMIT 1 OFFSET 3")).scalar()
+    edit_household(laptop, HouseholdEdit(phone=phone), "张三", household_id=hid)
+
+
 def _state(db) -> tuple:
     with db.engine.connect() as c:
         return tuple(c.execute(text(f"SELECT count(*) FROM {t}")).scalar()
@@ -90,6 +98,7 @@ def test_a_file_refused_while_merging_writes_nothing_and_the_others_merge(world,
 def test_the_same_package_twice_and_both_laptops_in_one_call(world, tmp_path):
     district, (first, _second), (one, two) = world
     _visit(first, 3, date(2026, 11, 25))
+    _phone(first, "13900001111")          # a search text changes too (the rest: figures only)
     again = Path(write_work_package(first, tmp_path / "l1-2.qspkg").path)
     district.dispose()
     for n in (0, 1):
@@ -115,6 +124,7 @@ def test_the_same_package_twice_and_both_laptops_in_one_call(world, tmp_path):
                 f"SELECT {', '.join(search_index._COLUMNS)} FROM household_index"))}
             c.rollback()
         assert index == rebuilt
+        assert sum("13900001111" in row[-1] for row in index.values()) == 1
     finally:
         merged.dispose()
         alone.dispose()
