@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 # A laptop may not add units, loans or bank ledgers (a ledger it read itself stays its own: the
 # district reads the bank's ledgers, and the same file read there is the same import).
 _WORK_MAY_INSERT = frozenset(scope.TOWNSHIP_ROWS) - {"units", "loans", "ledger_imports"}
-_MMAP_BYTES = 256 * 1024 * 1024
+_MMAP_BYTES = 256 * 1024 * 1024   # the resident pages of the map count in the merge's peak memory
 
 
 @dataclass
@@ -181,10 +181,10 @@ def _merge_file(conn: Connection, db: Database, file: Path, ident, actor: str,
                         {"p": incoming.package_id}).first():
             result.status = "already_merged"
         else:
-            _check_clock(conn, incoming)
+            newest = _check_clock(conn, incoming)
             touched = _apply(conn, incoming, ident.role, result)
             _relay(conn, touched)
-            mine, mine_named = _after(conn, incoming, touched, result, actor, ident)
+            mine, mine_named = _after(conn, incoming, touched, result, actor, ident, newest)
     except PackageError as exc:
         conn.exec_driver_sql("ROLLBACK TO merge_file")
         conn.exec_driver_sql("RELEASE merge_file")
@@ -205,8 +205,9 @@ def _columns(conn: Connection, schema: str, table: str) -> list[str]:
     return [r[1] for r in conn.exec_driver_sql(f"PRAGMA {schema}.table_info({table})")]
 
 
-def _check_clock(conn: Connection, incoming: Incoming) -> None:
-    """Refuses a package whose stamps lie more than 7 days ahead of this computer's clock."""
+def _check_clock(conn: Connection, incoming: Incoming) -> str:
+    """Refuses a package whose stamps lie more than 7 days ahead of this computer's clock;
+    returns its newest stamp ("" when none)."""
     newest = ""
     for table in _tables(conn):
         if "hlc" in _columns(conn, "pkg", table):
@@ -217,6 +218,7 @@ def _check_clock(conn: Connection, incoming: Incoming) -> None:
             raise PackageError(f"数据包里的修改时间比本机时钟晚 {ahead // 86_400_000} 天：写出它的电脑时钟可能不对，"
                                "请核对那台电脑的日期后重新导出（本机时钟也请核对）", code="clock_drift",
                                where=incoming.file.name)
+    return newest
 
 
 def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) -> dict[str, set[str]]:
@@ -309,12 +311,12 @@ def _relay(conn: Connection, touched: dict[str, set[str]]) -> None:
 
 
 def _after(conn: Connection, incoming: Incoming, touched: dict[str, set[str]], result: FileResult, actor: str,
-           ident) -> tuple[set[str], set[str]]:
+           ident, newest: str) -> tuple[set[str], set[str]]:
     """Returns the households whose list row the file changed (refreshed once for the whole
     merge), and those of them whose search text it may have changed."""
     from app.sync import merge_after
 
-    merge_after.fold_clock(conn)
+    merge_after.fold_clock(conn, newest)
     households, named = merge_after.refresh_derived(conn, touched)
     merge_after.check_rules(conn, touched, result)
     merge_after.record(conn, incoming, result, actor, ident)

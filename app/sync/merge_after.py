@@ -14,14 +14,18 @@ from app.domain.schedule import fill_installments
 from app.sync import scope
 
 
-def fold_clock(conn: Connection) -> None:
+def fold_clock(conn: Connection, brought: str | None = None) -> None:
     """Later local changes sort after every stamp the package brought (``hlc_last`` in meta is
-    where the clock resumes from)."""
+    where the clock resumes from).  ``brought``: the package's newest stamp, when the caller
+    has read it already (``merge._check_clock``)."""
     newest = conn.execute(text("SELECT value FROM meta WHERE key = 'hlc_last'")).scalar() or ""
-    for table in scope.TOWNSHIP_ROWS:
-        cols = [r[1] for r in conn.exec_driver_sql(f"PRAGMA pkg.table_info({table})")]
-        if "hlc" in cols:
-            newest = max(newest, conn.exec_driver_sql(f"SELECT max(hlc) FROM pkg.{table}").scalar() or "")
+    if brought is not None:
+        newest = max(newest, brought)
+    else:
+        for table in scope.TOWNSHIP_ROWS:
+            cols = [r[1] for r in conn.exec_driver_sql(f"PRAGMA pkg.table_info({table})")]
+            if "hlc" in cols:
+                newest = max(newest, conn.exec_driver_sql(f"SELECT max(hlc) FROM pkg.{table}").scalar() or "")
     if newest:
         conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', :v)"), {"v": newest})
 
