@@ -270,24 +270,34 @@ def _connection(target: Session | Connection) -> Connection:
     return target
 
 
-def refresh_search(target: Session | Connection, household_ids: Iterable[str] | None = None) -> int:
+def refresh_search(target: Session | Connection, household_ids: Iterable[str] | None = None, *,
+                   same_names: Iterable[str] = ()) -> int:
     """Recompute the index rows of these households (all of them when None).
 
     Runs in the caller's transaction (a ``Session`` of a unit of work, or a ``Connection``)
     and never commits.  Households that are deleted or gone lose their row.  Returns the
     number of rows written.
+
+    ``same_names``: those of the households whose search text cannot have changed — none of
+    their household row, people or loans was written (a merge that brought only visits,
+    payments or agreements for them): their figures are recomputed, their text, sort name and
+    search keys kept as the index has them (building the text is half the cost of a row).
     """
     conn = _connection(target)
     if household_ids is None:
         return _rebuild_all(conn)
     ids = list(dict.fromkeys(h for h in household_ids if h))
+    same = frozenset(same_names)
     if len(ids) > 2000:
         indexed = conn.execute(sql("SELECT COUNT(*) FROM household_index")).scalar_one()
-        if len(ids) * 5 > indexed:  # row by row would be slower than starting afresh
+        # Rewriting only what differs costs about what a rebuild does per household (10,086 of
+        # 40,000: 2.7 s against 14 s for the rebuild; bench/RESULTS.md, USB-stick sync), and
+        # holds a chunk in memory, not every row: start afresh only for (nearly) all of them.
+        if len(ids) * 10 > indexed * 9:
             return _rebuild_all(conn)
     written = 0
     for i in range(0, len(ids), _CHUNK):
-        written += _refresh_chunk(conn, ids[i:i + _CHUNK])
+        written += _refresh_chunk(conn, ids[i:i + _CHUNK], same)
     return written
 
 
@@ -317,17 +327,14 @@ def built_with(target: Session | Connection) -> str | None:
     return conn.execute(sql("SELECT value FROM meta WHERE key = :k"), {"k": _VERSION_KEY}).scalar_one_or_none()
 
 
-def _drop(conn, rows, *, keep_text: frozenset[int] = frozenset()) -> None:
+def _drop(conn, rows) -> None:
     """Remove index rows given as (seq, text) pairs, with their search entries — a chunk at a
     time (the search keys are keyed (key, seq); before their index on seq, migration 0015, a
-    delete by seq read the whole table: 20 s for 2,000 households of a 36,500 district one by one).
-    ``keep_text``: seqs whose full-text entry stays (rewritten with the same seq and text)."""
+    delete by seq read the whole table: 20 s for 2,000 households of a 36,500 district one by one)."""
     rows = list(rows)
     if not rows:
         return
-    fts = [{"seq": seq, "text": text} for seq, text in rows if seq not in keep_text]
-    if fts:
-        conn.execute(sql(_FTS_DEL), fts)
+    conn.execute(sql(_FTS_DEL), [{"seq": seq, "text": text} for seq, text in rows])
     seqs = {"seqs": json.dumps([seq for seq, _ in rows])}
     for table in ("household_search_keys", "household_staff", "household_index"):
         conn.execute(sql(f"DELETE FROM {table} WHERE seq IN (SELECT value FROM json_each(:seqs))"), seqs)
@@ -349,33 +356,83 @@ def forget(target: Session | Connection, household_ids: Iterable[str]) -> int:
     return dropped
 
 
-def _refresh_chunk(conn, ids: list[str]) -> int:
+def _refresh_chunk(conn, ids: list[str], same_names: frozenset[str] = frozenset()) -> int:
+    """The index rows of these households made equal to what ``_gather`` builds from the facts,
+    writing only what differs: a row's changed columns (a merge's visits change a few figures),
+    its full-text entry only when its text changed, its search keys and staff shares only those
+    added or gone.  (Deleting and writing back every row with its ~12 keys cost ~0.6 ms a
+    household, most of a merge of first packages; bench/RESULTS.md, USB-stick sync.)
+    ``same_names``: see ``refresh_search``."""
+    raw = conn.connection.driver_connection    # plain sqlite3 in the caller's transaction
     w, p = _in(ids, "household_id")
-    old = {r[1]: (r[0], r[2]) for r in conn.execute(
-        sql("SELECT seq, household_id, text FROM household_index WHERE 1 = 1" + w), p)}
+    old = {r[1]: r for r in raw.execute(
+        f"SELECT seq, {', '.join(_COLUMNS)} FROM household_index WHERE 1 = 1" + w, p)}
     # Before the old rows go: a new household must not take the number of one being rewritten.
-    next_seq = conn.execute(sql("SELECT COALESCE(MAX(seq), 0) FROM household_index")).scalar_one() + 1
-    built = _gather(conn, ids)
-    # A household whose search text is the same keeps its full-text entry (same seq, same
-    # text): most merges bring visits and payments, which change figures, not names.
-    same_text = frozenset(old[row["household_id"]][0] for row, _keys, _shares in built
-                          if row["household_id"] in old and old[row["household_id"]][1] == row["text"])
-    _drop(conn, old.values(), keep_text=same_text)
-    rows, texts, all_keys, all_shares = [], [], [], []
+    next_seq = raw.execute("SELECT COALESCE(MAX(seq), 0) FROM household_index").fetchone()[0] + 1
+    text_at, sort_at = _COLUMNS.index("text") + 1, _COLUMNS.index("sort_name") + 1
+    figures = [h for h in ids if h in same_names and h in old]
+    full = [h for h in ids if h not in same_names or h not in old]
+    built = _gather(conn, full) if full else []
+    kept = frozenset(figures)
+    for row, _keys, _shares in _gather(conn, figures, search=False) if figures else ():
+        was = old[row["household_id"]]
+        row["text"], row["sort_name"] = was[text_at], was[sort_at]
+        built.append((row, None, _shares))     # None: the search keys stay as they are
+    seqs = {"seqs": json.dumps([r[0] for hid, r in old.items() if hid not in kept])}
+    old_keys: dict[int, set[str]] = defaultdict(set)
+    old_staff: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for seq, key in raw.execute(
+            "SELECT seq, key FROM household_search_keys WHERE seq IN (SELECT value FROM json_each(:seqs))", seqs):
+        old_keys[seq].add(key)
+    seqs = {"seqs": json.dumps([r[0] for r in old.values()])}
+    for r in raw.execute(f"SELECT {', '.join(_STAFF_COLUMNS)} FROM household_staff "
+                         "WHERE seq IN (SELECT value FROM json_each(:seqs))", seqs):
+        old_staff[r[1]][r[0]] = r
+    live = {row["household_id"] for row, _keys, _shares in built}
+    _drop(conn, [(r[0], r[text_at]) for hid, r in old.items() if hid not in live])
+    inserts, fts_del, fts_add, key_del, key_add, staff_del, staff_put = [], [], [], [], [], [], []
+    updates: dict[tuple[str, ...], list[dict]] = defaultdict(list)
     for row, keys, shares in built:
-        seq = old[row["household_id"]][0] if row["household_id"] in old else None
-        if seq is None:
+        values = {**row, **{k: _iso(row[k]) for k in _DATES}}
+        was = old.get(row["household_id"])
+        if was is None:
             seq, next_seq = next_seq, next_seq + 1
-        rows.append({"seq": seq, **row, **{k: _iso(row[k]) for k in _DATES}})
-        if seq not in same_text:
-            texts.append({"seq": seq, "text": row["text"]})
-        all_keys += [{"key": k, "seq": seq} for k in keys]
-        all_shares += [{"seq": seq, **share} for share in shares]
-    # the chunk's rows in one statement per table (as many parameter sets)
-    for statement, params in ((_INSERT, rows), (_FTS_ADD, texts), (_KEY_INSERT, all_keys),
-                              (_STAFF_INSERT, all_shares)):
+            inserts.append({"seq": seq, **values})
+            fts_add.append({"seq": seq, "text": values["text"]})
+        else:
+            seq = was[0]
+            changed = tuple(c for i, c in enumerate(_COLUMNS, start=1) if was[i] != values[c])
+            if changed:
+                updates[changed].append({"seq": seq, **{c: values[c] for c in changed}})
+            if "text" in changed:
+                fts_del.append({"seq": seq, "text": was[text_at]})
+                fts_add.append({"seq": seq, "text": values["text"]})
+        if keys is not None:
+            have = old_keys.get(seq, set())
+            want = set(keys)
+            key_del += [{"key": k, "seq": seq} for k in have - want]
+            key_add += [{"key": k, "seq": seq} for k in want - have]
+        staff_was = old_staff.get(seq, {})
+        for share in shares:
+            put = {"seq": seq, **share}
+            if staff_was.get(share["staff_id"]) != tuple(put[c] for c in _STAFF_COLUMNS):
+                staff_put.append(put)
+        gone = staff_was.keys() - {share["staff_id"] for share in shares}
+        staff_del += [{"staff_id": staff_id, "seq": seq} for staff_id in gone]
+    # the full-text entries first: a 'delete' names the text the entry was made from
+    for statement, params in ((_FTS_DEL, fts_del),
+                              ("DELETE FROM household_search_keys WHERE key = :key AND seq = :seq", key_del),
+                              ("DELETE FROM household_staff WHERE staff_id = :staff_id AND seq = :seq", staff_del),
+                              (_INSERT, inserts)):
         if params:
-            conn.execute(sql(statement), params)
+            raw.executemany(statement, params)
+    for changed, params in updates.items():
+        raw.executemany(f"UPDATE household_index SET {', '.join(f'{c} = :{c}' for c in changed)} "
+                        "WHERE seq = :seq", params)
+    for statement, params in ((_FTS_ADD, fts_add), (_KEY_INSERT, key_add),
+                              (_STAFF_INSERT.replace("INSERT INTO", "INSERT OR REPLACE INTO"), staff_put)):
+        if params:
+            raw.executemany(statement, params)
     return len(built)
 
 

@@ -10,27 +10,33 @@ from sqlalchemy.engine import Connection
 
 from app.db import bank_recovery
 from app.db.base import new_id
-from app.db.search_index import refresh_search
 from app.domain.schedule import fill_installments
 from app.sync import scope
 
 
-def fold_clock(conn: Connection) -> None:
+def fold_clock(conn: Connection, brought: str | None = None) -> None:
     """Later local changes sort after every stamp the package brought (``hlc_last`` in meta is
-    where the clock resumes from)."""
+    where the clock resumes from).  ``brought``: the package's newest stamp, when the caller
+    has read it already (``merge._check_clock``)."""
     newest = conn.execute(text("SELECT value FROM meta WHERE key = 'hlc_last'")).scalar() or ""
-    for table in scope.TOWNSHIP_ROWS:
-        cols = [r[1] for r in conn.exec_driver_sql(f"PRAGMA pkg.table_info({table})")]
-        if "hlc" in cols:
-            newest = max(newest, conn.exec_driver_sql(f"SELECT max(hlc) FROM pkg.{table}").scalar() or "")
+    if brought is not None:
+        newest = max(newest, brought)
+    else:
+        for table in scope.TOWNSHIP_ROWS:
+            cols = [r[1] for r in conn.exec_driver_sql(f"PRAGMA pkg.table_info({table})")]
+            if "hlc" in cols:
+                newest = max(newest, conn.exec_driver_sql(f"SELECT max(hlc) FROM pkg.{table}").scalar() or "")
     if newest:
         conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc_last', :v)"), {"v": newest})
 
 
-def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
-    """The bank's reported recovery and the balances (``app.db.bank_recovery``), stages and the
-    household list for what the merge touched, from the facts (``touched["ledger_balances"]``:
-    the loans the package brought new ledger readings of)."""
+def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> tuple[set[str], set[str]]:
+    """The bank's reported recovery and the balances (``app.db.bank_recovery``), stages and
+    instalments for what the merge touched, from the facts (``touched["ledger_balances"]``: the
+    loans the package brought new ledger readings of).  Returns the households whose list row
+    (``app.db.search_index``) this changes — the merge refreshes them once, after every file —
+    and those of them whose search text may have changed too (their household row, people or
+    loans were written)."""
     loans = _ids(conn, touched, "loans", {"repayments": "loan_id", "stage_events": "loan_id",
                                           "agreement_loans": "loan_id"}) | set(touched.get("ledger_balances", ()))
     if loans:
@@ -50,8 +56,8 @@ def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> None:
         households |= {r[0] for r in conn.execute(text(
             "SELECT household_id FROM loans WHERE id IN (SELECT value FROM json_each(:ids))"),
             {"ids": json.dumps(sorted(loans))})}
-    if households:
-        refresh_search(conn, sorted(households))
+    named = _ids(conn, touched, "households", {"persons": "household_id", "loans": "household_id"})
+    return households, named
 
 
 def refresh_installments(conn: Connection, agreement_ids: set[str]) -> None:

@@ -91,6 +91,32 @@ def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
     return [r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
 
 
+def load(raw: sqlite3.Connection, plain: bytes, schema: str = "pkg") -> dict[str, str]:
+    """A payload's bytes made the attached in-memory database ``schema`` of ``raw`` (whatever it
+    held before is gone), checked to be a payload as ``to_file`` checks one; returns its
+    ``package_meta``.  Nothing is written to disk, and it works inside a transaction (a merge of
+    several files in one), where a file could be attached but not detached again."""
+    if not plain.startswith(b"SQLite format 3\x00"):
+        raise PackageError("数据包的内容不是可读的数据（格式不对）", code=errors.DAMAGED)
+    try:
+        raw.deserialize(plain, name=schema)
+        # Statements prepared against the payload loaded before (the connection caches them) would
+        # read this one by the old one's page numbers when both have the same schema cookie, as
+        # payloads made alike do: an ATTACH or DETACH expires every prepared statement.
+        raw.execute("ATTACH DATABASE ':memory:' AS payload_expire")
+        raw.execute("DETACH DATABASE payload_expire")
+        ok = raw.execute(f"PRAGMA {schema}.quick_check").fetchone()[0]
+        names = {r[0] for r in raw.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise PackageError("数据包的内容已损坏，无法读取", code=errors.DAMAGED) from exc
+    if ok != "ok" or not names <= set(scope.TOWNSHIP_ROWS) | {META}:
+        raise PackageError("数据包的内容已损坏或含有不认识的表", code=errors.DAMAGED)
+    try:
+        return dict(raw.execute(f"SELECT key, value FROM {schema}.{META}"))
+    except sqlite3.Error as exc:
+        raise PackageError("数据包的内容不完整", code=errors.DAMAGED) from exc
+
+
 def to_file(plain: bytes, folder: Path | None = None) -> Path:
     """A payload's bytes as an SQLite file of its own (to ATTACH), checked to be one."""
     if not plain.startswith(b"SQLite format 3\x00"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.db.models import SyncEnrolment
@@ -25,7 +26,6 @@ from app.sync.errors import PackageError
 class Incoming:
     file: Path
     header: container.Header
-    payload_path: Path       # the payload as an SQLite file; removed by ``close()``
     meta: dict[str, str]
     enrol: bool              # a laptop the district learns from this package
 
@@ -33,17 +33,62 @@ class Incoming:
     def package_id(self) -> str:
         return self.header["package_id"]
 
-    def close(self) -> None:
-        self.payload_path.unlink(missing_ok=True)
+
+@dataclass
+class ReadAhead:
+    """What a file holds, read before its turn (``read_ahead``): nothing here depends on what
+    the files before it write, and nothing of it is trusted until ``open_package`` has checked
+    the file in its turn, in the same order as without it (so a file refused gets the same
+    reason)."""
+    sealed: container.Sealed | None = None
+    plain: bytes | None = None            # the payload, when encrypted to this database's keys
+    read_error: BaseException | None = None     # reading or parsing the file
+    payload_error: BaseException | None = None  # decrypting, decompressing, checking it
 
 
-def open_package(db: Database, file: Path, *, passphrase: Callable[[], str | None] | None = None) -> Incoming:
-    """``file`` checked and opened for merging into ``db``; a ``PackageError`` says why not."""
+def read_ahead(file: Path, decrypt: Callable[[bytes], bytes]) -> ReadAhead:
+    """The file read, parsed, and its payload decrypted with this database's keys (``decrypt``)
+    and decompressed — the slow part of opening a package, done for the next file while this one
+    merges (``merge_files``; zlib, hashing and SQLite let go of the interpreter meanwhile).  A
+    package protected by a passphrase is left for its turn (the passphrase is asked for then)."""
+    out = ReadAhead()
+    try:
+        out.sealed = container.parse(container.read_file(file), where=file.name)
+    except BaseException as exc:       # noqa: BLE001 - raised again in the file's turn
+        out.read_error = exc
+        return out
+    if out.sealed.header.get("encryption") != "age-scrypt":
+        try:
+            out.plain = container.open_payload(out.sealed, decrypt, where=file.name)
+        except BaseException as exc:   # noqa: BLE001 - raised again in the file's turn
+            out.payload_error = exc
+    return out
+
+
+def own_decrypt(conn: Connection) -> Callable[[bytes], bytes]:
+    """This database's key for opening packages (made now if it has none, in ``conn``'s transaction)."""
+    with Session(bind=conn) as s:
+        keys = trust.own_keys(s)
+        s.commit()
+    return keys.decrypt
+
+
+def open_package(db: Database, file: Path, conn: Connection, *,
+                 passphrase: Callable[[], str | None] | None = None, ahead: ReadAhead | None = None) -> Incoming:
+    """``file`` checked and opened for merging into ``db``; a ``PackageError`` says why not.
+
+    ``conn``: the merge's connection, in its transaction, with an in-memory database attached
+    as ``pkg``: who is trusted is read there (a laptop enrolled by an earlier file of the same
+    merge is known), and the payload is loaded into ``pkg`` (``payload.load``).  ``ahead``: the
+    file as ``read_ahead`` read it (else it is read now)."""
     where = file.name
-    sealed = container.parse(container.read_file(file), where=where)
+    if ahead is not None and ahead.read_error is not None:
+        raise ahead.read_error
+    sealed = ahead.sealed if ahead is not None else container.parse(container.read_file(file), where=where)
     header = sealed.header
     ident = db.identity()
-    with Session(db.engine) as s:
+    # (joins conn's transaction: its commit() does not commit it, own_keys' new keys go with it)
+    with Session(bind=conn) as s:
         meta = read_meta(s)
         keys = trust.own_keys(s)
         district_id = ident.unit_id if ident.role == "district" else meta.get("district_id")
@@ -78,19 +123,21 @@ def open_package(db: Database, file: Path, *, passphrase: Callable[[], str | Non
         decrypt = lambda d: crypto.decrypt_with_passphrase(secret, d)  # noqa: E731
     else:
         decrypt = keys.decrypt
-    plain = container.open_payload(sealed, decrypt, where=where)
-    path = payload.to_file(plain)
-    try:
-        inner = payload.read_meta(path)
-        if inner.get("package_id") != header["package_id"]:
-            raise PackageError("数据包的内容与文件头不符，可能被改动过", code=errors.DAMAGED, where=where)
-        if enrol and not _enrolment_holds(inner, header, enrol_secret):
-            raise PackageError("数据包来自一台没有登记的电脑，它也不能证明是用本乡镇的任务包建立的，未合并",
-                               code=errors.UNKNOWN_SIGNER, where=where)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return Incoming(file, header, path, inner, enrol)
+    if ahead is not None and ahead.payload_error is not None:
+        raise ahead.payload_error
+    if ahead is not None and ahead.plain is not None:
+        plain, ahead.plain = ahead.plain, None
+    else:
+        plain = container.open_payload(sealed, decrypt, where=where)
+    del sealed
+    inner = payload.load(conn.connection.driver_connection, plain, "pkg")
+    del plain
+    if inner.get("package_id") != header["package_id"]:
+        raise PackageError("数据包的内容与文件头不符，可能被改动过", code=errors.DAMAGED, where=where)
+    if enrol and not _enrolment_holds(inner, header, enrol_secret):
+        raise PackageError("数据包来自一台没有登记的电脑，它也不能证明是用本乡镇的任务包建立的，未合并",
+                           code=errors.UNKNOWN_SIGNER, where=where)
+    return Incoming(file, header, inner, enrol)
 
 
 def _enrolment_holds(inner: dict[str, str], header: container.Header, secret: bytes) -> bool:

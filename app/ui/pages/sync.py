@@ -252,14 +252,11 @@ class SyncPage(Page):
         asked: list[str | None] = []
 
         def merge_all(ctx):
-            from app.sync.merge import merge_one
+            from app.sync.merge import merge_files
 
-            results = []
-            for n, f in enumerate(files):
-                ctx.raise_if_cancelled()        # between files: each file is merged whole or not at all
-                ctx.progress(n, len(files), f"正在合并 {f.name}（{n + 1}/{len(files)}）")
-                results.append(merge_one(db, f, passphrase=lambda: asked[0] if asked else None))
-            return results
+            # one transaction for all the files: 取消 (checked between files) leaves none merged
+            return merge_files(db, files, passphrase=lambda: asked[0] if asked else None,
+                               progress=ctx.progress, cancel=ctx.cancelled).files
 
         if any(f.suffix == ".qstask" for f in files) and db.identity().role != "district":
             secret = self._passphrase_if_needed(files)
