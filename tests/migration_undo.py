@@ -23,5 +23,10 @@ def after_0008() -> str:
             "ALTER TABLE device_sequences DROP COLUMN confirmed_change; "
             "ALTER TABLE ledger_balances DROP COLUMN as_of; "
             "DROP INDEX IF EXISTS ix_household_search_keys_seq; DROP INDEX IF EXISTS ix_repayments_agreement_id; "
-            + "".join(f"ALTER TABLE conflicts DROP COLUMN {c}; "
-                      for c in ("found_on", "state_hlc", "resolution", "resolved_by", "resolved_at")))
+            + before_0016())
+
+
+def before_0016() -> str:
+    """SQL taking off 0016's conflict state (the list's columns for travelling)."""
+    return "".join(f"ALTER TABLE conflicts DROP COLUMN {c}; "
+                   for c in ("found_on", "state_hlc", "resolution", "resolved_by", "resolved_at"))

@@ -124,6 +124,7 @@ def test_a_database_before_bulletins_upgrades_and_issues(tmp_path):
     from app.bootstrap import open_database
     from app.db.migrate import current_revision, head_revision
     from app.services.foundation.setup import initialise
+    from tests.migration_undo import before_0016
 
     path = tmp_path / "old.db"
     db = open_database(path)
@@ -134,7 +135,7 @@ def test_a_database_before_bulletins_upgrades_and_issues(tmp_path):
                         "ALTER TABLE device_sequences DROP COLUMN confirmed_change; "
                         "ALTER TABLE ledger_balances DROP COLUMN as_of; "
                         "DROP INDEX ix_household_search_keys_seq; DROP INDEX ix_repayments_agreement_id; "   # (0015)
-                        "UPDATE alembic_version SET version_num = '0009';")
+                        + before_0016() + "UPDATE alembic_version SET version_num = '0009';")
     c.close()
     db = open_database(path, backup_dir=tmp_path / "backups")
     try:
