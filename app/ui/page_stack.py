@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
@@ -67,15 +68,17 @@ class PageStack(QStackedWidget):
             return
 
         def next_one() -> None:
+            if not shiboken6.isValid(self):     # the window closed meanwhile
+                return
             if missing:
                 index = missing.pop(0)
                 if index not in self._built:
                     self._build(index)
-                QTimer.singleShot(0, next_one)
+                QTimer.singleShot(0, self, next_one)
             elif then is not None:
                 then()
 
-        QTimer.singleShot(0, next_one)
+        QTimer.singleShot(0, self, next_one)   # not called once the stack is gone
 
     # -- making one --------------------------------------------------------------------
     def _build(self, index: int) -> Page:

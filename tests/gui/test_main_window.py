@@ -109,3 +109,16 @@ def test_window_geometry_is_remembered(qtbot, window):
     again = MainWindow()
     qtbot.addWidget(again)
     assert again.height() == 540
+
+
+def test_a_window_closed_before_its_other_pages_are_built_leaves_nothing_running(qtbot, demo_path, idle):
+    win = MainWindow()        # not handed to qtbot: the test deletes it itself
+    win.show()
+    with qtbot.waitSignal(win.page("dashboard").loaded, timeout=WAIT_MS):
+        win.open_path(demo_path)
+    idle()
+    win.stack.build_rest()        # queued, as after the first figures
+    win.close()
+    win.deleteLater()
+    qtbot.wait(300)               # the queued builds find the window gone: no error in the event loop
+    idle()
