@@ -7,30 +7,16 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pytest
 from sqlalchemy import text
 
 from app.bootstrap import open_database
 from app.services.households.changes import HouseholdChanges, NewPerson, PersonChange, update
 from app.sync.export import write_work_package
 from app.sync.merge import merge_files
-from app.sync.tasks import set_up_from_task, write_task_package
+from app.sync.tasks import write_task_package
 
 PASS = "历史口令"
 
-
-@pytest.fixture
-def world(demo_path, tmp_path):
-    district = open_database(demo_path)
-    write_task_package(district, "柳林镇", tmp_path / "task.qstask", passphrase=PASS)
-    laptops = []
-    for n in (1, 2):
-        laptop = open_database(tmp_path / f"laptop{n}.db")
-        set_up_from_task(laptop, tmp_path / "task.qstask", passphrase=PASS, device_name=f"{n}号机")
-        laptops.append(laptop)
-    yield district, laptops
-    for db in (district, *laptops):
-        db.dispose()
 
 
 def _package(db, path):

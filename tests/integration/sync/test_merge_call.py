@@ -18,26 +18,19 @@ from app.sync import merge, merge_after
 from app.sync.errors import PackageError
 from app.sync.export import write_work_package
 from app.sync.merge import merge_files
-from app.sync.tasks import set_up_from_task, write_task_package
 
 PASS = "一次合并口令"
 
 
 @pytest.fixture
-def world(demo_path, tmp_path):
-    """The district and two laptops of 柳林镇, each with a package of visits waiting."""
-    district = open_database(demo_path)
-    write_task_package(district, "柳林镇", tmp_path / "task.qstask", passphrase=PASS)
-    laptops, packages = [], []
-    for n in (1, 2):
-        laptop = open_database(tmp_path / f"laptop{n}.db")
-        set_up_from_task(laptop, tmp_path / "task.qstask", passphrase=PASS, device_name=f"{n}号机")
+def world(world, tmp_path):
+    """The district and two laptops of 柳林镇 (conftest), each with a package of visits waiting."""
+    district, laptops = world
+    packages = []
+    for n, laptop in enumerate(laptops, start=1):
         _visit(laptop, n, date(2026, 11, 20 + n))
         packages.append(write_work_package(laptop, tmp_path / f"l{n}-1.qspkg").path)
-        laptops.append(laptop)
-    yield district, laptops, [Path(p) for p in packages]
-    for db in (district, *laptops):
-        db.dispose()
+    return district, laptops, [Path(p) for p in packages]
 
 
 def _visit(laptop, n: int, on: date) -> None:
