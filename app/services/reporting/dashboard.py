@@ -27,6 +27,10 @@ from app.services.reporting.summary import Summary
 class Dashboard:
     summary: Summary
     villages: list[Line] = field(default_factory=list)  # one township only: its villages, by rate
+    # app.services.reporting.dashboard_cache: the database's change mark read before these were
+    # computed, and whether they were recalled from what an earlier start kept
+    mark: dict | None = field(default=None, compare=False, repr=False)
+    recalled: bool = field(default=False, compare=False)
 
     @property
     def one_township(self) -> bool:

@@ -2,41 +2,41 @@
 charts (rates, progress over time); a township opens its villages and people (``TownshipView``)."""
 from __future__ import annotations
 
+import logging
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.reporting.dashboard import Dashboard, figures, progress
+from app.services.reporting import dashboard_cache
+from app.services.reporting.dashboard import Dashboard, progress
 from app.services.reporting.summary import Summary, rate
 from app.ui import formatting as fmt
 from app.ui import settings as ui_settings
 from app.ui.models.summary import CategoryTableModel, TownshipTableModel
 from app.ui.pages.base import Page
+from app.ui.pages.dashboard_parts import ChartsTab, FirstRunHint, remember, section
+from app.ui.pages.figures_keeper import FiguresKeeper
 from app.ui.tasks import run_in_background
-from app.ui.widgets.charts import Bar, ProgressChart, RateChart
+from app.ui.widgets.charts import Bar
 from app.ui.widgets.common import FigureCard, PageHeader
 from app.ui.widgets.tables import make_table_view, on_open, rows_height
 from app.ui.widgets.worklist_panel import WorklistPanel
 
 TAB_KEY = "dashboard/tab"
-CHARTS_KEY = "dashboard/charts_splitter"
 
 CARDS = (
     ("task", "任务金额（元）"),
@@ -47,6 +47,8 @@ CARDS = (
     ("settled", "已结清笔数"),
 )
 
+
+log = logging.getLogger(__name__)
 
 class DashboardPage(Page):
     key = "dashboard"
@@ -92,7 +94,8 @@ class DashboardPage(Page):
         self.import_button.clicked.connect(self.import_requested)
         self.header.add_right(self.import_button)
 
-        self.first_run = self._first_run_hint()
+        self.first_run = FirstRunHint()
+        self.first_run.import_requested.connect(self.import_requested)
 
         self.cards = {key: FigureCard(key, caption) for key, caption in CARDS}
         self.cards["rate"].setProperty("accent", True)
@@ -136,9 +139,9 @@ class DashboardPage(Page):
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 6, 0, 12)
         column.setSpacing(12)
-        column.addWidget(self._section("各乡镇清收进度（按清收率排名；双击一个乡镇，查看它的各村和责任人）",
+        column.addWidget(section("各乡镇清收进度（按清收率排名；双击一个乡镇，查看它的各村和责任人）",
                                        self.township_view, self.open_button))
-        column.addWidget(self._section("九类特殊贷款清收情况", self.category_view))
+        column.addWidget(section("九类特殊贷款清收情况", self.category_view))
         column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setObjectName("dashboardScroll")
@@ -152,12 +155,14 @@ class DashboardPage(Page):
         self.tabs.setObjectName("dashboardTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.scroll, "清收进度")
-        self.tabs.addTab(self._charts(), "图表")
+        charts = ChartsTab()
+        self.rate_chart, self.progress_chart, self.chart_splitter = charts.rate_chart, charts.progress_chart, charts.splitter
+        self.tabs.addTab(charts, "图表")
         self.worklist = WorklistPanel(self.tabs, self)
         tab = ui_settings.settings().value(TAB_KEY)
         if tab is not None and str(tab).isdigit() and int(tab) < self.tabs.count():
             self.tabs.setCurrentIndex(int(tab))
-        self.tabs.currentChanged.connect(lambda i: self._remember(TAB_KEY, i))
+        self.tabs.currentChanged.connect(lambda i: remember(TAB_KEY, i))
 
         self.main = QWidget()
         self.main.setObjectName("dashboardMain")
@@ -169,6 +174,7 @@ class DashboardPage(Page):
         layout.addLayout(cards)
         layout.addWidget(self.tabs, 1)
 
+        self.keeper = FiguresKeeper(self, lambda: self.db)   # today's figures kept for the next start
         self._township = None     # the drill-down, made when a township is first opened
         self._ready: tuple | None = None   # (db, figures) read before the page was shown (take_figures)
         self.stack = QStackedWidget()
@@ -177,82 +183,6 @@ class DashboardPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
-
-    def _charts(self) -> QWidget:
-        """The 图表 tab: the rates (scrolling when there are many townships) beside the progress."""
-        self.rate_chart = RateChart()
-        self.progress_chart = ProgressChart()
-        rates = QScrollArea()
-        rates.setObjectName("rateChartScroll")
-        rates.setWidgetResizable(True)
-        rates.setFrameShape(QFrame.Shape.NoFrame)
-        rates.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        rates.setWidget(self.rate_chart)
-        self.chart_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.chart_splitter.setObjectName("chartSplitter")
-        self.chart_splitter.setChildrenCollapsible(False)
-        self.chart_splitter.addWidget(rates)
-        self.chart_splitter.addWidget(self.progress_chart)
-        state = ui_settings.settings().value(CHARTS_KEY)
-        if not (isinstance(state, QByteArray) and self.chart_splitter.restoreState(state)):
-            self.chart_splitter.setSizes([560, 440])
-        self.chart_splitter.splitterMoved.connect(
-            lambda *_a: self._remember(CHARTS_KEY, self.chart_splitter.saveState()))
-        box = QWidget()
-        box.setObjectName("dashboardCharts")
-        note = QLabel("鼠标停在柱子或圆点上，显示准确的数字。")
-        note.setObjectName("muted")
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(note)
-        layout.addWidget(self.chart_splitter, 1)
-        return box
-
-    @staticmethod
-    def _remember(key: str, value) -> None:
-        s = ui_settings.settings()
-        s.setValue(key, value)
-        s.sync()
-
-    def _first_run_hint(self) -> QFrame:
-        """Shown while the database has no loans: what to do first."""
-        box = QFrame()
-        box.setObjectName("hint")
-        text = QLabel("<b>第一步：导入银行台账。</b>这个数据库里还没有贷款。点“导入银行台账…”（Ctrl+I），"
-                      "选银行下发的不良贷款任务清单（Excel）；导入后在“借款户”里查找、记录走访、登记还款，"
-                      "这里显示清收进度和待跟进的户。不清楚怎么做，按 F1 看使用说明。")
-        text.setObjectName("firstRunText")
-        text.setWordWrap(True)
-        go = QPushButton("导入银行台账…")
-        go.setObjectName("firstRunImport")
-        go.clicked.connect(self.import_requested)
-        guide = QPushButton("使用说明（F1）")
-        guide.setObjectName("firstRunGuide")
-        guide.clicked.connect(lambda: getattr(self.window(), "show_guide", lambda: None)())
-        row = QHBoxLayout(box)
-        row.setContentsMargins(12, 8, 12, 8)
-        row.addWidget(text, 1)
-        row.addWidget(go)
-        row.addWidget(guide)
-        box.hide()
-        return box
-
-    @staticmethod
-    def _section(title: str, view: QTableView, button: QPushButton | None = None) -> QWidget:
-        box = QWidget()
-        label = QLabel(title)
-        label.setObjectName("sectionTitle")
-        row = QHBoxLayout()
-        row.addWidget(label, 1)
-        if button is not None:
-            row.addWidget(button)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(6)
-        layout.addLayout(row)
-        layout.addWidget(view)
-        return box
 
     # -- the drill-down ------------------------------------------------------------------
     @property
@@ -316,6 +246,11 @@ class DashboardPage(Page):
                 self._township.unit_id = None
         super().set_database(db)
 
+    def mark_stale(self) -> None:
+        super().mark_stale()
+        if self._stale:          # not shown: today's figures are kept for the next start anyway
+            self.keeper.written()
+
     def selected_date(self) -> date:
         return self.as_of.date().toPython()
 
@@ -350,7 +285,7 @@ class DashboardPage(Page):
             self.township.reload(db, as_of)
         # The progress chart's points, then the worklist, are asked for once the figures are
         # shown: run side by side, they would share one interpreter and the figures come later.
-        run_in_background(self, lambda ctx: figures(db, as_of),
+        run_in_background(self, lambda ctx: dashboard_cache.compute(db, as_of),
                           on_success=lambda found: self._then(generation, db, as_of, self._show, found),
                           on_failure=lambda exc: self._then(generation, db, as_of, self._failed, exc))
 
@@ -379,6 +314,13 @@ class DashboardPage(Page):
         self.progress_chart.show_points(f"{whole}累计清收金额（万元）", points)
         self.progress_loaded.emit()
         self.worklist.refresh(db, as_of)
+        if found is not None and as_of == date.today():
+            self.keeper.painted(db, found, self._fresh)
+
+    def _fresh(self, found: Dashboard) -> None:
+        """The figures recalled from the last start were not the database's: show the new ones."""
+        self.take_figures(self.db, found)
+        self.refresh()
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         from app.ui import errors

@@ -14,6 +14,7 @@ from app.services.reporting import township_report
 from app.ui import formatting as fmt
 from app.ui import settings as ui_settings
 from app.ui.models.summary import StaffLineModel, VillageLineModel, ranked_lines
+from app.ui.pages.dashboard_parts import section
 from app.ui.tasks import run_in_background
 from app.ui.widgets.common import PageHeader
 from app.ui.widgets.tables import make_table_view, on_open
@@ -68,8 +69,8 @@ class TownshipView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("townshipSplitter")
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self._section("各村（社区）清收进度（双击一个村，查看它的借款户）", self.village_view))
-        self.splitter.addWidget(self._section("各责任人清收进度（双击一人，查看他负责的借款户）", self.staff_view))
+        self.splitter.addWidget(section("各村（社区）清收进度（双击一个村，查看它的借款户）", self.village_view, stretch=1))
+        self.splitter.addWidget(section("各责任人清收进度（双击一人，查看他负责的借款户）", self.staff_view, stretch=1))
         state = ui_settings.settings().value(SPLITTER_KEY)
         if not (isinstance(state, QByteArray) and self.splitter.restoreState(state)):
             self.splitter.setSizes([1, 1])
@@ -81,18 +82,6 @@ class TownshipView(QWidget):
         layout.addLayout(crumbs)
         layout.addWidget(self.header)
         layout.addWidget(self.splitter, 1)
-
-    @staticmethod
-    def _section(title: str, view: QTableView) -> QWidget:
-        box = QWidget()
-        label = QLabel(title)
-        label.setObjectName("sectionTitle")
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(label)
-        layout.addWidget(view, 1)
-        return box
 
     def _save_splitter(self) -> None:
         s = ui_settings.settings()
