@@ -28,7 +28,7 @@ from app.db.session import Database
 from app.domain.clock import MAX_DRIFT_MS, parse_stamp
 from app.domain.errors import UserError
 from app.domain.progress import CancelFn, Progress, Steps
-from app.sync import conflict_merge, rows, scope
+from app.sync import conflict_merge, merge_after, rows, scope
 from app.sync.errors import PackageError
 from app.sync.fields_merge import FieldMerge
 from app.sync.receive import Incoming, ReadAhead, open_package, own_decrypt, read_ahead
@@ -183,9 +183,11 @@ def _merge_file(conn: Connection, db: Database, file: Path, ident, actor: str,
             result.status = "already_merged"
         else:
             newest = _check_clock(conn, incoming)
+            left = merge_after.households_left(conn)      # (their search text changes too)
             touched = _apply(conn, incoming, ident.role, result)
             _relay(conn, touched)
             mine, mine_named = _after(conn, incoming, touched, result, actor, ident, newest)
+            mine, mine_named = mine | left, mine_named | left
     except PackageError as exc:
         conn.exec_driver_sql("ROLLBACK TO merge_file")
         conn.exec_driver_sql("RELEASE merge_file")
@@ -320,8 +322,6 @@ def _after(conn: Connection, incoming: Incoming, touched: dict[str, set[str]], r
            ident, newest: str) -> tuple[set[str], set[str]]:
     """Returns the households whose list row the file changed (refreshed once for the whole
     merge), and those of them whose search text it may have changed."""
-    from app.sync import merge_after
-
     merge_after.fold_clock(conn, newest)
     households, named = merge_after.refresh_derived(conn, touched)
     merge_after.check_rules(conn, touched, result)

@@ -60,6 +60,26 @@ def refresh_derived(conn: Connection, touched: dict[str, set[str]]) -> tuple[set
     return households, named
 
 
+# the rows that can move to another household (the bank's correction of who borrowed a loan, or
+# who belongs to a family): visits, payments and agreements are facts or stay with theirs, and a
+# category tag's id is made from its household
+_MOVABLE = ("persons", "loans")
+
+
+def households_left(conn: Connection) -> set[str]:
+    """Before a package's rows are written: the households that rows it moves elsewhere belong to
+    here (a loan or a person the district gave another household), whose list rows change as
+    much as the new ones' — their search text too (they lose a name or a loan)."""
+    present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM pkg.sqlite_master WHERE type = 'table'")}
+    left: set[str] = set()
+    for table in _MOVABLE:
+        if table in present:
+            left |= {r[0] for r in conn.exec_driver_sql(
+                f"SELECT m.household_id FROM main.{table} m JOIN pkg.{table} p ON p.id = m.id "
+                f"WHERE m.household_id IS NOT p.household_id AND m.household_id IS NOT NULL")}
+    return left
+
+
 def refresh_installments(conn: Connection, agreement_ids: set[str]) -> None:
     """What each instalment of these agreements has been paid (``Installment.paid_fen``), from
     the live repayments made under them, filling the instalments in order — as the laptop that
