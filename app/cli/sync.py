@@ -110,7 +110,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
         for f in report.files:
             line = f"{f.file}：{words[f.status]}"
             if f.status == "merged":
-                line += (f"（{f.unit or ''} {f.device or ''} 第 {f.sequence} 个包；新增 {sum(f.inserted.values())} 条，"
+                package = "任务包" if f.kind == "task" else "包"
+                line += (f"（{f.unit or ''} {f.device or ''} 第 {f.sequence} 个{package}；新增 {sum(f.inserted.values())} 条，"
                          f"更新 {sum(f.updated.values())} 条，冲突 {f.conflicts} 处"
                          + (f"，规则问题 {f.rule_breaches} 处（见 qingshou conflicts）" if f.rule_breaches else "")
                          + (f"，{f.rule_breaches_fixed} 处规则问题已消除" if f.rule_breaches_fixed else "") + "）")

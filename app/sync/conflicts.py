@@ -163,7 +163,13 @@ def _computers(s: Session) -> dict[str, tuple[str | None, str | None]]:
     units = dict(s.execute(text("SELECT id, name FROM units")).all())
     out = {p.device: (units.get(p.unit_id), p.name) for p in s.scalars(select(SyncPeer))}
     meta = dict(s.execute(text("SELECT key, value FROM meta WHERE key IN ('device', 'device_name', 'unit_id', "
-                               "'unit_name')")).all())
+                               "'unit_name', 'device_names')")).all())
+    try:      # (a laptop) the township's other laptops, named by the district's last task package
+        siblings = json.loads(meta.get("device_names") or "{}")
+    except ValueError:
+        siblings = {}
+    for device, name in siblings.items():
+        out.setdefault(device, (meta.get("unit_name"), name))
     if meta.get("device"):
         out[meta["device"]] = (meta.get("unit_name") or units.get(meta.get("unit_id")), meta.get("device_name"))
     return out

@@ -42,6 +42,8 @@ _WORK_MAY_INSERT = frozenset(scope.TOWNSHIP_ROWS) - {"units", "loans", "ledger_i
 _MMAP_BYTES = 256 * 1024 * 1024   # the resident pages of the map count in the merge's peak memory
 
 
+DISTRICT_NAME = "区县"      # who writes task packages, as a merge names the sender
+
 @dataclass
 class FileResult:
     file: str
@@ -52,6 +54,7 @@ class FileResult:
     unit: str | None = None
     device: str | None = None
     sequence: int | None = None
+    kind: str | None = None          # work | task
     inserted: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
@@ -64,6 +67,7 @@ class FileResult:
     def to_json(self) -> dict:
         return {"file": self.file, "package_id": self.package_id, "status": self.status, "reason": self.reason,
                 "code": self.code, "unit": self.unit, "device": self.device, "sequence": self.sequence,
+                "kind": self.kind,
                 "inserted": self.inserted, "updated": self.updated, "conflicts": self.conflicts,
                 "rule_breaches": self.rule_breaches, "rule_breaches_fixed": self.rule_breaches_fixed,
                 "refused_changes": self.refused_changes}
@@ -175,7 +179,8 @@ def _merge_file(conn: Connection, db: Database, file: Path, ident, actor: str,
         return FileResult(file.name, None, "refused", str(exc), getattr(exc, "code", None))
     header = incoming.header
     result = FileResult(incoming.file.name, incoming.package_id, "merged", unit=header.get("unit_name"),
-                        device=header.get("device_name") or header.get("device"), sequence=header.get("seq"))
+                        device=header.get("device_name") or (DISTRICT_NAME if header.kind == "task" else header.get("device")),
+                        sequence=header.get("seq"), kind=header.kind)
     conn.exec_driver_sql("SAVEPOINT merge_file")
     try:
         if conn.execute(text("SELECT 1 FROM sync_packages WHERE package_id = :p AND direction = 'in'"),

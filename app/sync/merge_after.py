@@ -201,3 +201,6 @@ def _confirmed_here(conn: Connection, incoming) -> None:
     current = conn.execute(text("SELECT value FROM meta WHERE key = 'confirmed_seq'")).scalar()
     if mine is not None and int(mine) > int(current or 0):
         conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('confirmed_seq', :v)"), {"v": str(mine)})
+    if incoming.meta.get("device_names"):    # the township's other laptops, by name (conflicts, who changed what)
+        conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('device_names', :v)"),
+                     {"v": incoming.meta["device_names"]})

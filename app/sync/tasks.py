@@ -70,6 +70,9 @@ def write_task_package(db: Database, township: str, out: Path, *, passphrase: st
                 "id_namespace": meta.get(ids.META_KEY, ""), "enrol_secret": enrol.secret,
                 "township_id": unit.id, "township_name": unit.name, "task_sequence": str(sequence),
                 "confirmed": json.dumps(_confirmed(s, unit.id)),
+                # the township's enrolled laptops by name, so each names the others (ids only, no keys)
+                "device_names": json.dumps({p.device: p.name for p in trust.devices_of(s, unit.id)},
+                                           ensure_ascii=False),
             })
             plain = plain_path.read_bytes()
         if passphrase:

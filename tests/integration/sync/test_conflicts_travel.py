@@ -73,3 +73,25 @@ def test_a_rows_history_is_read_once_for_all_its_conflicts(world, tmp_path):
         # audited: the kept side moved twice (by 一号机's package, then by this one), one withdrawn
         assert sorted(c.execute(text("SELECT action FROM audit_log WHERE entity = 'conflicts'")).scalars()) == [
             "keep_up", "keep_up", "withdraw"]
+
+
+def test_a_laptop_names_the_other_laptop_of_its_township(world, tmp_path):
+    """The district's task package names the township's enrolled laptops: on 1号机 the conflict
+    says 2号机 changed the phone (not its device id), and the task's merge says 区县 sent it."""
+    from app.sync.conflicts import list_conflicts
+    from app.sync.tasks import write_task_package
+
+    district, (one, two) = world
+    household = _household(one)
+    update(one, household, HouseholdChanges(phone="13900000101"), "张三")
+    update(two, household, HouseholdChanges(phone="13900000202"), "李四")      # the later change
+    for n, laptop in ((1, one), (2, two)):
+        write_work_package(laptop, tmp_path / f"l{n}.qspkg")
+    report = merge_files(district, [tmp_path / "l1.qspkg", tmp_path / "l2.qspkg"])
+    assert report.conflicts == 1
+    write_task_package(district, "柳林镇", tmp_path / "task-2.qstask", passphrase=None)
+    [task] = merge_files(one, [tmp_path / "task-2.qstask"]).files
+    assert (task.status, task.kind, task.device) == ("merged", "task", "区县")
+    [conflict] = [c for c in list_conflicts(one) if c.entity_id == household]
+    assert (conflict.kept.value, conflict.kept.device, conflict.kept.unit) == ("13900000202", "2号机", "柳林镇")
+    assert (conflict.lost.value, conflict.lost.device) == ("13900000101", "1号机")
