@@ -191,14 +191,17 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_status(args: argparse.Namespace) -> int:
-    from app.sync.status import device_status
+    from app.sync.status import device_status, laptop_status
 
     with database(args) as db:
         devices = device_status(db)
+        mine = laptop_status(db)
     if args.json:
-        emit_json({"devices": [d.to_json() for d in devices]})
+        emit_json({"devices": [d.to_json() for d in devices], "this_computer": mine.to_json() if mine else None})
         return 0
-    if not devices:
+    if mine is not None:            # a township laptop: what it sent, and what the district confirmed
+        print(mine.sentence())
+    elif not devices:
         print("还没有收到任何数据包")
     for d in devices:
         print(d.sentence())

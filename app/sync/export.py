@@ -77,11 +77,14 @@ def write_work_package(db: Database, out: Path) -> WorkPackage:
                               encrypt=lambda d: crypto.encrypt_to([district.recipient], d))
         atomic.write_verified(out, data)
         digest = hashlib.sha256(data).hexdigest()
-        row = s.get(Meta, "export_sequence")
-        if row is None:
-            s.add(Meta(key="export_sequence", value=str(sequence)))
-        else:
-            row.value = str(sequence)
+        for key, value in (("export_sequence", sequence), ("export_upto", fields["upto"])):
+            if value is None:
+                continue
+            row = s.get(Meta, key)       # export_upto: what the last package holds (app.sync.status)
+            if row is None:
+                s.add(Meta(key=key, value=str(value)))
+            else:
+                row.value = str(value)
         s.add(SyncPackage(package_id=package_id, direction="out", kind="work", unit_id=ident.unit_id,
                           device=ident.device, sequence=sequence, sha256=digest,
                           at=datetime.now().replace(microsecond=0), file_name=out.name))

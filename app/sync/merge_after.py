@@ -172,9 +172,11 @@ def _sequence(conn: Connection, unit: str, device: str, seq: int, package_id: st
         missing |= set(range(last + 1, seq))
         last = seq
     missing.discard(seq)
-    conn.execute(text(
-        "INSERT OR REPLACE INTO device_sequences (unit_id, device, last_sequence, missing, last_package_id, seen_at) "
-        "VALUES (:u, :d, :l, :m, :p, :at)"),
+    conn.execute(text(     # (an upsert: a REPLACE would drop what was confirmed of this laptop)
+        "INSERT INTO device_sequences (unit_id, device, last_sequence, missing, last_package_id, seen_at) "
+        "VALUES (:u, :d, :l, :m, :p, :at) ON CONFLICT (unit_id, device) DO UPDATE SET "
+        "last_sequence = excluded.last_sequence, missing = excluded.missing, "
+        "last_package_id = excluded.last_package_id, seen_at = excluded.seen_at"),
         {"u": unit, "d": device, "l": last, "m": ",".join(str(x) for x in sorted(missing)) or None,
          "p": package_id, "at": now})
 

@@ -7,12 +7,12 @@ with the package that filled it ("第5个数据包未收到，已由第6个补�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import DeviceSequence, SyncPeer, Unit
+from app.db.models import DeviceSequence, Meta, SyncPackage, SyncPeer, Unit
 from app.db.session import Database
 
 
@@ -60,3 +60,61 @@ def device_status(db: Database) -> list[DeviceStatus]:
             if device != "district" and (unit, device) not in seen:
                 out.append(DeviceStatus(unit, device, name, 0, None, []))
     return sorted(out, key=lambda d: (d.unit, d.device_name or d.device))
+
+
+@dataclass(frozen=True)
+class LaptopStatus:
+    """(A township laptop) what it has sent and received: its last work package, whether the
+    district has confirmed receiving all it holds (learnt from the task packages merged since),
+    its last task package."""
+
+    unit: str
+    device_name: str
+    exported: int                   # work packages written here
+    last_sequence: int | None
+    last_exported: datetime | None
+    last_file: str | None
+    last_confirmed: bool | None     # the district has everything the last package held (None: not known)
+    last_task: int | None           # the last task package merged (or set up from)
+    last_task_at: datetime | None
+
+    def sentence(self) -> str:
+        who = f"本机（{self.unit} {self.device_name}）"
+        if not self.exported:
+            sent = "还没有写出过数据包"
+        else:
+            sent = (f"已写出 {self.exported} 个数据包，最后是第 {self.last_sequence} 个"
+                    f"（{self.last_exported:%Y-%m-%d %H:%M}，{self.last_file}）")
+            if self.last_confirmed:
+                sent += "；区县已确认收到其中的全部工作"
+            elif self.last_confirmed is False:
+                sent += "；区县还没有确认收到（合并区县下发的新任务包后才知道；没收到的，下一个数据包会一起带上）"
+        task = (f"；最近的任务包：第 {self.last_task} 个（{self.last_task_at:%Y-%m-%d}）"
+                if self.last_task and self.last_task_at else "")
+        return who + sent + task
+
+    def to_json(self) -> dict:
+        return {"unit": self.unit, "device_name": self.device_name, "exported": self.exported,
+                "last_sequence": self.last_sequence,
+                "last_exported": self.last_exported.isoformat(sep=" ") if self.last_exported else None,
+                "last_file": self.last_file, "last_confirmed": self.last_confirmed, "last_task": self.last_task,
+                "last_task_at": self.last_task_at.isoformat(sep=" ") if self.last_task_at else None}
+
+
+def laptop_status(db: Database) -> LaptopStatus | None:
+    """This laptop's own sending and receiving; None at the district."""
+    ident = db.identity()
+    if ident.role == "district":
+        return None
+    with Session(db.engine) as s:
+        sent = s.scalars(select(SyncPackage).where(SyncPackage.direction == "out", SyncPackage.kind == "work")
+                         .order_by(SyncPackage.sequence)).all()
+        tasks = s.scalars(select(SyncPackage).where(SyncPackage.direction == "in", SyncPackage.kind == "task")
+                          .order_by(SyncPackage.sequence)).all()
+        meta = dict(s.execute(select(Meta.key, Meta.value).where(Meta.key.in_(("confirmed_seq", "export_upto")))).all())
+    last, task = (sent[-1] if sent else None), (tasks[-1] if tasks else None)
+    upto = meta.get("export_upto")
+    confirmed = None if last is None or not upto else int(meta.get("confirmed_seq") or 0) >= int(upto)
+    return LaptopStatus(ident.unit_name, ident.device_name or ident.device, len(sent),
+                        last.sequence if last else None, last.at if last else None, last.file_name if last else None,
+                        confirmed, task.sequence if task else None, task.at if task else None)

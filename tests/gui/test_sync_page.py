@@ -51,6 +51,9 @@ def test_a_laptop_writes_its_package_to_the_stick(qtbot, idle, laptops, tmp_path
         page.export_button.click()
     idle()
     assert target.is_file() and "第 1 个数据包" in page.info.text() and "旧的.qstask" in page.info.text()
+    # what this laptop has sent stays on the page, and says the district has not confirmed it yet
+    qtbot.waitUntil(lambda: "已写出 1 个数据包" in page.own.text(), timeout=WAIT_MS)
+    assert page.own.isVisible() and "柳林镇-1号机.qspkg" in page.own.text() and "还没有确认收到" in page.own.text()
     window.grab().save(str(tmp_path / "sync-laptop.png"))
 
 

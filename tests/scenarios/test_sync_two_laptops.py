@@ -278,6 +278,16 @@ def test_a_lost_stick_loses_nothing(district, cli):
     status = json.loads(district.run("sync-status", "--db", district.db, "--json").out)["devices"][0]
     assert status["missing"] == [2] and status["last_sequence"] == 3
     assert lost.exists()
+    # the laptop knows what it sent, and (from the task package) what the district confirmed
+    mine = json.loads(district.run("sync-status", "--db", one.db, "--json").out)
+    assert mine["devices"] == [] and mine["this_computer"]["exported"] == 3
+    assert (mine["this_computer"]["last_sequence"], mine["this_computer"]["last_confirmed"]) == (3, False)
+    assert "区县还没有确认收到" in district.run("sync-status", "--db", one.db).out
+    district.run("tasks", "--db", district.db, "--township", "柳林镇", "--out", district.folder / "t3.qstask")
+    district.merge(district.folder / "t3.qstask", into=one.db)
+    said = district.run("sync-status", "--db", one.db).out
+    assert "已写出 3 个数据包" in said and "区县已确认收到其中的全部工作" in said and "任务包：第 3 个" in said
+    assert json.loads(district.run("sync-status", "--db", district.db, "--json").out)["this_computer"] is None
 
 
 # long: started first, so the run does not end waiting for it (tests/conftest.py)

@@ -117,6 +117,10 @@ class SyncPage(Page):
         self.info = QLabel("")
         self.info.setObjectName("syncInfo")
         self.info.setWordWrap(True)
+        self.own = QLabel("")           # a township laptop: what it sent, what the district confirmed
+        self.own.setObjectName("syncOwn")
+        self.own.setWordWrap(True)
+        self.own.hide()
 
         self.results = ResultModel(self)
         self.devices = DeviceModel(self)
@@ -162,6 +166,7 @@ class SyncPage(Page):
         layout.setContentsMargins(20, 14, 20, 12)
         layout.setSpacing(10)
         layout.addWidget(self.header)
+        layout.addWidget(self.own)
         layout.addWidget(self.info)
         layout.addWidget(self.tabs, 1)
 
@@ -182,18 +187,20 @@ class SyncPage(Page):
                                  else f"本机：{ident.unit_name} {ident.device_name}；写出数据包交给区县，合并区县下发的任务包")
 
         def load(_ctx):
-            return sync_status.device_status(db), conflict_list.list_conflicts(db)
+            return sync_status.device_status(db), conflict_list.list_conflicts(db), sync_status.laptop_status(db)
 
         run_in_background(self, load, on_success=self._show)
 
     def _show(self, found) -> None:
-        devices, conflicts = found
+        devices, conflicts, mine = found
+        self.own.setVisible(mine is not None)
+        self.own.setText(mine.sentence() if mine is not None else "")
         self.devices.set_rows(devices)
         self.conflicts.set_rows(conflicts)
         self.tabs.setTabText(2, f"冲突清单（{len(conflicts)}）" if conflicts else "冲突清单")
         if not self.results.rowCount():
             district = self.db is not None and self.db.identity().role == "district"
-            self.empty.show_message("还没有合并过数据包" if district else "还没有写出过数据包",
+            self.empty.show_message("还没有合并过数据包" if district else "这次还没有合并任务包",
                                     "把乡镇交回的U盘插上，点“合并数据包”或“合并整个文件夹”。" if district else
                                     "点“写出数据包到U盘”，把本机的工作交给区县；区县下发新的任务包后点“合并任务包”。")
         self.loaded.emit()
@@ -223,6 +230,7 @@ class SyncPage(Page):
         held = sorted(p.name for p in folder.glob("*.qs*") if p.suffix in (".qspkg", ".qstask"))
         self.info.setText(f"已写出第 {result.sequence} 个数据包：{result.path}\n"
                           f"这个文件夹里现在有：{'、'.join(held)}")
+        self.refresh()
         self.finished.emit()
 
     # -- both -----------------------------------------------------------------------------------
