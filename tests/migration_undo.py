@@ -17,7 +17,7 @@ def before_0008(skip: tuple[str, ...] = ()) -> str:
 def after_0008() -> str:
     """SQL taking off what the migrations after 0008 made: 0009's village index, 0011's
     bulletins, 0012's sync trust tables and device_sequences.confirmed_change, 0013's reading dates,
-    0015's merge indexes, 0016's conflict state."""
+    0015's merge indexes, 0016's conflict state, 0017's audit log sequence."""
     return ("DROP INDEX IF EXISTS uq_villages_township_name; DROP TABLE IF EXISTS bulletins; "
             "DROP TABLE IF EXISTS sync_peers; DROP TABLE IF EXISTS sync_enrolments; "
             "ALTER TABLE device_sequences DROP COLUMN confirmed_change; "
@@ -26,7 +26,12 @@ def after_0008() -> str:
             + before_0016())
 
 
+def before_0017() -> str:
+    """SQL taking off 0017's audit log sequence."""
+    return "DROP INDEX ix_audit_log_seq; ALTER TABLE audit_log DROP COLUMN seq; "
+
+
 def before_0016() -> str:
-    """SQL taking off 0016's conflict state (the list's columns for travelling)."""
-    return "".join(f"ALTER TABLE conflicts DROP COLUMN {c}; "
+    """SQL taking off 0016's conflict state (the list's columns for travelling), and 0017 after it."""
+    return before_0017() + "".join(f"ALTER TABLE conflicts DROP COLUMN {c}; "
                    for c in ("found_on", "state_hlc", "resolution", "resolved_by", "resolved_at"))

@@ -79,5 +79,5 @@ def update_audited(uow, model, rows: Iterable[Mapping[str, Any]], *, const: Mapp
     ident = uow.db.identity()
     insert_rows(s, AuditEntry, entries, const={
         "at": const["updated_at"], "hlc": hlc, "actor": uow.actor, "unit_id": ident.unit_id,
-        "device": ident.device, "entity": table.name})
+        "device": ident.device, "entity": table.name, "seq": const.get("seq") or uow.take_seq()})
     return len(changed_rows)

@@ -73,7 +73,8 @@ def applied(uow, ident, obj, changes: dict, now: datetime) -> AuditEntry:
     return AuditEntry(
         at=now, hlc=uow.clock().now(), actor=uow.actor, unit_id=ident.unit_id, device=ident.device,
         action="merge", entity=obj.__tablename__, entity_id=obj.id,
-        changes=json.dumps(record, ensure_ascii=False, default=_json_default), summary=p.sentence())
+        changes=json.dumps(record, ensure_ascii=False, default=_json_default), summary=p.sentence(),
+        seq=uow.take_seq())
 
 
 def _json_default(value: Any) -> str:

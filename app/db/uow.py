@@ -99,7 +99,7 @@ class UnitOfWork:
             actor=self.actor, unit_id=ident.unit_id, device=ident.device,
             action=action, entity=entity, entity_id=entity_id,
             changes=json.dumps(changes, ensure_ascii=False, default=_json_default) if changes else None,
-            summary=summary,
+            summary=summary, seq=self.take_seq(),
         ))
 
     def commit(self) -> None:
@@ -203,7 +203,7 @@ def _entry(uow, ident, obj, action, changes, now, hlc) -> AuditEntry:
     return AuditEntry(
         at=now, hlc=hlc, actor=uow.actor, unit_id=ident.unit_id, device=ident.device,
         action=action, entity=obj.__tablename__, entity_id=obj.id,
-        changes=json.dumps(changes, ensure_ascii=False, default=_json_default),
+        changes=json.dumps(changes, ensure_ascii=False, default=_json_default), seq=uow.take_seq(),
     )
 
 

@@ -331,7 +331,19 @@ def _after(conn: Connection, incoming: Incoming, touched: dict[str, set[str]], r
     households, named = merge_after.refresh_derived(conn, touched)
     merge_after.check_rules(conn, touched, result)
     merge_after.record(conn, incoming, result, actor, ident)
+    _sequence_audit(conn)
     return households, named
+
+
+def _sequence_audit(conn: Connection) -> None:
+    """The audit entries this merge wrote itself (the fields it merged, the package received) get
+    a new local change sequence, so they travel on once, like the rows (``_relay``)."""
+    if conn.execute(text("SELECT 1 FROM main.audit_log WHERE seq IS NULL LIMIT 1")).first() is None:
+        return
+    last = conn.execute(text("SELECT value FROM meta WHERE key = 'seq_last'")).scalar()
+    seq = int(last or 0) + 1
+    conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq_last', :v)"), {"v": str(seq)})
+    conn.execute(text("UPDATE main.audit_log SET seq = :s WHERE seq IS NULL"), {"s": seq})
 
 
 def conflict_id(entity: str, entity_id: str, group: str, lost_stamp: str) -> str:

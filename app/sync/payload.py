@@ -47,7 +47,9 @@ def write(db_path: Path, township_id: str, out: Path, *, since_seq: int | None =
             where = scope.condition(table, "src.")
             params: dict[str, object] = {"township": township_id}
             if since_seq is not None and "seq" in _columns(conn, "src", table):
-                where = f"({where}) AND seq > :since"
+                # (an audit entry some writer left without a sequence travels every time, as all did)
+                newer = "(seq > :since OR seq IS NULL)" if table == "audit_log" else "seq > :since"
+                where = f"({where}) AND {newer}"
                 params["since"] = since_seq
             cur = conn.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table} WHERE {where}", params)
             counts.rows[table] = cur.rowcount

@@ -184,6 +184,8 @@ def _copy_snapshot(db: Database, plain_path: Path, meta: dict[str, str], header,
                 names = ", ".join(cols)
                 cur = conn.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM pkg.{table}")
                 counts[table] = cur.rowcount
+                if "seq" in cols:      # the district's numbers mean nothing here: the district has
+                    conn.execute(f"UPDATE main.{table} SET seq = 0")   # these rows (sent once, never again)
             last = max((conn.execute(f"SELECT max(hlc) FROM main.{t}").fetchone()[0] or "")
                        for t in scope.TOWNSHIP_ROWS if "hlc" in _columns(conn, "main", t))
             taken = ids.codes_in(r[0] for r in conn.execute("SELECT number FROM main.agreements"))

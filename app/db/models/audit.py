@@ -24,6 +24,10 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     changes: Mapped[str | None] = mapped_column(Text, default=None)  # JSON {field: [old, new]}
     summary: Mapped[str | None] = mapped_column(Text, default=None)  # a sentence for people
+    # the local change sequence of the unit of work that wrote it here (as SyncMixin's): a work
+    # package carries the entries above what the district confirmed; None (an entry some writer
+    # wrote without one) always travels
+    seq: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
 
 
 class SyncPackage(Base):

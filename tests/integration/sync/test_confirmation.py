@@ -51,3 +51,24 @@ def test_each_merged_package_moves_the_confirmation_on(world, tmp_path):
         _visit(one, n + 3)
         nxt = _header(Path(write_work_package(one, tmp_path / f"probe{n}.qspkg").path))
         assert nxt["since"] == header["upto"]
+
+
+def test_once_confirmed_a_package_holds_only_the_new_work(world, tmp_path):
+    """Neither the rows the task package brought nor the audit log go back every time: after the
+    district confirmed the first package, the next holds the new visit and its audit entries."""
+    district, (one, _two) = world
+    _visit(one, 1)
+    first = write_work_package(one, tmp_path / "p1.qspkg")
+    assert first.counts["households"] > 50 and first.counts["audit_log"] > 0     # everything, once
+    assert merge_files(district, [Path(first.path)]).files[0].status == "merged"
+    write_task_package(district, "柳林镇", tmp_path / "t2.qstask", passphrase=None)
+    assert merge_files(one, [tmp_path / "t2.qstask"]).files[0].status == "merged"
+    _visit(one, 2)
+    second = write_work_package(one, tmp_path / "p2.qspkg")
+    assert second.counts["visits"] == 1
+    assert second.counts["households"] <= 1 and second.counts.get("loans", 0) == 0
+    assert 1 <= second.counts["audit_log"] <= 10, second.counts
+    assert merge_files(district, [Path(second.path)]).files[0].status == "merged"
+    with district.engine.connect() as c:       # nothing of the first package's audit lost on the way
+        assert c.execute(text("SELECT count(*) FROM audit_log WHERE device = (SELECT device FROM device_sequences)")
+                         ).scalar() >= first.counts["audit_log"]
