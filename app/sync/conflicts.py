@@ -27,7 +27,7 @@ from app.db.session import Database
 from app.domain.clock import parse_stamp
 from app.domain.errors import InputError, NotFound
 from app.sync import rows
-from app.sync.rules import AGREEMENT_IN_FORCE, ID_NUMBER, OVERPAID, PREFIX, RULE_NAMES, rule_of
+from app.sync.rules import AGREEMENT_IN_FORCE, CORRECTED_TWICE, ID_NUMBER, OVERPAID, PREFIX, RULE_NAMES, rule_of
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ RULE_ADVICE = {
     AGREEMENT_IN_FORCE: "请在「协议」中核对这几份协议，作废其中登记错的一份（qingshou agreement cancel）",
     OVERPAID: "请核对这几笔还款，把登记错的一笔「冲正」（qingshou repay void，可同时登记更正后的金额）",
     ID_NUMBER: "请核对这几个人：同一个人登记了两次的，只留一条（归入同一户）；身份证号登记错的，按银行台账改正",
+    CORRECTED_TWICE: "两台电脑各把这笔还款更正了一次，两次更正都计入了已清收：请核对哪一次对，把另一次「冲正」"
+                     "（qingshou repay void，不填更正金额）",
 }
 ENTITY_NAMES = {"households": "借款户", "persons": "人员", "loans": "贷款", "category_tags": "类别",
                 "assignments": "责任人", "agreements": "协议", "installments": "分期", "staff": "人员名单"}

@@ -10,7 +10,9 @@ cannot know which side is right, so it drops neither: it lists the breach in the
 * ``rule:agreement_in_force``: a loan in more than one live agreement in force (``IN_FORCE``;
   an agreement a later version replaces is not in force, whatever its status says);
 * ``rule:overpaid``: a loan whose township-recorded principal exceeds its task amount;
-* ``rule:id_number``: two live persons of one township with the same ID number.
+* ``rule:id_number``: two live persons of one township with the same ID number;
+* ``rule:corrected_twice``: one voided repayment with more than one live correction (two laptops
+  each 冲正'd the same repayment with a corrected amount: both corrections count as money).
 
 A breach's id is a uuid5 of the rule, the loan (or the township and ID number) and the ids of
 the rows in breach, so the same breach found again, by any later merge in any order, is the same
@@ -39,10 +41,11 @@ from app.domain.money import format_yuan
 from app.domain.stages import ROLE_NAMES, PersonRole
 
 AGREEMENT_IN_FORCE, OVERPAID, ID_NUMBER = "agreement_in_force", "overpaid", "id_number"
-RULES = (AGREEMENT_IN_FORCE, OVERPAID, ID_NUMBER)
+CORRECTED_TWICE = "corrected_twice"
+RULES = (AGREEMENT_IN_FORCE, OVERPAID, ID_NUMBER, CORRECTED_TWICE)
 PREFIX = "rule:"
 RULE_NAMES = {AGREEMENT_IN_FORCE: "规则：一笔贷款两份生效协议", OVERPAID: "规则：还款超过应还本金",
-              ID_NUMBER: "规则：身份证号重复"}
+              ID_NUMBER: "规则：身份证号重复", CORRECTED_TWICE: "规则：一笔还款更正了两次"}
 
 # The statuses of IN_FORCE as people read them (the one table: app.domain.agreement_status).
 _STATUS = {s: STATUS_NAMES[s] for s in ("signed", "broken", "fulfilled")}
@@ -97,7 +100,8 @@ def recheck(conn: Connection, touched: dict[str, set[str]]) -> RuleCheck:
         "WHERE field LIKE 'rule:%' AND resolved = 0 AND deleted = 0"))}
     loans = touched_loans(conn, touched) | {r.entity_id for r in open_rows.values() if r.entity == "loans"}
     persons = touched_persons(conn, touched) | {r.entity_id for r in open_rows.values() if r.entity == "persons"}
-    found = [*agreements_in_force(conn, loans), *overpaid(conn, loans), *id_numbers(conn, persons)]
+    found = [*agreements_in_force(conn, loans), *overpaid(conn, loans), *corrected_twice(conn, loans),
+             *id_numbers(conn, persons)]
     listed = _list(conn, found)
     gone = sorted(set(open_rows) - {b.id for b in found})
     if gone:
@@ -215,6 +219,36 @@ def overpaid(conn: Connection, loans: set[str]) -> list[Breach]:
                           f"乡镇登记的还款本金合计 {format_yuan(total)} 元，超出 {format_yuan(total - task)} 元"
                           f"（{shown}{more}）", max(r[6] or "" for r in paid) or None))
     return sorted(out, key=lambda b: b.id)
+
+
+def corrected_twice(conn: Connection, loans: set[str]) -> list[Breach]:
+    """Repayments of ``loans`` that were voided and corrected more than once (each live
+    correction names the voided one in ``corrects_id``)."""
+    if not loans:
+        return []
+    rows = conn.execute(text(
+        "SELECT r.loan_id, r.corrects_id, r.id, r.paid_on, r.amount_fen, "
+        "coalesce(json_extract(r.field_hlc, '$.\"*\"'), r.hlc) AS made, o.paid_on, o.amount_fen "
+        "FROM repayments r LEFT JOIN repayments o ON o.id = r.corrects_id "
+        "WHERE r.loan_id IN (SELECT value FROM json_each(:ids)) AND r.deleted = 0 AND r.corrects_id IS NOT NULL "
+        "ORDER BY r.corrects_id, made, r.id"), {"ids": json.dumps(sorted(loans))}).all()
+    by_original: dict[str, list] = defaultdict(list)
+    for row in rows:
+        by_original[row[1]].append(row)
+    out = []
+    for original, corrections in by_original.items():
+        if len(corrections) < 2:
+            continue
+        first, *others = corrections
+        was = (f"原登记 {str(first[6])[:10]} {format_yuan(first[7])} 元已冲正；" if first[7] is not None else "")
+        out.append(Breach(CORRECTED_TWICE, "loans", first[0], original, tuple(sorted(r[2] for r in corrections)),
+                          f"{was}更正为 {_repayment(first)}", first[5],
+                          "；".join(f"又更正为 {_repayment(r)}" for r in others), others[-1][5]))
+    return sorted(out, key=lambda b: b.id)
+
+
+def _repayment(row) -> str:
+    return f"{str(row[3])[:10]} {format_yuan(row[4])} 元"
 
 
 def id_numbers(conn: Connection, persons: set[str]) -> list[Breach]:

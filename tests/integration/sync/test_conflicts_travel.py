@@ -2,6 +2,8 @@
 merges; a conflict's field history is read once per row, however many conflicts the row has."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import event, text
 
 from app.services.households.changes import HouseholdChanges, update
@@ -95,3 +97,43 @@ def test_a_laptop_names_the_other_laptop_of_its_township(world, tmp_path):
     [conflict] = [c for c in list_conflicts(one) if c.entity_id == household]
     assert (conflict.kept.value, conflict.kept.device, conflict.kept.unit) == ("13900000202", "2号机", "柳林镇")
     assert (conflict.lost.value, conflict.lost.device) == ("13900000101", "1号机")
+
+
+def test_one_repayment_corrected_on_two_laptops_is_listed_not_counted_silently(world, tmp_path):
+    """Each laptop 冲正s the same repayment with its own corrected amount: both corrections are
+    live, so the money would count twice; the merge lists it (规则：一笔还款更正了两次) until one
+    correction is voided, and then takes it off the list."""
+    from app.services.recovery.repayments import record_repayment
+    from app.services.work.corrections import void_repayment
+    from app.sync.conflicts import list_conflicts
+    from app.sync.tasks import write_task_package
+
+    district, (one, two) = world
+    with one.engine.connect() as c:
+        loan_no = c.execute(text("SELECT l.loan_no FROM loans l JOIN units u ON u.id = l.township_id "
+                                 "WHERE u.name = '柳林镇' AND l.deleted = 0 ORDER BY l.loan_no LIMIT 1")).scalar()
+    paid = record_repayment(one, amount_fen=114_800, loan_no=loan_no, paid_on=date(2026, 12, 1))
+    write_work_package(one, tmp_path / "a1.qspkg")
+    write_work_package(two, tmp_path / "b1.qspkg")        # (both enrolled: the task package is for both)
+    assert [f.status for f in merge_files(district, [tmp_path / "a1.qspkg", tmp_path / "b1.qspkg"]).files] == [
+        "merged", "merged"]
+    write_task_package(district, "柳林镇", tmp_path / "t2.qstask", passphrase=None)
+    for laptop in (one, two):
+        assert merge_files(laptop, [tmp_path / "t2.qstask"]).files[0].status == "merged"
+    void_repayment(one, paid.repayment_id, reason="金额录错，应为1100", amount_fen=110_000, actor="张三")
+    void_repayment(two, paid.repayment_id, reason="金额录错，应为1000", amount_fen=100_000, actor="李四")
+    write_work_package(one, tmp_path / "a2.qspkg")
+    write_work_package(two, tmp_path / "b2.qspkg")
+    report = merge_files(district, [tmp_path / "a2.qspkg", tmp_path / "b2.qspkg"])
+    assert report.rule_breaches == 1
+    [breach] = [c for c in list_conflicts(district) if c.rule == "corrected_twice"]
+    assert "1,100.00" in breach.kept.value + breach.lost.value and "1,000.00" in breach.kept.value + breach.lost.value
+    assert "冲正" in breach.advice
+    # settled where it is found: one correction voided, and the next merge takes it off the list
+    with district.engine.connect() as c:
+        wrong = c.execute(text("SELECT id FROM repayments WHERE corrects_id = :o AND amount_fen = 100000"),
+                          {"o": paid.repayment_id}).scalar()
+    void_repayment(district, wrong, reason="重复更正", actor="王五")
+    write_work_package(two, tmp_path / "b3.qspkg")
+    merge_files(district, [tmp_path / "b3.qspkg"])
+    assert [c for c in list_conflicts(district) if c.rule == "corrected_twice"] == []
