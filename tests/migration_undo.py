@@ -27,8 +27,9 @@ def after_0008() -> str:
 
 
 def before_0017() -> str:
-    """SQL taking off 0017's audit log sequence."""
-    return "DROP INDEX ix_audit_log_seq; ALTER TABLE audit_log DROP COLUMN seq; "
+    """SQL taking off 0017's audit log sequence and device_sequences.last_upto."""
+    return ("DROP INDEX ix_audit_log_seq; ALTER TABLE audit_log DROP COLUMN seq; "
+            "ALTER TABLE device_sequences DROP COLUMN last_upto; ")
 
 
 def before_0016() -> str:

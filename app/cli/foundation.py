@@ -193,14 +193,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from app import config
     from app.bootstrap import open_database
-    from app.services.foundation import restore
+    from app.services.foundation import after_restore_note, restore
 
     target = args.db or config.default_db_path()
     result = restore(target, args.file)
     open_database(target).dispose()  # upgrade a backup from an older version now
+    note = after_restore_note(Path(target))
     if args.json:
-        emit_json({"restored": result.path, "from": str(args.file), "previous": result.kept})
+        emit_json({"restored": result.path, "from": str(args.file), "previous": result.kept, "sync_note": note})
     else:
         print(f"已从 {args.file} 恢复数据库：{result.path}")
         print(f"原来的数据库另存在：{result.kept}" if result.kept else "原来没有数据库，不需要另存")
+        if note:
+            print(note)
     return 0

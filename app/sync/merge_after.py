@@ -187,6 +187,8 @@ def _confirm(conn: Connection, header) -> None:
     since, upto = header.get("since"), header.get("upto")
     if upto is None:
         return
+    conn.execute(text("UPDATE device_sequences SET last_upto = :t WHERE unit_id = :u AND device = :d"),
+                 {"t": upto, "u": header["unit_id"], "d": header["device"]})
     current = conn.execute(text("SELECT confirmed_change FROM device_sequences WHERE unit_id = :u AND device = :d"),
                            {"u": header["unit_id"], "d": header["device"]}).scalar()
     if (since or 0) <= (current or 0) and upto > (current or 0):
@@ -201,7 +203,12 @@ def _confirmed_here(conn: Connection, incoming) -> None:
     device = conn.execute(text("SELECT value FROM meta WHERE key = 'device'")).scalar()
     mine = confirmed.get(device)
     current = conn.execute(text("SELECT value FROM meta WHERE key = 'confirmed_seq'")).scalar()
-    if mine is not None and int(mine) > int(current or 0):
+    # Taken as the district says, lower too: a district that went back to a backup has less than
+    # it confirmed before, and the next package must carry the rest again (sending too much is
+    # only bigger; sending too little would lose work).
+    if mine is None and current is not None:
+        conn.execute(text("DELETE FROM meta WHERE key = 'confirmed_seq'"))
+    elif mine is not None and str(mine) != str(current):
         conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('confirmed_seq', :v)"), {"v": str(mine)})
     if incoming.meta.get("device_names"):    # the township's other laptops, by name (conflicts, who changed what)
         conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('device_names', :v)"),

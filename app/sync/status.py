@@ -24,6 +24,9 @@ class DeviceStatus:
     last_sequence: int
     last_received: date | None
     missing: list[int]
+    # everything up to the last package is here, so the missing ones' work is too (a later
+    # package carries all the district had not confirmed; not when the district lost some)
+    filled: bool = True
 
     @property
     def days_since(self) -> int | None:
@@ -33,15 +36,21 @@ class DeviceStatus:
         who = f"{self.unit} {self.device_name or self.device}"
         when = f"{self.last_received:%Y-%m-%d}" if self.last_received else "从未"
         text = f"{who}：已收到第 {self.last_sequence} 个数据包（{when}）"
-        if self.missing:
+        if self.missing and self.filled:
             text += "；" + "、".join(f"第{n}个" for n in self.missing) + f"数据包未收到，已由第{self.last_sequence}个补齐"
+        elif self.missing:
+            text += ("；" + "、".join(f"第{n}个" for n in self.missing) + "数据包未收到，其中的工作还没有补齐："
+                     "请找到它合并，或给这台电脑下发新的任务包、合并后再交一个数据包（会带上区县没有的全部工作）")
+        elif not self.filled:
+            text += ("；区县没有它的全部工作（区县的数据库恢复过备份？）：请给这台电脑下发新的任务包，"
+                     "合并后再交一个数据包")
         return text
 
     def to_json(self) -> dict:
         return {"unit": self.unit, "device": self.device, "device_name": self.device_name,
                 "last_sequence": self.last_sequence,
                 "last_received": self.last_received.isoformat() if self.last_received else None,
-                "missing": self.missing, "days_since": self.days_since}
+                "missing": self.missing, "days_since": self.days_since, "filled": self.filled}
 
 
 def device_status(db: Database) -> list[DeviceStatus]:
@@ -51,8 +60,9 @@ def device_status(db: Database) -> list[DeviceStatus]:
         out = []
         for row in s.scalars(select(DeviceSequence)):
             missing = [int(x) for x in (row.missing or "").split(",") if x]
+            filled = row.last_upto is None or (row.confirmed_change or 0) >= row.last_upto
             out.append(DeviceStatus(units.get(row.unit_id, row.unit_id), row.device, names.get((row.unit_id, row.device)),
-                                    row.last_sequence, row.seen_at.date() if row.seen_at else None, missing))
+                                    row.last_sequence, row.seen_at.date() if row.seen_at else None, missing, filled))
         # enrolled laptops whose packages have all been lost still show, as never received
         seen = {(r.unit, r.device) for r in out}
         for (unit_id, device), name in names.items():

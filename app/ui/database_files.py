@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from app import config
 from app.db.session import Database
-from app.services.foundation.backup import backup, restore
+from app.services.foundation.backup import after_restore_note, backup, restore
 from app.ui import dbfiles, errors
 from app.ui.dialogs.welcome import DB_FILTER
 from app.ui.tasks import run_in_background
@@ -70,13 +70,14 @@ class DatabaseFileActions:
             return
         self.set_database(None)  # let go of every connection before the file is replaced
 
-        def work(ctx) -> Database:
+        def work(ctx) -> tuple[Database, str | None]:
             restore(target, Path(name))
-            return dbfiles.open_existing(target)
+            return dbfiles.open_existing(target), after_restore_note(target)
 
-        def done(db: Database) -> None:
+        def done(result: tuple[Database, str | None]) -> None:
+            db, note = result
             self.set_database(db)
-            errors.inform(self, f"已从备份恢复：\n{name}", "恢复完成")
+            errors.inform(self, f"已从备份恢复：\n{name}" + (f"\n\n{note}" if note else ""), "恢复完成")
 
         def failed(exc: BaseException) -> None:
             errors.show_error(self, exc)

@@ -20,6 +20,9 @@ class DeviceSequence(Base):
     # The laptop's own change sequence up to which this database has received everything: a
     # later task package confirms it, and the laptop's next work package starts above it.
     confirmed_change: Mapped[int | None] = mapped_column(Integer, default=None)
+    # the change sequence the last package reached: the gaps below it are filled only when the
+    # district has everything up to it (confirmed_change >= last_upto)
+    last_upto: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class SyncPeer(Base):

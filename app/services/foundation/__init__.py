@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 from app.services.faces import lazy_face
 
 if TYPE_CHECKING:   # what type checkers see; at run time each name is loaded when first asked for
-    from app.services.foundation.backup import BackupResult, auto_backup, auto_backups, new_device_epoch, restore
+    from app.services.foundation.backup import (
+        BackupResult,
+        after_restore_note,
+        auto_backup,
+        auto_backups,
+        new_device_epoch,
+        restore,
+    )
     from app.services.foundation.demo import DemoOptions, DemoResult, make_demo
     from app.services.foundation.operators import Operator, clean_name, command_line_actor, printed_name
     from app.services.foundation.setup import InitResult, initialise, new_device
@@ -29,7 +36,7 @@ if TYPE_CHECKING:   # what type checkers see; at run time each name is loaded wh
 _WHERE = {
     "InitResult": ".setup", "initialise": ".setup", "new_device": ".setup",
     "BackupResult": ".backup", "restore": ".backup", "auto_backup": ".backup", "auto_backups": ".backup",
-    "new_device_epoch": ".backup",
+    "new_device_epoch": ".backup", "after_restore_note": ".backup",
     "Operator": ".operators", "clean_name": ".operators", "command_line_actor": ".operators",
     "printed_name": ".operators",
     "DemoOptions": ".demo", "DemoResult": ".demo", "make_demo": ".demo",
@@ -37,7 +44,8 @@ _WHERE = {
     "method_code": ".work_common", "outcome_code": ".work_common", "rederive_bank": ".work_common",
 }
 __all__ = [
-    "BackupResult", "DemoOptions", "DemoResult", "InitResult", "Operator", "auto_backup", "auto_backups",
+    "BackupResult", "DemoOptions", "DemoResult", "InitResult", "Operator", "after_restore_note", "auto_backup",
+    "auto_backups",
     "check_day", "clean_name", "command_line_actor", "current_day", "find_loan", "initialise", "make_demo",
     "method_code", "new_device", "new_device_epoch", "outcome_code", "printed_name", "rederive_bank", "restore",
 ]

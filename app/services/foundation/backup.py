@@ -142,6 +142,9 @@ def new_device_epoch(path: Path, replaced: Path | None = None) -> str | None:
         history = json.loads(meta.get("device_history") or "[]")
         history.append(meta["device"])
         values = {"device": new_device_id(), "device_history": json.dumps(history)}
+        # (a township laptop) the district knows nothing yet of the new device: its first package
+        # carries everything, numbered from 1 (what the old id had confirmed is the old id's)
+        conn.execute("DELETE FROM meta WHERE key IN ('confirmed_seq', 'export_upto', 'export_sequence')")
         if replaced is not None and meta.get("db_id"):
             with _read_only(replaced) as old:
                 before = _meta_of(old)
@@ -155,6 +158,29 @@ def new_device_epoch(path: Path, replaced: Path | None = None) -> str | None:
         return values["device"]
     finally:
         conn.close()
+
+
+def after_restore_note(path: Path) -> str | None:
+    """What a person must do about sync after a restore, for the database at ``path``; None when
+    it takes part in none."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)    # (a live database: its WAL read)
+    try:
+        meta = _meta_of(conn)
+        laptops = conn.execute("SELECT count(*) FROM sync_peers WHERE kind = 'device'").fetchone()[0] \
+            if _has_table(conn, "sync_peers") else 0
+    finally:
+        conn.close()
+    if meta.get("role") == "district" and laptops:
+        return ("区县恢复了备份：备份以后合并的数据包不在里面了。请给各乡镇重新下发任务包，各乡镇的电脑合并以后"
+                "再交一个数据包，就会补上（qingshou sync-status 和“数据同步”页标出还没有补齐的电脑）。")
+    if meta.get("role") == "township" and meta.get("district_id"):
+        return ("本机恢复了备份：备份以后在本机做的工作已不在了；本机从此是一台新设备，下一个数据包会带上本机的全部工作"
+                "（区县那边会多出一台同名的电脑）。")
+    return None
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 AUTO_MARK = "自动"

@@ -59,7 +59,10 @@ class DeviceModel(RecordTableModel[DeviceStatus]):
         Column("最后一个包", lambda d: d.last_sequence or None, kind="int"),
         Column("收到日期", lambda d: d.last_received.isoformat() if d.last_received else "从未"),
         Column("距今（天）", lambda d: d.days_since, kind="int", tooltip="多久没有交数据包了"),
-        Column("缺号", lambda d: "、".join(map(str, d.missing)) + ("（已由后来的包补齐）" if d.missing else "")),
+        Column("缺号", lambda d: "、".join(map(str, d.missing)) + (
+            ("（已由后来的包补齐）" if d.filled else "（还没有补齐：下发任务包后让它再交一个包）") if d.missing
+            else ("" if d.filled else "区县缺它的部分工作：下发任务包后让它再交一个包")),
+            tooltip="后来的数据包带着区县还没有确认收到的全部工作，所以缺的包一般已经补齐"),
     )
 
 
