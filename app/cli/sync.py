@@ -158,11 +158,11 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     for c in found:
         mark = "（已处理）" if c.resolved else ""
         if c.rule:
-            print(f"{c.id}  {c.label}{mark}\n  一方：{c.kept.value}{_from(c.kept)}\n  另一方：{c.lost.value}{_from(c.lost)}"
+            print(f"{c.id}  {c.label}{mark}\n  一方：{c.kept.text}{_from(c.kept)}\n  另一方：{c.lost.text}{_from(c.lost)}"
                   + ("" if c.resolved else f"\n  处理：{c.advice}，再用 --take kept 标记为已处理"))
             continue
-        print(f"{c.id}  {c.label}{mark}\n  保留：{c.kept.value}{_from(c.kept)}\n"
-              f"  被覆盖：{c.lost.value}{_from(c.lost)}"
+        print(f"{c.id}  {c.label}{mark}\n  保留：{c.kept.text}{_from(c.kept)}\n"
+              f"  被覆盖：{c.lost.text}{_from(c.lost)}"
               + (f"\n  发现于：{c.found_where}" if c.found_on else "")
               + (f"\n  处理：{c.settled}" if c.resolution else ""))
     return 0

@@ -38,6 +38,11 @@ class Side:
     stamp: str | None
     operator: str | None = None   # who made the change: the actor of its audit entry
     unit: str | None = None       # the computer's township (or district)
+    shown: str | None = None      # the value as people read it (名称 for codes; ``value`` is as stored)
+
+    @property
+    def text(self) -> str:
+        return self.shown if self.shown is not None else (self.value or "")
 
     @property
     def who(self) -> str:
@@ -54,6 +59,8 @@ FIELD_NAMES = {"phone": "电话", "address": "地址", "capacity": "还款能力
                "imprisoned": "服刑", "is_deceased": "已故", "is_unreachable": "失联",
                "name": "姓名", "id_number": "身份证号", "interest_suspended": "停息挂账", "deleted": "删除",
                "review": "待核实", "code": "类别", "staff_id": "责任人", "duty": "职责",
+               "lifecycle": "协议状态", "status": "状态", "signed_on": "签订日期",
+               "kept": "保留的值", "state": "处理情况",
                **{PREFIX + rule: name for rule, name in RULE_NAMES.items()}}
 # What a person does about a rule breach (there is no overwritten value to take back).
 RULE_ADVICE = {
@@ -131,7 +138,8 @@ class ConflictView:
 
     def to_json(self) -> dict:
         def side(s: Side) -> dict:
-            return {"value": s.value, "device": s.device, "at": s.at, "operator": s.operator, "unit": s.unit}
+            return {"value": s.value, "shown": s.text, "device": s.device, "at": s.at, "operator": s.operator,
+                    "unit": s.unit}
 
         def computer(c: Computer | None) -> dict | None:
             return None if c is None else {"device": c.name or c.device, "unit": c.unit, "device_id": c.device}
@@ -154,7 +162,13 @@ def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[Conf
 
 _LABELS = {"households": "SELECT head_name FROM households WHERE id = :id",
            "persons": "SELECT name FROM persons WHERE id = :id",
-           "loans": "SELECT loan_no FROM loans WHERE id = :id"}
+           "loans": "SELECT loan_no FROM loans WHERE id = :id",
+           "agreements": "SELECT number FROM agreements WHERE id = :id",
+           "category_tags": "SELECT h.head_name || '户 ' || t.code FROM category_tags t "
+                            "JOIN households h ON h.id = t.household_id WHERE t.id = :id",
+           "assignments": "SELECT h.head_name || '户 ' || coalesce(s.name, '') FROM assignments a "
+                          "JOIN households h ON h.id = a.household_id LEFT JOIN staff s ON s.id = a.staff_id "
+                          "WHERE a.id = :id"}
 
 
 def _computers(s: Session) -> dict[str, tuple[str | None, str | None]]:
@@ -165,13 +179,19 @@ def _computers(s: Session) -> dict[str, tuple[str | None, str | None]]:
     units = dict(s.execute(text("SELECT id, name FROM units")).all())
     out = {p.device: (units.get(p.unit_id), p.name) for p in s.scalars(select(SyncPeer))}
     meta = dict(s.execute(text("SELECT key, value FROM meta WHERE key IN ('device', 'device_name', 'unit_id', "
-                               "'unit_name', 'device_names')")).all())
+                               "'unit_name', 'device_names', 'device_history')")).all())
     try:      # (a laptop) the township's other laptops, named by the district's last task package
         siblings = json.loads(meta.get("device_names") or "{}")
     except ValueError:
         siblings = {}
-    for device, name in siblings.items():
-        out.setdefault(device, (meta.get("unit_name"), name))
+    for device, name in siblings.items():      # a sibling's name, or the district's [unit, name]
+        out.setdefault(device, tuple(name) if isinstance(name, list) else (meta.get("unit_name"), name))
+    try:      # this computer under the ids it had before a restore
+        history = json.loads(meta.get("device_history") or "[]")
+    except ValueError:
+        history = []
+    for device in history:
+        out.setdefault(device, (meta.get("unit_name") or units.get(meta.get("unit_id")), meta.get("device_name")))
     if meta.get("device"):
         out[meta["device"]] = (meta.get("unit_name") or units.get(meta.get("unit_id")), meta.get("device_name"))
     return out
@@ -183,6 +203,11 @@ def _view(s: Session, c: Conflict, names: dict[str, tuple[str | None, str | None
     what = ENTITY_NAMES.get(c.entity, c.entity)
     sql = _LABELS.get(c.entity)
     who = s.execute(text(sql), {"id": c.entity_id}).scalar() if sql else None
+    if who and c.entity == "category_tags":        # 张三户 litigation → 张三户 涉诉
+        from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
+
+        head, _, code = who.rpartition(" ")
+        who = f"{head} {CATEGORY_BY_CODE[code].short}" if code in CATEGORY_BY_CODE else who
     label = f"{what} {who} · {FIELD_NAMES.get(c.field, c.field)}" if who else f"{what} · {FIELD_NAMES.get(c.field, c.field)}"
     found = tuple(_computer(d, names) for d in (json.loads(c.found_on) if c.found_on else ()))
     resolution = None
@@ -202,12 +227,52 @@ def _computer(device: str, names: dict[str, tuple[str | None, str | None]]) -> C
 
 def _side(s: Session, c: Conflict, value: str | None, stamp: str | None,
           names: dict[str, tuple[str | None, str | None]]) -> Side:
+    shown = value if rule_of(c.field) else shown_value(c.field, value)
     if not stamp:
-        return Side(value, None, None, stamp)
+        return Side(value, None, None, stamp, shown=shown)
     wall, _, device = parse_stamp(stamp)
     at = datetime.fromtimestamp(wall / 1000).replace(microsecond=0).isoformat(sep=" ")
     unit, name = names.get(device, (None, None))
-    return Side(value, name or device, at, stamp, _operator(s, c, stamp), unit)
+    return Side(value, name or device, at, stamp, _operator(s, c, stamp), unit, shown)
+
+
+def shown_value(field: str, value: str | None) -> str:
+    """A conflict's stored value as people read it: a field group's values (stored as a JSON
+    list: ``["cancelled", "2026-12-02"]``) joined, codes by their names, nothing as （空）."""
+    if value is None:
+        return "（空）"
+    parsed: Any = value
+    if value[:1] == "[":
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = value
+    parts = [_one(field, v) for v in (parsed if isinstance(parsed, list) else [parsed])]
+    return "，".join(p for p in parts if p) or "（空）"
+
+
+def _one(field: str, v: Any) -> str:
+    from app.domain.agreement_status import STATUS_NAMES
+    from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
+    from app.domain.stages import CAPACITY_NAMES, Capacity
+
+    if v is None or v == "":
+        return ""
+    if field == "deleted":
+        return "已删除" if v in (1, True, "1") else "未删除"
+    if isinstance(v, bool) or (field in ("imprisoned", "is_deceased", "is_unreachable", "review") and v in (0, 1)):
+        return "是" if v else "否"
+    text = str(v)
+    if text in STATUS_NAMES and field in ("lifecycle", "status"):
+        return STATUS_NAMES[text]
+    if field in ("capacity",):
+        try:
+            return CAPACITY_NAMES[Capacity(text)]
+        except ValueError:
+            return text
+    if field == "code" and text in CATEGORY_BY_CODE:
+        return CATEGORY_BY_CODE[text].short
+    return text
 
 
 def _operator(s: Session, c: Conflict, stamp: str) -> str | None:

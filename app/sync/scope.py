@@ -34,10 +34,6 @@ TOWNSHIP_ROWS: dict[str, str] = {
     # the bank's rows are derived on each computer from the ledger readings (app.db.bank_recovery)
     "repayments": f"source <> 'bank' AND loan_id IN ({_LOANS})",
     "visits": f"household_id IN ({_HOUSEHOLDS})",
-    # what the township's laptops did, and what was done elsewhere to its households and loans (a
-    # merge reads the old values in it to tell a replaced value from a concurrent one)
-    "audit_log": (f"unit_id = :township OR entity_id IN ({_HOUSEHOLDS}) OR entity_id IN ({_LOANS})"
-                  f" OR entity_id IN (SELECT id FROM {{s}}persons WHERE household_id IN ({_HOUSEHOLDS}))"),
 }
 
 # The field conflicts about the township's rows: after the rows they are about (a merge reads the
@@ -49,10 +45,14 @@ TOWNSHIP_ROWS: dict[str, str] = {
 # union would outlive its fix there.
 _CONFLICT_ENTITIES = ("units", "villages", "staff", "households", "persons", "loans", "category_tags",
                       "assignments", "agreements", "agreement_loans", "installments")
-_CONFLICTS = "field NOT LIKE 'rule:%' AND (" + " OR ".join(
-    f"(entity = '{t}' AND entity_id IN (SELECT id FROM {{s}}{t} WHERE {TOWNSHIP_ROWS[t]}))"
-    for t in _CONFLICT_ENTITIES) + ")"
-_AUDIT = TOWNSHIP_ROWS.pop("audit_log")
+_OF_TOWNSHIP = " OR ".join(f"(entity = '{t}' AND entity_id IN (SELECT id FROM {{s}}{t} WHERE {TOWNSHIP_ROWS[t]}))"
+                          for t in _CONFLICT_ENTITIES)
+_CONFLICTS = f"field NOT LIKE 'rule:%' AND ({_OF_TOWNSHIP})"
+# What the township's laptops did, and what was done elsewhere to any of its rows whose fields
+# can conflict (a merge reads the old values in it to tell a replaced value from a concurrent
+# one: without the district's entries about an agreement it cancelled, a laptop took that for a
+# conflict with its own signing).
+_AUDIT = f"unit_id = :township OR {_OF_TOWNSHIP}"
 TOWNSHIP_ROWS["conflicts"] = _CONFLICTS
 # (and what became of those conflicts where they were merged: withdrawn, their kept side moved on)
 TOWNSHIP_ROWS["audit_log"] = (_AUDIT + " OR (entity = 'conflicts' AND entity_id IN (SELECT id FROM {s}conflicts "

@@ -72,9 +72,9 @@ _RULE_SIDES = "规则问题没有被覆盖的值：这里是问题的一方和�
 class ConflictModel(RecordTableModel[ConflictView]):
     columns = (
         Column("内容", lambda c: c.label),
-        Column("保留的值", lambda c: c.kept.value, tooltip=_RULE_SIDES),
+        Column("保留的值", lambda c: c.kept.text, tooltip=_RULE_SIDES),
         Column("保留的来自", lambda c: f"{c.kept.who} {c.kept.at or ''}".strip()),
-        Column("被覆盖的值", lambda c: c.lost.value, tooltip=_RULE_SIDES),
+        Column("被覆盖的值", lambda c: c.lost.text, tooltip=_RULE_SIDES),
         Column("被覆盖的来自", lambda c: f"{c.lost.who} {c.lost.at or ''}".strip()),
         Column("发现于", lambda c: c.found_where,
                tooltip="哪台电脑合并时发现的：乡镇电脑发现的冲突随它的数据包交到区县，区县也可以处理"),

@@ -137,3 +137,32 @@ def test_one_repayment_corrected_on_two_laptops_is_listed_not_counted_silently(w
     write_work_package(two, tmp_path / "b3.qspkg")
     merge_files(district, [tmp_path / "b3.qspkg"])
     assert [c for c in list_conflicts(district) if c.rule == "corrected_twice"] == []
+
+
+def test_the_districts_later_changes_to_agreements_and_categories_are_no_conflict_on_the_laptop(world, tmp_path):
+    """The district cancels an agreement a laptop signed, and takes off a category the laptop
+    added, after it merged them: on the laptop that is a later change made on top of its own
+    (the task package carries the district's audit entries about them), not a conflict."""
+    from app.services import agreements
+    from app.services.agreements import PlanRequest
+    from app.sync.conflicts import list_conflicts
+    from app.sync.tasks import write_task_package
+
+    district, (one, _two) = world
+    household = _household(one)
+    with one.engine.connect() as c:
+        loan = c.execute(text("SELECT loan_no FROM loans WHERE household_id = :h AND deleted = 0 LIMIT 1"),
+                         {"h": household}).scalar()
+    view = agreements.create(one, PlanRequest([loan], date(2026, 12, 1), installments=2, first_due=date(2027, 1, 15)),
+                             actor="张三")
+    agreements.sign(one, view.id, date(2026, 12, 2), actor="张三")
+    update(one, household, HouseholdChanges(categories=["litigation"]), "张三")
+    write_work_package(one, tmp_path / "a1.qspkg")
+    assert merge_files(district, [tmp_path / "a1.qspkg"]).files[0].status == "merged"
+    agreements.cancel(district, view.id, reason="重复签订", actor="区管理员")
+    update(district, household, HouseholdChanges(categories=[]), "区管理员")
+    write_task_package(district, "柳林镇", tmp_path / "t2.qstask", passphrase=None)
+    [task] = merge_files(one, [tmp_path / "t2.qstask"]).files
+    assert task.status == "merged" and task.conflicts == 0
+    assert list_conflicts(one) == []
+    assert agreements.get(one, view.id).status == "cancelled"

@@ -165,3 +165,14 @@ def test_one_id_number_on_two_live_persons_of_one_township(conn):
     conn.execute(text("UPDATE persons SET deleted = 1 WHERE id = :p"), {"p": second.id})
     assert rules.recheck(conn, {"persons": {second.id}}) == rules.RuleCheck(0, 1)
     assert _rows(conn) == []
+
+
+def test_conflict_values_read_as_people_say_them():
+    from app.sync.conflicts import shown_value
+
+    assert shown_value("lifecycle", '["cancelled", "2026-12-02"]') == "已作废，2026-12-02"
+    assert shown_value("note", "[null]") == "（空）"
+    assert shown_value("deleted", "[1]") == "已删除" and shown_value("deleted", "[0]") == "未删除"
+    assert shown_value("capacity", '["unable", "重病"]') == "无能力，重病"
+    assert shown_value("phone", "13900000013") == "13900000013"
+    assert shown_value("phone", None) == "（空）"
