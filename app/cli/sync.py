@@ -191,18 +191,22 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_status(args: argparse.Namespace) -> int:
-    from app.sync.status import device_status, laptop_status
+    from app.sync.status import device_status, laptop_status, townships_waiting
 
     with database(args) as db:
         devices = device_status(db)
         mine = laptop_status(db)
+        waiting = townships_waiting(db) if mine is None else []
     if args.json:
-        emit_json({"devices": [d.to_json() for d in devices], "this_computer": mine.to_json() if mine else None})
+        emit_json({"devices": [d.to_json() for d in devices], "this_computer": mine.to_json() if mine else None,
+                   "waiting_townships": [w.to_json() for w in waiting]})
         return 0
     if mine is not None:            # a township laptop: what it sent, and what the district confirmed
         print(mine.sentence())
-    elif not devices:
+    elif not devices and not waiting:
         print("还没有收到任何数据包")
     for d in devices:
         print(d.sentence())
+    for w in waiting:
+        print(w.sentence())
     return 0

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import DeviceSequence, Meta, SyncPackage, SyncPeer, Unit
+from app.db.models import DeviceSequence, Meta, SyncEnrolment, SyncPackage, SyncPeer, Unit
 from app.db.session import Database
 
 
@@ -70,6 +70,33 @@ def device_status(db: Database) -> list[DeviceStatus]:
             if device != "district" and (unit, device) not in seen:
                 out.append(DeviceStatus(unit, device, name, 0, None, []))
     return sorted(out, key=lambda d: (d.unit, d.device_name or d.device))
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """(District) a township given task packages whose laptops have sent nothing yet."""
+
+    unit: str
+    task_packages: int
+    since: date | None          # when the first was written
+
+    def sentence(self) -> str:
+        when = f"（{self.since:%Y-%m-%d} 起）" if self.since else ""
+        return f"{self.unit}：已下发 {self.task_packages} 个任务包{when}，还没有收到任何电脑的数据包"
+
+    def to_json(self) -> dict:
+        return {"unit": self.unit, "task_packages": self.task_packages,
+                "since": self.since.isoformat() if self.since else None}
+
+
+def townships_waiting(db: Database) -> list[Waiting]:
+    """(District) the townships with task packages and no laptop enrolled yet, by name."""
+    with Session(db.engine) as s:
+        enrolled = {unit for (unit,) in s.execute(select(SyncPeer.unit_id).where(SyncPeer.kind == "device"))}
+        rows = s.execute(select(Unit.name, SyncEnrolment.task_sequence, SyncEnrolment.made_at)
+                         .join(Unit, Unit.id == SyncEnrolment.unit_id)
+                         .where(SyncEnrolment.task_sequence > 0, SyncEnrolment.unit_id.not_in(enrolled))).all()
+    return sorted((Waiting(name, n, made.date() if made else None) for name, n, made in rows), key=lambda w: w.unit)
 
 
 @dataclass(frozen=True)

@@ -183,10 +183,13 @@ class Task(QObject):
         self._last_progress = (done, total, text)
         if not self._dialog_alive():
             return
-        self.dialog.setMaximum(max(total, 0))
-        self.dialog.setValue(min(done, total) if total > 0 else 0)
-        if text and not self.cancel_event.is_set():
-            self.dialog.setLabelText(text)
+        dialog = self.dialog
+        dialog.setMaximum(max(total, 0))
+        # (a modal QProgressDialog's setValue runs the event loop: the task may finish in it,
+        # and its dialog go)
+        dialog.setValue(min(done, total) if total > 0 else 0)
+        if text and not self.cancel_event.is_set() and self._dialog_alive():
+            dialog.setLabelText(text)
 
     # -- results ---------------------------------------------------------------------
     def _finish(self) -> bool:

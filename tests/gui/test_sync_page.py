@@ -168,4 +168,7 @@ def test_a_rule_breach_is_listed_and_can_only_be_marked_settled(qtbot, idle, dem
     with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
         page.keep.click()
     qtbot.waitUntil(lambda: page.conflicts.rowCount() == 0, timeout=WAIT_MS)
-    assert page.take_lost.isEnabled() and page.keep.text() == "保留现在的值" and not page.conflict_hint.text()
+    assert page.keep.text() == "保留现在的值" and not page.conflict_hint.text()
+    # an empty list: nothing to settle, and it says so
+    assert not page.take_lost.isEnabled() and not page.keep.isEnabled()
+    assert page.conflicts_empty.isVisible() and "没有未处理的冲突" in page.conflicts_empty.title.text()

@@ -164,6 +164,8 @@ class SyncPage(Page):
         self.tabs.addTab(self.devices_view, "各乡镇交包情况")
         self.tabs.addTab(conflict_box, "冲突清单")
         self.empty = EmptyState(self.results_view, "emptySync")
+        self.devices_empty = EmptyState(self.devices_view, "emptyDevices")
+        self.conflicts_empty = EmptyState(self.conflicts_view, "emptyConflicts")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 14, 20, 12)
@@ -190,7 +192,11 @@ class SyncPage(Page):
                                  else f"本机：{ident.unit_name} {ident.device_name}；写出数据包交给区县，合并区县下发的任务包")
 
         def load(_ctx):
-            return sync_status.device_status(db), conflict_list.list_conflicts(db), sync_status.laptop_status(db)
+            mine = sync_status.laptop_status(db)
+            waiting = sync_status.townships_waiting(db) if mine is None else []
+            # (a township given task packages whose laptops have sent nothing: a row of its own)
+            idle = [sync_status.DeviceStatus(w.unit, "", "（还没有电脑交包）", 0, None, []) for w in waiting]
+            return sync_status.device_status(db) + idle, conflict_list.list_conflicts(db), mine
 
         run_in_background(self, load, on_success=self._show)
 
@@ -200,10 +206,22 @@ class SyncPage(Page):
         self.own.setText(mine.sentence() if mine is not None else "")
         self.devices.set_rows(devices)
         self.conflicts.set_rows(conflicts)
+        if devices:
+            self.devices_empty.clear()
+        else:
+            self.devices_empty.show_message(
+                "还没有收到数据包" if mine is None else "这一页是区县看的",
+                "给乡镇写出任务包、收到乡镇交回的数据包以后，这里列出每个乡镇每台电脑交到了第几个包、哪天交的、缺哪个。"
+                if mine is None else "区县在这里看各乡镇各电脑交包的情况；本机写出了哪些包、区县是否确认收到，见页面上方。")
+        if conflicts:
+            self.conflicts_empty.clear()
+        else:
+            self.conflicts_empty.show_message("没有未处理的冲突",
+                                              "两台电脑改了同一处、或合并后发现违反规则的情况，会列在这里等人处理。")
         self.tabs.setTabText(2, f"冲突清单（{len(conflicts)}）" if conflicts else "冲突清单")
         if not self.results.rowCount():
             district = self.db is not None and self.db.identity().role == "district"
-            self.empty.show_message("还没有合并过数据包" if district else "这次还没有合并任务包",
+            self.empty.show_message("这次还没有合并数据包" if district else "这次还没有合并任务包",
                                     "把乡镇交回的U盘插上，点“合并数据包”或“合并整个文件夹”。" if district else
                                     "点“写出数据包到U盘”，把本机的工作交给区县；区县下发新的任务包后点“合并任务包”。")
         self.loaded.emit()
@@ -353,7 +371,8 @@ class SyncPage(Page):
         """A rule breach has nothing to take back: it can only be marked settled, once put right."""
         chosen = self._chosen_conflict()
         rule = chosen is not None and chosen.rule is not None
-        self.take_lost.setEnabled(not rule)
+        self.keep.setEnabled(chosen is not None)               # nothing chosen: nothing to settle
+        self.take_lost.setEnabled(chosen is not None and not rule)
         self.take_lost.setToolTip(f"规则问题不能改回：{chosen.advice}" if rule else _TAKE_LOST_TIP)
         self.keep.setText("标记为已处理" if rule else "保留现在的值")
         self.conflict_hint.setText(f"规则问题：{chosen.advice}；改好后点“标记为已处理”" if rule else "")
