@@ -46,10 +46,11 @@ def passphrase(*, confirm: bool, required: bool) -> str | None:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from app.sync.tasks import enrolled_devices, write_task_package
+    from app.sync.tasks import check_task_request, enrolled_devices, write_task_package
 
     out = output_file(args.out, "任务包", refused="任务包没有写出")
     with database(args) as db:
+        check_task_request(db, args.township)     # the database and the township before any passphrase
         secret = None
         if args.new_laptop or not enrolled_devices(db, args.township):
             secret = passphrase(confirm=True, required=True)
