@@ -116,8 +116,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
                          f"更新 {sum(f.updated.values())} 条，冲突 {f.conflicts} 处"
                          + (f"，规则问题 {f.rule_breaches} 处（见 qingshou conflicts）" if f.rule_breaches else "")
                          + (f"，{f.rule_breaches_fixed} 处规则问题已消除" if f.rule_breaches_fixed else "") + "）")
-            elif f.reason:
-                line += f"：{f.reason}"
+            elif f.reason:   # the reason names the file (a package error's ``where``): once is enough
+                line += f"：{f.reason.removeprefix(f'{f.file}：')}"
             print(line)
             for refused in f.refused_changes:
                 print(f"  {refused}")
