@@ -2,7 +2,8 @@
 
 Writing a bulletin for a new date issues it (the next 第N期 of that year, kept so the next
 issue compares with it); a date already issued prints that issue again as it was first
-issued; ``--preview`` writes the file without issuing.
+issued; ``--preview`` writes the file without issuing.  A township's database (a laptop) may
+only preview: the bulletin ranks the townships and is the district's to issue.
 """
 from __future__ import annotations
 
@@ -54,6 +55,10 @@ def cmd_bulletin(args: argparse.Namespace) -> int:
         raise InputError(f"通报只能保存为 .pdf 或 .xlsx 文件：{args.out}；没有生成通报")
     out = output_file(args.out, f"通报{KINDS[suffix]}文件", refused="没有生成通报")
     with database(args) as db:
+        if not args.preview:
+            reason = bulletin.issue_refusal(db)
+            if reason is not None:
+                raise InputError(f"{reason}；乡镇只能预览（加 --preview）；没有生成通报")
         b = bulletin.prepare(db, args.as_of, high=args.high, low=args.low, stale_days=args.stale_days)
         issued_now = not b.reprint and not args.preview
         if issued_now:

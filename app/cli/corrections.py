@@ -9,10 +9,7 @@ from pathlib import Path
 
 from app.cli.common import ChineseArgumentParser, actor, database, emit_json, parse_date
 from app.domain.errors import InputError
-from app.domain.money import yuan_str
-from app.domain.stages import OUTCOME_NAMES
-
-OUTCOMES = [o.value for o in OUTCOME_NAMES]
+from app.domain.money import format_yuan
 
 
 def fen_arg(text: str, what: str) -> int:
@@ -26,8 +23,8 @@ def outcome_arg(text: str) -> str:
 
     try:
         return outcome_code(text)
-    except InputError:
-        raise argparse.ArgumentTypeError(f"未知的走访结果：{text}（可用：{', '.join(OUTCOMES)}）") from None
+    except InputError as exc:   # names the outcomes with their Chinese names
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _void_common(p: argparse.ArgumentParser, what: str) -> None:
@@ -115,7 +112,7 @@ def cmd_repay_void(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(c.to_json())
     else:
-        print(f"{c.sentence()}；借据号 {c.loan_nos[0]} 尚欠本金 {yuan_str(c.outstanding_fen or 0)} 元"
+        print(f"{c.sentence()}；借据号 {c.loan_nos[0]} 尚欠本金 {format_yuan(c.outstanding_fen or 0)} 元"
               + (f"（更正后的还款编号 {c.corrected_id}）" if c.corrected_id else ""))
     return 0
 

@@ -20,7 +20,8 @@ def add_household_edit(parent: argparse.ArgumentParser) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--id", dest="edit_id", metavar="ID", help="借款户编号")
     which.add_argument("--loan", dest="edit_loan", metavar="借据号", help="借款户的任一借据号")
-    p.add_argument("--phone", default=None, metavar="电话")
+    p.add_argument("--phone", default=None, metavar="电话",
+                   help="手机号（11 位）或座机（如 0931-8123456）；空字符串清空")
     p.add_argument("--address", default=None, metavar="住址")
     p.add_argument("--capacity", default=None, metavar="研判",
                    help="还款能力：unknown 未研判、able 有偿还能力、partial 部分能力、unable 无能力、evasive 恶意逃废债"

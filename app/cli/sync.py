@@ -46,10 +46,11 @@ def passphrase(*, confirm: bool, required: bool) -> str | None:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from app.sync.tasks import enrolled_devices, write_task_package
+    from app.sync.tasks import check_task_request, enrolled_devices, write_task_package
 
     out = output_file(args.out, "任务包", refused="任务包没有写出")
     with database(args) as db:
+        check_task_request(db, args.township)     # the database and the township before any passphrase
         secret = None
         if args.new_laptop or not enrolled_devices(db, args.township):
             secret = passphrase(confirm=True, required=True)
@@ -115,8 +116,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
                          f"更新 {sum(f.updated.values())} 条，冲突 {f.conflicts} 处"
                          + (f"，规则问题 {f.rule_breaches} 处（见 qingshou conflicts）" if f.rule_breaches else "")
                          + (f"，{f.rule_breaches_fixed} 处规则问题已消除" if f.rule_breaches_fixed else "") + "）")
-            elif f.reason:
-                line += f"：{f.reason}"
+            elif f.reason:   # the reason names the file (a package error's ``where``): once is enough
+                line += f"：{f.reason.removeprefix(f'{f.file}：')}"
             print(line)
             for refused in f.refused_changes:
                 print(f"  {refused}")

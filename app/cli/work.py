@@ -12,7 +12,7 @@ from app.cli.common import actor, add_db, add_json, database, emit_json, output_
 from app.cli.corrections import add_void_repay, add_void_visit, fen_arg, outcome_arg, usage_error
 from app.cli.household_edit import add_household_edit
 from app.domain.errors import InputError
-from app.domain.money import yuan_str
+from app.domain.money import format_yuan, yuan_str
 from app.domain.stages import OUTCOME_NAMES, STAGE_NAMES
 
 _outcome_arg, _fen = outcome_arg, fen_arg
@@ -28,9 +28,8 @@ def _stage_arg(text: str) -> str:
 
     try:
         return stage_from_text(text).value
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"未知的清收阶段：{text}（可用：{', '.join(s.value for s in STAGE_NAMES)}）") from None
+    except ValueError as exc:   # names the stages with their Chinese names
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 REPAY_USAGE = ("qingshou repay --loan 借据号 --amount 元 --date 日期 [--receipt 编号] [--note 文字] [--db 文件] [--json]\n"
@@ -168,7 +167,6 @@ def cmd_visit(args: argparse.Namespace) -> int:
 
 
 def cmd_repay(args: argparse.Namespace) -> int:
-    from app.domain.money import format_yuan
     from app.services.recovery import record_repayment
 
     missing = _missing(args, [("loan", "--loan"), ("amount", "--amount"), ("date", "--date")])
@@ -234,7 +232,7 @@ def cmd_households(args: argparse.Namespace) -> int:
                 + (f"  台账待核实 {r.followups} 条" if r.followups else "")
             why = f"  匹配：{summary(r.matched)}" if r.matched else ""
             print(f"  {r.head_name}  {r.township + ' ' if district else ''}{r.village}{r.group_name}  贷款 {r.loans} 笔"
-                  f"  尚欠 {yuan_str(r.outstanding_fen)} 元  {r.stage_names}  {r.capacity_name}{flags}{why}")
+                  f"  尚欠 {format_yuan(r.outstanding_fen)} 元  {r.stage_names}  {r.capacity_name}{flags}{why}")
     return 0
 
 
@@ -299,7 +297,7 @@ def cmd_household(args: argparse.Namespace) -> int:
     for p in d.people:
         print(f"  {p.role_name} {p.name} {p.id_number or ''} {p.phone or ''} {p.flags}")
     for ln in d.loans:
-        print(f"  借据 {ln.loan_no}  任务 {yuan_str(ln.task_fen)}  尚欠 {yuan_str(ln.outstanding_fen)}  {ln.stage_name}")
+        print(f"  借据 {ln.loan_no}  任务 {format_yuan(ln.task_fen)}  尚欠 {format_yuan(ln.outstanding_fen)}  {ln.stage_name}")
     if d.categories:
         print("  类别：" + "、".join(dict.fromkeys(c.name for c in d.categories)))
     for a in d.assignments:
@@ -332,11 +330,11 @@ def cmd_worklist(args: argparse.Namespace) -> int:
                        ("从未走访", w.never_visited)):
         print(f"{title}：{lst.total} 户")
         for r in lst.items:
-            print(f"  {r.head_name}  {r.village}{r.group_name}  尚欠 {yuan_str(r.outstanding_fen)} 元"
+            print(f"  {r.head_name}  {r.village}{r.group_name}  尚欠 {format_yuan(r.outstanding_fen)} 元"
                   f"  跟进 {r.next_date or '—'}  {r.responsible}")
     print("各村进度：")
     for p in w.by_village:
-        print(f"  {p.detail}{p.name}  {p.households} 户  清收 {yuan_str(p.recovered_fen)} 元  清收率 {p.rate:.2%}")
+        print(f"  {p.detail}{p.name}  {p.households} 户  清收 {format_yuan(p.recovered_fen)} 元  清收率 {p.rate:.2%}")
     return 0
 
 

@@ -8,6 +8,7 @@ the lower-priority ones.
 """
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from dataclasses import dataclass, field
@@ -41,6 +42,11 @@ _INT_CONDITIONS = ("days_since_last_visit_min", "days_since_last_visit_max",
 _RULE_KEYS = {"id", "priority", "suggestion", "when", "stop", "note"}
 PLACEHOLDERS = ("head_name", "release_date", "promise_date", "promised_amount", "next_date",
                 "days_since_last_visit", "outstanding", "last_visit_on")
+# What a placeholder stands for, said when the household has no value for it (see ``fill``).
+PLACEHOLDER_NAMES = {"head_name": "户主", "release_date": "刑满日期", "promise_date": "承诺还款日期",
+                     "promised_amount": "承诺金额", "next_date": "下次跟进日期",
+                     "days_since_last_visit": "距最近走访天数", "outstanding": "尚欠本金",
+                     "last_visit_on": "最近走访日期"}
 
 
 @dataclass(frozen=True)
@@ -205,14 +211,36 @@ class _Blank(dict):
         return "（未知）"
 
 
+_WRAPPED = re.compile(r"（\{(\w+)\}）")     # a placeholder in brackets: 刑满释放（{release_date}）后……
+_CLAUSE_END = re.compile(r"[；。，：;,:！？!?]")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """A rule's text with the household's values in its placeholders.  A placeholder in brackets
+    with no value loses its brackets, and its clause ends by saying what is not known:
+    "刑满释放（{release_date}）后再行清收；……" reads "刑满释放（2027年5月1日）后再行清收；……" or
+    "刑满释放后再行清收（刑满日期未知，请核实）；……".  Any other placeholder with no value reads
+    "（未知）"."""
+    known = {k: v for k, v in values.items() if v not in (None, "")}
+    while True:
+        m = next((m for m in _WRAPPED.finditer(template) if m.group(1) not in known), None)
+        if m is None:
+            break
+        rest = template[m.end():]
+        end = _CLAUSE_END.search(rest)
+        cut = end.start() if end else len(rest)
+        note = f"（{PLACEHOLDER_NAMES.get(m.group(1), m.group(1))}未知，请核实）"
+        template = template[:m.start()] + rest[:cut] + note + rest[cut:]
+    return template.format_map(_Blank(known))
+
+
 def evaluate(rules: list[Rule], facts: CaseFacts, *, limit: int | None = None) -> list[Suggestion]:
     """The suggestions for one case, highest priority first (file order on ties)."""
     hits = [(r, i) for i, r in enumerate(rules) if matches(r, facts)]
     hits.sort(key=lambda t: (-t[0].priority, t[1]))
     out: list[Suggestion] = []
-    values = _Blank({k: v for k, v in facts.values.items() if v not in (None, "")})
     for rule, _i in hits:
-        out.append(Suggestion(rule.id, rule.suggestion.format_map(values), rule.priority))
+        out.append(Suggestion(rule.id, fill(rule.suggestion, facts.values), rule.priority))
         if rule.stop:
             break
     return out[:limit] if limit else out

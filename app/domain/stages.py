@@ -50,7 +50,8 @@ def stage_from_text(text: str) -> Stage:
     for st, name in STAGE_NAMES.items():
         if t == st.value or t == name:
             return st
-    raise ValueError(f"未知的清收阶段：{text}")
+    choices = "、".join(f"{st.value}（{name}）" for st, name in STAGE_NAMES.items())
+    raise ValueError(f"未知的清收阶段：{text}（可用：{choices}）")
 
 
 FIVE_CLASSES: tuple[str, ...] = ("正常", "关注", "次级", "可疑", "损失")

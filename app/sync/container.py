@@ -15,6 +15,7 @@ states (a zip bomb stops there) and compares the checksum.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import struct
@@ -94,8 +95,22 @@ def read_file(path: Path) -> bytes:
             raise PackageError("文件太大，不是清收工作台的数据包", code=errors.TOO_LARGE, where=path.name)
         return path.read_bytes()
     except OSError as exc:
-        raise PackageError(f"无法读取文件：{exc.strerror or exc}", code=errors.NOT_PACKAGE,
-                           where=path.name) from exc
+        raise PackageError(_unreadable(exc), code=errors.NOT_PACKAGE, where=path.name) from exc
+
+
+def _unreadable(exc: OSError) -> str:
+    """Why a package file could not be read, in Chinese."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在（请检查文件名和 U 盘是否插好）"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是数据包；请选择文件夹里的 .qspkg 或 .qstask 文件"
+    if isinstance(exc, NotADirectoryError):
+        return "文件不存在：路径中有一段不是文件夹"
+    if isinstance(exc, PermissionError):
+        return "没有权限读取这个文件"
+    if exc.errno == errno.EIO:
+        return "读取磁盘出错（U 盘是否已拔出？）"
+    return f"无法读取这个文件（系统错误代码 {exc.errno}）" if exc.errno else "无法读取这个文件"
 
 
 def parse(data: bytes, *, where: str | None = None) -> Sealed:

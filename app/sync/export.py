@@ -44,6 +44,9 @@ def write_work_package(db: Database, out: Path) -> WorkPackage:
     with Session(db.engine) as s:
         district = trust.district(s)
         meta = read_meta(s)
+        if ident.role == "district":
+            raise UserError(f"这是区县的数据库（{ident.unit_name}）：区县不写出数据包，而是给各乡镇写任务包"
+                            "（qingshou tasks --township 乡镇 --out 文件）；数据包由乡镇的电脑写出，交到区里合并")
         if ident.role != "township" or district is None or "enrol_secret" not in meta:
             raise UserError("这台电脑不是从任务包建立的，没有可以交回的区县（请先用 init --from-task 建立）")
         keys = trust.own_keys(s)

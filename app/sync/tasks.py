@@ -41,17 +41,35 @@ class TaskPackage:
     encryption: str = "age-scrypt"
 
 
+def check_task_request(db: Database, township: str) -> str:
+    """(District) the name of the township a task package may be written for; refused before
+    anything else is asked (a passphrase): ``UserError`` on a database that is not the district's,
+    ``NotFound`` naming the near names (or all of them) for a township the district does not have."""
+    ident = db.identity()
+    if ident.role != "district":
+        raise UserError(f"只有区县数据库才能下发任务包：这是乡镇的数据库（{ident.unit_name}）")
+    with Session(db.engine) as s:
+        return _township(s, township).name
+
+
+def _township(s: Session, township: str) -> Unit:
+    wanted = (township or "").strip()
+    unit = s.scalars(select(Unit).where(Unit.name == wanted, Unit.kind == "township",
+                                        Unit.deleted.is_(False))).first()
+    if unit is None:
+        names = sorted(s.scalars(select(Unit.name).where(Unit.kind == "township", Unit.deleted.is_(False))))
+        near = [n for n in names if wanted and (wanted in n or n in wanted)]
+        hint = f"（是不是：{'、'.join(near)}？）" if near else f"；本区县的乡镇：{'、'.join(names) or '（还没有）'}"
+        raise NotFound(f"没有名为“{wanted}”的乡镇{hint}")
+    return unit
+
+
 def write_task_package(db: Database, township: str, out: Path, *, passphrase: str | None) -> TaskPackage:
     """(District) the task package for ``township`` written to ``out``."""
     ident = db.identity()
-    if ident.role != "district":
-        raise UserError("只有区县数据库才能下发任务包")
+    check_task_request(db, township)
     with Session(db.engine) as s:
-        unit = s.scalars(select(Unit).where(Unit.name == township.strip(), Unit.kind == "township",
-                                            Unit.deleted.is_(False))).first()
-        if unit is None:
-            names = "、".join(s.scalars(select(Unit.name).where(Unit.kind == "township")).all()) or "（还没有）"
-            raise NotFound(f"没有名为“{township}”的乡镇；本区县的乡镇：{names}")
+        unit = _township(s, township)
         keys = trust.own_keys(s)
         enrol = trust.enrolment(s, unit.id)
         recipients = [p.recipient for p in trust.devices_of(s, unit.id)]

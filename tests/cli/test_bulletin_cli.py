@@ -163,3 +163,31 @@ def test_the_second_pdf_says_what_changed_and_embeds_its_font(capsys, demo_path,
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
     assert "WenQuanYiMicroHei" in fonts and "Times" not in fonts and "Helvetica" not in fonts
     assert all(" yes " in line for line in fonts.splitlines()[2:] if line.strip())   # every font embedded
+
+
+def test_a_township_database_may_preview_the_bulletin_but_not_issue_it(capsys, demo_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("QINGSHOU_PASSPHRASE", "x")
+    task = tmp_path / "t.qstask"
+    assert run_cli(capsys, "tasks", "--db", demo_path, "--township", "柳林镇", "--out", task).code == 0
+    laptop = tmp_path / "t.db"
+    assert run_cli(capsys, "init", "--db", laptop, "--from-task", task, "--device", "一号机").code == 0
+    out = tmp_path / "通报.pdf"
+    r = run_cli(capsys, "bulletin", "--db", laptop, "--out", out, "--as-of", D2)
+    assert r.code == 1 and "十天一通报由区县发布：这是乡镇的数据库（柳林镇）" in r.err and "--preview" in r.err
+    assert not out.exists() and "Traceback" not in r.err
+    r = run_cli(capsys, "bulletin", "--db", laptop, "--out", out, "--as-of", D2, "--preview")
+    assert r.code == 0 and "预览（未发布）" in r.out and out.is_file()
+    from datetime import date
+
+    from app.bootstrap import open_database
+    from app.domain.errors import InputError
+    from app.services.reporting import bulletin
+
+    db = open_database(laptop)
+    try:
+        assert bulletin.issued(db) == []
+        with pytest.raises(InputError, match="由区县发布"):   # the service refuses too, not only the CLI
+            bulletin.issue(db, date.fromisoformat(D2))
+        assert bulletin.issued(db) == []
+    finally:
+        db.dispose()

@@ -46,6 +46,19 @@ def test_repay_void_with_the_corrected_amount(cli, demo_path):
     assert again.code == 1 and "已经冲正" in again.err
 
 
+def test_repay_void_writes_amounts_as_repay_does(cli, demo_path):
+    loan, task = a_big_loan(demo_path)                      # 30,000 yuan or more: thousands separators
+    r = cli("repay", "--db", demo_path, "--loan", loan, "--amount", "1000", "--date", "2026-11-20")
+    assert r.code == 0, r.err
+    shown = r.out.split("尚欠本金 ")[1].split(" 元")[0]
+    assert "," in shown, r.out
+    rid = cli("repay", "--db", demo_path, "--loan", loan, "--amount", "300", "--date", "2026-11-20",
+              "--json").json()["repayment_id"]
+    r = cli("repay", "void", "--db", demo_path, rid, "--reason", "重复登记")
+    assert r.code == 0, r.err
+    assert f"尚欠本金 {shown} 元" in r.out, r.out         # the same money formatting as repay's
+
+
 def test_db_and_json_may_stand_before_void_and_the_words_say_what_was_done(cli, demo_path):
     loan, _task = a_big_loan(demo_path)
     rid = cli("repay", "--db", demo_path, "--loan", loan, "--amount", "300", "--date", "2026-11-20",

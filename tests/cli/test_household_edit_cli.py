@@ -89,6 +89,29 @@ def test_a_refused_edit_says_why_and_changes_nothing(cli, demo_path, argv, said)
     assert _dump(demo_path) == before
 
 
+@pytest.mark.parametrize("phone", ["abc", "123", "1381234567", "138123456789", "0931-81234567890", "++8613812345678",
+                                   "138-1234-567a", "+"])
+def test_a_phone_that_is_not_a_phone_is_refused(cli, demo_path, phone):
+    loan, _ = _household(demo_path)
+    before = _dump(demo_path)
+    r = cli("household", "edit", "--db", demo_path, "--loan", loan, "--phone", phone, "--note", "改了")
+    assert r.code == 1, r.out
+    assert f"电话号码不对：{phone}（手机号是 11 位数字，座机如 0931-8123456）" in r.err
+    assert _dump(demo_path) == before
+
+
+@pytest.mark.parametrize("phone", ["13812345678", "138 1234 5678", "138-1234-5678", "+86 138 1234 5678",
+                                   "0931-8123456", "8123456", "0931 8123456", "１３８１２３４５６７８"])
+def test_a_phone_is_kept_as_typed_and_empty_clears_it(cli, demo_path, phone):
+    loan, hid = _household(demo_path)
+    r = cli("household", "edit", "--db", demo_path, "--loan", loan, "--phone", f" {phone} ")
+    assert r.code == 0, r.err
+    assert _row(demo_path, hid)[0][0] == phone
+    r = cli("household", "edit", "--db", demo_path, "--loan", loan, "--phone", "")
+    assert r.code == 0, r.err
+    assert _row(demo_path, hid)[0][0] is None
+
+
 def test_a_capacity_needs_its_reason(cli, demo_path):
     conn = sqlite3.connect(demo_path)
     hid = conn.execute("SELECT id FROM households WHERE deleted = 0 AND capacity = 'unknown' "

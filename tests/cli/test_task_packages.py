@@ -104,6 +104,28 @@ def test_what_tasks_refuses(cli, demo_path, tmp_path, passphrase, monkeypatch):
     assert r.code == 1 and "QINGSHOU_PASSPHRASE" in r.err and not (tmp_path / "n.db").exists()
 
 
+def test_tasks_checks_the_database_and_the_township_before_asking_for_a_passphrase(cli, demo_path, tmp_path,
+                                                                                   passphrase, monkeypatch):
+    task, _ = write_task(cli, demo_path, tmp_path)
+    laptop = tmp_path / "laptop.db"
+    assert cli("init", "--db", laptop, "--from-task", task).code == 0
+    monkeypatch.delenv("QINGSHOU_PASSPHRASE")                       # no passphrase given (and no terminal)
+    r = cli("tasks", "--db", demo_path, "--township", "柳林", "--out", tmp_path / "x.qstask")
+    assert r.code == 1 and "没有名为“柳林”的乡镇（是不是：柳林镇？）" in r.err, r.err
+    assert "口令" not in r.err and not (tmp_path / "x.qstask").exists()
+    r = cli("tasks", "--db", demo_path, "--township", "不存在乡", "--out", tmp_path / "x.qstask")
+    assert r.code == 1 and "本区县的乡镇：" in r.err and "柳林镇" in r.err and "口令" not in r.err
+    r = cli("tasks", "--db", laptop, "--township", "柳林镇", "--out", tmp_path / "y.qstask")
+    assert r.code == 1 and "只有区县数据库才能下发任务包：这是乡镇的数据库（柳林镇）" in r.err, r.err
+    assert "口令" not in r.err and not (tmp_path / "y.qstask").exists()
+
+
+def test_the_district_does_not_export_it_writes_task_packages(cli, demo_path, tmp_path):
+    r = cli("export", "--db", demo_path, "--out", tmp_path / "x.qspkg")
+    assert r.code == 1 and "区县不写出数据包" in r.err and "qingshou tasks" in r.err, r.err
+    assert "init --from-task" not in r.err and not (tmp_path / "x.qspkg").exists()
+
+
 def test_init_from_a_file_that_is_not_a_task_package(cli, tmp_path, passphrase):
     junk = tmp_path / "照片.jpg"
     junk.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 500)

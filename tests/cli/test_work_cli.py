@@ -82,13 +82,21 @@ def test_visit_refusals(demo_path, capsys):
     code, _, err = run(capsys, "visit", "--db", str(demo_path), "--loan", "NO-SUCH", "--date", "2026-11-20",
                        "--outcome", "paid", "--json")
     assert code == 1 and "NO-SUCH" in err
-    code, _, _ = run(capsys, "visit", "--db", str(demo_path), "--loan", loan, "--date", "2026-11-20",
-                     "--outcome", "happy")
-    assert code == 2
+    code, _, err = run(capsys, "visit", "--db", str(demo_path), "--loan", loan, "--date", "2026-11-20",
+                       "--outcome", "happy")
+    assert code == 2 and "未知的走访结果：happy（可用：promised（承诺还款）、paid（当场还款）、" in err, err
     code, _, _ = run(capsys, "visit", "--db", str(demo_path), "--loan", loan, "--date", "2099-01-01",
                      "--outcome", "paid")
     assert code == 1
     assert counts(demo_path) == before
+
+
+def test_an_unknown_stage_is_refused_naming_the_stages_in_chinese(demo_path, capsys):
+    loan, _ = a_loan(demo_path)
+    code, _, err = run(capsys, "stage", "--db", str(demo_path), "--loan", loan, "--to", "nowhere")
+    assert code == 2 and "未知的清收阶段：nowhere（可用：collection（催收）、suit（诉讼）、" in err, err
+    code, _, err = run(capsys, "visit", "void", "--db", str(demo_path), "x", "--reason", "r", "--outcome", "maybe")
+    assert code == 2 and "maybe（可用：promised（承诺还款）" in err, err
 
 
 def test_stage_households_household_worklist(demo_path, capsys, tmp_path):

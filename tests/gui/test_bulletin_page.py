@@ -49,3 +49,24 @@ def test_the_preview_shows_the_pages_and_issues_nothing(window, qtbot, idle):
         assert "第1期" in page.print_dialog.windowTitle()
         page.print_dialog.reject()
     assert bulletin.issued(window.db) == []
+
+
+def test_a_township_database_may_not_issue_the_bulletin(qtbot, township_path, shown_dialogs, idle, tmp_path):
+    from tests.gui.helpers_window import open_window
+
+    window = open_window(qtbot, idle, township_path)
+    page = window.page("reports")
+    with qtbot.waitSignal(page.loaded, timeout=WAIT_MS):
+        window.show_page("reports")
+    assert not page.save_button.isEnabled()
+    assert "十天一通报由区县发布：这是乡镇的数据库（柳林镇）" in page.save_button.toolTip()
+    assert page.preview_button.isEnabled()
+    page.save_to(tmp_path / "通报.pdf")   # even if called: refused, nothing written or kept
+    idle()
+    assert not (tmp_path / "通报.pdf").exists() and bulletin.issued(window.db) == []
+    assert shown_dialogs and "由区县发布" in shown_dialogs[-1].text()
+
+
+def test_the_district_may_issue_the_bulletin(window, qtbot):
+    page = _open(window, qtbot, QDate(2026, 11, 20))
+    assert page.save_button.isEnabled() and "发布这一期" in page.save_button.toolTip()

@@ -177,6 +177,26 @@ def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
     assert not view.dirty
 
 
+def test_a_phone_that_is_not_a_phone_is_refused_and_nothing_is_saved(window, qtbot, idle, shown_dialogs):
+    hid, _name, code = unique_initials_household(window.db)
+    before = household_page.detail(window.db, hid).phone
+    page = open_list(window, qtbot, idle)
+    type_search(page, qtbot, code)
+    open_household(page, qtbot, hid)
+    view = page.view
+    people = view.people
+    people.table.item(0, people.C_UNREACH).setCheckState(Qt.CheckState.Checked)
+    people.phone.setText("abc")
+    people.phone.textEdited.emit("abc")
+    view.header.save_button.click()
+    idle()
+    qtbot.waitUntil(lambda: bool(shown_dialogs), timeout=WAIT_MS)
+    assert "电话号码不对：abc（手机号是 11 位数字，座机如 0931-8123456）" in shown_dialogs[-1].text()
+    d = household_page.detail(window.db, hid)
+    assert d.phone == before and not d.people[0].is_unreachable      # all or nothing
+    assert view.dirty
+
+
 def test_agreement_button_drafts_an_agreement_for_the_household_and_its_loan(window, qtbot, idle,
                                                                              monkeypatch):
     from app.ui.dialogs import agreement

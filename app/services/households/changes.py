@@ -16,6 +16,7 @@ from app.db.search_index import refresh_search
 from app.db.session import Database
 from app.domain.categories import BY_CODE as CATEGORY_BY_CODE
 from app.domain.errors import InputError, NotFound
+from app.domain.phone import check_phone
 from app.domain.stages import DUTY_NAMES, Capacity, DutyRole, PersonRole
 from app.services.households.detail import HouseholdDetail, _live, detail
 
@@ -124,6 +125,8 @@ def _update_household(h: Household, c: HouseholdChanges, said: list[str]) -> Non
     for attr, label in (("phone", "电话"), ("address", "住址"), ("note", "备注")):
         value = getattr(c, attr)
         if value is not None and _text(value) != getattr(h, attr):
+            if attr == "phone":
+                check_phone(value)
             setattr(h, attr, _text(value))
             said.append(f"修改{label}")
     if c.review_done and h.needs_review:
@@ -147,6 +150,8 @@ def _update_persons(s: Session, h: Household, c: HouseholdChanges, said: list[st
         for attr, label in (("phone", "电话"), ("note", "备注")):
             value = getattr(pc, attr)
             if value is not None and _text(value) != getattr(p, attr):
+                if attr == "phone":
+                    check_phone(value, f"{p.name}的")
                 setattr(p, attr, _text(value))
                 said.append(f"修改{p.name}的{label}")
     for npn in c.new_persons:
@@ -158,6 +163,7 @@ def _update_persons(s: Session, h: Household, c: HouseholdChanges, said: list[st
         except ValueError:
             raise InputError(f"未知的人员身份：{npn.role}") from None
         id_number = _text(npn.id_number)
+        check_phone(npn.phone, f"{name}的")
         names = ids.of(s)
         key = names.person(h.id, id_number=id_number) if id_number else names.person(h.id, name=name)
         s.add(Person(id=names.unused(key, ids.in_session(s, Person)),

@@ -7,6 +7,9 @@
   kept when it was first issued are printed again, unchanged (a later correction of a past
   repayment shows in the next issue, not by rewriting a printed one).  A date before the
   latest issued one is refused: issues are numbered in the order of their dates.
+* Only the district issues: the bulletin ranks the townships, so a township's database (a
+  laptop) may preview it (:func:`prepare`) but not issue it (:func:`issue_refusal`, checked by
+  :func:`keep`).
 """
 from __future__ import annotations
 
@@ -68,11 +71,28 @@ def issue(db: Database, as_of: date | None = None, actor: str = "system", **opti
     return keep(db, prepare(db, as_of, **options), actor)
 
 
+def issue_refusal(db: Database) -> str | None:
+    """Why this database may not issue a bulletin (a township's: the bulletin is the district's),
+    or None (the district's)."""
+    ident = db.identity()
+    if ident.role == "district":
+        return None
+    return f"十天一通报由区县发布：这是乡镇的数据库（{_unit_name(db)}）"
+
+
+def check_may_issue(db: Database) -> None:
+    """Refuse (InputError) issuing a bulletin on a database that is not the district's."""
+    reason = issue_refusal(db)
+    if reason is not None:
+        raise InputError(reason)
+
+
 def keep(db: Database, b: Bulletin, actor: str = "system") -> Bulletin:
     """Keep a prepared bulletin as issued (after its file was written; ``issued_at`` may be set
-    already, as printed on it); a reprint is kept already."""
+    already, as printed on it); a reprint is kept already.  Refused on a township's database."""
     if b.reprint:
         return b
+    check_may_issue(db)
     b.issued_at = b.issued_at or datetime.now().replace(microsecond=0)
     with db.uow(actor) as uow:
         row = BulletinRow(year=b.year, issue_no=b.issue_no, as_of=b.as_of, issued_at=b.issued_at,

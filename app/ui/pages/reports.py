@@ -41,6 +41,7 @@ from app.ui.widgets.common import PageHeader
 COLUMNS = ("排名", "乡镇", "任务（万元）", "已清收（万元）", "清收率", "较上期清收（万元）", "清收率较上期（百分点）",
            "名次变化", "数据更新")
 PREVIEW_DPI = 110
+SAVE_TIP = "发布这一期（记下期次和数字，下期与之比较）并保存为 PDF 或 Excel；已发布的日期是重印"
 
 
 class ReportsPage(Page):
@@ -53,6 +54,7 @@ class ReportsPage(Page):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.bulletin: Bulletin | None = None
+        self.issue_refusal: str | None = None   # why this database may not issue (a township's)
         self.print_dialog = None
         self._generation = 0
         self.header = PageHeader("十天一通报", "全区不良贷款清收工作进展情况的通报：各乡镇排名及较上期变化")
@@ -68,7 +70,7 @@ class ReportsPage(Page):
         self.preview_button.clicked.connect(self.preview)
         self.save_button = QPushButton("发布并保存…")
         self.save_button.setObjectName("bulletinSave")
-        self.save_button.setToolTip("发布这一期（记下期次和数字，下期与之比较）并保存为 PDF 或 Excel；已发布的日期是重印")
+        self.save_button.setToolTip(SAVE_TIP)
         self.save_button.clicked.connect(self.ask_save)
         self.header.add_right(QLabel("截至日期"))
         self.header.add_right(self.as_of)
@@ -132,6 +134,14 @@ class ReportsPage(Page):
     # -- the ranking -----------------------------------------------------------------
     def set_database(self, db) -> None:
         self.assessment.db = db
+        self.issue_refusal = None
+        if db is not None:
+            from app.services.reporting import bulletin
+
+            self.issue_refusal = bulletin.issue_refusal(db)   # a township's database: preview only
+        self.save_button.setEnabled(db is not None and self.issue_refusal is None)
+        self.save_button.setToolTip(SAVE_TIP if self.issue_refusal is None
+                                    else f"{self.issue_refusal}；这里只能预览")
         super().set_database(db)
 
     def refresh(self) -> None:
@@ -201,6 +211,9 @@ class ReportsPage(Page):
                 errors.warn_user(self, f"预览已生成：{out}")
             return
         dialog = print_preview.PrintPreview(b.title, pages, self, on_save=self.ask_save)
+        if self.issue_refusal is not None:   # saving from the preview issues: not on a township's database
+            dialog.save_action.setEnabled(False)
+            dialog.save_action.setToolTip(self.save_button.toolTip())
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.print_dialog = dialog
         dialog.open()
@@ -219,6 +232,9 @@ class ReportsPage(Page):
     def save_to(self, path: Path) -> None:
         """Issue (or reprint) the bulletin of the chosen date and write it to ``path``."""
         if self.db is None:
+            return
+        if self.issue_refusal is not None:
+            errors.warn_user(self, f"{self.issue_refusal}；没有发布通报")
             return
         db, day, who = self.db, self.day(), actor()
 

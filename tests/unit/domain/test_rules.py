@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.errors import InputError
-from app.domain.rules import CaseFacts, evaluate, parse_rules
+from app.domain.rules import PLACEHOLDER_NAMES, PLACEHOLDERS, CaseFacts, evaluate, fill, parse_rules
 
 SHIPPED = Path(__file__).resolve().parents[3] / "resources" / "rules" / "suggestions.toml"
 
@@ -81,6 +81,38 @@ def test_stop_hides_lower_rules(rules):
 def test_missing_placeholder_value_reads_unknown():
     rules = parse_rules('[[rule]]\nid = "a"\nsuggestion = "释放日期：{release_date}"\n')
     assert evaluate(rules, CaseFacts())[0].text == "释放日期：（未知）"
+
+
+@pytest.mark.parametrize("suspended", [False, True])
+def test_a_prisoner_without_a_release_date_reads_naturally(rules, suspended):
+    facts = dict(categories=frozenset({"imprisoned"}), never_visited=False, interest_suspended=suspended)
+    text = evaluate(rules, CaseFacts(**facts))[0].text
+    assert "（（" not in text and "（未知）" not in text and "刑满释放（" not in text
+    assert "刑满释放后" in text and "（刑满日期未知，请核实）" in text
+    dated = evaluate(rules, CaseFacts(**facts, values={"release_date": "2027年5月1日"}))[0].text
+    assert "刑满释放（2027年5月1日）后" in dated and "未知" not in dated
+
+
+def test_the_shipped_prisoner_suggestions_read_as_chinese(rules):
+    by_id = {r.id: r.suggestion for r in rules}
+    assert fill(by_id["imprisoned"], {}) == ("借款人正在服刑：向银行申请停息挂账，刑满释放后再行清收（刑满日期未知，请核实）；"
+                                             "可先联系家属了解还款意愿。")
+    assert fill(by_id["imprisoned_suspended"], {}) == "已停息挂账：刑满释放后及时上门清收（刑满日期未知，请核实）。"
+    assert fill(by_id["imprisoned_suspended"], {"release_date": "2027年5月1日"}) == \
+        "已停息挂账：刑满释放（2027年5月1日）后及时上门清收。"
+
+
+def test_no_shipped_suggestion_reads_double_brackets(rules):
+    for r in rules:
+        text = fill(r.suggestion, {})
+        assert "（（" not in text and "））" not in text, (r.id, text)
+
+
+def test_a_bracketed_placeholder_without_a_value_ends_its_clause_with_a_note():
+    assert fill("约定的跟进日期（{next_date}）已到：按计划回访。", {}) == "约定的跟进日期已到（下次跟进日期未知，请核实）：按计划回访。"
+    assert fill("刑满释放（{release_date}）后再行清收", {"release_date": ""}) == "刑满释放后再行清收（刑满日期未知，请核实）"
+    assert fill("{head_name}（{release_date}）", {"head_name": "张三"}) == "张三（刑满日期未知，请核实）"
+    assert set(PLACEHOLDER_NAMES) == set(PLACEHOLDERS)
 
 
 def test_conditions_all_must_hold_and_money_is_in_yuan():
