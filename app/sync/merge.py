@@ -223,8 +223,11 @@ def _check_clock(conn: Connection, incoming: Incoming) -> str:
     if newest:
         ahead = parse_stamp(newest)[0] - int(time.time() * 1000)
         if ahead > MAX_DRIFT_MS:
-            raise PackageError(f"数据包里的修改时间比本机时钟晚 {ahead // 86_400_000} 天：写出它的电脑时钟可能不对，"
-                               "请核对那台电脑的日期后重新导出（本机时钟也请核对）", code="clock_drift",
+            days = -(-ahead // 86_400_000)       # (rounded up: 8 days and some hours are "9 天")
+            raise PackageError(f"数据包里的修改时间比本机时钟晚约 {days} 天：写出它的电脑（或本机）的日期不对。"
+                               "请先核对两台电脑的日期；那台电脑在日期错误时记下的修改带着以后的时间，改正日期后"
+                               "重新导出也会被拒绝，要到那个时间以后才能合并——数据仍在那台电脑上，不会丢，"
+                               "请不要删除它的数据库，并联系技术支持", code="clock_drift",
                                where=incoming.file.name)
     return newest
 
