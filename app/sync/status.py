@@ -69,7 +69,28 @@ def device_status(db: Database) -> list[DeviceStatus]:
             unit = units.get(unit_id, unit_id)
             if device != "district" and (unit, device) not in seen:
                 out.append(DeviceStatus(unit, device, name, 0, None, []))
-    return sorted(out, key=lambda d: (d.unit, d.device_name or d.device))
+    return sorted(out, key=lambda d: (d.unit, device_order(d.device_name or d.device)))
+
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def device_order(name: str) -> tuple:
+    """一号机, 二号机 … 十号机, 十一号机 in counting order (not by character code), then the name."""
+    head = ""
+    for c in name:
+        if c in _DIGITS or c == "十":
+            head += c
+        else:
+            break
+    if not head:
+        return (1, 0, name)
+    if "十" in head:
+        tens, _, ones = head.partition("十")
+        n = (_DIGITS.get(tens, 1) if tens else 1) * 10 + (_DIGITS.get(ones[:1], 0) if ones else 0)
+    else:
+        n = int("".join(str(_DIGITS[c]) for c in head))
+    return (0, n, name)
 
 
 @dataclass(frozen=True)

@@ -176,3 +176,10 @@ def test_conflict_values_read_as_people_say_them():
     assert shown_value("capacity", '["unable", "重病"]') == "无能力，重病"
     assert shown_value("phone", "13900000013") == "13900000013"
     assert shown_value("phone", None) == "（空）"
+
+
+def test_laptops_are_listed_in_counting_order():
+    from app.sync.status import device_order
+
+    names = ["三号机", "十一号机", "一号机", "十号机", "二号机", "区县", "2号机"]
+    assert sorted(names, key=device_order) == ["一号机", "二号机", "三号机", "十号机", "十一号机", "2号机", "区县"]
