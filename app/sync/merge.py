@@ -122,6 +122,7 @@ def merge_files(db: Database, files: list[Path], *, actor: str = "system",
         # for 36 first packages (bench/RESULTS.md, USB-stick sync).  Bounded: the mapped pages the
         # merge touches count in its resident memory.
         conn.exec_driver_sql(f"PRAGMA main.mmap_size = {_MMAP_BYTES}")
+        _make_list_tables(conn)
         conn.commit()
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -151,6 +152,7 @@ def merge_files(db: Database, files: list[Path], *, actor: str = "system",
             db.forget_identity()     # the clock moved: the next unit of work resumes from meta
             conn.exec_driver_sql("DETACH DATABASE pkg")
             conn.exec_driver_sql("PRAGMA main.mmap_size = 0")     # the pool's connection as it was
+            _drop_list_tables(conn)
             conn.commit()
     if progress is not None:
         progress(len(files), len(files), "合并完成")
@@ -197,6 +199,88 @@ def _merge_file(conn: Connection, db: Database, file: Path, ident, actor: str,
     return result
 
 
+# The township's id lists (``scope.LISTS``) a merge makes once for a file, as TEMP tables, instead
+# of every statement building them again from its ``IN (SELECT …)``: ≈2–3 ms a list of a
+# township of 1,400 households, paid by each insert of a delta that brings a few rows
+# (bench/RESULTS.md, USB-stick sync, 2026-12-04).  ``persons`` stays a subquery: only the audit
+# log's condition reads it, and only for an entry the others do not take.
+_MADE_LISTS = ("households", "loans", "agreements")
+
+
+def _make_list_tables(conn: Connection) -> None:
+    for name in _MADE_LISTS:
+        conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS merge_scope_{name} (id TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
+def _drop_list_tables(conn: Connection) -> None:
+    for name in _MADE_LISTS:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.merge_scope_{name}")
+
+
+class _Lists:
+    """One file's township id lists of the district (``scope.LISTS`` read on ``main``), each made
+    when a statement first needs it and kept equal to what its subquery would read at that
+    moment: when the file writes rows of a table a list is made of (``wrote``), those rows are
+    taken out of the list and put back if they belong, and a list whose members changed makes
+    the lists made from it stale (made again when next needed)."""
+
+    def __init__(self, conn: Connection, township: str) -> None:
+        self.conn, self.params = conn, {"township": township}
+        self.stale = set(_MADE_LISTS)
+        self.queries = scope.subqueries("main.")
+        for name in _MADE_LISTS:
+            self.queries[name] = f"SELECT id FROM temp.merge_scope_{name}"
+        # (the lists made of the lists made: subqueries of the TEMP tables)
+        for name, sql in scope.LISTS.items():
+            if name not in _MADE_LISTS:
+                self.queries[name] = sql.format(s="main.", **self.queries)
+
+    def condition(self, table: str) -> str:
+        """``scope.condition(table, "main.")``, reading the lists made for this file."""
+        for name in _MADE_LISTS:
+            if name in self.stale and name in scope.lists_in(table):
+                self._make(name)
+        return scope.condition(table, "main.", self.queries)
+
+    def _source(self, name: str) -> str:
+        return scope.LISTS[name].format(s="main.", **self.queries)
+
+    def _make(self, name: str) -> None:
+        for before in _MADE_LISTS[:_MADE_LISTS.index(name)]:     # the lists it reads, first
+            if before in self.stale and "{" + before + "}" in scope.LISTS[name]:
+                self._make(before)
+        self.conn.exec_driver_sql(f"DELETE FROM temp.merge_scope_{name}")
+        self.conn.execute(text(f"INSERT INTO temp.merge_scope_{name} {self._source(name)} ORDER BY 1"), self.params)
+        self.stale.discard(name)
+
+    def wrote(self, table: str, ids: set[str]) -> None:
+        """Rows ``ids`` of ``table`` were inserted or changed."""
+        if table not in _MADE_LISTS or not ids:
+            if table in scope.LISTS and ids:
+                self._stale_after(table)
+            return
+        if table in self.stale:
+            return
+        params = {**self.params, "ids": json.dumps(sorted(ids))}
+        member = f"SELECT id FROM temp.merge_scope_{table} WHERE id IN (SELECT value FROM json_each(:ids)) ORDER BY 1"
+        was = [r[0] for r in self.conn.execute(text(member), params)]
+        self.conn.execute(text(f"DELETE FROM temp.merge_scope_{table} WHERE id IN (SELECT value FROM json_each(:ids))"),
+                          params)
+        self.conn.execute(text(f"INSERT INTO temp.merge_scope_{table} SELECT id FROM ({self._source(table)}) "
+                               "WHERE id IN (SELECT value FROM json_each(:ids)) ORDER BY 1"), params)
+        if [r[0] for r in self.conn.execute(text(member), params)] != was:
+            self._stale_after(table)
+
+    def _stale_after(self, name: str) -> None:
+        """The lists made from list ``name`` (directly or not) are made again when next needed."""
+        reads = {name}
+        for other in scope.LISTS:
+            if any("{" + r + "}" in scope.LISTS[other] for r in reads):
+                reads.add(other)
+                if other in _MADE_LISTS:
+                    self.stale.add(other)
+
+
 def _tables(conn: Connection) -> list[str]:
     present = {r[0] for r in conn.exec_driver_sql("SELECT name FROM pkg.sqlite_master WHERE type = 'table'")}
     return [t for t in scope.TOWNSHIP_ROWS if t in present]
@@ -227,6 +311,7 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
     township = incoming.header["unit_id"]
     from_township = role == "district"          # a work package: its sender owns township fields only
     touched: dict[str, set[str]] = {}
+    lists = _Lists(conn, township)
     for table in _tables(conn):
         sent = set(_columns(conn, "pkg", table))
         cols = [c for c in _columns(conn, "main", table) if c in sent]
@@ -234,8 +319,6 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
             # (the loans given new readings, under the table's name: no row ids of its own)
             touched.setdefault(table, set()).update(_insert_keyed(conn, table, cols, township, result))
             continue
-        # (a new ledger is the township's by its readings, which come after it: read in the package)
-        in_scope = scope.condition(table, "pkg." if table == "ledger_imports" else "main.")
         params = {"township": township}
         may_insert = (table in _WORK_MAY_INSERT) if from_township else True
         new_ids = [r[0] for r in conn.execute(text(
@@ -243,6 +326,8 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
         if new_ids and not may_insert:
             result.refused_changes.append(f"{table}：{len(new_ids)} 行新记录只能由区县建立，未合并")
         elif new_ids:
+            # (a new ledger is the township's by its readings, which come after it: read in the package)
+            in_scope = scope.condition(table, "pkg.") if table == "ledger_imports" else lists.condition(table)
             names = ", ".join(cols)
             cur = conn.execute(text(
                 f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {names} FROM pkg.{table} "
@@ -259,13 +344,15 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
             changed = _voids(conn, table, cols)
         elif table == "conflicts":        # by their own clocks, then as the fields they are about stand here
             changed = conflict_merge.merge(conn, cols, touched.get(table, set()), township=township,
-                                           from_township=from_township, result=result)
+                                           from_township=from_township, result=result,
+                                           in_scope=lambda: lists.condition("conflicts"))
         else:
             changed = FieldMerge(conn, table, cols, township=township, from_township=from_township,
                                  result=result).run()
         if changed:
             result.updated[table] = result.updated.get(table, 0) + len(changed)
             touched.setdefault(table, set()).update(changed)
+        lists.wrote(table, touched.get(table, set()))
     if result.conflict_rows:
         touched.setdefault("conflicts", set()).update(result.conflict_rows)
     return touched

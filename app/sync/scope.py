@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from app.db.models import LOCAL_TABLES
 
-_HOUSEHOLDS = "SELECT id FROM {s}households WHERE township_id = :township"
-_LOANS = "SELECT id FROM {s}loans WHERE township_id = :township"
-_AGREEMENTS = f"SELECT id FROM {{s}}agreements WHERE household_id IN ({_HOUSEHOLDS})"
+# The township's id lists the conditions are made of, as placeholders: ``condition`` fills them in
+# with these subqueries, or with the lists a merge made once for the file (``LISTS``, ``lists=``).
+_HOUSEHOLDS, _LOANS, _AGREEMENTS, _PERSONS = "{households}", "{loans}", "{agreements}", "{persons}"
+LISTS: dict[str, str] = {       # in dependency order: a list may read the ones before it
+    "households": "SELECT id FROM {s}households WHERE township_id = :township",
+    "loans": "SELECT id FROM {s}loans WHERE township_id = :township",
+    "agreements": "SELECT id FROM {s}agreements WHERE household_id IN ({households})",
+    "persons": "SELECT id FROM {s}persons WHERE household_id IN ({households})",
+}
 
 # In dependency order: a row's parents come before it (inserts need no deferred keys).
 TOWNSHIP_ROWS: dict[str, str] = {
@@ -37,7 +43,7 @@ TOWNSHIP_ROWS: dict[str, str] = {
     # what the township's laptops did, and what was done elsewhere to its households and loans (a
     # merge reads the old values in it to tell a replaced value from a concurrent one)
     "audit_log": (f"unit_id = :township OR entity_id IN ({_HOUSEHOLDS}) OR entity_id IN ({_LOANS})"
-                  f" OR entity_id IN (SELECT id FROM {{s}}persons WHERE household_id IN ({_HOUSEHOLDS}))"),
+                  f" OR entity_id IN ({_PERSONS})"),
 }
 
 # The field conflicts about the township's rows: after the rows they are about (a merge reads the
@@ -69,7 +75,26 @@ STAYS_HERE = frozenset(LOCAL_TABLES | {
 })
 
 
-def condition(table: str, schema: str = "") -> str:
+def condition(table: str, schema: str = "", lists: dict[str, str] | None = None) -> str:
     """The condition for ``table``'s township rows, its subqueries reading ``schema`` ("" for
-    main, or e.g. ``"pkg."`` for an attached package)."""
-    return TOWNSHIP_ROWS[table].format(s=schema)
+    main, or e.g. ``"pkg."`` for an attached package).  ``lists``: for each name of ``LISTS``, a
+    query of the same ids made once already (a merge's, for one file: ``SELECT id FROM
+    temp.…``), read instead of building the list again in every statement."""
+    return TOWNSHIP_ROWS[table].format(s=schema, **(lists or subqueries(schema)))
+
+
+def lists_in(table: str) -> frozenset[str]:
+    """The names of ``LISTS`` that ``table``'s condition reads, with the lists those read."""
+    named = {n for n in LISTS if "{" + n + "}" in TOWNSHIP_ROWS[table]}
+    for n in reversed(list(LISTS)):
+        if n in named:
+            named |= {m for m in LISTS if "{" + m + "}" in LISTS[n]}
+    return frozenset(named)
+
+
+def subqueries(schema: str = "") -> dict[str, str]:
+    """``LISTS`` as subqueries of ``schema``, each with the lists it reads filled in."""
+    out: dict[str, str] = {}
+    for name, sql in LISTS.items():
+        out[name] = sql.format(s=schema, **out)
+    return out
