@@ -23,6 +23,7 @@ lost value. So the list is the same whichever packages come first.
 from __future__ import annotations
 
 import json
+from typing import Callable
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -66,17 +67,27 @@ def settle(local: dict, remote: dict) -> dict:
 
 
 def merge(conn: Connection, cols: list[str], inserted: set[str], *, township: str, from_township: bool,
-          result) -> set[str]:
+          result, in_scope: Callable[[], str] | None = None) -> set[str]:
     """Merges ``pkg.conflicts`` into ``main.conflicts`` (the new ones, ``inserted``, are in already);
-    returns the ids it changed."""
+    returns the ids it changed.  ``in_scope``: gives the condition for the township's conflicts
+    (``scope.condition("conflicts", "main.")``, or the merge's, reading the lists it made)."""
     names = [c for c in cols if c != "id"]
     select = ", ".join([f"m.{c}" for c in names] + [f"p.{c}" for c in names])
-    in_scope = scope.condition("conflicts", "main.")
     n = len(names)
     changed: set[str] = set()
-    for row in conn.execute(text(
-            f"SELECT m.id, {select} FROM pkg.conflicts p JOIN main.conflicts m ON m.id = p.id "
-            f"WHERE m.id IN (SELECT id FROM main.conflicts WHERE {in_scope})"), {"township": township}).all():
+    # Only conflicts both sides have are settled: none (most packages), nothing to build.  The
+    # package's rows outside (CROSS JOIN), and the scope not used to drive the join (``+m.id``):
+    # SQLite otherwise built every township id list the condition names to walk the district's
+    # conflicts by them, ~35 ms a package even for an empty list (bench/RESULTS.md, 2026-12-04).
+    if conn.exec_driver_sql("SELECT 1 FROM pkg.conflicts p CROSS JOIN main.conflicts m ON m.id = p.id "
+                            "LIMIT 1").first() is None:
+        rows_in = []
+    else:
+        condition = in_scope() if in_scope is not None else scope.condition("conflicts", "main.")
+        rows_in = conn.execute(text(
+            f"SELECT m.id, {select} FROM pkg.conflicts p CROSS JOIN main.conflicts m ON m.id = p.id "
+            f"WHERE +m.id IN (SELECT id FROM main.conflicts WHERE {condition})"), {"township": township}).all()
+    for row in rows_in:
         local, remote = dict(zip(names, row[1:1 + n])), dict(zip(names, row[1 + n:]))
         updates = settle(local, remote)
         if updates:

@@ -30,6 +30,8 @@ from sqlalchemy.engine import Connection
 from app.db.base import new_id
 from app.sync import rows
 
+_READ_AHEAD = 256      # rows whose audit histories are read in one statement
+
 
 @dataclass
 class _Side:
@@ -53,14 +55,23 @@ class FieldMerge:
         present = set(cols)
         self.groups = [g for g in rows.groups(table) if set(g.columns) <= present]
         self.refused: dict[str, int] = {}
+        self.written: dict[str, frozenset[str]] = {}   # the columns ``run`` wrote, per row it changed
         self._histories: tuple[str, dict[str, tuple[str, dict]]] | None = None   # (row, its history): one read a row
+        self._coming: dict[str, int] = {}       # the rows ``run`` merges, by their place in its order
+        self._order: list[str] = []
+        self._read: dict[str, dict[str, tuple[str, dict]]] = {}   # histories read ahead for them
         self._here: tuple[str | None, str | None] | None = None
 
     def run(self) -> set[str]:
         changed: set[str] = set()
-        for local, remote, row_id in self._pairs():
+        pairs = list(self._pairs())
+        order = [row_id for _local, _remote, row_id in pairs]
+        self._coming = {row_id: i for i, row_id in enumerate(order)}
+        self._order = order
+        for local, remote, row_id in pairs:
             if self._merge_row(row_id, local, remote):
                 changed.add(row_id)
+        self._coming, self._order, self._read = {}, [], {}
         for name, n in sorted(self.refused.items()):
             self.result.refused_changes.append(f"{self.table}.{name}：{n} 处修改不归发来的一方管，未合并")
         return changed
@@ -118,6 +129,7 @@ class FieldMerge:
         updates["hlc"] = newest
         sets = ", ".join(f"{c} = :{c}" for c in updates)
         self.conn.execute(text(f"UPDATE main.{self.table} SET {sets} WHERE id = :_id"), {**updates, "_id": row_id})
+        self.written[row_id] = frozenset(updates)
         return True
 
     def _may_take(self, group: rows.Group) -> bool:
@@ -160,15 +172,33 @@ class FieldMerge:
         what the merge itself audits meanwhile is about the conflict list, not the row)."""
         if self._histories is not None and self._histories[0] == row_id:
             return self._histories[1]
-        found: dict[str, tuple[str, dict]] = {}
-        for schema in ("main", "pkg"):
-            for hlc, action, changes in self.conn.execute(text(
-                    f"SELECT hlc, action, changes FROM {schema}.audit_log WHERE entity = :t AND entity_id = :id "
-                    "AND hlc IS NOT NULL"), {"t": self.table, "id": row_id}):
-                if hlc not in found:
-                    found[hlc] = (action, json.loads(changes) if changes else {})
+        if row_id not in self._read and row_id in self._coming:
+            # read ahead for this row and the next ones ``run`` merges, two statements a batch, not
+            # two a row (≈0.2 ms a row of a delta's phone numbers).  Nothing the merge writes meanwhile
+            # is about these rows: its own entries are about the conflict list, the package's audit
+            # log is merged after every table it is about.
+            at = self._coming[row_id]
+            self._read.update(self._read_histories(self._order[at:at + _READ_AHEAD]))
+        found = self._read.pop(row_id, None)
+        if found is None:
+            found = self._read_histories([row_id])[row_id]
         self._histories = (row_id, found)
         return found
+
+    def _read_histories(self, row_ids: list[str]) -> dict[str, dict[str, tuple[str, dict]]]:
+        """``_history`` of each of these rows: main's entries first, then the package's, the first
+        entry of a stamp kept, each side's entries of a row in the order they were written."""
+        out: dict[str, dict[str, tuple[str, dict]]] = {row_id: {} for row_id in row_ids}
+        ids = json.dumps(row_ids)
+        for schema in ("main", "pkg"):
+            for row_id, hlc, action, changes in self.conn.execute(text(
+                    f"SELECT entity_id, hlc, action, changes FROM {schema}.audit_log WHERE entity = :t "
+                    "AND entity_id IN (SELECT value FROM json_each(:ids)) AND hlc IS NOT NULL "
+                    "ORDER BY entity_id, rowid"), {"t": self.table, "ids": ids}):
+                found = out[row_id]
+                if hlc not in found:
+                    found[hlc] = (action, json.loads(changes) if changes else {})
+        return out
 
     @staticmethod
     def _before(history: dict[str, tuple[str, dict]], stamp: str, group: rows.Group, values: dict) -> str:

@@ -126,6 +126,7 @@ def merge_files(db: Database, files: list[Path], *, actor: str = "system",
         # for 36 first packages (bench/RESULTS.md, USB-stick sync).  Bounded: the mapped pages the
         # merge touches count in its resident memory.
         conn.exec_driver_sql(f"PRAGMA main.mmap_size = {_MMAP_BYTES}")
+        _make_list_tables(conn)
         conn.commit()
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -155,6 +156,7 @@ def merge_files(db: Database, files: list[Path], *, actor: str = "system",
             db.forget_identity()     # the clock moved: the next unit of work resumes from meta
             conn.exec_driver_sql("DETACH DATABASE pkg")
             conn.exec_driver_sql("PRAGMA main.mmap_size = 0")     # the pool's connection as it was
+            _drop_list_tables(conn)
             conn.commit()
     if progress is not None:
         progress(len(files), len(files), "合并完成")
@@ -189,9 +191,9 @@ def _merge_file(conn: Connection, db: Database, file: Path, ident, actor: str,
         else:
             newest = _check_clock(conn, incoming)
             left = merge_after.households_left(conn)      # (their search text changes too)
-            touched = _apply(conn, incoming, ident.role, result)
+            touched, placed = _apply(conn, incoming, ident.role, result)
             _relay(conn, touched)
-            mine, mine_named = _after(conn, incoming, touched, result, actor, ident, newest)
+            mine, mine_named = _after(conn, incoming, touched, placed, result, actor, ident, newest)
             mine, mine_named = mine | left, mine_named | left
     except PackageError as exc:
         conn.exec_driver_sql("ROLLBACK TO merge_file")
@@ -202,6 +204,88 @@ def _merge_file(conn: Connection, db: Database, file: Path, ident, actor: str,
         households |= mine
         named |= mine_named
     return result
+
+
+# The township's id lists (``scope.LISTS``) a merge makes once for a file, as TEMP tables, instead
+# of every statement building them again from its ``IN (SELECT …)``: ≈2–3 ms a list of a
+# township of 1,400 households, paid by each insert of a delta that brings a few rows
+# (bench/RESULTS.md, USB-stick sync, 2026-12-04).  ``persons`` stays a subquery: only the audit
+# log's condition reads it, and only for an entry the others do not take.
+_MADE_LISTS = ("households", "loans", "agreements")
+
+
+def _make_list_tables(conn: Connection) -> None:
+    for name in _MADE_LISTS:
+        conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS merge_scope_{name} (id TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
+def _drop_list_tables(conn: Connection) -> None:
+    for name in _MADE_LISTS:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.merge_scope_{name}")
+
+
+class _Lists:
+    """One file's township id lists of the district (``scope.LISTS`` read on ``main``), each made
+    when a statement first needs it and kept equal to what its subquery would read at that
+    moment: when the file writes rows of a table a list is made of (``wrote``), those rows are
+    taken out of the list and put back if they belong, and a list whose members changed makes
+    the lists made from it stale (made again when next needed)."""
+
+    def __init__(self, conn: Connection, township: str) -> None:
+        self.conn, self.params = conn, {"township": township}
+        self.stale = set(_MADE_LISTS)
+        self.queries = scope.subqueries("main.")
+        for name in _MADE_LISTS:
+            self.queries[name] = f"SELECT id FROM temp.merge_scope_{name}"
+        # (the lists made of the lists made: subqueries of the TEMP tables)
+        for name, sql in scope.LISTS.items():
+            if name not in _MADE_LISTS:
+                self.queries[name] = sql.format(s="main.", **self.queries)
+
+    def condition(self, table: str) -> str:
+        """``scope.condition(table, "main.")``, reading the lists made for this file."""
+        for name in _MADE_LISTS:
+            if name in self.stale and name in scope.lists_in(table):
+                self._make(name)
+        return scope.condition(table, "main.", self.queries)
+
+    def _source(self, name: str) -> str:
+        return scope.LISTS[name].format(s="main.", **self.queries)
+
+    def _make(self, name: str) -> None:
+        for before in _MADE_LISTS[:_MADE_LISTS.index(name)]:     # the lists it reads, first
+            if before in self.stale and "{" + before + "}" in scope.LISTS[name]:
+                self._make(before)
+        self.conn.exec_driver_sql(f"DELETE FROM temp.merge_scope_{name}")
+        self.conn.execute(text(f"INSERT INTO temp.merge_scope_{name} {self._source(name)} ORDER BY 1"), self.params)
+        self.stale.discard(name)
+
+    def wrote(self, table: str, ids: set[str]) -> None:
+        """Rows ``ids`` of ``table`` were inserted or changed."""
+        if table not in _MADE_LISTS or not ids:
+            if table in scope.LISTS and ids:
+                self._stale_after(table)
+            return
+        if table in self.stale:
+            return
+        params = {**self.params, "ids": json.dumps(sorted(ids))}
+        member = f"SELECT id FROM temp.merge_scope_{table} WHERE id IN (SELECT value FROM json_each(:ids)) ORDER BY 1"
+        was = [r[0] for r in self.conn.execute(text(member), params)]
+        self.conn.execute(text(f"DELETE FROM temp.merge_scope_{table} WHERE id IN (SELECT value FROM json_each(:ids))"),
+                          params)
+        self.conn.execute(text(f"INSERT INTO temp.merge_scope_{table} SELECT id FROM ({self._source(table)}) "
+                               "WHERE id IN (SELECT value FROM json_each(:ids)) ORDER BY 1"), params)
+        if [r[0] for r in self.conn.execute(text(member), params)] != was:
+            self._stale_after(table)
+
+    def _stale_after(self, name: str) -> None:
+        """The lists made from list ``name`` (directly or not) are made again when next needed."""
+        reads = {name}
+        for other in scope.LISTS:
+            if any("{" + r + "}" in scope.LISTS[other] for r in reads):
+                reads.add(other)
+                if other in _MADE_LISTS:
+                    self.stale.add(other)
 
 
 def _tables(conn: Connection) -> list[str]:
@@ -232,11 +316,20 @@ def _check_clock(conn: Connection, incoming: Incoming) -> str:
     return newest
 
 
-def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) -> dict[str, set[str]]:
-    """Writes the package's rows; returns the ids it inserted or changed, per table."""
+# A household's columns the rules read of it (``rules.touched_persons``): its persons' ID numbers
+# count in its township while it is live.
+_PLACE = frozenset({"township_id", "deleted"})
+
+
+def _apply(conn: Connection, incoming: Incoming, role: str,
+           result: FileResult) -> tuple[dict[str, set[str]], set[str]]:
+    """Writes the package's rows; returns the ids it inserted or changed, per table, and the
+    households it made or whose township or ``deleted`` it wrote."""
     township = incoming.header["unit_id"]
     from_township = role == "district"          # a work package: its sender owns township fields only
     touched: dict[str, set[str]] = {}
+    placed: set[str] = set()
+    lists = _Lists(conn, township)
     for table in _tables(conn):
         sent = set(_columns(conn, "pkg", table))
         cols = [c for c in _columns(conn, "main", table) if c in sent]
@@ -244,8 +337,6 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
             # (the loans given new readings, under the table's name: no row ids of its own)
             touched.setdefault(table, set()).update(_insert_keyed(conn, table, cols, township, result))
             continue
-        # (a new ledger is the township's by its readings, which come after it: read in the package)
-        in_scope = scope.condition(table, "pkg." if table == "ledger_imports" else "main.")
         params = {"township": township}
         may_insert = (table in _WORK_MAY_INSERT) if from_township else True
         new_ids = [r[0] for r in conn.execute(text(
@@ -253,15 +344,21 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
         if new_ids and not may_insert:
             result.refused_changes.append(f"{table}：{len(new_ids)} 行新记录只能由区县建立，未合并")
         elif new_ids:
+            # (a new ledger is the township's by its readings, which come after it: read in the package)
+            in_scope = scope.condition(table, "pkg.") if table == "ledger_imports" else lists.condition(table)
             names = ", ".join(cols)
+            # the new rows by their ids (found just above, in this transaction), not the package's
+            # every row looked up again: a first package's 5,600 visits bring ~300 new ones
+            ids = json.dumps(new_ids)
             cur = conn.execute(text(
                 f"INSERT OR IGNORE INTO main.{table} ({names}) SELECT {names} FROM pkg.{table} "
-                f"WHERE id NOT IN (SELECT id FROM main.{table}) AND ({in_scope})"), params)
+                f"WHERE id IN (SELECT value FROM json_each(:ids)) AND ({in_scope})"), {**params, "ids": ids})
             if cur.rowcount:
                 result.inserted[table] = cur.rowcount
                 touched.setdefault(table, set()).update(r[0] for r in conn.execute(text(
-                    f"SELECT id FROM main.{table} WHERE id IN (SELECT value FROM json_each(:ids))"),
-                    {"ids": json.dumps(new_ids)}))
+                    f"SELECT id FROM main.{table} WHERE id IN (SELECT value FROM json_each(:ids))"), {"ids": ids}))
+                if table == "households":
+                    placed |= touched[table]
             if cur.rowcount < len(new_ids):
                 result.refused_changes.append(
                     f"{table}：{len(new_ids) - cur.rowcount} 行新记录不属于本乡镇，或与已有记录重复，未合并")
@@ -269,16 +366,20 @@ def _apply(conn: Connection, incoming: Incoming, role: str, result: FileResult) 
             changed = _voids(conn, table, cols)
         elif table == "conflicts":        # by their own clocks, then as the fields they are about stand here
             changed = conflict_merge.merge(conn, cols, touched.get(table, set()), township=township,
-                                           from_township=from_township, result=result)
+                                           from_township=from_township, result=result,
+                                           in_scope=lambda: lists.condition("conflicts"))
         else:
-            changed = FieldMerge(conn, table, cols, township=township, from_township=from_township,
-                                 result=result).run()
+            fields = FieldMerge(conn, table, cols, township=township, from_township=from_township, result=result)
+            changed = fields.run()
+            if table == "households":
+                placed |= {row_id for row_id, written in fields.written.items() if written & _PLACE}
         if changed:
             result.updated[table] = result.updated.get(table, 0) + len(changed)
             touched.setdefault(table, set()).update(changed)
+        lists.wrote(table, touched.get(table, set()))
     if result.conflict_rows:
         touched.setdefault("conflicts", set()).update(result.conflict_rows)
-    return touched
+    return touched, placed
 
 
 def _insert_keyed(conn: Connection, table: str, cols: list[str], township: str, result: FileResult) -> set[str]:
@@ -326,13 +427,13 @@ def _relay(conn: Connection, touched: dict[str, set[str]]) -> None:
                      {"s": seq, "ids": json.dumps(sorted(touched[table]))})
 
 
-def _after(conn: Connection, incoming: Incoming, touched: dict[str, set[str]], result: FileResult, actor: str,
-           ident, newest: str) -> tuple[set[str], set[str]]:
+def _after(conn: Connection, incoming: Incoming, touched: dict[str, set[str]], placed: set[str],
+           result: FileResult, actor: str, ident, newest: str) -> tuple[set[str], set[str]]:
     """Returns the households whose list row the file changed (refreshed once for the whole
     merge), and those of them whose search text it may have changed."""
     merge_after.fold_clock(conn, newest)
     households, named = merge_after.refresh_derived(conn, touched)
-    merge_after.check_rules(conn, touched, result)
+    merge_after.check_rules(conn, touched, result, placed)
     merge_after.record(conn, incoming, result, actor, ident)
     _sequence_audit(conn)
     return households, named

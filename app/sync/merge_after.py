@@ -103,12 +103,13 @@ def refresh_installments(conn: Connection, agreement_ids: set[str]) -> None:
         conn.execute(text("UPDATE installments SET paid_fen = :p WHERE id = :id"), changes)
 
 
-def check_rules(conn: Connection, touched: dict[str, set[str]], result) -> None:
+def check_rules(conn: Connection, touched: dict[str, set[str]], result, placed: set[str] | None = None) -> None:
     """Rules one laptop enforces alone, checked again for what the merge touched
-    (``app.sync.rules``): breaches go to the conflict list, fixed ones leave it."""
+    (``app.sync.rules``): breaches go to the conflict list, fixed ones leave it.  ``placed``:
+    ``rules.touched_persons``'."""
     from app.sync import rules
 
-    found = rules.recheck(conn, touched)
+    found = rules.recheck(conn, touched, placed=placed)
     result.rule_breaches += found.listed
     result.rule_breaches_fixed += found.fixed
     result.rules_fixed.extend(found.gone)

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from app.db.models import LOCAL_TABLES
 
-_HOUSEHOLDS = "SELECT id FROM {s}households WHERE township_id = :township"
-_LOANS = "SELECT id FROM {s}loans WHERE township_id = :township"
-_AGREEMENTS = f"SELECT id FROM {{s}}agreements WHERE household_id IN ({_HOUSEHOLDS})"
+# The township's id lists the conditions are made of, as placeholders: ``condition`` fills them in
+# with these subqueries, or with the lists a merge made once for the file (``LISTS``, ``lists=``).
+_HOUSEHOLDS, _LOANS, _AGREEMENTS, _PERSONS = "{households}", "{loans}", "{agreements}", "{persons}"
+LISTS: dict[str, str] = {       # in dependency order: a list may read the ones before it
+    "households": "SELECT id FROM {s}households WHERE township_id = :township",
+    "loans": "SELECT id FROM {s}loans WHERE township_id = :township",
+    "agreements": "SELECT id FROM {s}agreements WHERE household_id IN ({households})",
+    "persons": "SELECT id FROM {s}persons WHERE household_id IN ({households})",
+}
 
 # In dependency order: a row's parents come before it (inserts need no deferred keys).
 TOWNSHIP_ROWS: dict[str, str] = {
@@ -45,8 +51,10 @@ TOWNSHIP_ROWS: dict[str, str] = {
 # union would outlive its fix there.
 _CONFLICT_ENTITIES = ("units", "villages", "staff", "households", "persons", "loans", "category_tags",
                       "assignments", "agreements", "agreement_loans", "installments")
-_OF_TOWNSHIP = " OR ".join(f"(entity = '{t}' AND entity_id IN (SELECT id FROM {{s}}{t} WHERE {TOWNSHIP_ROWS[t]}))"
-                          for t in _CONFLICT_ENTITIES)
+# (a table with an id list of its own reads the list: the merge makes those once a file)
+_OF_TOWNSHIP = " OR ".join(f"(entity = '{t}' AND entity_id IN ({{{t}}}))" if t in LISTS else
+                           f"(entity = '{t}' AND entity_id IN (SELECT id FROM {{s}}{t} WHERE {TOWNSHIP_ROWS[t]}))"
+                           for t in _CONFLICT_ENTITIES)
 _CONFLICTS = f"field NOT LIKE 'rule:%' AND ({_OF_TOWNSHIP})"
 # What the township's laptops did, and what was done elsewhere to any of its rows whose fields
 # can conflict (a merge reads the old values in it to tell a replaced value from a concurrent
@@ -69,7 +77,26 @@ STAYS_HERE = frozenset(LOCAL_TABLES | {
 })
 
 
-def condition(table: str, schema: str = "") -> str:
+def condition(table: str, schema: str = "", lists: dict[str, str] | None = None) -> str:
     """The condition for ``table``'s township rows, its subqueries reading ``schema`` ("" for
-    main, or e.g. ``"pkg."`` for an attached package)."""
-    return TOWNSHIP_ROWS[table].format(s=schema)
+    main, or e.g. ``"pkg."`` for an attached package).  ``lists``: for each name of ``LISTS``, a
+    query of the same ids made once already (a merge's, for one file: ``SELECT id FROM
+    temp.…``), read instead of building the list again in every statement."""
+    return TOWNSHIP_ROWS[table].format(s=schema, **(lists or subqueries(schema)))
+
+
+def lists_in(table: str) -> frozenset[str]:
+    """The names of ``LISTS`` that ``table``'s condition reads, with the lists those read."""
+    named = {n for n in LISTS if "{" + n + "}" in TOWNSHIP_ROWS[table]}
+    for n in reversed(list(LISTS)):
+        if n in named:
+            named |= {m for m in LISTS if "{" + m + "}" in LISTS[n]}
+    return frozenset(named)
+
+
+def subqueries(schema: str = "") -> dict[str, str]:
+    """``LISTS`` as subqueries of ``schema``, each with the lists it reads filled in."""
+    out: dict[str, str] = {}
+    for name, sql in LISTS.items():
+        out[name] = sql.format(s=schema, **out)
+    return out

@@ -69,8 +69,8 @@ def test_a_file_refused_while_merging_writes_nothing_and_the_others_merge(world,
     before = _state(district)
     real = merge_after.check_rules
 
-    def refuse_the_first_laptops(conn, touched, result):   # after its rows were written
-        real(conn, touched, result)
+    def refuse_the_first_laptops(conn, touched, result, placed=None):   # after its rows were written
+        real(conn, touched, result, placed)
         if result.file == one.name:
             raise PackageError("测试：合并到一半被拒绝", code="test")
 

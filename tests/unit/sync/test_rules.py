@@ -183,3 +183,83 @@ def test_laptops_are_listed_in_counting_order():
 
     names = ["三号机", "十一号机", "一号机", "十号机", "二号机", "区县", "2号机"]
     assert sorted(names, key=device_order) == ["一号机", "二号机", "三号机", "十号机", "十一号机", "2号机", "区县"]
+
+
+@pytest.mark.parametrize("as_written", ["lower", "fifteen", "fullwidth"])
+def test_an_id_number_written_another_way_is_the_same_number(conn, as_written):
+    """The rule reads only the persons whose clean number is one of those it looks for, and every
+    number written another way (app.sync.rules.id_numbers): each way still meets its twin."""
+    from app.domain.idcard import upgrade_15
+
+    township = conn.execute(text("SELECT id FROM units WHERE kind = 'township' ORDER BY id")).scalar()
+    first, second = conn.execute(text(
+        "SELECT p.id FROM persons p JOIN households h ON h.id = p.household_id "
+        "WHERE h.township_id = :t AND p.deleted = 0 ORDER BY p.id LIMIT 2"), {"t": township}).scalars().all()
+    fifteen = "110105491231002"
+    number = upgrade_15(fifteen)          # 18 digits: the clean form
+    if as_written == "lower":
+        number = number[:17] + "X"
+        written = number.lower()
+    elif as_written == "fifteen":
+        written = fifteen
+    else:
+        written = "".join(chr(ord(c) + 0xFEE0) for c in number)     # full-width digits
+    conn.execute(text("UPDATE persons SET id_number = :n WHERE id = :p"), {"n": number, "p": first})
+    conn.execute(text("UPDATE persons SET id_number = :n WHERE id = :p"), {"n": written, "p": second})
+    for touched in ({first}, {second}):
+        (breach,) = rules.id_numbers(conn, touched)
+        assert set(breach.parties) == {first, second}
+
+
+def test_a_household_rechecked_for_id_numbers_only_when_its_place_was_written(conn):
+    """``placed``: a merge that gave a household a new phone number reads none of its persons
+    again; one that moved it to another township (or made it, or changed ``deleted``) does."""
+    townships = [r[0] for r in conn.execute(text("SELECT id FROM units WHERE kind = 'township' ORDER BY id"))]
+    first, number = conn.execute(text(
+        "SELECT p.id, p.id_number FROM persons p JOIN households h ON h.id = p.household_id "
+        "WHERE h.township_id = :t AND p.deleted = 0 AND p.id_number IS NOT NULL ORDER BY p.id LIMIT 1"),
+        {"t": townships[0]}).first()
+    other, household = conn.execute(text(
+        "SELECT p.id, p.household_id FROM persons p JOIN households h ON h.id = p.household_id "
+        "WHERE h.township_id = :t AND p.deleted = 0 ORDER BY p.id LIMIT 1"), {"t": townships[1]}).first()
+    conn.execute(text("UPDATE persons SET id_number = :n WHERE id = :p"), {"n": number, "p": other})
+    conn.execute(text("UPDATE households SET township_id = :t WHERE id = :h"), {"t": townships[0], "h": household})
+    touched = {"households": {household}}
+    assert other not in rules.touched_persons(conn, touched, placed=set())
+    assert rules.recheck(conn, touched, placed=set()) == rules.RuleCheck(0, 0)
+    assert other in rules.touched_persons(conn, touched, placed={household})
+    assert rules.recheck(conn, touched, placed={household}) == rules.RuleCheck(1, 0)
+    (row,) = _rows(conn)
+    assert row.entity_id in (first, other)
+
+
+def test_the_field_merge_names_the_columns_it_wrote(demo_db):
+    """What ``merge._apply`` reads to know a household's place was written (``FieldMerge.written``)."""
+    from app.sync import merge
+    from app.sync.fields_merge import FieldMerge
+
+    with demo_db.engine.connect() as c:
+        c.exec_driver_sql("ATTACH DATABASE ':memory:' AS pkg")
+        c.commit()
+        try:
+            c.exec_driver_sql("CREATE TABLE pkg.households AS SELECT * FROM main.households ORDER BY id LIMIT 2")
+            c.exec_driver_sql("CREATE TABLE pkg.audit_log AS SELECT * FROM main.audit_log WHERE 0")
+            moved, phoned = [r[0] for r in c.exec_driver_sql("SELECT id FROM pkg.households ORDER BY id")]
+            other = c.execute(text("SELECT id FROM units WHERE kind = 'township' AND id <> (SELECT township_id "
+                                   "FROM households WHERE id = :h) LIMIT 1"), {"h": moved}).scalar()
+            later = "9" * 20
+            c.execute(text("UPDATE pkg.households SET township_id = :t, hlc = :s, "
+                           "field_hlc = json_set(coalesce(field_hlc, '{}'), '$.township_id', :s) WHERE id = :h"),
+                      {"t": other, "s": later, "h": moved})
+            c.execute(text("UPDATE pkg.households SET phone = '13900000000', hlc = :s, "
+                           "field_hlc = json_set(coalesce(field_hlc, '{}'), '$.phone', :s) WHERE id = :h"),
+                      {"s": later, "h": phoned})
+            cols = [r[1] for r in c.exec_driver_sql("PRAGMA main.table_info(households)")]
+            fields = FieldMerge(c, "households", cols, township=other, from_township=False,
+                                result=merge.FileResult("f", None, "merged"))
+            assert fields.run() == {moved, phoned}
+            assert "township_id" in fields.written[moved] and fields.written[moved] & merge._PLACE
+            assert "phone" in fields.written[phoned] and not fields.written[phoned] & merge._PLACE
+        finally:
+            c.rollback()
+            c.exec_driver_sql("DETACH DATABASE pkg")
