@@ -172,3 +172,44 @@ def test_a_rule_breach_is_listed_and_can_only_be_marked_settled(qtbot, idle, dem
     # an empty list: nothing to settle, and it says so
     assert not page.take_lost.isEnabled() and not page.keep.isEnabled()
     assert page.conflicts_empty.isVisible() and "没有未处理的冲突" in page.conflicts_empty.title.text()
+
+
+def test_the_district_writes_a_task_package_for_a_new_laptop_of_an_enrolled_township(
+        qtbot, idle, demo_path, laptops, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.sync import container
+    from app.sync.export import write_work_package
+    from app.sync.merge import merge_files
+
+    laptop = open_database(laptops[0])
+    package = write_work_package(laptop, tmp_path / "l1.qspkg").path
+    laptop.dispose()
+    district = open_database(demo_path)
+    assert merge_files(district, [package]).files[0].status == "merged"       # 1号机 enrolled
+    district.dispose()
+    window = open_window(qtbot, idle, demo_path, size=(1366, 768))
+    page = _show_sync(window, qtbot, idle)
+    target = tmp_path / "柳林镇-新电脑.qstask"
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("柳林镇", True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "任务包 (*.qstask)"))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("新电脑口令", True))
+    asked: list[str] = []
+
+    def choose_new(box) -> int:
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text().startswith("给一台新电脑")).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", choose_new)
+    with qtbot.waitSignal(page.finished, timeout=WAIT_MS):
+        page.task_button.click()
+    idle()
+    assert asked and "已有 1 台登记的电脑" in asked[0]
+    assert container.parse(container.read_file(target)).header["encryption"] == "age-scrypt"
+    new = open_database(tmp_path / "laptop3.db")
+    try:
+        set_up_from_task(new, target, passphrase="新电脑口令", device_name="3号机")
+        assert new.identity().device_name == "3号机"
+    finally:
+        new.dispose()

@@ -352,9 +352,22 @@ class SyncPage(Page):
         if not path:
             return
         secret = None
-        if not enrolled_devices(db, township):
-            secret, ok = QInputDialog.getText(self, "任务包口令", f"{township}还没有登记的电脑：请设一个口令，"
-                                              "新电脑建立数据库时要输入它", QLineEdit.EchoMode.Password)
+        enrolled = enrolled_devices(db, township)
+        if enrolled:        # for them (no passphrase), or for a new or replacement laptop (one)
+            choice = QMessageBox(QMessageBox.Icon.Question, "写出任务包",
+                                 f"{township}已有 {enrolled} 台登记的电脑。这个任务包给谁用？", parent=self)
+            mine = choice.addButton("给已登记的电脑", QMessageBox.ButtonRole.AcceptRole)
+            new = choice.addButton("给一台新电脑（设口令）", QMessageBox.ButtonRole.AcceptRole)
+            choice.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+            choice.setDefaultButton(mine)
+            choice.exec()
+            if choice.clickedButton() not in (mine, new):
+                return
+            enrolled = 0 if choice.clickedButton() is new else enrolled
+        if not enrolled:
+            secret, ok = QInputDialog.getText(self, "任务包口令", f"给{township}的新电脑：请设一个口令，"
+                                              "新电脑建立数据库时要输入它（已登记的电脑合并它也要输入）",
+                                              QLineEdit.EchoMode.Password)
             if not ok or not secret:
                 return
         out = Path(path)
