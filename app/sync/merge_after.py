@@ -74,8 +74,8 @@ def households_left(conn: Connection) -> set[str]:
     left: set[str] = set()
     for table in _MOVABLE:
         if table in present:
-            left |= {r[0] for r in conn.exec_driver_sql(
-                f"SELECT m.household_id FROM main.{table} m JOIN pkg.{table} p ON p.id = m.id "
+            left |= {r[0] for r in conn.exec_driver_sql(     # (the package's rows outside: CROSS JOIN keeps
+                f"SELECT m.household_id FROM pkg.{table} p CROSS JOIN main.{table} m ON m.id = p.id "   # that order)
                 f"WHERE m.household_id IS NOT p.household_id AND m.household_id IS NOT NULL")}
     return left
 
