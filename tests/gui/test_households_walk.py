@@ -158,13 +158,17 @@ def test_unsaved_edits_are_guarded(window, qtbot, idle, monkeypatch):
     assert "disabled" not in household_page.detail(window.db, hid).household_category_codes
 
 
-def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
+def _people_of_a_household(window, qtbot, idle):
+    """A household found by its initials and opened: (its id, the household view, its people)."""
     hid, _name, code = unique_initials_household(window.db)
     page = open_list(window, qtbot, idle)
     type_search(page, qtbot, code)
     open_household(page, qtbot, hid)
-    view = page.view
-    people = view.people
+    return hid, page.view, page.view.people
+
+
+def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
+    hid, view, people = _people_of_a_household(window, qtbot, idle)
     people.table.item(0, people.C_UNREACH).setCheckState(Qt.CheckState.Checked)
     people.phone.setText("13900001111")
     people.phone.textEdited.emit("13900001111")
@@ -178,13 +182,8 @@ def test_people_flags_are_saved_as_one_unit(window, qtbot, idle):
 
 
 def test_a_phone_that_is_not_a_phone_is_refused_and_nothing_is_saved(window, qtbot, idle, shown_dialogs):
-    hid, _name, code = unique_initials_household(window.db)
+    hid, view, people = _people_of_a_household(window, qtbot, idle)
     before = household_page.detail(window.db, hid).phone
-    page = open_list(window, qtbot, idle)
-    type_search(page, qtbot, code)
-    open_household(page, qtbot, hid)
-    view = page.view
-    people = view.people
     people.table.item(0, people.C_UNREACH).setCheckState(Qt.CheckState.Checked)
     people.phone.setText("abc")
     people.phone.textEdited.emit("abc")
