@@ -284,8 +284,7 @@ class FieldMerge:
             if on != found[0]:
                 self.conn.execute(text("UPDATE main.conflicts SET found_on = :f WHERE id = :id"), {"f": on, "id": cid})
                 self.result.conflict_rows.add(cid)
-            self.result.conflicts += 1
-            return
+            return           # (not counted again: a file's ``conflicts`` are the ones it listed first)
         self.conn.execute(text(
             "INSERT INTO main.conflicts (id, entity, entity_id, field, kept_value, kept_hlc, lost_value, "
             "lost_hlc, resolved, deleted, hlc, created_at, updated_at, updated_by, origin_unit, origin_device, "

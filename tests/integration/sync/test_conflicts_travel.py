@@ -166,3 +166,19 @@ def test_the_districts_later_changes_to_agreements_and_categories_are_no_conflic
     assert task.status == "merged" and task.conflicts == 0
     assert list_conflicts(one) == []
     assert agreements.get(one, view.id).status == "cancelled"
+
+
+def test_a_conflict_is_counted_by_the_file_that_listed_it_first_only(world, tmp_path):
+    district, (one, two) = world
+    household = _household(one)
+    update(one, household, HouseholdChanges(phone="13900000301"), "张三")
+    update(two, household, HouseholdChanges(phone="13900000302"), "李四")
+    write_work_package(one, tmp_path / "a1.qspkg")
+    write_work_package(two, tmp_path / "b1.qspkg")
+    first = merge_files(district, [tmp_path / "a1.qspkg", tmp_path / "b1.qspkg"])
+    assert [f.conflicts for f in first.files] == [0, 1]
+    write_work_package(one, tmp_path / "a2.qspkg")       # carries its change again (nothing confirmed yet)
+    [again] = merge_files(district, [tmp_path / "a2.qspkg"]).files
+    assert again.status == "merged" and again.conflicts == 0      # the same conflict, not a new one
+    with district.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM conflicts WHERE entity_id = :h"), {"h": household}).scalar() == 1
