@@ -95,7 +95,8 @@ def register(sub) -> None:
     p.add_argument("--staff", default=None, metavar="姓名", help="责任人")
     p.add_argument("--category", default=None, metavar="代码", help="特殊类别代码，如 deceased")
     p.add_argument("--stage", default=None, type=_stage_arg, metavar="阶段")
-    p.add_argument("--capacity", default=None, choices=["unknown", "able", "partial", "unable", "evasive"])
+    p.add_argument("--capacity", default=None, metavar="研判",
+                   help="还款能力研判：代码或名称，如 able（有偿还能力）、unable（无能力）")
     p.add_argument("--followup-due", action="store_true", help="跟进日期已到")
     p.add_argument("--promise-broken", action="store_true", help="承诺还款未兑现")
     p.add_argument("--never-visited", action="store_true", help="从未走访")
@@ -204,6 +205,10 @@ def cmd_households(args: argparse.Namespace) -> int:
 
     if args.sort not in households.SORT_KEYS:
         raise InputError(f"不能按“{args.sort}”排序（可用：{'、'.join(households.SORT_KEYS)}）")
+    if args.capacity is not None:       # a code or its name; an unknown one names the choices
+        from app.services.households.edit import capacity_code
+
+        args.capacity = capacity_code(args.capacity)
     if args.out is not None:
         output_file(args.out, "导出的 Excel 文件", refused="没有导出")
     with database(args) as db:

@@ -181,3 +181,12 @@ def test_as_a_subprocess(demo_path, tmp_path):
                         "--amount", "10", "--date", "2026-11-20", "--json"], cwd=ROOT, capture_output=True,
                        text=True, encoding="utf-8")
     assert p.returncode == 1 and p.stdout == "" and "NOPE" in p.stderr
+
+
+def test_the_household_list_takes_a_capacity_by_its_name_and_names_the_choices(demo_path, capsys):
+    code, out, _ = run(capsys, "households", "--db", str(demo_path), "--capacity", "无能力", "--json")
+    by_name = json.loads(out)
+    code2, out2, _ = run(capsys, "households", "--db", str(demo_path), "--capacity", "unable", "--json")
+    assert code == code2 == 0 and by_name == json.loads(out2) and by_name["total"] > 0
+    code, _out, err = run(capsys, "households", "--db", str(demo_path), "--capacity", "xyz")
+    assert code == 1 and "unable（无能力）" in err and "able（有偿还能力）" in err

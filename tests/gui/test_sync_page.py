@@ -82,6 +82,9 @@ def test_the_district_merges_a_whole_stick_and_settles_a_conflict(qtbot, idle, d
     idle()
     statuses = {page.results.record(r).file: page.results.record(r).status for r in range(page.results.rowCount())}
     assert statuses == {"坏的.qspkg": "refused", "柳林镇-1号机.qspkg": "merged", "柳林镇-2号机.qspkg": "merged"}
+    said = {page.results.record(r).file: page.results.data(page.results.index(r, page.results.column_index("说明")))
+            for r in range(page.results.rowCount())}
+    assert said["坏的.qspkg"] and not said["坏的.qspkg"].startswith("坏的.qspkg")     # the 文件 column names it
     assert "1 个未合并" in page.info.text() and "冲突 1 处" in page.info.text()
     assert page.conflicts.rowCount() == 1 and "（1）" in page.tabs.tabText(2)
     # each side says who changed it, on which computer, and when (the later change is kept)

@@ -48,8 +48,15 @@ class ResultModel(RecordTableModel[FileResult]):
         Column("冲突", lambda r: r.conflicts if r.status == "merged" else None, kind="int"),
         Column("规则问题", lambda r: r.rule_breaches if r.status == "merged" else None, kind="int",
                tooltip="合并后发现违反规则的情况（一笔贷款两份生效协议、还款超过应还本金、身份证号重复），见“冲突清单”"),
-        Column("说明", lambda r: r.reason or "；".join(r.refused_changes)),
+        Column("说明", lambda r: _without_file(r.reason, r.file) or "；".join(r.refused_changes)),
     )
+
+
+def _without_file(reason: str | None, file: str) -> str | None:
+    """A refusal's reason without the file's name in front: the 文件 column has it."""
+    if reason and reason.startswith(f"{file}："):
+        return reason[len(file) + 1:]
+    return reason
 
 
 class DeviceModel(RecordTableModel[DeviceStatus]):
