@@ -150,6 +150,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     from app.sync.conflicts import list_conflicts
 
     with database(args) as db:
+        from app.sync.rules import recheck_listed
+
+        recheck_listed(db)         # a breach put right here since the last merge is no longer listed
         found = list_conflicts(db, include_resolved=args.all)
     if args.json:
         emit_json({"conflicts": [c.to_json() for c in found]})

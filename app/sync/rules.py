@@ -114,6 +114,18 @@ def recheck(conn: Connection, touched: dict[str, set[str]], *, placed: set[str] 
     return RuleCheck(listed, len(gone), said)
 
 
+def recheck_listed(db) -> RuleCheck:
+    """The breaches still listed, checked again against the facts now (before the list is shown):
+    one put right here since the last merge (an agreement cancelled, a repayment 冲正) leaves the
+    list, and the others' descriptions are brought up to date. Rule rows never travel, so this
+    changes nothing another computer holds."""
+    with db.engine.begin() as conn:
+        if conn.execute(text("SELECT 1 FROM conflicts WHERE field LIKE 'rule:%' AND resolved = 0 "
+                             "AND deleted = 0 LIMIT 1")).first() is None:
+            return RuleCheck()
+        return recheck(conn, {})
+
+
 def touched_loans(conn: Connection, touched: dict[str, set[str]]) -> set[str]:
     """Loans whose agreements, agreement links, repayments or own row the merge wrote."""
     out = set(touched.get("loans", ()))

@@ -203,9 +203,13 @@ class SyncPage(Page):
             waiting = sync_status.townships_waiting(db) if mine is None else []
             # (a township given task packages whose laptops have sent nothing: a row of its own)
             idle = [sync_status.DeviceStatus(w.unit, "", "（还没有电脑交包）", 0, None, []) for w in waiting]
+            from app.sync.rules import recheck_listed
+
+            recheck_listed(db)     # a breach put right here since the last merge leaves the list
             return sync_status.device_status(db) + idle, conflict_list.list_conflicts(db), mine
 
-        run_in_background(self, load, on_success=self._show)
+        # (a write task: the recheck may take a breach off the list; it waits for a merge running)
+        run_in_background(self, load, on_success=self._show, write=True)
 
     def _show(self, found) -> None:
         devices, conflicts, mine = found

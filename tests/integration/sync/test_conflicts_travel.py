@@ -134,8 +134,10 @@ def test_one_repayment_corrected_on_two_laptops_is_listed_not_counted_silently(w
         wrong = c.execute(text("SELECT id FROM repayments WHERE corrects_id = :o AND amount_fen = 100000"),
                           {"o": paid.repayment_id}).scalar()
     void_repayment(district, wrong, reason="重复更正", actor="王五")
-    write_work_package(two, tmp_path / "b3.qspkg")
-    merge_files(district, [tmp_path / "b3.qspkg"])
+    from app.sync.rules import recheck_listed
+
+    assert [c for c in list_conflicts(district) if c.rule == "corrected_twice"]    # until checked again:
+    assert recheck_listed(district).fixed == 1          # (what `conflicts` and the 同步 page do first)
     assert [c for c in list_conflicts(district) if c.rule == "corrected_twice"] == []
 
 
