@@ -26,7 +26,7 @@ from app.db.models import Conflict, SyncPeer
 from app.db.session import Database
 from app.domain.clock import parse_stamp
 from app.domain.errors import InputError, NotFound
-from app.sync import rows
+from app.sync import rows, trust
 from app.sync.rules import AGREEMENT_IN_FORCE, CORRECTED_TWICE, ID_NUMBER, OVERPAID, PREFIX, RULE_NAMES, rule_of
 
 
@@ -186,14 +186,11 @@ def _computers(s: Session) -> dict[str, tuple[str | None, str | None]]:
         siblings = {}
     for device, name in siblings.items():      # a sibling's name, or the district's [unit, name]
         out.setdefault(device, tuple(name) if isinstance(name, list) else (meta.get("unit_name"), name))
-    try:      # this computer under the ids it had before a restore
-        history = json.loads(meta.get("device_history") or "[]")
-    except ValueError:
-        history = []
-    for device in history:
-        out.setdefault(device, (meta.get("unit_name") or units.get(meta.get("unit_id")), meta.get("device_name")))
+    here = (meta.get("unit_name") or units.get(meta.get("unit_id")), meta.get("device_name"))
+    for device in trust.former_devices(meta):      # this computer under the ids it had before a restore
+        out.setdefault(device, here)
     if meta.get("device"):
-        out[meta["device"]] = (meta.get("unit_name") or units.get(meta.get("unit_id")), meta.get("device_name"))
+        out[meta["device"]] = here
     return out
 
 

@@ -41,8 +41,8 @@ log = logging.getLogger(__name__)
 _WORK_MAY_INSERT = frozenset(scope.TOWNSHIP_ROWS) - {"units", "loans", "ledger_imports"}
 _MMAP_BYTES = 256 * 1024 * 1024   # the resident pages of the map count in the merge's peak memory
 
-
 DISTRICT_NAME = "区县"      # who writes task packages, as a merge names the sender
+
 
 @dataclass
 class FileResult:
@@ -419,9 +419,7 @@ def _relay(conn: Connection, touched: dict[str, set[str]]) -> None:
     tables = [t for t, ids in touched.items() if ids and "seq" in _columns(conn, "main", t)]
     if not tables:
         return
-    last = conn.execute(text("SELECT value FROM meta WHERE key = 'seq_last'")).scalar()
-    seq = int(last or 0) + 1
-    conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq_last', :v)"), {"v": str(seq)})
+    seq = _new_seq(conn)
     for table in tables:
         conn.execute(text(f"UPDATE main.{table} SET seq = :s WHERE id IN (SELECT value FROM json_each(:ids))"),
                      {"s": seq, "ids": json.dumps(sorted(touched[table]))})
@@ -444,10 +442,15 @@ def _sequence_audit(conn: Connection) -> None:
     a new local change sequence, so they travel on once, like the rows (``_relay``)."""
     if conn.execute(text("SELECT 1 FROM main.audit_log WHERE seq IS NULL LIMIT 1")).first() is None:
         return
+    conn.execute(text("UPDATE main.audit_log SET seq = :s WHERE seq IS NULL"), {"s": _new_seq(conn)})
+
+
+def _new_seq(conn: Connection) -> int:
+    """A new local change sequence, taken inside the merge's transaction (``meta.seq_last``)."""
     last = conn.execute(text("SELECT value FROM meta WHERE key = 'seq_last'")).scalar()
     seq = int(last or 0) + 1
     conn.execute(text("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq_last', :v)"), {"v": str(seq)})
-    conn.execute(text("UPDATE main.audit_log SET seq = :s WHERE seq IS NULL"), {"s": seq})
+    return seq
 
 
 def conflict_id(entity: str, entity_id: str, group: str, lost_stamp: str) -> str:

@@ -223,11 +223,8 @@ def overpaid(conn: Connection, loans: set[str]) -> list[Breach]:
         "WHERE l.id IN (SELECT value FROM json_each(:ids)) AND l.task_amount_fen < (SELECT sum(x.principal_fen) "
         "FROM repayments x WHERE x.loan_id = l.id AND x.deleted = 0 AND x.source = 'township') "
         "ORDER BY l.id, r.paid_on, made, r.id"), {"ids": json.dumps(sorted(loans))}).all()
-    by_loan: dict[str, list] = defaultdict(list)
-    for row in rows:
-        by_loan[row[0]].append(row)
     out = []
-    for loan_id, paid in by_loan.items():
+    for loan_id, paid in _grouped(rows, 0).items():
         task = paid[0][2]
         total = sum(r[5] for r in paid)
         shown = "、".join(f"{str(r[4])[:10]} {format_yuan(r[5])} 元" for r in paid[:_SHOWN])
@@ -250,11 +247,8 @@ def corrected_twice(conn: Connection, loans: set[str]) -> list[Breach]:
         "FROM repayments r LEFT JOIN repayments o ON o.id = r.corrects_id "
         "WHERE r.loan_id IN (SELECT value FROM json_each(:ids)) AND r.deleted = 0 AND r.corrects_id IS NOT NULL "
         "ORDER BY r.corrects_id, made, r.id"), {"ids": json.dumps(sorted(loans))}).all()
-    by_original: dict[str, list] = defaultdict(list)
-    for row in rows:
-        by_original[row[1]].append(row)
     out = []
-    for original, corrections in by_original.items():
+    for original, corrections in _grouped(rows, 1).items():
         if len(corrections) < 2:
             continue
         first, *others = corrections
@@ -263,6 +257,14 @@ def corrected_twice(conn: Connection, loans: set[str]) -> list[Breach]:
                           f"{was}更正为 {_repayment(first)}", first[5],
                           "；".join(f"又更正为 {_repayment(r)}" for r in others), others[-1][5]))
     return sorted(out, key=lambda b: b.id)
+
+
+def _grouped(rows, column: int) -> dict[str, list]:
+    """The rows by the value of one column, in their order."""
+    out: dict[str, list] = defaultdict(list)
+    for row in rows:
+        out[row[column]].append(row)
+    return out
 
 
 def _repayment(row) -> str:

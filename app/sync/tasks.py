@@ -90,7 +90,7 @@ def write_task_package(db: Database, township: str, out: Path, *, passphrase: st
                 "confirmed": json.dumps(_confirmed(s, unit.id)),
                 # the township's enrolled laptops by name, so each names the others (ids only, no keys)
                 # (and the district's own computer, under each id it had: [its unit, its name])
-                "device_names": json.dumps({**{d: [ident.unit_name, "区县"] for d in _district_devices(meta, ident)},
+                "device_names": json.dumps({**{d: [ident.unit_name, "区县"] for d in (*trust.former_devices(meta), ident.device)},
                                             **{p.device: p.name for p in trust.devices_of(s, unit.id)}},
                                            ensure_ascii=False),
             })
@@ -119,15 +119,6 @@ def write_task_package(db: Database, township: str, out: Path, *, passphrase: st
 
 def schema_revision(session: Session) -> str:
     return session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar() or ""
-
-
-def _district_devices(meta: dict[str, str], ident) -> list[str]:
-    """The district computer's device id and those it had before a restore."""
-    try:
-        history = json.loads(meta.get("device_history") or "[]")
-    except ValueError:
-        history = []
-    return [*history, ident.device]
 
 
 def _confirmed(s: Session, unit_id: str) -> dict[str, int]:

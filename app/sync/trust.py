@@ -7,6 +7,7 @@ laptop.  Peers are kept in ``sync_peers``; enrolment secrets (district) in ``syn
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime
 
 from sqlalchemy import select
@@ -52,6 +53,16 @@ def trust(session: Session, *, unit_id: str, device: str, kind: str, verify_key:
     found.enrolled_at = found.enrolled_at or datetime.now().replace(microsecond=0)
     session.flush()
     return found
+
+
+def former_devices(meta: dict[str, str]) -> list[str]:
+    """The device ids this database had before a restore gave it a new one (``meta``'s
+    ``device_history``, oldest first; none when unreadable)."""
+    try:
+        history = json.loads(meta.get("device_history") or "[]")
+    except ValueError:
+        return []
+    return [d for d in history if isinstance(d, str)]
 
 
 def devices_of(session: Session, unit_id: str) -> list[SyncPeer]:

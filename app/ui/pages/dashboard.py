@@ -2,7 +2,6 @@
 charts (rates, progress over time); a township opens its villages and people (``TownshipView``)."""
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -47,8 +46,6 @@ CARDS = (
     ("settled", "已结清笔数"),
 )
 
-
-log = logging.getLogger(__name__)
 
 class DashboardPage(Page):
     key = "dashboard"
